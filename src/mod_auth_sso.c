@@ -1,0 +1,34 @@
+/* mod_auth_sso: OpenID Connect single sign-on for Apache httpd 2.4.
+ * This file only wires hooks; logic lives in sso_*.c. */
+#include "mod_auth_sso.h"
+
+#include "http_request.h"
+
+const sso_identity *sso_identity_get(request_rec *r)
+{
+    return ap_get_module_config(r->request_config, &auth_sso_module);
+}
+
+void sso_identity_set(request_rec *r, const sso_identity *id)
+{
+    ap_set_module_config(r->request_config, &auth_sso_module, (void *)id);
+}
+
+static void sso_register_hooks(apr_pool_t *p)
+{
+    ap_hook_pre_config(sso_cache_pre_config, NULL, NULL, APR_HOOK_MIDDLE);
+    ap_hook_check_config(sso_check_config, NULL, NULL, APR_HOOK_MIDDLE);
+    ap_hook_post_config(sso_cache_post_config, NULL, NULL, APR_HOOK_MIDDLE);
+    ap_hook_child_init(sso_cache_child_init, NULL, NULL, APR_HOOK_MIDDLE);
+    sso_authz_register(p);
+}
+
+AP_DECLARE_MODULE(auth_sso) = {
+    STANDARD20_MODULE_STUFF,
+    sso_dir_conf_create,
+    sso_dir_conf_merge,
+    sso_server_conf_create,
+    sso_server_conf_merge,
+    sso_cmds,
+    sso_register_hooks
+};

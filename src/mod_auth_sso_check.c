@@ -1,0 +1,85 @@
+/* Startup checks: run by check_config, so `apachectl -t` reports them. */
+#include "mod_auth_sso.h"
+
+#include "http_log.h"
+#include "apr_strings.h"
+
+APLOG_USE_MODULE(auth_sso);
+
+static const char *sso_server_label(apr_pool_t *p, server_rec *s)
+{
+    if (!s->is_virtual)
+        return "the main server";
+    return apr_psprintf(p, "virtual host %s (%s:%u)",
+                        s->server_hostname ? s->server_hostname : "?",
+                        s->defn_name ? s->defn_name : "?", s->defn_line_number);
+}
+
+static int sso_check_required(apr_pool_t *p, server_rec *s,
+                              const sso_server_conf *c)
+{
+    static const char *const names[] = { "SSOAuthority", "SSOClientID",
+                                         "SSOClientSecret" };
+    const char *values[] = { c->authority, c->client_id, c->client_secret };
+    int i, errors = 0;
+
+    for (i = 0; i < 3; i++) {
+        if (values[i])
+            continue;
+        ap_log_error(APLOG_MARK, APLOG_EMERG, 0, s,
+                     "SSOEnable On in %s needs %s", sso_server_label(p, s),
+                     names[i]);
+        errors++;
+    }
+    return errors;
+}
+
+static int sso_scopes_contain(const apr_array_header_t *scopes, const char *scope)
+{
+    int i;
+
+    for (i = 0; i < scopes->nelts; i++) {
+        if (!strcmp(APR_ARRAY_IDX(scopes, i, const char *), scope))
+            return 1;
+    }
+    return 0;
+}
+
+static void sso_check_warnings(apr_pool_t *p, server_rec *s,
+                               const sso_server_conf *c)
+{
+    if (c->group_map->nelts && !sso_scopes_contain(c->scopes, "groups"))
+        ap_log_error(APLOG_MARK, APLOG_WARNING, 0, s,
+                     "SSOScopes in %s lacks 'groups': the provider will send "
+                     "no groups claim and SSOGroupMap will have no effect",
+                     sso_server_label(p, s));
+    if (c->session_max_age < c->session_timeout)
+        ap_log_error(APLOG_MARK, APLOG_WARNING, 0, s,
+                     "SSOSessionMaxAge (%d) is shorter than SSOSessionTimeout "
+                     "(%d) in %s: sessions end after %d seconds",
+                     c->session_max_age, c->session_timeout,
+                     sso_server_label(p, s), c->session_max_age);
+}
+
+int sso_check_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp,
+                     server_rec *s)
+{
+    const sso_server_conf *main_conf = sso_server_conf_get(s);
+    server_rec *vs;
+    const char *err;
+    int errors = 0;
+
+    for (vs = s; vs; vs = vs->next) {
+        sso_server_conf *c = sso_server_conf_get(vs);
+        if ((err = sso_server_conf_finalize(pconf, ptemp, c,
+                                            vs == s ? NULL : main_conf))) {
+            ap_log_error(APLOG_MARK, APLOG_EMERG, 0, vs, "%s", err);
+            errors++;
+            continue;
+        }
+        if (c->enable)
+            errors += sso_check_required(ptemp, vs, c);
+        sso_check_warnings(ptemp, vs, c);
+    }
+    return errors ? HTTP_INTERNAL_SERVER_ERROR : OK;
+}

@@ -1,0 +1,501 @@
+/* Directives: parsing, per-vhost and per-directory merging, defaults. */
+#include "mod_auth_sso.h"
+#include "sso_url.h"
+#include "sso_secret.h"
+
+#include "http_log.h"
+#include "ap_provider.h"
+#include "apr_strings.h"
+
+/* ---- create and merge ---- */
+
+void *sso_server_conf_create(apr_pool_t *p, server_rec *s)
+{
+    sso_server_conf *c = apr_pcalloc(p, sizeof(*c));
+
+    c->enable = c->allow_signup = c->signup_only_mapped = SSO_UNSET;
+    c->require_mapped_group = c->local_login = c->pkce = SSO_UNSET;
+    c->pass_headers = c->token_auth = SSO_UNSET;
+    c->session_timeout = c->session_max_age = c->clock_skew = SSO_UNSET;
+    c->http_connect_timeout = c->http_timeout = SSO_UNSET;
+    return c;
+}
+
+static int sso_merge_int(int base, int add)
+{
+    return add != SSO_UNSET ? add : base;
+}
+
+static const void *sso_merge_ptr(const void *base, const void *add)
+{
+    return add ? add : base;
+}
+
+#define SSO_MERGE_INT(f) m->f = sso_merge_int(b->f, a->f)
+#define SSO_MERGE_PTR(f) m->f = (void *)sso_merge_ptr(b->f, a->f)
+
+void *sso_server_conf_merge(apr_pool_t *p, void *basev, void *addv)
+{
+    const sso_server_conf *b = basev, *a = addv;
+    sso_server_conf *m = apr_pcalloc(p, sizeof(*m));
+
+    SSO_MERGE_INT(enable);
+    SSO_MERGE_PTR(authority);
+    SSO_MERGE_PTR(metadata_url);
+    SSO_MERGE_PTR(client_id);
+    SSO_MERGE_PTR(client_secret);
+    SSO_MERGE_PTR(client_secret_source);
+    SSO_MERGE_PTR(scopes);
+    SSO_MERGE_INT(allow_signup);
+    SSO_MERGE_INT(signup_only_mapped);
+    SSO_MERGE_INT(require_mapped_group);
+    SSO_MERGE_PTR(group_map);
+    SSO_MERGE_PTR(username_claims);
+    SSO_MERGE_PTR(groups_claim);
+    SSO_MERGE_PTR(base_path);
+    SSO_MERGE_PTR(public_url);
+    SSO_MERGE_PTR(session_cache);
+    SSO_MERGE_INT(session_timeout);
+    SSO_MERGE_INT(session_max_age);
+    SSO_MERGE_PTR(cookie_name);
+    SSO_MERGE_PTR(user_store);
+    SSO_MERGE_INT(local_login);
+    SSO_MERGE_INT(pkce);
+    SSO_MERGE_INT(token_auth);
+    SSO_MERGE_INT(clock_skew);
+    SSO_MERGE_INT(pass_headers);
+    SSO_MERGE_INT(http_connect_timeout);
+    SSO_MERGE_INT(http_timeout);
+    SSO_MERGE_PTR(ca_file);
+    return m;
+}
+
+void *sso_dir_conf_create(apr_pool_t *p, char *dir)
+{
+    sso_dir_conf *c = apr_pcalloc(p, sizeof(*c));
+
+    c->unauthenticated = SSO_UNSET;
+    return c;
+}
+
+void *sso_dir_conf_merge(apr_pool_t *p, void *basev, void *addv)
+{
+    const sso_dir_conf *b = basev, *a = addv;
+    sso_dir_conf *m = apr_pcalloc(p, sizeof(*m));
+
+    SSO_MERGE_INT(unauthenticated);
+    return m;
+}
+
+sso_server_conf *sso_server_conf_get(server_rec *s)
+{
+    return ap_get_module_config(s->module_config, &auth_sso_module);
+}
+
+/* ---- defaults, applied once per server after merging ---- */
+
+static apr_array_header_t *sso_words(apr_pool_t *p, const char *list)
+{
+    apr_array_header_t *arr = apr_array_make(p, 4, sizeof(const char *));
+    char *last, *copy = apr_pstrdup(p, list);
+    const char *w;
+
+    for (w = apr_strtok(copy, " ", &last); w; w = apr_strtok(NULL, " ", &last))
+        APR_ARRAY_PUSH(arr, const char *) = w;
+    return arr;
+}
+
+static int sso_default_int(int value, int dflt)
+{
+    return value == SSO_UNSET ? dflt : value;
+}
+
+static const char *sso_default_str(const char *value, const char *dflt)
+{
+    return value ? value : dflt;
+}
+
+static const char *sso_cache_conf_default(apr_pool_t *p, apr_pool_t *ptemp,
+                                          sso_cache_conf **out);
+
+/* Virtual hosts without SSOSessionCache share the main server's cache, so
+ * a session is valid on every name the server answers to. */
+static const char *sso_finalize_cache(apr_pool_t *p, apr_pool_t *ptemp,
+                                      sso_server_conf *c,
+                                      const sso_server_conf *main_conf)
+{
+    if (c->session_cache)
+        return NULL;
+    if (main_conf && main_conf->session_cache) {
+        c->session_cache = main_conf->session_cache;
+        return NULL;
+    }
+    return sso_cache_conf_default(p, ptemp, &c->session_cache);
+}
+
+static void sso_finalize_flags(sso_server_conf *c)
+{
+    c->enable = sso_default_int(c->enable, 0);
+    c->allow_signup = sso_default_int(c->allow_signup, 0);
+    c->signup_only_mapped = sso_default_int(c->signup_only_mapped, 1);
+    c->require_mapped_group = sso_default_int(c->require_mapped_group, 1);
+    c->local_login = sso_default_int(c->local_login, 1);
+    c->pkce = sso_default_int(c->pkce, 1);
+    c->pass_headers = sso_default_int(c->pass_headers, 0);
+    c->token_auth = sso_default_int(c->token_auth, SSO_TOKEN_AUTH_AUTO);
+}
+
+static void sso_finalize_numbers(sso_server_conf *c)
+{
+    c->session_timeout = sso_default_int(c->session_timeout, SSO_DEFAULT_TIMEOUT);
+    c->session_max_age = sso_default_int(c->session_max_age, SSO_DEFAULT_MAX_AGE);
+    c->clock_skew = sso_default_int(c->clock_skew, SSO_DEFAULT_CLOCK_SKEW);
+    c->http_connect_timeout = sso_default_int(c->http_connect_timeout,
+                                              SSO_DEFAULT_CONNECT_TIMEOUT);
+    c->http_timeout = sso_default_int(c->http_timeout, SSO_DEFAULT_HTTP_TIMEOUT);
+}
+
+static void sso_finalize_strings(apr_pool_t *p, sso_server_conf *c)
+{
+    if (!c->scopes)
+        c->scopes = sso_words(p, SSO_DEFAULT_SCOPES);
+    if (!c->username_claims)
+        c->username_claims = sso_words(p, SSO_DEFAULT_USERNAME_CLAIMS);
+    if (!c->group_map)
+        c->group_map = apr_array_make(p, 1, sizeof(sso_group_map_entry));
+    c->groups_claim = sso_default_str(c->groups_claim, SSO_DEFAULT_GROUPS_CLAIM);
+    c->base_path = sso_default_str(c->base_path, SSO_DEFAULT_BASE_PATH);
+    c->cookie_name = sso_default_str(c->cookie_name, SSO_DEFAULT_COOKIE_NAME);
+    if (!c->user_store)
+        c->user_store = apr_pstrcat(p, "sqlite3:", SSO_STATE_DIR, "/",
+                                    SSO_DEFAULT_STORE_FILE, NULL);
+    if (!c->metadata_url && c->authority)
+        c->metadata_url = apr_pstrcat(p, c->authority,
+                                      "/.well-known/openid-configuration", NULL);
+}
+
+const char *sso_server_conf_finalize(apr_pool_t *p, apr_pool_t *ptemp,
+                                     sso_server_conf *c,
+                                     const sso_server_conf *main_conf)
+{
+    sso_finalize_flags(c);
+    sso_finalize_numbers(c);
+    sso_finalize_strings(p, c);
+    return sso_finalize_cache(p, ptemp, c, main_conf);
+}
+
+/* ---- directive handlers ---- */
+
+static sso_server_conf *sso_cmd_conf(cmd_parms *cmd)
+{
+    return sso_server_conf_get(cmd->server);
+}
+
+static const char *sso_cmd_error(cmd_parms *cmd, const char *value,
+                                 const char *problem)
+{
+    return apr_psprintf(cmd->pool, "%s %s: %s", cmd->cmd->name, value, problem);
+}
+
+/* Flags and strings are stored by offset, as ap_set_flag_slot does for
+ * per-directory config; ours live in the server config. */
+static const char *sso_set_flag(cmd_parms *cmd, void *dummy, int on)
+{
+    *(int *)((char *)sso_cmd_conf(cmd) + (apr_size_t)cmd->info) = on;
+    return NULL;
+}
+
+static const char *sso_set_string(cmd_parms *cmd, void *dummy, const char *arg)
+{
+    *(const char **)((char *)sso_cmd_conf(cmd) + (apr_size_t)cmd->info) = arg;
+    return NULL;
+}
+
+static const char *sso_parse_seconds(cmd_parms *cmd, const char *arg,
+                                     int min, int *out)
+{
+    char *end;
+    apr_int64_t v = apr_strtoi64(arg, &end, 10);
+
+    if (*end || end == arg || v < min || v > 365 * 86400)
+        return sso_cmd_error(cmd, arg, min > 0
+               ? "must be a whole number of seconds greater than zero"
+               : "must be a whole number of seconds, zero or more");
+    *out = (int)v;
+    return NULL;
+}
+
+static const char *sso_set_positive_seconds(cmd_parms *cmd, void *d, const char *arg)
+{
+    int *slot = (int *)((char *)sso_cmd_conf(cmd) + (apr_size_t)cmd->info);
+    return sso_parse_seconds(cmd, arg, 1, slot);
+}
+
+static const char *sso_set_clock_skew(cmd_parms *cmd, void *d, const char *arg)
+{
+    return sso_parse_seconds(cmd, arg, 0, &sso_cmd_conf(cmd)->clock_skew);
+}
+
+static const char *sso_set_http_url(cmd_parms *cmd, void *d, const char *arg)
+{
+    const char *problem = sso_url_check_http(cmd->temp_pool, arg);
+
+    if (problem)
+        return sso_cmd_error(cmd, arg, problem);
+    return sso_set_string(cmd, d, sso_url_trim_slash(cmd->pool, arg));
+}
+
+static const char *sso_set_authority(cmd_parms *cmd, void *d, const char *arg)
+{
+    const char *problem = sso_url_check_http(cmd->temp_pool, arg);
+
+    /* Kept exactly as written: it must equal the discovery issuer. */
+    if (problem)
+        return sso_cmd_error(cmd, arg, problem);
+    sso_cmd_conf(cmd)->authority = arg;
+    return NULL;
+}
+
+static const char *sso_set_metadata(cmd_parms *cmd, void *d, const char *arg)
+{
+    const char *problem = sso_url_check_http(cmd->temp_pool, arg);
+
+    if (problem)
+        return sso_cmd_error(cmd, arg, problem);
+    sso_cmd_conf(cmd)->metadata_url = arg;
+    return NULL;
+}
+
+static const char *sso_set_client_secret(cmd_parms *cmd, void *d, const char *arg)
+{
+    sso_server_conf *c = sso_cmd_conf(cmd);
+    const char *problem = sso_secret_resolve(cmd->pool, arg, &c->client_secret);
+
+    /* Errors name the file or variable, never the secret itself. */
+    if (problem)
+        return apr_psprintf(cmd->pool, "SSOClientSecret: %s", problem);
+    c->client_secret_source = strncmp(arg, "file:", 5) && strncmp(arg, "env:", 4)
+                              ? "literal" : arg;
+    return NULL;
+}
+
+static const char *sso_push_word(cmd_parms *cmd, apr_array_header_t **arr,
+                                 const char *word)
+{
+    if (!*arr)
+        *arr = apr_array_make(cmd->pool, 4, sizeof(const char *));
+    APR_ARRAY_PUSH(*arr, const char *) = word;
+    return NULL;
+}
+
+static const char *sso_set_scopes(cmd_parms *cmd, void *d, const char *arg)
+{
+    return sso_push_word(cmd, &sso_cmd_conf(cmd)->scopes, arg);
+}
+
+static const char *sso_set_username_claims(cmd_parms *cmd, void *d, const char *arg)
+{
+    return sso_push_word(cmd, &sso_cmd_conf(cmd)->username_claims, arg);
+}
+
+static const char *sso_set_group_map(cmd_parms *cmd, void *d, int argc,
+                                     char *const argv[])
+{
+    sso_server_conf *c = sso_cmd_conf(cmd);
+    sso_group_map_entry *e;
+
+    if (argc != 2)
+        return apr_psprintf(cmd->pool, "SSOGroupMap needs exactly two arguments, "
+                            "REMOTE LOCAL (quote names with spaces), got %d", argc);
+    if (!*argv[0] || !*argv[1])
+        return "SSOGroupMap: group names must not be empty";
+    if (!c->group_map)
+        c->group_map = apr_array_make(cmd->pool, 4, sizeof(sso_group_map_entry));
+    e = apr_array_push(c->group_map);
+    e->remote = argv[0];
+    e->local = argv[1];
+    return NULL;
+}
+
+static const char *sso_set_base_path(cmd_parms *cmd, void *d, const char *arg)
+{
+    const char *problem = sso_url_check_base_path(arg);
+
+    if (problem)
+        return sso_cmd_error(cmd, arg, problem);
+    sso_cmd_conf(cmd)->base_path = arg;
+    return NULL;
+}
+
+static const char *sso_set_cookie_name(cmd_parms *cmd, void *d, const char *arg)
+{
+    if (!sso_url_is_cookie_name(arg))
+        return sso_cmd_error(cmd, arg, "is not a valid cookie name");
+    sso_cmd_conf(cmd)->cookie_name = arg;
+    return NULL;
+}
+
+static const char *sso_cache_conf_make(apr_pool_t *p, const char *spec,
+                                       sso_cache_conf **out)
+{
+    sso_cache_conf *cc = apr_pcalloc(p, sizeof(*cc));
+    const char *sep = ap_strchr_c(spec, ':');
+
+    cc->spec = spec;
+    cc->name = sep ? apr_pstrmemdup(p, spec, sep - spec) : spec;
+    cc->arg = sep ? sep + 1 : NULL;
+    cc->provider = ap_lookup_provider(AP_SOCACHE_PROVIDER_GROUP, cc->name,
+                                      AP_SOCACHE_PROVIDER_VERSION);
+    if (!cc->provider)
+        return apr_psprintf(p, "SSOSessionCache %s: unknown session cache "
+                            "provider '%s' (is mod_socache_%s loaded?)",
+                            spec, cc->name, cc->name);
+    *out = cc;
+    return NULL;
+}
+
+static const char *sso_cache_conf_create_instance(apr_pool_t *p,
+                                                  apr_pool_t *ptemp,
+                                                  sso_cache_conf *cc)
+{
+    const char *err = cc->provider->create(&cc->instance, cc->arg, ptemp, p);
+
+    return err ? apr_psprintf(p, "SSOSessionCache %s: %s", cc->spec, err) : NULL;
+}
+
+static const char *sso_set_session_cache(cmd_parms *cmd, void *d, const char *arg)
+{
+    sso_cache_conf *cc;
+    const char *err = sso_cache_conf_make(cmd->pool, arg, &cc);
+
+    if (!err)
+        err = sso_cache_conf_create_instance(cmd->pool, cmd->temp_pool, cc);
+    if (err)
+        return err;
+    sso_cmd_conf(cmd)->session_cache = cc;
+    return NULL;
+}
+
+static const char *sso_cache_conf_default(apr_pool_t *p, apr_pool_t *ptemp,
+                                          sso_cache_conf **out)
+{
+    const char *err = sso_cache_conf_make(p, SSO_DEFAULT_CACHE, out);
+
+    return err ? err : sso_cache_conf_create_instance(p, ptemp, *out);
+}
+
+static const char *sso_set_user_store(cmd_parms *cmd, void *d, const char *arg)
+{
+    const char *sep = ap_strchr_c(arg, ':');
+
+    if (!sep || sep == arg || !sep[1])
+        return sso_cmd_error(cmd, arg, "must be DRIVER:PARAMS, e.g. "
+                             "sqlite3:/var/lib/apache2/sso/users.db");
+    sso_cmd_conf(cmd)->user_store = arg;
+    return NULL;
+}
+
+static const char *sso_set_token_auth(cmd_parms *cmd, void *d, const char *arg)
+{
+    int *slot = &sso_cmd_conf(cmd)->token_auth;
+
+    if (!strcasecmp(arg, "client_secret_basic"))
+        *slot = SSO_TOKEN_AUTH_BASIC;
+    else if (!strcasecmp(arg, "client_secret_post"))
+        *slot = SSO_TOKEN_AUTH_POST;
+    else
+        return sso_cmd_error(cmd, arg, "must be client_secret_basic or "
+                             "client_secret_post");
+    return NULL;
+}
+
+static const char *sso_set_http_timeout(cmd_parms *cmd, void *d,
+                                        const char *connect, const char *total)
+{
+    sso_server_conf *c = sso_cmd_conf(cmd);
+    const char *err = sso_parse_seconds(cmd, connect, 1, &c->http_connect_timeout);
+
+    if (!err && total)
+        err = sso_parse_seconds(cmd, total, 1, &c->http_timeout);
+    return err;
+}
+
+static const char *sso_set_unauthenticated(cmd_parms *cmd, void *dv, const char *arg)
+{
+    sso_dir_conf *d = dv;
+
+    if (!strcasecmp(arg, "login"))
+        d->unauthenticated = SSO_UNAUTH_LOGIN;
+    else if (!strcasecmp(arg, "provider"))
+        d->unauthenticated = SSO_UNAUTH_PROVIDER;
+    else if (!strcmp(arg, "401"))
+        d->unauthenticated = SSO_UNAUTH_401;
+    else
+        return sso_cmd_error(cmd, arg, "must be login, provider or 401");
+    return NULL;
+}
+
+#define SSO_SLOT(field) (void *)APR_OFFSETOF(sso_server_conf, field)
+
+const command_rec sso_cmds[] = {
+    AP_INIT_FLAG("SSOEnable", sso_set_flag, SSO_SLOT(enable), RSRC_CONF,
+                 "On to offer single sign-on with the configured provider"),
+    AP_INIT_TAKE1("SSOAuthority", sso_set_authority, NULL, RSRC_CONF,
+                  "the provider's issuer URL, e.g. https://id.example.com"),
+    AP_INIT_TAKE1("SSOMetadataAddress", sso_set_metadata, NULL, RSRC_CONF,
+                  "discovery document URL (default: authority + "
+                  "/.well-known/openid-configuration)"),
+    AP_INIT_TAKE1("SSOClientID", sso_set_string, SSO_SLOT(client_id), RSRC_CONF,
+                  "the client ID registered at the provider"),
+    AP_INIT_TAKE1("SSOClientSecret", sso_set_client_secret, NULL, RSRC_CONF,
+                  "client secret: literal, file:/path or env:NAME"),
+    AP_INIT_ITERATE("SSOScopes", sso_set_scopes, NULL, RSRC_CONF,
+                    "scopes to request (openid is always sent)"),
+    AP_INIT_FLAG("SSOAllowSignup", sso_set_flag, SSO_SLOT(allow_signup), RSRC_CONF,
+                 "create a local account on a first SSO login"),
+    AP_INIT_FLAG("SSOAllowSignupOnlyForMappedUsers", sso_set_flag,
+                 SSO_SLOT(signup_only_mapped), RSRC_CONF,
+                 "create accounts only for users in a mapped group"),
+    AP_INIT_TAKE_ARGV("SSOGroupMap", sso_set_group_map, NULL, RSRC_CONF,
+                      "REMOTE LOCAL: map a provider group to a local group"),
+    AP_INIT_FLAG("SSORequireMappedGroup", sso_set_flag,
+                 SSO_SLOT(require_mapped_group), RSRC_CONF,
+                 "refuse SSO logins of users in no mapped group"),
+    AP_INIT_ITERATE("SSOUsernameClaims", sso_set_username_claims, NULL, RSRC_CONF,
+                    "claims tried in order for a new local username"),
+    AP_INIT_TAKE1("SSOGroupsClaim", sso_set_string, SSO_SLOT(groups_claim),
+                  RSRC_CONF, "claim holding the array of group names"),
+    AP_INIT_TAKE1("SSOBasePath", sso_set_base_path, NULL, RSRC_CONF,
+                  "path prefix of the module's routes (default /sso)"),
+    AP_INIT_TAKE1("SSOPublicURL", sso_set_http_url, SSO_SLOT(public_url),
+                  RSRC_CONF, "public base URL of this site, for the redirect URI"),
+    AP_INIT_TAKE1("SSOSessionCache", sso_set_session_cache, NULL, RSRC_CONF,
+                  "socache provider and argument, e.g. shmcb:/run/sso(8388608)"),
+    AP_INIT_TAKE1("SSOSessionTimeout", sso_set_positive_seconds,
+                  SSO_SLOT(session_timeout), RSRC_CONF,
+                  "seconds of inactivity before a session ends"),
+    AP_INIT_TAKE1("SSOSessionMaxAge", sso_set_positive_seconds,
+                  SSO_SLOT(session_max_age), RSRC_CONF,
+                  "absolute session lifetime in seconds"),
+    AP_INIT_TAKE1("SSOCookieName", sso_set_cookie_name, NULL, RSRC_CONF,
+                  "name of the session cookie"),
+    AP_INIT_TAKE1("SSOUserStore", sso_set_user_store, NULL, RSRC_CONF,
+                  "user registry as apr_dbd DRIVER:PARAMS"),
+    AP_INIT_FLAG("SSOLocalLogin", sso_set_flag, SSO_SLOT(local_login), RSRC_CONF,
+                 "offer username and password login for local accounts"),
+    AP_INIT_FLAG("SSOPKCE", sso_set_flag, SSO_SLOT(pkce), RSRC_CONF,
+                 "send a PKCE S256 challenge when the provider supports it"),
+    AP_INIT_TAKE1("SSOTokenAuth", sso_set_token_auth, NULL, RSRC_CONF,
+                  "client_secret_basic or client_secret_post"),
+    AP_INIT_TAKE1("SSOClockSkew", sso_set_clock_skew, NULL, RSRC_CONF,
+                  "seconds of leeway for token times"),
+    AP_INIT_FLAG("SSOPassHeaders", sso_set_flag, SSO_SLOT(pass_headers), RSRC_CONF,
+                 "also pass identity as X-SSO-* request headers"),
+    AP_INIT_TAKE12("SSOHTTPTimeout", sso_set_http_timeout, NULL, RSRC_CONF,
+                   "CONNECT [TOTAL]: seconds for calls to the provider"),
+    AP_INIT_TAKE1("SSOCAFile", sso_set_string, SSO_SLOT(ca_file), RSRC_CONF,
+                  "CA bundle for verifying the provider's TLS certificate"),
+    AP_INIT_TAKE1("SSOUnauthenticated", sso_set_unauthenticated, NULL, OR_AUTHCFG,
+                  "without a session: login, provider or 401"),
+    { NULL }
+};

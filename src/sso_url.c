@@ -1,0 +1,107 @@
+#include "sso_url.h"
+
+#include <string.h>
+#include "apr_strings.h"
+#include "apr_uri.h"
+#include "apr_lib.h"
+#include "apr_escape.h"
+
+static int sso_url_is_http_scheme(const char *scheme)
+{
+    return scheme && (!strcasecmp(scheme, "http") || !strcasecmp(scheme, "https"));
+}
+
+const char *sso_url_check_http(apr_pool_t *p, const char *url)
+{
+    apr_uri_t uri;
+
+    if (!url || !*url)
+        return "is empty";
+    if (apr_uri_parse(p, url, &uri) != APR_SUCCESS)
+        return "is not a valid URL";
+    if (!sso_url_is_http_scheme(uri.scheme))
+        return "must start with http:// or https://";
+    if (!uri.hostname || !*uri.hostname)
+        return "has no host name";
+    if (uri.user || uri.password)
+        return "must not contain user name or password";
+    if (uri.fragment)
+        return "must not contain a #fragment";
+    return NULL;
+}
+
+const char *sso_url_check_base_path(const char *path)
+{
+    size_t len = strlen(path);
+
+    if (path[0] != '/' || len < 2)
+        return "must start with '/' and name a path, e.g. /sso";
+    if (path[len - 1] == '/')
+        return "must not end with '/'";
+    if (strpbrk(path, "?#\\ \t") || strstr(path, "//"))
+        return "must be a plain path without query, spaces or '//'";
+    return NULL;
+}
+
+static int sso_url_has_control(const char *s)
+{
+    for (; *s; s++) {
+        if (apr_iscntrl((unsigned char)*s))
+            return 1;
+    }
+    return 0;
+}
+
+/* Rules shared by the path as sent and the path once percent-decoded: a
+ * browser or a proxy behind us may decode it before following it. */
+static int sso_url_is_safe_path(const char *path)
+{
+    if (path[0] != '/' || path[1] == '/' || path[1] == '\\')
+        return 0;
+    return !strchr(path, '\\') && !sso_url_has_control(path);
+}
+
+static int sso_url_is_same_origin(apr_pool_t *p, const char *raw)
+{
+    apr_uri_t uri;
+    const char *decoded;
+
+    if (strlen(raw) > SSO_RETURN_PATH_MAX || !sso_url_is_safe_path(raw))
+        return 0;
+    decoded = apr_punescape_url(p, raw, NULL, NULL, 0);
+    if (!decoded || !sso_url_is_safe_path(decoded))
+        return 0;
+    if (apr_uri_parse(p, raw, &uri) != APR_SUCCESS)
+        return 0;
+    return !uri.scheme && !uri.hostname && !uri.hostinfo && uri.path;
+}
+
+const char *sso_url_return_path(apr_pool_t *p, const char *raw)
+{
+    if (raw && sso_url_is_same_origin(p, raw))
+        return raw;
+    return "/";
+}
+
+int sso_url_is_cookie_name(const char *name)
+{
+    static const char separators[] = "()<>@,;:\\\"/[]?={} \t";
+
+    if (!name || !*name)
+        return 0;
+    for (; *name; name++) {
+        unsigned char c = (unsigned char)*name;
+        if (c <= 0x20 || c >= 0x7f || strchr(separators, c))
+            return 0;
+    }
+    return 1;
+}
+
+const char *sso_url_trim_slash(apr_pool_t *p, const char *url)
+{
+    size_t len = strlen(url);
+
+    while (len > 0 && url[len - 1] == '/')
+        len--;
+    return apr_pstrmemdup(p, url, len);
+}

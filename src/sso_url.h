@@ -1,0 +1,27 @@
+/* URL and path checks: pure logic, no request_rec. */
+#ifndef SSO_URL_H
+#define SSO_URL_H
+
+#include "apr_pools.h"
+
+/* Longest return path we accept; longer ones fall back to "/". */
+#define SSO_RETURN_PATH_MAX 2048
+
+/* NULL when url is an absolute http(s) URL with a host and no user info or
+ * fragment; otherwise a sentence saying what is wrong. */
+const char *sso_url_check_http(apr_pool_t *p, const char *url);
+
+/* NULL when path is usable as SSOBasePath ("/sso": starts with '/', no
+ * trailing '/', no query); otherwise what is wrong. */
+const char *sso_url_check_base_path(const char *path);
+
+/* raw itself when it is a same-origin path, else "/". */
+const char *sso_url_return_path(apr_pool_t *p, const char *raw);
+
+/* Non-zero when name is an RFC 6265 cookie-name token. */
+int sso_url_is_cookie_name(const char *name);
+
+/* url without trailing slashes, e.g. for SSOPublicURL. */
+const char *sso_url_trim_slash(apr_pool_t *p, const char *url);
+
+#endif

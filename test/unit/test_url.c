@@ -1,0 +1,119 @@
+#include "unit.h"
+#include "sso_url.h"
+
+#include <string.h>
+
+START_TEST(http_urls_accepted)
+{
+    ck_assert_ptr_null(sso_url_check_http(unit_pool, "https://id.example.com"));
+    ck_assert_ptr_null(sso_url_check_http(unit_pool, "http://127.0.0.1:8080"));
+    ck_assert_ptr_null(sso_url_check_http(unit_pool, "HTTPS://id.example.com/x/"));
+}
+END_TEST
+
+START_TEST(non_http_urls_refused)
+{
+    static const char *const bad[] = {
+        "", "id.example.com", "ftp://id.example.com", "https://",
+        "https://user:pw@id.example.com", "https://id.example.com/#frag",
+        "/relative", "javascript:alert(1)",
+    };
+    size_t i;
+
+    for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+        ck_assert_msg(sso_url_check_http(unit_pool, bad[i]) != NULL,
+                      "accepted %s", bad[i]);
+}
+END_TEST
+
+START_TEST(return_path_kept)
+{
+    static const char *const good[] = {
+        "/", "/admin", "/a/b?x=1&y=2", "/dns#zone", "/%7Euser", "/a//b",
+    };
+    size_t i;
+
+    for (i = 0; i < sizeof(good) / sizeof(good[0]); i++)
+        ck_assert_str_eq(sso_url_return_path(unit_pool, good[i]), good[i]);
+}
+END_TEST
+
+START_TEST(return_path_falls_back)
+{
+    static const char *const bad[] = {
+        "//evil.example", "/\\evil.example", "\\\\evil.example",
+        "https://evil.example/", "https:evil.example", "javascript:alert(1)",
+        "evil.example", "", "/%2F%2Fevil.example", "/%5Cevil.example",
+        "/\tevil", "/a\r\nSet-Cookie: x=1", "/%0d%0aSet-Cookie:x", "/%zz",
+        "\\/\\/evil.example", "/\\/evil.example", " /x",
+    };
+    size_t i;
+
+    for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+        ck_assert_msg(!strcmp(sso_url_return_path(unit_pool, bad[i]), "/"),
+                      "kept %s", bad[i]);
+    ck_assert_str_eq(sso_url_return_path(unit_pool, NULL), "/");
+}
+END_TEST
+
+START_TEST(return_path_too_long)
+{
+    char path[SSO_RETURN_PATH_MAX + 2];
+
+    memset(path, 'a', sizeof(path) - 1);
+    path[0] = '/';
+    path[sizeof(path) - 1] = '\0';
+    ck_assert_str_eq(sso_url_return_path(unit_pool, path), "/");
+    path[SSO_RETURN_PATH_MAX] = '\0';
+    ck_assert_str_eq(sso_url_return_path(unit_pool, path), path);
+}
+END_TEST
+
+START_TEST(base_path_rules)
+{
+    ck_assert_ptr_null(sso_url_check_base_path("/sso"));
+    ck_assert_ptr_null(sso_url_check_base_path("/auth/sso"));
+    ck_assert_ptr_nonnull(sso_url_check_base_path("sso"));
+    ck_assert_ptr_nonnull(sso_url_check_base_path("/sso/"));
+    ck_assert_ptr_nonnull(sso_url_check_base_path("/"));
+    ck_assert_ptr_nonnull(sso_url_check_base_path("/s?x"));
+    ck_assert_ptr_nonnull(sso_url_check_base_path("//sso"));
+}
+END_TEST
+
+START_TEST(cookie_names)
+{
+    ck_assert(sso_url_is_cookie_name("sso_session"));
+    ck_assert(sso_url_is_cookie_name("__Host-sso"));
+    ck_assert(!sso_url_is_cookie_name(""));
+    ck_assert(!sso_url_is_cookie_name("a b"));
+    ck_assert(!sso_url_is_cookie_name("a;b"));
+    ck_assert(!sso_url_is_cookie_name("a=b"));
+}
+END_TEST
+
+START_TEST(trim_slash)
+{
+    ck_assert_str_eq(sso_url_trim_slash(unit_pool, "https://x/"), "https://x");
+    ck_assert_str_eq(sso_url_trim_slash(unit_pool, "https://x//"), "https://x");
+    ck_assert_str_eq(sso_url_trim_slash(unit_pool, "https://x"), "https://x");
+}
+END_TEST
+
+Suite *sso_url_suite(void)
+{
+    Suite *s = suite_create("sso_url");
+    TCase *tc = tcase_create("core");
+
+    tcase_add_checked_fixture(tc, unit_pool_setup, unit_pool_teardown);
+    tcase_add_test(tc, http_urls_accepted);
+    tcase_add_test(tc, non_http_urls_refused);
+    tcase_add_test(tc, return_path_kept);
+    tcase_add_test(tc, return_path_falls_back);
+    tcase_add_test(tc, return_path_too_long);
+    tcase_add_test(tc, base_path_rules);
+    tcase_add_test(tc, cookie_names);
+    tcase_add_test(tc, trim_slash);
+    suite_add_tcase(s, tc);
+    return s;
+}

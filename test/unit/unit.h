@@ -1,0 +1,16 @@
+#ifndef SSO_UNIT_H
+#define SSO_UNIT_H
+
+#include <check.h>
+#include "apr_pools.h"
+
+/* Each suite file provides one of these; unit_main.c runs them all. */
+Suite *sso_url_suite(void);
+Suite *sso_secret_suite(void);
+
+/* A pool per test, destroyed in teardown. */
+extern apr_pool_t *unit_pool;
+void unit_pool_setup(void);
+void unit_pool_teardown(void);
+
+#endif

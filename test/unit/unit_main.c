@@ -1,0 +1,32 @@
+#include "unit.h"
+
+#include <stdlib.h>
+#include "apr_general.h"
+
+apr_pool_t *unit_pool;
+
+void unit_pool_setup(void)
+{
+    apr_pool_create(&unit_pool, NULL);
+}
+
+void unit_pool_teardown(void)
+{
+    apr_pool_destroy(unit_pool);
+    unit_pool = NULL;
+}
+
+int main(void)
+{
+    SRunner *sr;
+    int failed;
+
+    apr_initialize();
+    sr = srunner_create(sso_url_suite());
+    srunner_add_suite(sr, sso_secret_suite());
+    srunner_run_all(sr, CK_NORMAL);
+    failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    apr_terminate();
+    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
