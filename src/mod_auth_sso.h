@@ -117,6 +117,9 @@ int sso_cache_post_config(apr_pool_t *pconf, apr_pool_t *plog,
                           apr_pool_t *ptemp, server_rec *s);
 void sso_cache_child_init(apr_pool_t *p, server_rec *s);
 
+/* mod_auth_sso_routes.c */
+int sso_routes_quick_handler(request_rec *r, int lookup_uri);
+
 /* mod_auth_sso_check.c */
 int sso_check_config(apr_pool_t *pconf, apr_pool_t *plog,
                      apr_pool_t *ptemp, server_rec *s);

@@ -207,6 +207,8 @@ static const char *sso_set_flag(cmd_parms *cmd, void *dummy, int on)
 
 static const char *sso_set_string(cmd_parms *cmd, void *dummy, const char *arg)
 {
+    if (!*arg)
+        return apr_psprintf(cmd->pool, "%s must not be empty", cmd->cmd->name);
     *(const char **)((char *)sso_cmd_conf(cmd) + (apr_size_t)cmd->info) = arg;
     return NULL;
 }
