@@ -1,0 +1,61 @@
+// Test-only control API under /_test/ (the OP only listens on 127.0.0.1).
+//
+//   GET  /_test/users                 list users and their groups
+//   GET  /_test/users/:name           one user
+//   PUT  /_test/users/:name/groups    body: JSON array of group names
+//   GET  /_test/keys                  signing kid + published public keys
+//   POST /_test/rotate-key            body (optional): {"dropOld": true}
+
+import { httpError, readJson } from './body.js';
+
+const USER_PATH = /^\/_test\/users\/([^/]+)$/;
+const GROUPS_PATH = /^\/_test\/users\/([^/]+)\/groups$/;
+
+export function controlRoutes({ users, keys, rotateKey, log }) {
+  const routes = [
+    ['GET', /^\/_test\/users$/, () => users.list()],
+    ['GET', USER_PATH, (ctx, [, name]) => userOr404(users, decodeURIComponent(name))],
+    ['PUT', GROUPS_PATH, (ctx, match) => replaceGroups(ctx, match, { users, log })],
+    ['GET', /^\/_test\/keys$/, () => ({ signing: keys.signingKey(), keys: keys.publicKeys() })],
+    ['POST', /^\/_test\/rotate-key$/, (ctx) => rotate(ctx, { rotateKey, log })],
+  ];
+
+  return async function control(ctx, next) {
+    if (!ctx.path.startsWith('/_test/')) return next();
+    ctx.set('Cache-Control', 'no-store');
+    try {
+      const route = routes.find(([method, path]) => method === ctx.method && path.test(ctx.path));
+      if (!route) throw httpError(404, `no test route ${ctx.method} ${ctx.path}`);
+      ctx.body = await route[2](ctx, route[1].exec(ctx.path));
+    } catch (err) {
+      if (!err.expose) throw err;
+      ctx.status = err.status;
+      ctx.body = { error: err.message };
+    }
+    return undefined;
+  };
+}
+
+function userOr404(users, name) {
+  const user = users.list().find((candidate) => candidate.username === name);
+  if (!user) throw httpError(404, `unknown user ${name}`);
+  return user;
+}
+
+async function replaceGroups(ctx, [, rawName], { users, log }) {
+  const name = decodeURIComponent(rawName);
+  userOr404(users, name);
+  const groups = await readJson(ctx.req);
+  if (!Array.isArray(groups) || !groups.every((group) => typeof group === 'string')) {
+    throw httpError(400, 'body must be a JSON array of group names');
+  }
+  log(`groups of ${name} set to ${JSON.stringify(groups)}`);
+  return users.setGroups(name, groups);
+}
+
+async function rotate(ctx, { rotateKey, log }) {
+  const body = (await readJson(ctx.req)) ?? {};
+  const key = rotateKey({ dropOld: body.dropOld === true });
+  log(`signing key rotated: new kid ${key.kid}${body.dropOld === true ? ' (old keys dropped)' : ''}`);
+  return { signing: key };
+}

@@ -1,0 +1,71 @@
+// Test users. Each `sub` is a fixed UUID, like Pocket ID's user ids, so
+// tests can assert on it across restarts. Password is always `<username>-pw`.
+
+const SEED = [
+  { username: 'alice', sub: '1f6a3a52-7c2e-4d0b-9a51-3c1f0e6b7a01', given: 'Alice', family: 'Admin', groups: ['technitium_admins'] },
+  { username: 'bob', sub: '2b7c4d63-8d3f-4e1c-8b62-4d2a1f7c8b02', given: 'Bob', family: 'Dns', groups: ['technitium_dns_admins'] },
+  { username: 'carol', sub: '3c8d5e74-9e4a-4f2d-9c73-5e3b2a8d9c03', given: 'Carol', family: 'Dhcp', groups: ['technitium_dhcp_admins'] },
+  { username: 'dave', sub: '4d9e6f85-af5b-4a3e-8d84-6f4c3b9eac04', given: 'Dave', family: 'Both', groups: ['technitium_dns_admins', 'technitium_dhcp_admins'] },
+  { username: 'erin', sub: '5eaf7096-b06c-4b4f-9e95-705d4cafbd05', given: 'Erin', family: 'Nogroup', groups: [] },
+  { username: 'frank', sub: '6fb081a7-c17d-4c5a-8fa6-816e5db0ce06', given: 'Frank', family: 'Case', groups: ['Technitium_Admins'] },
+  { username: 'grace', sub: '70c192b8-d28e-4d6b-90b7-927f6ec1df07', given: 'Grace', family: 'Noemail', groups: ['technitium_admins'], noEmail: true },
+];
+
+export function createUserStore() {
+  const byName = new Map(SEED.map((seed) => [seed.username, toUser(seed)]));
+  const bySub = new Map([...byName.values()].map((user) => [user.sub, user]));
+
+  return {
+    list: () => [...byName.values()].map(publicView),
+    byName: (username) => byName.get(username),
+    bySub: (sub) => bySub.get(sub),
+    checkPassword: (username, password) => {
+      const user = byName.get(username);
+      return user && password === `${user.username}-pw` ? user : undefined;
+    },
+    setGroups(username, groups) {
+      const user = byName.get(username);
+      if (!user) return undefined;
+      user.groups = [...groups];
+      return publicView(user);
+    },
+  };
+}
+
+function toUser({ username, sub, given, family, groups, noEmail }) {
+  const user = {
+    username,
+    sub,
+    givenName: given,
+    familyName: family,
+    name: `${given} ${family}`,
+    groups: [...groups],
+  };
+  if (!noEmail) user.email = `${username}@example.test`;
+  return user;
+}
+
+// All claims a user has; oidc-provider filters them by granted scope and
+// by destination (ID token vs userinfo).
+export function userClaims(user) {
+  const claims = {
+    sub: user.sub,
+    preferred_username: user.username,
+    name: user.name,
+    given_name: user.givenName,
+    family_name: user.familyName,
+    // Pocket ID always sends the array, empty when the user has no group.
+    groups: [...user.groups],
+  };
+  if (user.email !== undefined) {
+    claims.email = user.email;
+    claims.email_verified = true;
+  }
+  return claims;
+}
+
+function publicView(user) {
+  const view = { username: user.username, sub: user.sub, name: user.name, groups: [...user.groups] };
+  if (user.email !== undefined) view.email = user.email;
+  return view;
+}
