@@ -6,6 +6,11 @@
 #include "http_config.h"
 #include "ap_socache.h"
 #include "apr_tables.h"
+#include "sso_groups.h"
+#include "sso_http.h"
+#include "sso_jwt.h"
+#include "sso_provider.h"
+#include "sso_session.h"
 
 /* Marks a scalar directive that was not given in this context. */
 #define SSO_UNSET (-1)
@@ -22,19 +27,19 @@ typedef enum {
     SSO_UNAUTH_401
 } sso_unauth_e;
 
-typedef struct {
-    const char *remote;
-    const char *local;
-} sso_group_map_entry;
-
 /* A socache instance as named by SSOSessionCache. */
 typedef struct {
     const char *spec;                 /* as written, e.g. "shmcb:/run/x(512000)" */
     const char *name;                 /* provider name */
     const char *arg;                  /* provider argument, may be NULL */
+    const char *aux_arg;              /* argument of the login cache */
     const ap_socache_provider_t *provider;
-    ap_socache_instance_t *instance;
+    ap_socache_instance_t *instance;  /* sessions only */
+    ap_socache_instance_t *aux;       /* logins and provider documents, so a
+                                       * flood of logins cannot evict sessions */
 } sso_cache_conf;
+
+typedef enum { SSO_CACHE_SESSIONS, SSO_CACHE_AUX } sso_cache_which;
 
 typedef struct {
     int enable;
@@ -116,9 +121,72 @@ int sso_cache_pre_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp)
 int sso_cache_post_config(apr_pool_t *pconf, apr_pool_t *plog,
                           apr_pool_t *ptemp, server_rec *s);
 void sso_cache_child_init(apr_pool_t *p, server_rec *s);
+apr_status_t sso_cache_store(server_rec *s, sso_cache_which which,
+                             const char *key, apr_size_t keylen,
+                             apr_time_t expiry, const unsigned char *data,
+                             apr_size_t len, apr_pool_t *p);
+/* *len is the buffer size on entry, the record size on APR_SUCCESS. */
+apr_status_t sso_cache_retrieve(server_rec *s, sso_cache_which which,
+                                const char *key, apr_size_t keylen,
+                                unsigned char *buf, apr_size_t *len,
+                                apr_pool_t *p);
+apr_status_t sso_cache_remove(server_rec *s, sso_cache_which which,
+                              const char *key, apr_size_t keylen, apr_pool_t *p);
 
 /* mod_auth_sso_routes.c */
 int sso_routes_quick_handler(request_rec *r, int lookup_uri);
+
+/* mod_auth_sso_pages.c: each returns the status, with the page as the
+ * whole response. Text is escaped here. */
+const char *sso_page_html(request_rec *r, const char *title, const char *body_html);
+int sso_page_error(request_rec *r, int status, const char *title, const char *text);
+int sso_page_refused(request_rec *r, int status, const char *reason);
+
+/* mod_auth_sso_session.c */
+typedef enum { SSO_LOAD_NONE, SSO_LOAD_OK, SSO_LOAD_EXPIRED, SSO_LOAD_ERROR } sso_load_e;
+const char *sso_public_base(request_rec *r, const sso_server_conf *c);
+void sso_cookie_set(request_rec *r, const sso_server_conf *c, const char *name,
+                    const char *value, long max_age, const char *path);
+void sso_cookie_clear(request_rec *r, const sso_server_conf *c,
+                      const char *name, const char *path);
+const unsigned char *sso_id_decode(apr_pool_t *p, const char *token);
+sso_load_e sso_session_load(request_rec *r, const sso_server_conf *c,
+                            sso_session *out, const unsigned char **id);
+apr_status_t sso_session_save(request_rec *r, const sso_server_conf *c,
+                              const unsigned char *id, const sso_session *s);
+void sso_session_touch(request_rec *r, const sso_server_conf *c,
+                       const unsigned char *id, sso_session *s);
+apr_status_t sso_session_create(request_rec *r, const sso_server_conf *c,
+                                const sso_session *s, const char **token);
+void sso_session_keep_id_token(request_rec *r, const sso_server_conf *c,
+                               const char *token, const char *id_token);
+
+/* mod_auth_sso_op.c: each int function returns OK, or the status of the
+ * error page it prepared (DECLINED: a JWKS refetch was rate-limited). */
+void sso_op_http_opts(const sso_server_conf *c, sso_http_opts *o);
+int sso_op_meta(request_rec *r, const sso_server_conf *c, sso_provider_meta **meta);
+int sso_op_jwks(request_rec *r, const sso_server_conf *c,
+                const sso_provider_meta *meta, int refetch, sso_jwks **keys);
+
+/* mod_auth_sso_login.c */
+const char *sso_login_cookie_name(request_rec *r, const sso_server_conf *c);
+int sso_login_start(request_rec *r, const sso_server_conf *c, const char *return_path);
+int sso_login_callback(request_rec *r, const sso_server_conf *c);
+
+/* mod_auth_sso_account.c */
+typedef struct {
+    const char *issuer;
+    const char *sub;
+    const char *email;                 /* may be NULL */
+    const char *name;                  /* may be NULL */
+    apr_array_header_t *remote_groups; /* const char * */
+    apr_array_header_t *username_claims; /* values in SSOUsernameClaims order */
+} sso_login_claims;
+int sso_account_admit(request_rec *r, const sso_server_conf *c,
+                      const sso_login_claims *lc, sso_session *s);
+
+/* mod_auth_sso_authn.c */
+void sso_authn_register(apr_pool_t *p);
 
 /* mod_auth_sso_check.c */
 int sso_check_config(apr_pool_t *pconf, apr_pool_t *plog,

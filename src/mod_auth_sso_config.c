@@ -356,12 +356,29 @@ static const char *sso_cache_conf_make(apr_pool_t *p, const char *spec,
     return NULL;
 }
 
+/* shmcb names its segment after the path in its argument: the login cache
+ * needs a path of its own, and a small fixed size. */
+static const char *sso_cache_aux_arg(apr_pool_t *p, const sso_cache_conf *cc)
+{
+    const char *paren;
+
+    if (strcmp(cc->name, "shmcb") || !cc->arg || !*cc->arg)
+        return cc->arg;
+    paren = ap_strchr_c(cc->arg, '(');
+    return apr_pstrcat(p, paren ? apr_pstrmemdup(p, cc->arg, paren - cc->arg)
+                                : cc->arg, ".login(1048576)", NULL);
+}
+
 static const char *sso_cache_conf_create_instance(apr_pool_t *p,
                                                   apr_pool_t *ptemp,
                                                   sso_cache_conf *cc)
 {
     const char *err = cc->provider->create(&cc->instance, cc->arg, ptemp, p);
 
+    if (!err) {
+        cc->aux_arg = sso_cache_aux_arg(p, cc);
+        err = cc->provider->create(&cc->aux, cc->aux_arg, ptemp, p);
+    }
     return err ? apr_psprintf(p, "SSOSessionCache %s: %s", cc->spec, err) : NULL;
 }
 

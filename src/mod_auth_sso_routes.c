@@ -5,7 +5,10 @@
 #include "http_protocol.h"
 #include "http_log.h"
 #include "http_request.h"
+#include "util_script.h"
+#include "apr_escape.h"
 #include "apr_strings.h"
+#include "sso_url.h"
 #include <jansson.h>
 
 APLOG_USE_MODULE(auth_sso);
@@ -29,6 +32,62 @@ static int sso_routes_status(request_rec *r, const sso_server_conf *c)
     return sso_routes_send_json(r, json_pack("{s:b}", "ssoEnabled", c->enable));
 }
 
+static const char *sso_routes_arg(request_rec *r, const char *name)
+{
+    apr_table_t *args;
+
+    ap_args_to_table(r, &args);
+    return apr_table_get(args, name);
+}
+
+static int sso_routes_login_page(request_rec *r, const sso_server_conf *c)
+{
+    const char *ret = sso_url_return_path(r->pool, sso_routes_arg(r, "return"));
+    const char *start = apr_pstrcat(r->pool, c->base_path, "/start?return=",
+                                    apr_pescape_urlencoded(r->pool, ret), NULL);
+    const char *notice = sso_routes_arg(r, "expired")
+        ? "<p>Your session has expired. Please sign in again.</p>" : "";
+    const char *button = c->enable
+        ? apr_pstrcat(r->pool, "<p><a class=\"btn\" href=\"",
+                      ap_escape_html2(r->pool, start, 1),
+                      "\">Login with SSO</a></p>", NULL)
+        : "<p>Single sign-on is not enabled on this site.</p>";
+
+    ap_set_content_type(r, "text/html; charset=utf-8");
+    apr_table_setn(r->headers_out, "Cache-Control", "no-store");
+    ap_rputs(sso_page_html(r, apr_pstrcat(r->pool, "Sign in to ",
+                           r->server->server_hostname, NULL),
+                           apr_pstrcat(r->pool, notice, button, NULL)), r);
+    return OK;
+}
+
+static int sso_routes_only_get(request_rec *r)
+{
+    if (r->method_number == M_GET)
+        return OK;
+    r->allowed = AP_METHOD_BIT << M_GET;
+    return HTTP_METHOD_NOT_ALLOWED;
+}
+
+static int sso_routes_dispatch(request_rec *r, const sso_server_conf *c,
+                               const char *route)
+{
+    int rc;
+
+    if (!strcmp(route, "status"))
+        return (rc = sso_routes_only_get(r)) ? rc : sso_routes_status(r, c);
+    if (!strcmp(route, "login"))
+        return (rc = sso_routes_only_get(r)) ? rc : sso_routes_login_page(r, c);
+    if (!c->enable)
+        return HTTP_NOT_FOUND;
+    if (!strcmp(route, "start"))
+        return (rc = sso_routes_only_get(r)) ? rc
+               : sso_login_start(r, c, sso_routes_arg(r, "return"));
+    if (!strcmp(route, "callback"))
+        return (rc = sso_routes_only_get(r)) ? rc : sso_login_callback(r, c);
+    return HTTP_NOT_FOUND;
+}
+
 /* The route name after "<base>/", or NULL when the URI is not ours. */
 static const char *sso_routes_match(const request_rec *r, const char *base)
 {
@@ -47,7 +106,5 @@ int sso_routes_quick_handler(request_rec *r, int lookup_uri)
 
     if (!route || lookup_uri)
         return DECLINED;
-    if (!strcmp(route, "status"))
-        return sso_routes_status(r, c);
-    return HTTP_NOT_FOUND;
+    return sso_routes_dispatch(r, c, route);
 }

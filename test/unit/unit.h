@@ -7,6 +7,12 @@
 /* Each suite file provides one of these; unit_main.c runs them all. */
 Suite *sso_url_suite(void);
 Suite *sso_secret_suite(void);
+Suite *sso_groups_suite(void);
+Suite *sso_http_suite(void);
+Suite *sso_provider_suite(void);
+Suite *sso_random_suite(void);
+Suite *sso_session_suite(void);
+Suite *sso_jwt_suite(void);
 
 /* A pool per test, destroyed in teardown. */
 extern apr_pool_t *unit_pool;

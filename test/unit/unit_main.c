@@ -24,6 +24,12 @@ int main(void)
     apr_initialize();
     sr = srunner_create(sso_url_suite());
     srunner_add_suite(sr, sso_secret_suite());
+    srunner_add_suite(sr, sso_groups_suite());
+    srunner_add_suite(sr, sso_http_suite());
+    srunner_add_suite(sr, sso_provider_suite());
+    srunner_add_suite(sr, sso_random_suite());
+    srunner_add_suite(sr, sso_session_suite());
+    srunner_add_suite(sr, sso_jwt_suite());
     srunner_run_all(sr, CK_NORMAL);
     failed = srunner_ntests_failed(sr);
     srunner_free(sr);

@@ -1,0 +1,186 @@
+/* AuthType sso: one cache lookup turns the session cookie into REMOTE_USER,
+ * the SSO_* environment and the identity Require sso-group reads. */
+#include "mod_auth_sso.h"
+
+#include "http_core.h"
+#include "http_log.h"
+#include "http_protocol.h"
+#include "http_request.h"
+#include "apr_escape.h"
+#include "apr_lib.h"
+#include "apr_strings.h"
+
+APLOG_USE_MODULE(auth_sso);
+
+static const char *const sso_header_names[] = {
+    "X-SSO-User", "X-SSO-Groups", "X-SSO-Email", "X-SSO-Name"
+};
+
+/* Matches "x-sso-user", "X_SSO_USER"...: '_' stands for '-' because CGI
+ * turns both into the same HTTP_X_SSO_USER variable. */
+static int sso_header_is_ours(const char *name)
+{
+    static const char prefix[] = "x-sso-";
+    int i;
+
+    for (i = 0; i < 6; i++) {
+        char ch = (char)apr_tolower((unsigned char)name[i]);
+        if (ch != prefix[i] && !(prefix[i] == '-' && ch == '_'))
+            return 0;
+    }
+    name += 6;
+    for (i = 0; i < 4; i++) {
+        if (!strcasecmp(name, sso_header_names[i] + 6))
+            return 1;
+    }
+    return 0;
+}
+
+static int sso_strip_one(void *rec, const char *key, const char *value)
+{
+    apr_array_header_t *doomed = rec;
+
+    if (sso_header_is_ours(key))
+        APR_ARRAY_PUSH(doomed, const char *) = key;
+    return 1;
+}
+
+int sso_authn_strip_headers(request_rec *r)
+{
+    apr_array_header_t *doomed = apr_array_make(r->pool, 1, sizeof(char *));
+    int i;
+
+    apr_table_do(sso_strip_one, doomed, r->headers_in, NULL);
+    for (i = 0; i < doomed->nelts; i++)
+        apr_table_unset(r->headers_in, APR_ARRAY_IDX(doomed, i, const char *));
+    return DECLINED;
+}
+
+static int sso_value_is_clean(const char *v)
+{
+    for (; *v; v++) {
+        if (apr_iscntrl((unsigned char)*v))
+            return 0;
+    }
+    return 1;
+}
+
+static void sso_export(request_rec *r, const char *env, const char *header,
+                       const char *value, int pass_header)
+{
+    if (!value)
+        return;
+    if (!sso_value_is_clean(value)) {
+        ap_log_rerror(APLOG_MARK, APLOG_WARNING, 0, r, "%s of user %s holds "
+                      "control characters: not passed on", env, r->user);
+        return;
+    }
+    apr_table_setn(r->subprocess_env, env, value);
+    if (pass_header)
+        apr_table_setn(r->headers_in, header, value);
+}
+
+static sso_identity *sso_identity_from(request_rec *r, const sso_session *s)
+{
+    sso_identity *id = apr_pcalloc(r->pool, sizeof(*id));
+
+    id->user = s->user;
+    id->groups = s->groups;
+    id->email = s->email;
+    id->name = s->name;
+    id->method = s->method;
+    return id;
+}
+
+static void sso_identity_apply(request_rec *r, const sso_server_conf *c,
+                               const sso_identity *id)
+{
+    int ph = c->pass_headers;
+
+    r->user = (char *)id->user;
+    r->ap_auth_type = "sso";
+    sso_identity_set(r, id);
+    sso_export(r, "SSO_USER", "X-SSO-User", id->user, ph);
+    sso_export(r, "SSO_GROUPS", "X-SSO-Groups", sso_groups_join(r->pool, id->groups), ph);
+    sso_export(r, "SSO_EMAIL", "X-SSO-Email", id->email, ph);
+    sso_export(r, "SSO_NAME", "X-SSO-Name", id->name, ph);
+    sso_export(r, "SSO_AUTH_METHOD", NULL, id->method, 0);
+}
+
+/* GET and HEAD: other methods would lose their body on a redirect. */
+static int sso_authn_is_read(const request_rec *r)
+{
+    return r->method_number == M_GET;
+}
+
+static int sso_authn_unauthenticated(request_rec *r, const sso_server_conf *c,
+                                     const sso_dir_conf *d, int expired)
+{
+    int action = d->unauthenticated == SSO_UNSET ? SSO_UNAUTH_LOGIN
+                                                 : d->unauthenticated;
+    const char *login;
+
+    if (action == SSO_UNAUTH_401 || !sso_authn_is_read(r)) {
+        apr_table_setn(r->err_headers_out, "WWW-Authenticate", apr_psprintf(
+                       r->pool, "SSO realm=\"%s\"", r->server->server_hostname));
+        return sso_page_error(r, HTTP_UNAUTHORIZED, "Sign-in required",
+                              "You need to sign in to see this page.");
+    }
+    if (action == SSO_UNAUTH_PROVIDER && c->enable)
+        return sso_login_start(r, c, r->unparsed_uri);
+    login = apr_pstrcat(r->pool, c->base_path, "/login?return=",
+                        apr_pescape_urlencoded(r->pool, r->unparsed_uri),
+                        expired ? "&expired=1" : "", NULL);
+    apr_table_setn(r->headers_out, "Location", login);
+    apr_table_setn(r->err_headers_out, "Cache-Control", "no-store");
+    return HTTP_MOVED_TEMPORARILY;
+}
+
+/* A subrequest or internal redirect reuses the identity already found. */
+static const sso_identity *sso_authn_inherited(request_rec *r)
+{
+    const sso_identity *id = r->main ? sso_identity_get(r->main) : NULL;
+
+    return id ? id : r->prev ? sso_identity_get(r->prev) : NULL;
+}
+
+static int sso_authn_check(request_rec *r)
+{
+    const char *type = ap_auth_type(r);
+    const sso_server_conf *c;
+    const sso_identity *inherited;
+    const unsigned char *sid;
+    sso_session s;
+
+    if (!type || strcasecmp(type, "sso"))
+        return DECLINED;
+    c = sso_server_conf_get(r->server);
+    if ((inherited = sso_authn_inherited(r))) {
+        sso_identity_apply(r, c, inherited);
+        return OK;
+    }
+    switch (sso_session_load(r, c, &s, &sid)) {
+    case SSO_LOAD_OK:
+        sso_session_touch(r, c, sid, &s);
+        sso_identity_apply(r, c, sso_identity_from(r, &s));
+        return OK;
+    case SSO_LOAD_ERROR:
+        return sso_page_error(r, HTTP_SERVICE_UNAVAILABLE, "Service unavailable",
+                              "Sessions are temporarily unavailable. Please try "
+                              "again in a moment.");
+    case SSO_LOAD_EXPIRED:
+        return sso_authn_unauthenticated(r, c, ap_get_module_config(
+                   r->per_dir_config, &auth_sso_module), 1);
+    default:
+        return sso_authn_unauthenticated(r, c, ap_get_module_config(
+                   r->per_dir_config, &auth_sso_module), 0);
+    }
+}
+
+void sso_authn_register(apr_pool_t *p)
+{
+    ap_hook_post_read_request(sso_authn_strip_headers, NULL, NULL,
+                              APR_HOOK_REALLY_FIRST);
+    ap_hook_check_authn(sso_authn_check, NULL, NULL, APR_HOOK_MIDDLE,
+                        AP_AUTH_INTERNAL_PER_CONF);
+}

@@ -1,0 +1,473 @@
+/* The authorization code flow: /sso/start sends the browser to the
+ * provider, /sso/callback turns the code into a session. */
+#include "mod_auth_sso.h"
+#include "sso_http.h"
+#include "sso_random.h"
+#include "sso_secret.h"
+#include "sso_url.h"
+
+#include "http_log.h"
+#include "http_protocol.h"
+#include "util_cookies.h"
+#include "util_script.h"
+#include "apr_escape.h"
+#include "apr_strings.h"
+
+APLOG_USE_MODULE(auth_sso);
+
+#define SSO_TXN_KEY_LEN (1 + SSO_ID_BYTES)
+
+const char *sso_login_cookie_name(request_rec *r, const sso_server_conf *c)
+{
+    return apr_pstrcat(r->pool, c->cookie_name, "_login", NULL);
+}
+
+static const char *sso_callback_path(request_rec *r, const sso_server_conf *c)
+{
+    return apr_pstrcat(r->pool, c->base_path, "/callback", NULL);
+}
+
+static const char *sso_redirect_uri(request_rec *r, const sso_server_conf *c)
+{
+    return apr_pstrcat(r->pool, sso_public_base(r, c), sso_callback_path(r, c),
+                       NULL);
+}
+
+/* 'T' + the state's raw bytes: login records never collide with the
+ * provider documents kept in the same cache. */
+static const char *sso_txn_key(request_rec *r, const char *state)
+{
+    const unsigned char *raw = sso_id_decode(r->pool, state);
+    char *key;
+
+    if (!raw)
+        return NULL;
+    key = apr_palloc(r->pool, SSO_TXN_KEY_LEN);
+    key[0] = 'T';
+    memcpy(key + 1, raw, SSO_ID_BYTES);
+    return key;
+}
+
+/* ---- /sso/start ---- */
+
+static int sso_login_txn_new(request_rec *r, const sso_provider_meta *meta,
+                             const sso_server_conf *c, sso_txn *t)
+{
+    t->created = apr_time_sec(r->request_time);
+    t->pkce_verifier = NULL;
+    if (sso_random_token(r->pool, SSO_ID_BYTES, &t->nonce) != APR_SUCCESS)
+        return HTTP_INTERNAL_SERVER_ERROR;
+    if (c->pkce && meta->pkce_s256
+        && sso_random_token(r->pool, SSO_ID_BYTES, &t->pkce_verifier) != APR_SUCCESS)
+        return HTTP_INTERNAL_SERVER_ERROR;
+    return OK;
+}
+
+static int sso_login_txn_store(request_rec *r, const sso_txn *t,
+                               const char *state)
+{
+    unsigned char buf[SSO_SESSION_MAX];
+    apr_size_t len = sso_txn_encode(t, buf, sizeof(buf));
+    apr_status_t rv;
+
+    if (!len)
+        return HTTP_BAD_REQUEST;
+    rv = sso_cache_store(r->server, SSO_CACHE_AUX, sso_txn_key(r, state),
+                         SSO_TXN_KEY_LEN,
+                         r->request_time + apr_time_from_sec(SSO_TXN_TTL),
+                         buf, len, r->pool);
+    if (rv == APR_SUCCESS)
+        return OK;
+    ap_log_rerror(APLOG_MARK, APLOG_ERR, rv, r, "cannot store a login in the "
+                  "session cache (check SSOSessionCache)");
+    return sso_page_error(r, HTTP_SERVICE_UNAVAILABLE, "Sign-in unavailable",
+                          "Sign-in is temporarily unavailable. Please try again.");
+}
+
+static const char *sso_scope_string(request_rec *r, const sso_server_conf *c)
+{
+    const char *scope = "openid";
+    int i;
+
+    for (i = 0; i < c->scopes->nelts; i++) {
+        const char *s = APR_ARRAY_IDX(c->scopes, i, const char *);
+        if (strcmp(s, "openid"))
+            scope = apr_pstrcat(r->pool, scope, " ", s, NULL);
+    }
+    return scope;
+}
+
+static const char *sso_q(request_rec *r, const char *name, const char *value)
+{
+    return apr_pstrcat(r->pool, "&", name, "=",
+                       apr_pescape_urlencoded(r->pool, value), NULL);
+}
+
+static const char *sso_authorize_url(request_rec *r, const sso_server_conf *c,
+                                     const sso_provider_meta *meta,
+                                     const sso_txn *t, const char *state)
+{
+    const char *ep = meta->authorization_endpoint;
+    const char *url = apr_pstrcat(r->pool, ep, strchr(ep, '?') ? "&" : "?",
+                                  "response_type=code",
+                                  sso_q(r, "client_id", c->client_id),
+                                  sso_q(r, "redirect_uri", sso_redirect_uri(r, c)),
+                                  sso_q(r, "scope", sso_scope_string(r, c)),
+                                  sso_q(r, "state", state),
+                                  sso_q(r, "nonce", t->nonce), NULL);
+
+    if (!t->pkce_verifier)
+        return url;
+    return apr_pstrcat(r->pool, url, sso_q(r, "code_challenge",
+                       sso_pkce_challenge_s256(r->pool, t->pkce_verifier)),
+                       "&code_challenge_method=S256", NULL);
+}
+
+int sso_login_start(request_rec *r, const sso_server_conf *c,
+                    const char *return_path)
+{
+    sso_provider_meta *meta;
+    const char *state;
+    sso_txn t;
+    int rc;
+
+    if ((rc = sso_op_meta(r, c, &meta)) != OK)
+        return rc;
+    if ((rc = sso_login_txn_new(r, meta, c, &t)) != OK
+        || sso_random_token(r->pool, SSO_ID_BYTES, &state) != APR_SUCCESS)
+        return HTTP_INTERNAL_SERVER_ERROR;
+    t.return_path = sso_url_return_path(r->pool, return_path);
+    if ((rc = sso_login_txn_store(r, &t, state)) != OK)
+        return rc;
+    /* Binds the login to this browser: a callback without it is refused. */
+    sso_cookie_set(r, c, sso_login_cookie_name(r, c), state, SSO_TXN_TTL,
+                   sso_callback_path(r, c));
+    apr_table_setn(r->headers_out, "Location",
+                   sso_authorize_url(r, c, meta, &t, state));
+    apr_table_setn(r->err_headers_out, "Cache-Control", "no-store");
+    return HTTP_MOVED_TEMPORARILY;
+}
+
+/* ---- /sso/callback ---- */
+
+typedef struct {
+    request_rec *r;
+    const sso_server_conf *c;
+    apr_table_t *args;
+    sso_txn txn;
+    sso_provider_meta *meta;
+    sso_token_response token;
+    sso_jwt_result id;
+    json_t *userinfo;
+} sso_callback;
+
+static int sso_callback_bad(sso_callback *cb, const char *why)
+{
+    ap_log_rerror(APLOG_MARK, APLOG_WARNING, 0, cb->r, "login callback "
+                  "refused: %s", why);
+    return sso_page_error(cb->r, HTTP_BAD_REQUEST, "Sign-in failed",
+                          "This sign-in attempt is invalid or has expired. "
+                          "Please start again from the login page.");
+}
+
+static int sso_callback_args(sso_callback *cb)
+{
+    const apr_array_header_t *elts;
+    apr_table_t *seen;
+    int i;
+
+    ap_args_to_table(cb->r, &cb->args);
+    elts = apr_table_elts(cb->args);
+    seen = apr_table_make(cb->r->pool, elts->nelts);
+    for (i = 0; i < elts->nelts; i++) {
+        const char *key = APR_ARRAY_IDX(elts, i, apr_table_entry_t).key;
+        if (apr_table_get(seen, key))
+            return sso_callback_bad(cb, apr_psprintf(cb->r->pool,
+                       "parameter '%s' is duplicated",
+                       ap_escape_logitem(cb->r->pool, key)));
+        apr_table_setn(seen, key, "1");
+    }
+    return OK;
+}
+
+static int sso_callback_browser_bound(sso_callback *cb, const char *state)
+{
+    const char *bound = NULL;
+
+    ap_cookie_read(cb->r, sso_login_cookie_name(cb->r, cb->c), &bound, 0);
+    if (bound && sso_secret_equal(bound, state))
+        return OK;
+    return sso_callback_bad(cb, bound ? "state does not match this browser's "
+                            "login cookie" : "no login cookie: the login was "
+                            "not started in this browser, or it expired");
+}
+
+/* Takes the login out of the cache: a state works once. */
+static int sso_callback_txn(sso_callback *cb, const char *state)
+{
+    unsigned char buf[SSO_SESSION_MAX];
+    apr_size_t len = sizeof(buf);
+    const char *key = sso_txn_key(cb->r, state);
+
+    if (!key)
+        return sso_callback_bad(cb, "state is malformed");
+    if (sso_cache_retrieve(cb->r->server, SSO_CACHE_AUX, key, SSO_TXN_KEY_LEN,
+                           buf, &len, cb->r->pool) != APR_SUCCESS)
+        return sso_callback_bad(cb, "state is unknown, expired or already used");
+    sso_cache_remove(cb->r->server, SSO_CACHE_AUX, key, SSO_TXN_KEY_LEN,
+                     cb->r->pool);
+    sso_cookie_clear(cb->r, cb->c, sso_login_cookie_name(cb->r, cb->c),
+                     sso_callback_path(cb->r, cb->c));
+    if (sso_txn_decode(cb->r->pool, buf, len, &cb->txn))
+        return sso_callback_bad(cb, "login record is corrupt");
+    if (sso_txn_expired(&cb->txn, apr_time_sec(cb->r->request_time)))
+        return sso_callback_bad(cb, "login took longer than 10 minutes");
+    return OK;
+}
+
+static int sso_callback_provider_error(sso_callback *cb, const char *error)
+{
+    const char *desc = apr_table_get(cb->args, "error_description");
+    request_rec *r = cb->r;
+
+    ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, "the provider refused the login: "
+                  "%s%s%s", ap_escape_logitem(r->pool, error), desc ? ": " : "",
+                  desc ? ap_escape_logitem(r->pool, desc) : "");
+    return sso_page_error(r, HTTP_BAD_GATEWAY, "Sign-in failed",
+                          apr_pstrcat(r->pool, "The SSO provider did not sign you "
+                                      "in (", error, desc ? ": " : "",
+                                      desc ? desc : "", ").", NULL));
+}
+
+/* RFC 9207: the iss parameter guards against mix-up attacks. */
+static int sso_callback_iss(sso_callback *cb)
+{
+    const char *iss = apr_table_get(cb->args, "iss");
+
+    if (iss && strcmp(iss, cb->c->authority))
+        return sso_callback_bad(cb, apr_psprintf(cb->r->pool, "iss parameter "
+                   "'%s' differs from SSOAuthority '%s'",
+                   ap_escape_logitem(cb->r->pool, iss), cb->c->authority));
+    if (!iss && cb->meta->iss_parameter)
+        return sso_callback_bad(cb, "iss parameter missing, but the provider "
+                                "advertises authorization_response_iss_parameter_supported");
+    return OK;
+}
+
+static apr_array_header_t *sso_token_form(sso_callback *cb, const char *code,
+                                          int post_auth)
+{
+    apr_array_header_t *f = apr_array_make(cb->r->pool, 12, sizeof(const char *));
+
+    APR_ARRAY_PUSH(f, const char *) = "grant_type";
+    APR_ARRAY_PUSH(f, const char *) = "authorization_code";
+    APR_ARRAY_PUSH(f, const char *) = "code";
+    APR_ARRAY_PUSH(f, const char *) = code;
+    APR_ARRAY_PUSH(f, const char *) = "redirect_uri";
+    APR_ARRAY_PUSH(f, const char *) = sso_redirect_uri(cb->r, cb->c);
+    if (cb->txn.pkce_verifier) {
+        APR_ARRAY_PUSH(f, const char *) = "code_verifier";
+        APR_ARRAY_PUSH(f, const char *) = cb->txn.pkce_verifier;
+    }
+    if (post_auth) {
+        APR_ARRAY_PUSH(f, const char *) = "client_id";
+        APR_ARRAY_PUSH(f, const char *) = cb->c->client_id;
+        APR_ARRAY_PUSH(f, const char *) = "client_secret";
+        APR_ARRAY_PUSH(f, const char *) = cb->c->client_secret;
+    }
+    return f;
+}
+
+static int sso_callback_token_failed(sso_callback *cb, const char *err)
+{
+    request_rec *r = cb->r;
+
+    ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, "token request to %s failed: %s",
+                  cb->meta->token_endpoint, err);
+    if (cb->token.kind == SSO_TOKEN_INVALID_CLIENT)
+        return sso_page_error(r, HTTP_BAD_GATEWAY, "Sign-in failed",
+                   "This site's single sign-on credentials were rejected by the "
+                   "SSO provider. Please contact your administrator.");
+    return sso_page_error(r, HTTP_BAD_GATEWAY, "Sign-in failed",
+                          "The SSO provider did not complete the sign-in. "
+                          "Please try again.");
+}
+
+static int sso_callback_token(sso_callback *cb, const char *code)
+{
+    int post = sso_provider_token_auth(cb->meta, cb->c->token_auth)
+               == SSO_PROVIDER_AUTH_POST;
+    sso_http_response resp;
+    const char *err;
+    sso_http_opts o;
+
+    sso_op_http_opts(cb->c, &o);
+    if (sso_http_post_form(cb->r->pool, &o, cb->meta->token_endpoint,
+                           sso_token_form(cb, code, post),
+                           post ? NULL : cb->c->client_id,
+                           post ? NULL : cb->c->client_secret, &resp) != SSO_HTTP_OK) {
+        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, cb->r, "cannot reach the token "
+                      "endpoint: %s", resp.error);
+        return sso_page_error(cb->r, HTTP_SERVICE_UNAVAILABLE, "Sign-in unavailable",
+                              "Failed to reach SSO provider. Please try again later.");
+    }
+    if (sso_provider_parse_token_response(cb->r->pool, resp.http_status, resp.body,
+                                          resp.len, &cb->token, &err) != APR_SUCCESS)
+        return sso_callback_token_failed(cb, err);
+    return OK;
+}
+
+static sso_jwt_status sso_callback_verify_with(sso_callback *cb,
+                                               const sso_jwks *keys)
+{
+    sso_jwt_expect e = { 0 };
+
+    e.issuer = cb->c->authority;
+    e.client_id = cb->c->client_id;
+    e.nonce = cb->txn.nonce;
+    e.access_token = cb->token.access_token;
+    e.now = apr_time_sec(apr_time_now());
+    e.clock_skew = cb->c->clock_skew;
+    return sso_jwt_verify(cb->r->pool, cb->token.id_token, keys, &e, &cb->id);
+}
+
+static int sso_callback_id_token(sso_callback *cb)
+{
+    sso_jwks *keys;
+    sso_jwt_status st;
+    int rc;
+
+    if ((rc = sso_op_jwks(cb->r, cb->c, cb->meta, 0, &keys)) != OK)
+        return rc;
+    st = sso_callback_verify_with(cb, keys);
+    if (st == SSO_JWT_UNKNOWN_KID
+        && sso_op_jwks(cb->r, cb->c, cb->meta, 1, &keys) == OK)
+        st = sso_callback_verify_with(cb, keys);
+    if (st == SSO_JWT_OK)
+        return OK;
+    ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, cb->r, "ID token refused (%s): %s%s",
+                  sso_jwt_status_name(st), cb->id.error,
+                  st == SSO_JWT_EXPIRED || st == SSO_JWT_BAD_IAT
+                  ? " (check the clocks and SSOClockSkew)" : "");
+    return sso_page_error(cb->r, HTTP_BAD_GATEWAY, "Sign-in failed",
+                          "The sign-in could not be verified. Please try again "
+                          "or contact your administrator.");
+}
+
+/* Userinfo only when the ID token lacks the groups claim. */
+static int sso_callback_userinfo(sso_callback *cb)
+{
+    sso_http_response resp;
+    const char *err;
+    sso_http_opts o;
+
+    if (json_object_get(cb->id.claims, cb->c->groups_claim)
+        || !cb->meta->userinfo_endpoint)
+        return OK;
+    sso_op_http_opts(cb->c, &o);
+    if (sso_http_get(cb->r->pool, &o, cb->meta->userinfo_endpoint,
+                     cb->token.access_token, &resp) != SSO_HTTP_OK
+        || resp.http_status != 200) {
+        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, cb->r, "userinfo request failed: "
+                      "%s", resp.error ? resp.error
+                      : apr_psprintf(cb->r->pool, "HTTP %ld", resp.http_status));
+        return sso_page_error(cb->r, HTTP_BAD_GATEWAY, "Sign-in failed",
+                              "The SSO provider did not return your profile.");
+    }
+    if (sso_provider_parse_userinfo(cb->r->pool, resp.body, resp.len, cb->id.sub,
+                                    &cb->userinfo, &err) == APR_SUCCESS)
+        return OK;
+    ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, cb->r, "userinfo refused: %s", err);
+    return sso_page_error(cb->r, HTTP_BAD_GATEWAY, "Sign-in failed",
+                          "The SSO provider returned an invalid profile.");
+}
+
+/* A claim from the ID token, else from userinfo. */
+static json_t *sso_callback_claim(sso_callback *cb, const char *name)
+{
+    json_t *v = json_object_get(cb->id.claims, name);
+
+    return v || !cb->userinfo ? v : json_object_get(cb->userinfo, name);
+}
+
+static const char *sso_callback_claim_string(sso_callback *cb, const char *name)
+{
+    const char *v = sso_jwt_claim_string(cb->id.claims, name);
+
+    return v || !cb->userinfo ? v : sso_jwt_claim_string(cb->userinfo, name);
+}
+
+static int sso_callback_run(sso_callback *cb)
+{
+    const char *state = apr_table_get(cb->args, "state");
+    const char *error = apr_table_get(cb->args, "error");
+    const char *code = apr_table_get(cb->args, "code");
+    int rc;
+
+    if (!state)
+        return sso_callback_bad(cb, "state parameter missing");
+    if ((rc = sso_callback_browser_bound(cb, state)) != OK
+        || (rc = sso_callback_txn(cb, state)) != OK)
+        return rc;
+    if (error)
+        return sso_callback_provider_error(cb, error);
+    if ((rc = sso_op_meta(cb->r, cb->c, &cb->meta)) != OK
+        || (rc = sso_callback_iss(cb)) != OK)
+        return rc;
+    if (!code)
+        return sso_callback_bad(cb, "code parameter missing");
+    if ((rc = sso_callback_token(cb, code)) != OK
+        || (rc = sso_callback_id_token(cb)) != OK
+        || (rc = sso_callback_userinfo(cb)) != OK)
+        return rc;
+    return OK;
+}
+
+static int sso_callback_login(sso_callback *cb)
+{
+    const sso_server_conf *c = cb->c;
+    const char *problem, *token;
+    sso_login_claims lc;
+    sso_session s = { 0 };
+    int rc;
+
+    lc.issuer = c->authority;
+    lc.sub = cb->id.sub;
+    lc.email = sso_callback_claim_string(cb, "email");
+    lc.name = sso_callback_claim_string(cb, "name");
+    lc.remote_groups = sso_groups_from_claim(cb->r->pool,
+                           sso_callback_claim(cb, c->groups_claim), &problem);
+    if (problem)
+        ap_log_rerror(APLOG_MARK, APLOG_WARNING, 0, cb->r, "user %s: %s "
+                      "(check SSOGroupsClaim)", lc.sub, problem);
+    lc.username_claims = apr_array_make(cb->r->pool, 2, sizeof(const char *));
+    for (rc = 0; rc < c->username_claims->nelts; rc++)
+        APR_ARRAY_PUSH(lc.username_claims, const char *) = sso_callback_claim_string(
+            cb, APR_ARRAY_IDX(c->username_claims, rc, const char *));
+    if ((rc = sso_account_admit(cb->r, c, &lc, &s)) != OK)
+        return rc;
+    s.created = s.last_seen = apr_time_sec(cb->r->request_time);
+    if (sso_session_create(cb->r, c, &s, &token) != APR_SUCCESS) {
+        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, cb->r, "cannot store the session "
+                      "of %s (record too large, or check SSOSessionCache)", s.user);
+        return sso_page_error(cb->r, HTTP_SERVICE_UNAVAILABLE, "Sign-in failed",
+                              "Your session could not be created. Please contact "
+                              "your administrator.");
+    }
+    sso_session_keep_id_token(cb->r, c, token, cb->token.id_token);
+    apr_table_setn(cb->r->headers_out, "Location", cb->txn.return_path);
+    return HTTP_MOVED_TEMPORARILY;
+}
+
+int sso_login_callback(request_rec *r, const sso_server_conf *c)
+{
+    sso_callback cb = { 0 };
+    int rc;
+
+    cb.r = r;
+    cb.c = c;
+    apr_table_setn(r->err_headers_out, "Cache-Control", "no-store");
+    if ((rc = sso_callback_args(&cb)) != OK || (rc = sso_callback_run(&cb)) != OK)
+        return rc;
+    return sso_callback_login(&cb);
+}

@@ -1,0 +1,170 @@
+/* The provider's discovery document and keys, fetched on demand and kept
+ * for an hour in the login cache, which every child process shares. */
+#include "mod_auth_sso.h"
+#include "sso_http.h"
+
+#include "http_log.h"
+#include "apr_strings.h"
+
+APLOG_USE_MODULE(auth_sso);
+
+#define SSO_OP_DOC_TTL      3600   /* seconds a fetched document is kept */
+#define SSO_OP_REFETCH_GAP  60     /* least seconds between JWKS refetches */
+#define SSO_OP_CACHED_MAX   (64 * 1024)  /* larger documents are not cached */
+
+void sso_op_http_opts(const sso_server_conf *c, sso_http_opts *o)
+{
+    sso_http_opts_init(o);
+    o->connect_timeout = c->http_connect_timeout;
+    o->timeout = c->http_timeout;
+    o->ca_file = c->ca_file;
+}
+
+static const char *sso_op_cache_key(apr_pool_t *p, char kind, const char *url,
+                                    apr_size_t *len)
+{
+    const char *key = apr_psprintf(p, "%c%s", kind, url);
+
+    *len = strlen(key);
+    return key;
+}
+
+static const char *sso_op_cached(request_rec *r, char kind, const char *url,
+                                 apr_size_t *len)
+{
+    apr_size_t klen, n = SSO_OP_CACHED_MAX;
+    const char *key = sso_op_cache_key(r->pool, kind, url, &klen);
+    unsigned char *buf = apr_palloc(r->pool, n + 1);
+
+    if (sso_cache_retrieve(r->server, SSO_CACHE_AUX, key, klen, buf, &n,
+                           r->pool) != APR_SUCCESS)
+        return NULL;
+    buf[n] = '\0';
+    *len = n;
+    return (const char *)buf;
+}
+
+static void sso_op_remember(request_rec *r, char kind, const char *url,
+                            const char *doc, apr_size_t len, int ttl)
+{
+    apr_size_t klen;
+    const char *key = sso_op_cache_key(r->pool, kind, url, &klen);
+
+    if (len > SSO_OP_CACHED_MAX)
+        return;
+    sso_cache_store(r->server, SSO_CACHE_AUX, key, klen,
+                    apr_time_now() + apr_time_from_sec(ttl),
+                    (const unsigned char *)doc, len, r->pool);
+}
+
+/* GETs url; on failure sets *fail with the page to show and logs why. */
+static const sso_http_response *sso_op_fetch(request_rec *r,
+                                             const sso_server_conf *c,
+                                             const char *url, const char *what,
+                                             const char *directive, int *fail)
+{
+    sso_http_response *resp = apr_pcalloc(r->pool, sizeof(*resp));
+    sso_http_opts o;
+
+    sso_op_http_opts(c, &o);
+    if (sso_http_get(r->pool, &o, url, NULL, resp) != SSO_HTTP_OK) {
+        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, "cannot fetch the provider's "
+                      "%s: %s (check %s and that the provider is reachable)",
+                      what, resp->error, directive);
+        *fail = sso_page_error(r, HTTP_SERVICE_UNAVAILABLE, "Sign-in unavailable",
+                   "Failed to reach SSO provider. Please try again later.");
+        return NULL;
+    }
+    if (resp->http_status != 200) {
+        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, "the provider's %s at %s "
+                      "answered HTTP %ld (check %s)", what, url,
+                      resp->http_status, directive);
+        *fail = sso_page_error(r, HTTP_BAD_GATEWAY, "Sign-in unavailable",
+                   "The SSO provider gave an unexpected answer.");
+        return NULL;
+    }
+    return resp;
+}
+
+static int sso_op_meta_parse(request_rec *r, const sso_server_conf *c,
+                             const char *doc, apr_size_t len,
+                             sso_provider_meta **meta)
+{
+    const char *err;
+
+    if (sso_provider_parse(r->pool, doc, len, c->authority, meta, &err)
+        == APR_SUCCESS)
+        return OK;
+    ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, "discovery document %s: %s "
+                  "(check SSOAuthority and SSOMetadataAddress)",
+                  c->metadata_url, err);
+    return sso_page_error(r, HTTP_BAD_GATEWAY, "Sign-in unavailable",
+                          "Single sign-on is not configured correctly. "
+                          "Please contact your administrator.");
+}
+
+int sso_op_meta(request_rec *r, const sso_server_conf *c,
+                sso_provider_meta **meta)
+{
+    apr_size_t len;
+    const char *err, *doc = sso_op_cached(r, 'M', c->metadata_url, &len);
+    const sso_http_response *resp;
+    int fail = OK;
+
+    if (doc && sso_provider_parse(r->pool, doc, len, c->authority, meta, &err)
+        == APR_SUCCESS)
+        return OK;
+    if (!(resp = sso_op_fetch(r, c, c->metadata_url, "discovery document",
+                              "SSOMetadataAddress", &fail)))
+        return fail;
+    if ((fail = sso_op_meta_parse(r, c, resp->body, resp->len, meta)) == OK)
+        sso_op_remember(r, 'M', c->metadata_url, resp->body, resp->len,
+                        SSO_OP_DOC_TTL);
+    return fail;
+}
+
+static void sso_op_log_skipped(request_rec *r, const sso_jwks *keys)
+{
+    int i;
+
+    for (i = 0; i < sso_jwks_skipped(keys); i++)
+        ap_log_rerror(APLOG_MARK, APLOG_WARNING, 0, r, "provider key skipped: %s",
+                      sso_jwks_skipped_reason(keys, i));
+}
+
+/* At most one refetch a minute, however many unknown kids come in. */
+static int sso_op_may_refetch(request_rec *r, const char *jwks_uri)
+{
+    apr_size_t len;
+
+    if (sso_op_cached(r, 'R', jwks_uri, &len))
+        return 0;
+    sso_op_remember(r, 'R', jwks_uri, "1", 1, SSO_OP_REFETCH_GAP);
+    return 1;
+}
+
+int sso_op_jwks(request_rec *r, const sso_server_conf *c,
+                const sso_provider_meta *meta, int refetch, sso_jwks **keys)
+{
+    apr_size_t len;
+    const char *err, *doc = refetch ? NULL : sso_op_cached(r, 'J', meta->jwks_uri, &len);
+    const sso_http_response *resp;
+    int fail = OK;
+
+    if (doc && sso_jwks_parse(r->pool, doc, len, keys, &err) == APR_SUCCESS)
+        return OK;
+    if (refetch && !sso_op_may_refetch(r, meta->jwks_uri))
+        return DECLINED;
+    if (!(resp = sso_op_fetch(r, c, meta->jwks_uri, "signing keys (jwks_uri)",
+                              "SSOMetadataAddress", &fail)))
+        return fail;
+    if (sso_jwks_parse(r->pool, resp->body, resp->len, keys, &err) != APR_SUCCESS) {
+        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, "the provider's keys at %s "
+                      "are unusable: %s", meta->jwks_uri, err);
+        return sso_page_error(r, HTTP_BAD_GATEWAY, "Sign-in unavailable",
+                              "The SSO provider's signing keys are unusable.");
+    }
+    sso_op_log_skipped(r, *keys);
+    sso_op_remember(r, 'J', meta->jwks_uri, resp->body, resp->len, SSO_OP_DOC_TTL);
+    return OK;
+}

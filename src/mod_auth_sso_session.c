@@ -1,0 +1,168 @@
+/* Sessions: the cookie holds only a random ID; the record lives in the
+ * session cache, keyed by the ID's raw bytes. */
+#include "mod_auth_sso.h"
+#include "sso_random.h"
+
+#include "http_protocol.h"
+#include "http_log.h"
+#include "util_cookies.h"
+#include "apr_encode.h"
+#include "apr_strings.h"
+
+APLOG_USE_MODULE(auth_sso);
+
+const char *sso_public_base(request_rec *r, const sso_server_conf *c)
+{
+    const char *scheme = ap_http_scheme(r);
+    apr_port_t port = r->server->port ? r->server->port : ap_default_port(r);
+
+    if (c->public_url)
+        return c->public_url;
+    /* From ServerName, never from the request's Host header. */
+    if (port == ap_default_port(r))
+        return apr_psprintf(r->pool, "%s://%s", scheme, r->server->server_hostname);
+    return apr_psprintf(r->pool, "%s://%s:%u", scheme,
+                        r->server->server_hostname, port);
+}
+
+static const char *sso_cookie_attrs(request_rec *r, const sso_server_conf *c,
+                                    const char *path)
+{
+    int secure = !strncasecmp(sso_public_base(r, c), "https:", 6);
+
+    return apr_pstrcat(r->pool, "HttpOnly;SameSite=Lax;Path=", path,
+                       secure ? ";Secure" : "", NULL);
+}
+
+void sso_cookie_set(request_rec *r, const sso_server_conf *c, const char *name,
+                    const char *value, long max_age, const char *path)
+{
+    ap_cookie_write(r, name, value, sso_cookie_attrs(r, c, path), max_age,
+                    r->err_headers_out, NULL);
+}
+
+void sso_cookie_clear(request_rec *r, const sso_server_conf *c,
+                      const char *name, const char *path)
+{
+    ap_cookie_remove(r, name, sso_cookie_attrs(r, c, path),
+                     r->err_headers_out, NULL);
+}
+
+/* The raw ID bytes behind a base64url token, or NULL when it is not one. */
+const unsigned char *sso_id_decode(apr_pool_t *p, const char *token)
+{
+    apr_size_t len = 0;
+    const unsigned char *raw;
+
+    if (!token || strlen(token) != SSO_ID_B64_LEN)
+        return NULL;
+    raw = apr_pdecode_base64_binary(p, token, SSO_ID_B64_LEN,
+                                    APR_ENCODE_BASE64URL, &len);
+    return raw && len == SSO_ID_BYTES ? raw : NULL;
+}
+
+static const unsigned char *sso_session_cookie_id(request_rec *r,
+                                                  const sso_server_conf *c)
+{
+    const char *value = NULL;
+
+    if (ap_cookie_read(r, c->cookie_name, &value, 0) != APR_SUCCESS || !value)
+        return NULL;
+    return sso_id_decode(r->pool, value);
+}
+
+sso_load_e sso_session_load(request_rec *r, const sso_server_conf *c,
+                            sso_session *out, const unsigned char **id)
+{
+    unsigned char buf[SSO_SESSION_MAX];
+    apr_size_t len = sizeof(buf);
+    apr_int64_t now = apr_time_sec(r->request_time);
+    const char *problem;
+    apr_status_t rv;
+
+    if (!(*id = sso_session_cookie_id(r, c)))
+        return SSO_LOAD_NONE;
+    rv = sso_cache_retrieve(r->server, SSO_CACHE_SESSIONS, (const char *)*id,
+                            SSO_ID_BYTES, buf, &len, r->pool);
+    if (rv == APR_NOTFOUND)
+        return SSO_LOAD_NONE;
+    if (rv != APR_SUCCESS) {
+        ap_log_rerror(APLOG_MARK, APLOG_ERR, rv, r, "session cache %s failed "
+                      "to answer (check SSOSessionCache)", c->session_cache->spec);
+        return SSO_LOAD_ERROR;
+    }
+    if ((problem = sso_session_decode(r->pool, buf, len, out))) {
+        ap_log_rerror(APLOG_MARK, APLOG_WARNING, 0, r, "session refused: %s", problem);
+        return SSO_LOAD_NONE;
+    }
+    if (sso_session_expired(out, now, c->session_timeout, c->session_max_age)) {
+        sso_cache_remove(r->server, SSO_CACHE_SESSIONS, (const char *)*id,
+                         SSO_ID_BYTES, r->pool);
+        return SSO_LOAD_EXPIRED;
+    }
+    return SSO_LOAD_OK;
+}
+
+apr_status_t sso_session_save(request_rec *r, const sso_server_conf *c,
+                              const unsigned char *id, const sso_session *s)
+{
+    unsigned char buf[SSO_SESSION_MAX];
+    apr_int64_t now = apr_time_sec(r->request_time);
+    apr_size_t len = sso_session_encode(s, buf, sizeof(buf));
+    apr_int64_t ttl = sso_session_ttl(s, now, c->session_timeout,
+                                      c->session_max_age);
+
+    if (!len)
+        return APR_ENOSPC;
+    return sso_cache_store(r->server, SSO_CACHE_SESSIONS, (const char *)id,
+                           SSO_ID_BYTES, apr_time_from_sec(now + ttl), buf, len,
+                           r->pool);
+}
+
+/* Writes last_seen back at most once per tenth of the timeout. */
+void sso_session_touch(request_rec *r, const sso_server_conf *c,
+                       const unsigned char *id, sso_session *s)
+{
+    apr_int64_t now = apr_time_sec(r->request_time);
+    apr_status_t rv;
+
+    if (!sso_session_needs_touch(s, now, c->session_timeout))
+        return;
+    s->last_seen = now;
+    if ((rv = sso_session_save(r, c, id, s)) != APR_SUCCESS)
+        ap_log_rerror(APLOG_MARK, APLOG_WARNING, rv, r,
+                      "could not refresh the session of %s", s->user);
+}
+
+/* A fresh ID for every login: an ID is never reused or taken from the
+ * client. Sets the cookie; *token is its value. */
+apr_status_t sso_session_create(request_rec *r, const sso_server_conf *c,
+                                const sso_session *s, const char **token)
+{
+    const unsigned char *id;
+    apr_status_t rv;
+
+    if ((rv = sso_random_token(r->pool, SSO_ID_BYTES, token)) != APR_SUCCESS)
+        return rv;
+    if (!(id = sso_id_decode(r->pool, *token)))
+        return APR_EGENERAL;
+    if ((rv = sso_session_save(r, c, id, s)) != APR_SUCCESS)
+        return rv;
+    sso_cookie_set(r, c, c->cookie_name, *token, 0, "/");
+    return APR_SUCCESS;
+}
+
+/* The ID token is only needed at logout (id_token_hint): it is kept in the
+ * login cache so that session records stay small. */
+void sso_session_keep_id_token(request_rec *r, const sso_server_conf *c,
+                               const char *token, const char *id_token)
+{
+    const unsigned char *id = sso_id_decode(r->pool, token);
+    char *key = apr_palloc(r->pool, 1 + SSO_ID_BYTES);
+
+    key[0] = 'I';
+    memcpy(key + 1, id, SSO_ID_BYTES);
+    sso_cache_store(r->server, SSO_CACHE_AUX, key, 1 + SSO_ID_BYTES,
+                    r->request_time + apr_time_from_sec(c->session_max_age),
+                    (const unsigned char *)id_token, strlen(id_token), r->pool);
+}

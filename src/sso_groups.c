@@ -1,0 +1,85 @@
+#include "sso_groups.h"
+
+#include <string.h>
+#include "apr_strings.h"
+#include "apr_lib.h"
+
+static apr_array_header_t *sso_groups_empty(apr_pool_t *p)
+{
+    return apr_array_make(p, 1, sizeof(const char *));
+}
+
+apr_array_header_t *sso_groups_from_claim(apr_pool_t *p, json_t *claim,
+                                          const char **problem)
+{
+    apr_array_header_t *out = sso_groups_empty(p);
+    size_t i, skipped = 0;
+    json_t *item;
+
+    *problem = NULL;
+    if (!claim)
+        return out;
+    if (!json_is_array(claim)) {
+        *problem = "the groups claim is not an array; treated as no groups";
+        return out;
+    }
+    json_array_foreach(claim, i, item) {
+        if (json_is_string(item) && json_string_length(item) == strlen(json_string_value(item)))
+            APR_ARRAY_PUSH(out, const char *) = apr_pstrdup(p, json_string_value(item));
+        else
+            skipped++;
+    }
+    if (skipped)
+        *problem = apr_psprintf(p, "the groups claim has %" APR_SIZE_T_FMT
+                                " entries that are not strings; they were ignored",
+                                skipped);
+    return out;
+}
+
+int sso_groups_contain(const apr_array_header_t *list, const char *name)
+{
+    int i;
+
+    for (i = 0; list && i < list->nelts; i++) {
+        if (!strcmp(APR_ARRAY_IDX(list, i, const char *), name))
+            return 1;
+    }
+    return 0;
+}
+
+apr_array_header_t *sso_groups_map(apr_pool_t *p,
+                                   const apr_array_header_t *map,
+                                   const apr_array_header_t *remote)
+{
+    apr_array_header_t *local = sso_groups_empty(p);
+    int i;
+
+    for (i = 0; map && i < map->nelts; i++) {
+        const sso_group_map_entry *e = &APR_ARRAY_IDX(map, i, sso_group_map_entry);
+        if (sso_groups_contain(remote, e->remote) && !sso_groups_contain(local, e->local))
+            APR_ARRAY_PUSH(local, const char *) = e->local;
+    }
+    return local;
+}
+
+const char *sso_groups_join(apr_pool_t *p, const apr_array_header_t *list)
+{
+    return list && list->nelts ? apr_array_pstrcat(p, list, ',') : "";
+}
+
+const char *sso_username_normalize(apr_pool_t *p, const char *value)
+{
+    size_t i, len = value ? strlen(value) : 0;
+    char *out;
+
+    if (len == 0 || len > SSO_USERNAME_MAX)
+        return NULL;
+    out = apr_pstrmemdup(p, value, len);
+    for (i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)out[i];
+        if (!apr_isalnum(c) && !strchr("@._-", c))
+            return NULL;
+        out[i] = (char)apr_tolower(c);
+    }
+    return out;
+}

@@ -1,0 +1,21 @@
+/* Unguessable values (state, nonce, PKCE verifier, session IDs) and the
+ * PKCE S256 challenge. Pure logic. */
+#ifndef SSO_RANDOM_H
+#define SSO_RANDOM_H
+
+#include <stddef.h>
+#include "apr_pools.h"
+
+/* Most random bytes one call hands out. */
+#define SSO_RANDOM_MAX_BYTES 256
+
+/* *out = base64url, without padding, of nbytes (1..SSO_RANDOM_MAX_BYTES)
+ * from the OpenSSL CSPRNG. APR_EINVAL for a bad nbytes, APR_EGENERAL when
+ * the generator fails: *out is then NULL and the caller must fail closed. */
+apr_status_t sso_random_token(apr_pool_t *p, size_t nbytes, const char **out);
+
+/* RFC 7636 §4.2: base64url(SHA-256(ASCII(verifier))), or NULL when
+ * OpenSSL fails. */
+const char *sso_pkce_challenge_s256(apr_pool_t *p, const char *verifier);
+
+#endif

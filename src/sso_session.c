@@ -1,0 +1,105 @@
+#include "sso_session.h"
+#include "sso_record.h"
+
+/* First byte of each record: kind and format version together. */
+#define SSO_SESSION_MAGIC 0x53  /* 'S', version 1 */
+#define SSO_TXN_MAGIC     0x54  /* 'T', version 1 */
+
+apr_size_t sso_session_encode(const sso_session *s, unsigned char *buf,
+                              apr_size_t cap)
+{
+    sso_record_writer w;
+
+    sso_record_writer_init(&w, buf, cap);
+    sso_record_put_u8(&w, SSO_SESSION_MAGIC);
+    sso_record_put_i64(&w, s->created);
+    sso_record_put_i64(&w, s->last_seen);
+    sso_record_put_str(&w, s->method);
+    sso_record_put_str(&w, s->user);
+    sso_record_put_str(&w, s->issuer);
+    sso_record_put_str(&w, s->sub);
+    sso_record_put_str(&w, s->email);
+    sso_record_put_str(&w, s->name);
+    sso_record_put_strs(&w, s->groups);
+    return w.overflow ? 0 : w.len;
+}
+
+const char *sso_session_decode(apr_pool_t *p, const unsigned char *buf,
+                               apr_size_t len, sso_session *out)
+{
+    sso_record_reader r;
+
+    sso_record_reader_init(&r, buf, len);
+    if (sso_record_get_u8(&r) != SSO_SESSION_MAGIC)
+        return "not a session record of this version";
+    out->created = sso_record_get_i64(&r);
+    out->last_seen = sso_record_get_i64(&r);
+    out->method = sso_record_get_str(&r, p);
+    out->user = sso_record_get_str(&r, p);
+    out->issuer = sso_record_get_str(&r, p);
+    out->sub = sso_record_get_str(&r, p);
+    out->email = sso_record_get_str(&r, p);
+    out->name = sso_record_get_str(&r, p);
+    out->groups = sso_record_get_strs(&r, p);
+    if (!sso_record_reader_done(&r) || !out->user || !out->method)
+        return "session record is truncated or corrupt";
+    return NULL;
+}
+
+int sso_session_expired(const sso_session *s, apr_int64_t now, int timeout,
+                        int max_age)
+{
+    return now >= s->last_seen + timeout || now >= s->created + max_age
+           || s->last_seen > now + 60 || s->created > s->last_seen;
+}
+
+int sso_session_needs_touch(const sso_session *s, apr_int64_t now, int timeout)
+{
+    apr_int64_t step = timeout / 10 > 0 ? timeout / 10 : 1;
+
+    return now - s->last_seen >= step;
+}
+
+apr_int64_t sso_session_ttl(const sso_session *s, apr_int64_t now, int timeout,
+                            int max_age)
+{
+    apr_int64_t idle_end = s->last_seen + timeout;
+    apr_int64_t age_end = s->created + max_age;
+
+    return (idle_end < age_end ? idle_end : age_end) - now;
+}
+
+apr_size_t sso_txn_encode(const sso_txn *t, unsigned char *buf, apr_size_t cap)
+{
+    sso_record_writer w;
+
+    sso_record_writer_init(&w, buf, cap);
+    sso_record_put_u8(&w, SSO_TXN_MAGIC);
+    sso_record_put_i64(&w, t->created);
+    sso_record_put_str(&w, t->nonce);
+    sso_record_put_str(&w, t->pkce_verifier);
+    sso_record_put_str(&w, t->return_path);
+    return w.overflow ? 0 : w.len;
+}
+
+const char *sso_txn_decode(apr_pool_t *p, const unsigned char *buf,
+                           apr_size_t len, sso_txn *out)
+{
+    sso_record_reader r;
+
+    sso_record_reader_init(&r, buf, len);
+    if (sso_record_get_u8(&r) != SSO_TXN_MAGIC)
+        return "not a login transaction record of this version";
+    out->created = sso_record_get_i64(&r);
+    out->nonce = sso_record_get_str(&r, p);
+    out->pkce_verifier = sso_record_get_str(&r, p);
+    out->return_path = sso_record_get_str(&r, p);
+    if (!sso_record_reader_done(&r) || !out->nonce || !out->return_path)
+        return "login transaction record is truncated or corrupt";
+    return NULL;
+}
+
+int sso_txn_expired(const sso_txn *t, apr_int64_t now)
+{
+    return now >= t->created + SSO_TXN_TTL || t->created > now + 60;
+}

@@ -1,0 +1,59 @@
+/* Session and login-transaction records as kept in the socache, and the
+ * rules for their lifetimes. Pure logic. */
+#ifndef SSO_SESSION_H
+#define SSO_SESSION_H
+
+#include "apr_pools.h"
+#include "apr_tables.h"
+
+/* Largest encoded session; a login whose record is bigger is refused. */
+#define SSO_SESSION_MAX 8192
+/* Raw random bytes in a session ID or state; base64url in cookies. */
+#define SSO_ID_BYTES 32
+/* Length of its base64url form, without padding. */
+#define SSO_ID_B64_LEN 43
+/* Pending logins expire after this many seconds. */
+#define SSO_TXN_TTL 600
+
+typedef struct {
+    apr_int64_t created;        /* seconds since the epoch */
+    apr_int64_t last_seen;      /* refreshed at most every timeout / 10 */
+    const char *method;         /* "sso" or "local" */
+    const char *user;
+    const char *issuer;         /* NULL for local users */
+    const char *sub;            /* NULL for local users */
+    const char *email;          /* may be NULL */
+    const char *name;           /* may be NULL */
+    apr_array_header_t *groups; /* local groups, const char * */
+} sso_session;
+
+typedef struct {
+    apr_int64_t created;
+    const char *nonce;
+    const char *pkce_verifier;  /* NULL when PKCE was not used */
+    const char *return_path;
+} sso_txn;
+
+/* Encodes into buf (cap bytes). Returns the length, or 0 when it does not
+ * fit in cap. */
+apr_size_t sso_session_encode(const sso_session *s, unsigned char *buf,
+                              apr_size_t cap);
+/* NULL on success, else why the record was refused. */
+const char *sso_session_decode(apr_pool_t *p, const unsigned char *buf,
+                               apr_size_t len, sso_session *out);
+
+/* Non-zero when the session has ended by inactivity or by age. */
+int sso_session_expired(const sso_session *s, apr_int64_t now, int timeout,
+                        int max_age);
+/* Non-zero when last_seen is old enough to be written back. */
+int sso_session_needs_touch(const sso_session *s, apr_int64_t now, int timeout);
+/* Seconds the cache should keep the record from now. */
+apr_int64_t sso_session_ttl(const sso_session *s, apr_int64_t now, int timeout,
+                            int max_age);
+
+apr_size_t sso_txn_encode(const sso_txn *t, unsigned char *buf, apr_size_t cap);
+const char *sso_txn_decode(apr_pool_t *p, const unsigned char *buf,
+                           apr_size_t len, sso_txn *out);
+int sso_txn_expired(const sso_txn *t, apr_int64_t now);
+
+#endif

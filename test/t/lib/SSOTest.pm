@@ -1,0 +1,80 @@
+package SSOTest;
+# Drives the whole login flow with an HTTP client, as a browser would:
+# protected page -> login page -> /sso/start -> provider login form ->
+# /sso/callback -> back to the page. Reused by every integration test.
+use strict;
+use warnings;
+use Exporter 'import';
+use LWP::UserAgent;
+use HTTP::Cookies;
+use URI;
+use Apache::TestRequest ();
+
+our @EXPORT_OK = qw(new_browser login follow site_url session_cookie
+                    op_url server_log_since);
+
+sub site_url { my $path = shift // '/'; return "http://" . Apache::TestRequest::hostport() . $path }
+sub op_url   { return $ENV{SSO_TEST_OP_URL} }
+
+sub new_browser {
+    return LWP::UserAgent->new(max_redirect => 0, timeout => 30,
+                               cookie_jar => HTTP::Cookies->new);
+}
+
+# Follows redirects from $res, filling in the provider's login form for
+# $user once. Returns every response seen, the last one last.
+sub follow {
+    my ($ua, $res, %o) = @_;
+    my @seen = ($res);
+    for (1 .. 20) {
+        if ($res->is_redirect) {
+            my $next = URI->new_abs($res->header('Location'), $res->request->uri);
+            $res = $ua->get($next);
+        } elsif ($res->code == 200 && $res->content =~ m{action="(/interaction/[^"]+/login)"}) {
+            last unless defined $o{user};
+            my $action = URI->new_abs($1, $res->request->uri);
+            $res = $ua->post($action, { username => $o{user},
+                                        password => $o{password} // "$o{user}-pw" });
+            delete $o{user};
+        } elsif ($res->code == 200 && $res->content =~ m{href="([^"]*/start\?return=[^"]*)"}) {
+            last unless $o{click_sso};
+            (my $href = $1) =~ s/&amp;/&/g;
+            $res = $ua->get(URI->new_abs($href, $res->request->uri));
+            delete $o{click_sso};
+        } else {
+            last;
+        }
+        push @seen, $res;
+    }
+    return @seen;
+}
+
+# login(user => 'alice', path => '/protected/') -> ($ua, @responses)
+sub login {
+    my (%o) = @_;
+    my $ua = $o{ua} // new_browser();
+    my $res = $ua->get(site_url($o{path} // '/protected/'));
+    my @seen = follow($ua, $res, user => $o{user}, password => $o{password},
+                      click_sso => 1);
+    return ($ua, @seen);
+}
+
+sub session_cookie {
+    my ($ua, $name) = @_;
+    $name //= 'sso_session';
+    my $value;
+    $ua->cookie_jar->scan(sub { $value = $_[2] if $_[1] eq $name });
+    return $value;
+}
+
+# The error_log lines written since a byte offset (from -s error_log).
+sub server_log_since {
+    my ($offset) = @_;
+    my $log = Apache::Test::vars('t_logs') . '/error_log';
+    open my $fh, '<', $log or return '';
+    seek $fh, $offset // 0, 0;
+    local $/;
+    return <$fh> // '';
+}
+
+1;

@@ -1,0 +1,35 @@
+# A full login through the test provider for each test user.
+use strict;
+use warnings FATAL => 'all';
+use Apache::Test qw(-withtestmore);
+use SSOTest qw(login site_url session_cookie new_browser);
+
+my %admitted = (alice => 'Administrators', bob => 'DNS Administrators',
+                carol => 'DHCP Administrators',
+                dave => 'DNS Administrators,DHCP Administrators',
+                grace => 'Administrators');
+plan tests => 7 * keys(%admitted) + 8;
+
+for my $user (sort keys %admitted) {
+    my ($ua, @seen) = login(user => $user, path => '/protected/?q=1');
+    my $last = $seen[-1];
+    is($last->code, 200, "$user: lands on the protected page");
+    is($last->request->uri->path_query, '/protected/?q=1', "$user: back where they started");
+    like($last->content, qr/PROTECTED-CONTENT/, "$user: sees the protected content");
+    my $sid = session_cookie($ua);
+    like($sid, qr/^[A-Za-z0-9_-]{43}$/, "$user: session cookie is a 32-byte base64url ID");
+    my ($set) = grep { /sso_session=/ } map { $_->header('Set-Cookie') // () } @seen;
+    like($set, qr/HttpOnly/i, "$user: cookie is HttpOnly");
+    like($set, qr/SameSite=Lax/i, "$user: cookie is SameSite=Lax");
+    my $env = $ua->get(site_url('/protected/env.cgi'));
+    like($env->content, qr/^SSO_GROUPS=\Q$admitted{$user}\E$/m, "$user: groups mapped");
+}
+
+# No-group and wrong-case users are refused at login (SSORequireMappedGroup On).
+for my $user (qw(erin frank)) {
+    my ($ua, @seen) = login(user => $user);
+    is($seen[-1]->code, 403, "$user: refused with 403");
+    like($seen[-1]->content, qr/Access denied/, "$user: page says Access denied");
+    ok(!(grep { $_->content =~ /PROTECTED-CONTENT/ } @seen), "$user: never sees content");
+    ok(!session_cookie($ua), "$user: no session cookie");
+}

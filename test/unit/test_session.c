@@ -1,0 +1,138 @@
+#include "unit.h"
+#include "sso_session.h"
+
+#include <string.h>
+
+static sso_session sample_session(void)
+{
+    sso_session s = { 0 };
+
+    s.created = 1700000000;
+    s.last_seen = 1700000100;
+    s.method = "sso";
+    s.user = "alice@example.com";
+    s.issuer = "http://127.0.0.1:9000";
+    s.sub = "6a1f1e8e-1d0c-4e55-9d7c-0d9b1d3c4f00";
+    s.email = "alice@example.com";
+    s.name = NULL;
+    s.groups = apr_array_make(unit_pool, 3, sizeof(const char *));
+    APR_ARRAY_PUSH(s.groups, const char *) = "Administrators";
+    APR_ARRAY_PUSH(s.groups, const char *) = "DNS Administrators";
+    return s;
+}
+
+START_TEST(session_round_trip)
+{
+    sso_session in = sample_session(), out;
+    unsigned char buf[SSO_SESSION_MAX];
+    apr_size_t len = sso_session_encode(&in, buf, sizeof(buf));
+
+    ck_assert_uint_gt(len, 0);
+    ck_assert_ptr_null(sso_session_decode(unit_pool, buf, len, &out));
+    ck_assert_int_eq(out.created, in.created);
+    ck_assert_int_eq(out.last_seen, in.last_seen);
+    ck_assert_str_eq(out.user, in.user);
+    ck_assert_str_eq(out.sub, in.sub);
+    ck_assert_ptr_null(out.name);
+    ck_assert_int_eq(out.groups->nelts, 2);
+    ck_assert_str_eq(APR_ARRAY_IDX(out.groups, 1, const char *), "DNS Administrators");
+}
+END_TEST
+
+START_TEST(session_every_truncation_refused)
+{
+    sso_session in = sample_session(), out;
+    unsigned char buf[SSO_SESSION_MAX];
+    apr_size_t n, len = sso_session_encode(&in, buf, sizeof(buf));
+
+    for (n = 0; n < len; n++)
+        ck_assert_msg(sso_session_decode(unit_pool, buf, n, &out) != NULL,
+                      "accepted %u of %u bytes", (unsigned)n, (unsigned)len);
+}
+END_TEST
+
+START_TEST(session_corruption_refused)
+{
+    sso_session in = sample_session(), out;
+    unsigned char buf[SSO_SESSION_MAX + 1];
+    apr_size_t len = sso_session_encode(&in, buf, SSO_SESSION_MAX);
+
+    buf[len] = 'x';
+    ck_assert_ptr_nonnull(sso_session_decode(unit_pool, buf, len + 1, &out));
+    buf[0] = 'T';
+    ck_assert_ptr_nonnull(sso_session_decode(unit_pool, buf, len, &out));
+    /* A huge group count must not be believed. */
+    memset(buf, 0xff, sizeof(buf));
+    buf[0] = 0x53;
+    ck_assert_ptr_nonnull(sso_session_decode(unit_pool, buf, sizeof(buf), &out));
+}
+END_TEST
+
+START_TEST(session_too_big_refused)
+{
+    sso_session in = sample_session();
+    unsigned char buf[SSO_SESSION_MAX];
+    int i;
+
+    for (i = 0; i < 500; i++)
+        APR_ARRAY_PUSH(in.groups, const char *) = "a rather long local group name";
+    ck_assert_uint_eq(sso_session_encode(&in, buf, sizeof(buf)), 0);
+}
+END_TEST
+
+START_TEST(session_expiry)
+{
+    sso_session s = sample_session();
+
+    /* last_seen 1700000100, created 1700000000 */
+    ck_assert(!sso_session_expired(&s, 1700000100 + 1799, 1800, 28800));
+    ck_assert(sso_session_expired(&s, 1700000100 + 1800, 1800, 28800));
+    ck_assert(sso_session_expired(&s, 1700000000 + 300, 1800, 300));
+    s.last_seen = s.created + 100000;  /* from the future */
+    ck_assert(sso_session_expired(&s, s.created + 10, 1800, 28800));
+}
+END_TEST
+
+START_TEST(session_touch_and_ttl)
+{
+    sso_session s = sample_session();
+
+    ck_assert(!sso_session_needs_touch(&s, s.last_seen + 179, 1800));
+    ck_assert(sso_session_needs_touch(&s, s.last_seen + 180, 1800));
+    ck_assert_int_eq(sso_session_ttl(&s, s.last_seen, 1800, 28800), 1800);
+    ck_assert_int_eq(sso_session_ttl(&s, s.last_seen, 1800, 200), 100);
+}
+END_TEST
+
+START_TEST(txn_round_trip_and_expiry)
+{
+    sso_txn in = { 1700000000, "nonce-value", NULL, "/admin?x=1" }, out;
+    unsigned char buf[1024];
+    apr_size_t len = sso_txn_encode(&in, buf, sizeof(buf));
+
+    ck_assert_ptr_null(sso_txn_decode(unit_pool, buf, len, &out));
+    ck_assert_str_eq(out.nonce, "nonce-value");
+    ck_assert_ptr_null(out.pkce_verifier);
+    ck_assert_str_eq(out.return_path, "/admin?x=1");
+    ck_assert(!sso_txn_expired(&out, in.created + SSO_TXN_TTL - 1));
+    ck_assert(sso_txn_expired(&out, in.created + SSO_TXN_TTL));
+    ck_assert_ptr_nonnull(sso_txn_decode(unit_pool, buf, len - 1, &out));
+}
+END_TEST
+
+Suite *sso_session_suite(void)
+{
+    Suite *s = suite_create("sso_session");
+    TCase *tc = tcase_create("core");
+
+    tcase_add_checked_fixture(tc, unit_pool_setup, unit_pool_teardown);
+    tcase_add_test(tc, session_round_trip);
+    tcase_add_test(tc, session_every_truncation_refused);
+    tcase_add_test(tc, session_corruption_refused);
+    tcase_add_test(tc, session_too_big_refused);
+    tcase_add_test(tc, session_expiry);
+    tcase_add_test(tc, session_touch_and_ttl);
+    tcase_add_test(tc, txn_round_trip_and_expiry);
+    suite_add_tcase(s, tc);
+    return s;
+}
