@@ -13,7 +13,13 @@ use Apache::TestRequest ();
 our @EXPORT_OK = qw(new_browser login follow site_url session_cookie
                     op_url server_log_since);
 
-sub site_url { my $path = shift // '/'; return "http://" . Apache::TestRequest::hostport() . $path }
+# site_url(PATH [, VHOST]): VHOST names a SSO_TEST_PORT_<VHOST> server.
+sub site_url {
+    my ($path, $vhost) = @_;
+    my $hostport = $vhost ? '127.0.0.1:' . $ENV{"SSO_TEST_PORT_$vhost"}
+                          : Apache::TestRequest::hostport();
+    return "http://$hostport" . ($path // '/');
+}
 sub op_url   { return $ENV{SSO_TEST_OP_URL} }
 
 sub new_browser {
@@ -49,11 +55,11 @@ sub follow {
     return @seen;
 }
 
-# login(user => 'alice', path => '/protected/') -> ($ua, @responses)
+# login(user => 'alice', path => '/protected/', vhost => 'ES') -> ($ua, @responses)
 sub login {
     my (%o) = @_;
     my $ua = $o{ua} // new_browser();
-    my $res = $ua->get(site_url($o{path} // '/protected/'));
+    my $res = $ua->get(site_url($o{path} // '/protected/', $o{vhost}));
     my @seen = follow($ua, $res, user => $o{user}, password => $o{password},
                       click_sso => 1);
     return ($ua, @seen);

@@ -1,0 +1,63 @@
+# Failures an administrator can cause: each gives a plain page, one log line
+# naming the cause and the directive, and no session.
+use strict;
+use warnings FATAL => 'all';
+use Apache::Test qw(-withtestmore);
+use SSOTest qw(login session_cookie site_url new_browser follow server_log_since);
+
+plan tests => 13;
+
+sub log_size { -s Apache::Test::vars('t_logs') . '/error_log' }
+sub none_protected { !grep { $_->content =~ /PROTECTED-CONTENT/ } @_ }
+
+# Wrong client secret: loud, not silent.
+my $mark = log_size();
+my ($ua, @seen) = login(user => 'alice', vhost => 'BADSECRET');
+is($seen[-1]->code, 502, 'wrong secret: 502 page');
+like($seen[-1]->content, qr/credentials were rejected by the SSO provider/,
+     'wrong secret: the page says the credentials were rejected');
+like(server_log_since($mark), qr/the client secret \(or client ID\) was rejected by the provider: check SSOClientSecret/,
+     'wrong secret: the log names SSOClientSecret');
+ok(!session_cookie($ua) && none_protected(@seen), 'wrong secret: no session, no content');
+unlike(server_log_since($mark), qr/not-the-registered-secret|\Q$ENV{SSO_TEST_CLIENT_SECRET}\E/,
+       'wrong secret: the secret itself is never logged');
+
+# Discovery issuer differs from SSOAuthority (a trailing slash).
+$mark = log_size();
+($ua, @seen) = login(user => 'alice', vhost => 'MISMATCH');
+is($seen[-1]->code, 502, 'issuer mismatch: 502 page');
+my $op = $ENV{SSO_TEST_OP_URL};
+like(server_log_since($mark), qr/discovery issuer '\Q$op\E' differs from SSOAuthority '\Q$op\E\/'/,
+     'issuer mismatch: the log names both strings');
+ok(!session_cookie($ua) && none_protected(@seen), 'issuer mismatch: no session, no content');
+
+# Provider down at startup, then up: no restart needed.
+$mark = log_size();
+($ua, @seen) = login(user => 'alice', vhost => 'LATE');
+is($seen[-1]->code, 503, 'provider down: 503 page');
+like($seen[-1]->content, qr/Failed to reach SSO provider/, 'provider down: page says so');
+like(server_log_since($mark), qr{cannot fetch the provider's discovery document: .*127\.0\.0\.1:$ENV{SSO_TEST_PORT_LATE_OP}.*check SSOMetadataAddress},
+     'provider down: the log names the URL and the directive');
+
+my $late = start_late_provider();
+($ua, @seen) = login(user => 'bob', vhost => 'LATE');
+is($seen[-1]->code, 200, 'provider up again: login works without a restart');
+like($seen[-1]->content, qr/PROTECTED-CONTENT/, 'provider up again: content served');
+kill 'TERM', $late;
+waitpid $late, 0;
+
+sub start_late_provider {
+    my $log = "$ENV{SSO_TEST_OUT}/op-late.log";
+    my @args = (split(' ', $ENV{SSO_TEST_OP_ARGS}), '--port', $ENV{SSO_TEST_PORT_LATE_OP},
+                '--exit-with-parent');
+    pipe(my $rd, my $wr) or die $!;
+    my $pid = fork // die $!;
+    if (!$pid) {
+        close $rd; open STDOUT, '>&', $wr; open STDERR, '>', $log;
+        exec 'node', "$ENV{SSO_TEST_TOP}/test/op/server.js", @args or die $!;
+    }
+    close $wr;
+    my $line = <$rd>;
+    die "late provider did not start (see $log)" unless $line && $line =~ /^READY/;
+    return $pid;
+}
