@@ -9,7 +9,6 @@
 #include "http_log.h"
 #include "http_protocol.h"
 #include "util_cookies.h"
-#include "util_script.h"
 #include "apr_escape.h"
 #include "apr_strings.h"
 
@@ -172,22 +171,9 @@ static int sso_callback_bad(sso_callback *cb, const char *why)
 
 static int sso_callback_args(sso_callback *cb)
 {
-    const apr_array_header_t *elts;
-    apr_table_t *seen;
-    int i;
+    const char *problem = sso_url_query_parse(cb->r->pool, cb->r->args, &cb->args);
 
-    ap_args_to_table(cb->r, &cb->args);
-    elts = apr_table_elts(cb->args);
-    seen = apr_table_make(cb->r->pool, elts->nelts);
-    for (i = 0; i < elts->nelts; i++) {
-        const char *key = APR_ARRAY_IDX(elts, i, apr_table_entry_t).key;
-        if (apr_table_get(seen, key))
-            return sso_callback_bad(cb, apr_psprintf(cb->r->pool,
-                       "parameter '%s' is duplicated",
-                       ap_escape_logitem(cb->r->pool, key)));
-        apr_table_setn(seen, key, "1");
-    }
-    return OK;
+    return problem ? sso_callback_bad(cb, problem) : OK;
 }
 
 static int sso_callback_browser_bound(sso_callback *cb, const char *state)

@@ -5,7 +5,6 @@
 #include "http_protocol.h"
 #include "http_log.h"
 #include "http_request.h"
-#include "util_script.h"
 #include "apr_escape.h"
 #include "apr_strings.h"
 #include "sso_url.h"
@@ -32,20 +31,13 @@ static int sso_routes_status(request_rec *r, const sso_server_conf *c)
     return sso_routes_send_json(r, json_pack("{s:b}", "ssoEnabled", c->enable));
 }
 
-static const char *sso_routes_arg(request_rec *r, const char *name)
+static int sso_routes_login_page(request_rec *r, const sso_server_conf *c,
+                                 apr_table_t *args)
 {
-    apr_table_t *args;
-
-    ap_args_to_table(r, &args);
-    return apr_table_get(args, name);
-}
-
-static int sso_routes_login_page(request_rec *r, const sso_server_conf *c)
-{
-    const char *ret = sso_url_return_path(r->pool, sso_routes_arg(r, "return"));
+    const char *ret = sso_url_return_path(r->pool, apr_table_get(args, "return"));
     const char *start = apr_pstrcat(r->pool, c->base_path, "/start?return=",
                                     apr_pescape_urlencoded(r->pool, ret), NULL);
-    const char *notice = sso_routes_arg(r, "expired")
+    const char *notice = apr_table_get(args, "expired")
         ? "<p>Your session has expired. Please sign in again.</p>" : "";
     const char *button = c->enable
         ? apr_pstrcat(r->pool, "<p><a class=\"btn\" href=\"",
@@ -72,19 +64,24 @@ static int sso_routes_only_get(request_rec *r)
 static int sso_routes_dispatch(request_rec *r, const sso_server_conf *c,
                                const char *route)
 {
+    apr_table_t *args;
     int rc;
 
     if (!strcmp(route, "status"))
         return (rc = sso_routes_only_get(r)) ? rc : sso_routes_status(r, c);
+    if (!strcmp(route, "callback"))
+        return !c->enable ? HTTP_NOT_FOUND
+               : (rc = sso_routes_only_get(r)) ? rc : sso_login_callback(r, c);
+    if (sso_url_query_parse(r->pool, r->args, &args))
+        return sso_page_error(r, HTTP_BAD_REQUEST, "Bad request",
+                              "The address has a repeated or malformed parameter.");
     if (!strcmp(route, "login"))
-        return (rc = sso_routes_only_get(r)) ? rc : sso_routes_login_page(r, c);
+        return (rc = sso_routes_only_get(r)) ? rc : sso_routes_login_page(r, c, args);
     if (!c->enable)
         return HTTP_NOT_FOUND;
     if (!strcmp(route, "start"))
         return (rc = sso_routes_only_get(r)) ? rc
-               : sso_login_start(r, c, sso_routes_arg(r, "return"));
-    if (!strcmp(route, "callback"))
-        return (rc = sso_routes_only_get(r)) ? rc : sso_login_callback(r, c);
+               : sso_login_start(r, c, apr_table_get(args, "return"));
     return HTTP_NOT_FOUND;
 }
 

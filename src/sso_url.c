@@ -105,3 +105,35 @@ const char *sso_url_trim_slash(apr_pool_t *p, const char *url)
         len--;
     return apr_pstrmemdup(p, url, len);
 }
+
+static const char *sso_url_query_pair(apr_pool_t *p, char *pair, apr_table_t *t)
+{
+    char *eq = strchr(pair, '=');
+    const char *name, *value = "";
+
+    if (eq) {
+        *eq = '\0';
+        value = apr_punescape_url(p, eq + 1, NULL, NULL, 1);
+    }
+    name = apr_punescape_url(p, pair, NULL, NULL, 1);
+    if (!name || !value)
+        return "a query parameter has a malformed %-escape";
+    if (apr_table_get(t, name))
+        return apr_psprintf(p, "parameter '%s' is duplicated",
+                            apr_pescape_echo(p, name, 0));
+    apr_table_setn(t, name, value);
+    return NULL;
+}
+
+const char *sso_url_query_parse(apr_pool_t *p, const char *query,
+                                apr_table_t **out)
+{
+    char *last, *pair, *copy = apr_pstrdup(p, query ? query : "");
+    const char *problem = NULL;
+
+    *out = apr_table_make(p, 8);
+    for (pair = apr_strtok(copy, "&", &last); pair && !problem;
+         pair = apr_strtok(NULL, "&", &last))
+        problem = sso_url_query_pair(p, pair, *out);
+    return problem;
+}

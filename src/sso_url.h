@@ -3,6 +3,7 @@
 #define SSO_URL_H
 
 #include "apr_pools.h"
+#include "apr_tables.h"
 
 /* Longest return path we accept; longer ones fall back to "/". */
 #define SSO_RETURN_PATH_MAX 2048
@@ -20,6 +21,12 @@ const char *sso_url_return_path(apr_pool_t *p, const char *raw);
 
 /* Non-zero when name is an RFC 6265 cookie-name token. */
 int sso_url_is_cookie_name(const char *name);
+
+/* Splits a query string into *out (names and values decoded, '+' as
+ * space). Returns NULL, or a sentence when a name repeats or an escape is
+ * malformed: callers refuse such requests rather than guess. */
+const char *sso_url_query_parse(apr_pool_t *p, const char *query,
+                                apr_table_t **out);
 
 /* url without trailing slashes, e.g. for SSOPublicURL. */
 const char *sso_url_trim_slash(apr_pool_t *p, const char *url);

@@ -100,6 +100,24 @@ START_TEST(trim_slash)
 }
 END_TEST
 
+START_TEST(query_parse)
+{
+    apr_table_t *t;
+
+    ck_assert_ptr_null(sso_url_query_parse(unit_pool, "a=1&b=x+y%2Fz&c", &t));
+    ck_assert_str_eq(apr_table_get(t, "a"), "1");
+    ck_assert_str_eq(apr_table_get(t, "b"), "x y/z");
+    ck_assert_str_eq(apr_table_get(t, "c"), "");
+    ck_assert_ptr_null(sso_url_query_parse(unit_pool, NULL, &t));
+    ck_assert_int_eq(apr_table_elts(t)->nelts, 0);
+    ck_assert_ptr_nonnull(strstr(sso_url_query_parse(unit_pool, "code=1&code=2", &t),
+                                 "'code' is duplicated"));
+    ck_assert_ptr_nonnull(sso_url_query_parse(unit_pool, "c=1&%63=2", &t));
+    ck_assert_ptr_nonnull(sso_url_query_parse(unit_pool, "state&state=", &t));
+    ck_assert_ptr_nonnull(sso_url_query_parse(unit_pool, "a=%zz", &t));
+}
+END_TEST
+
 Suite *sso_url_suite(void)
 {
     Suite *s = suite_create("sso_url");
@@ -114,6 +132,7 @@ Suite *sso_url_suite(void)
     tcase_add_test(tc, base_path_rules);
     tcase_add_test(tc, cookie_names);
     tcase_add_test(tc, trim_slash);
+    tcase_add_test(tc, query_parse);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -11,7 +11,7 @@ use URI;
 use Apache::TestRequest ();
 
 our @EXPORT_OK = qw(new_browser login follow site_url session_cookie
-                    op_url server_log_since);
+                    op_url server_log_since login_until_callback log_size);
 
 # site_url(PATH [, VHOST]): VHOST names a SSO_TEST_PORT_<VHOST> server.
 sub site_url {
@@ -35,6 +35,7 @@ sub follow {
     for (1 .. 20) {
         if ($res->is_redirect) {
             my $next = URI->new_abs($res->header('Location'), $res->request->uri);
+            last if $o{stop_at} && $next =~ $o{stop_at};
             $res = $ua->get($next);
         } elsif ($res->code == 200 && $res->content =~ m{action="(/interaction/[^"]+/login)"}) {
             last unless defined $o{user};
@@ -61,8 +62,17 @@ sub login {
     my $ua = $o{ua} // new_browser();
     my $res = $ua->get(site_url($o{path} // '/protected/', $o{vhost}));
     my @seen = follow($ua, $res, user => $o{user}, password => $o{password},
-                      click_sso => 1);
+                      click_sso => 1, stop_at => $o{stop_at});
     return ($ua, @seen);
+}
+
+# Logs in at the provider but stops before /sso/callback: returns the
+# browser and the callback URL it was sent to.
+sub login_until_callback {
+    my (%o) = @_;
+    my ($ua, @seen) = login(%o, stop_at => qr{/sso/callback\?});
+    my $loc = $seen[-1]->header('Location') // '';
+    return ($ua, URI->new_abs($loc, $seen[-1]->request->uri));
 }
 
 sub session_cookie {
@@ -73,7 +83,9 @@ sub session_cookie {
     return $value;
 }
 
-# The error_log lines written since a byte offset (from -s error_log).
+sub log_size { return -s Apache::Test::vars('t_logs') . '/error_log' }
+
+# The error_log lines written since a byte offset (from log_size).
 sub server_log_since {
     my ($offset) = @_;
     my $log = Apache::Test::vars('t_logs') . '/error_log';
