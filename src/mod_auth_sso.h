@@ -158,6 +158,8 @@ void sso_session_touch(request_rec *r, const sso_server_conf *c,
                        const unsigned char *id, sso_session *s);
 apr_status_t sso_session_create(request_rec *r, const sso_server_conf *c,
                                 const sso_session *s, const char **token);
+void sso_session_remove(request_rec *r, const sso_server_conf *c,
+                        const unsigned char *id);
 void sso_session_keep_id_token(request_rec *r, const sso_server_conf *c,
                                const char *token, const char *id_token);
 
@@ -172,6 +174,10 @@ int sso_op_jwks(request_rec *r, const sso_server_conf *c,
 const char *sso_login_cookie_name(request_rec *r, const sso_server_conf *c);
 int sso_login_start(request_rec *r, const sso_server_conf *c, const char *return_path);
 int sso_login_callback(request_rec *r, const sso_server_conf *c);
+
+/* mod_auth_sso_logout.c */
+int sso_logout_handle(request_rec *r, const sso_server_conf *c,
+                      const char *query_return);
 
 /* mod_auth_sso_account.c */
 typedef struct {

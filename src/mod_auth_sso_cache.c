@@ -35,57 +35,107 @@ static int sso_cache_needs_mutex(const sso_cache_conf *cc)
     return cc->provider->flags & AP_SOCACHE_FLAG_NOTMPSAFE;
 }
 
-static apr_status_t sso_cache_destroy(void *data)
-{
-    sso_cache_conf *cc = data;
+/* Instances and the mutex live in the process pool, not pconf: the parent
+ * survives graceful and plain restarts, and so do sessions, as long as the
+ * SSOSessionCache spec is unchanged. */
+typedef struct {
+    ap_socache_instance_t *sessions;
+    ap_socache_instance_t *aux;
+    const ap_socache_provider_t *provider;
+    apr_uint64_t generation;          /* last generation that used it */
+} sso_cache_kept;
 
-    cc->provider->destroy(cc->instance, NULL);
-    cc->provider->destroy(cc->aux, NULL);
-    return APR_SUCCESS;
+static apr_hash_t *sso_cache_kept_all(server_rec *s)
+{
+    apr_pool_t *pp = s->process->pool;
+    void *kept = NULL;
+
+    apr_pool_userdata_get(&kept, "auth_sso_caches", pp);
+    if (!kept) {
+        kept = apr_hash_make(pp);
+        apr_pool_userdata_set(kept, "auth_sso_caches", apr_pool_cleanup_null, pp);
+    }
+    return kept;
 }
 
-static int sso_cache_init_instance(apr_pool_t *pconf, server_rec *s,
-                                   sso_cache_conf *cc,
-                                   ap_socache_instance_t *inst,
-                                   const char *namespace)
+static apr_status_t sso_cache_new_instance(server_rec *s, apr_pool_t *ptemp,
+                                           const sso_cache_conf *cc,
+                                           const char *arg, const char *ns,
+                                           ap_socache_instance_t **inst)
 {
     struct ap_socache_hints hints = { 0 };
-    apr_status_t rv;
+    apr_pool_t *pp = s->process->pool;
 
     hints.avg_id_len = SSO_ID_BYTES;
     hints.avg_obj_size = 256;
     hints.expiry_interval = 60;
-    rv = cc->provider->init(inst, namespace, &hints, s, pconf);
-    if (rv != APR_SUCCESS)
-        ap_log_error(APLOG_MARK, APLOG_EMERG, rv, s,
-                     "SSOSessionCache %s: cannot initialise the %s cache",
-                     cc->spec, inst == cc->aux ? "login" : "session");
-    return rv == APR_SUCCESS ? OK : 500;
+    if (cc->provider->create(inst, arg, ptemp, pp))
+        return APR_EINVAL;
+    return cc->provider->init(*inst, ns, &hints, s, pp);
 }
 
-static int sso_cache_init_one(apr_pool_t *pconf, server_rec *s,
-                              sso_cache_conf *cc)
+static sso_cache_kept *sso_cache_keep(server_rec *s, apr_pool_t *ptemp,
+                                      const sso_cache_conf *cc)
 {
-    int rc = sso_cache_init_instance(pconf, s, cc, cc->instance,
-                                     SSO_CACHE_NAMESPACE);
+    sso_cache_kept *k = apr_pcalloc(s->process->pool, sizeof(*k));
+    apr_status_t rv;
 
-    if (!rc)
-        rc = sso_cache_init_instance(pconf, s, cc, cc->aux,
-                                     SSO_CACHE_AUX_NAMESPACE);
-    if (!rc)
-        apr_pool_cleanup_register(pconf, cc, sso_cache_destroy,
-                                  apr_pool_cleanup_null);
-    return rc;
+    k->provider = cc->provider;
+    rv = sso_cache_new_instance(s, ptemp, cc, cc->arg, SSO_CACHE_NAMESPACE,
+                                &k->sessions);
+    if (rv == APR_SUCCESS)
+        rv = sso_cache_new_instance(s, ptemp, cc, cc->aux_arg,
+                                    SSO_CACHE_AUX_NAMESPACE, &k->aux);
+    if (rv == APR_SUCCESS)
+        return k;
+    ap_log_error(APLOG_MARK, APLOG_EMERG, rv, s, "SSOSessionCache %s: cannot "
+                 "initialise the session cache", cc->spec);
+    return NULL;
 }
 
-static int sso_cache_create_mutex(apr_pool_t *pconf, server_rec *s)
+static int sso_cache_attach(server_rec *s, apr_pool_t *ptemp, sso_cache_conf *cc,
+                            apr_uint64_t generation)
+{
+    apr_hash_t *all = sso_cache_kept_all(s);
+    sso_cache_kept *k = apr_hash_get(all, cc->spec, APR_HASH_KEY_STRING);
+
+    if (!k || k->provider != cc->provider) {
+        if (!(k = sso_cache_keep(s, ptemp, cc)))
+            return 500;
+        apr_hash_set(all, apr_pstrdup(s->process->pool, cc->spec),
+                     APR_HASH_KEY_STRING, k);
+    }
+    k->generation = generation;
+    cc->instance = k->sessions;
+    cc->aux = k->aux;
+    return OK;
+}
+
+/* A cache no longer named by any SSOSessionCache is let go. */
+static void sso_cache_release_unused(server_rec *s, apr_uint64_t generation)
+{
+    apr_hash_t *all = sso_cache_kept_all(s);
+    apr_hash_index_t *hi;
+
+    for (hi = apr_hash_first(NULL, all); hi; hi = apr_hash_next(hi)) {
+        const char *spec = apr_hash_this_key(hi);
+        sso_cache_kept *k = apr_hash_this_val(hi);
+        if (k->generation == generation)
+            continue;
+        k->provider->destroy(k->sessions, s);
+        k->provider->destroy(k->aux, s);
+        apr_hash_set(all, spec, APR_HASH_KEY_STRING, NULL);
+    }
+}
+
+static int sso_cache_create_mutex(server_rec *s)
 {
     apr_status_t rv;
 
     if (sso_cache_mutex)
         return OK;
     rv = ap_global_mutex_create(&sso_cache_mutex, NULL, SSO_CACHE_MUTEX_TYPE,
-                                NULL, s, pconf, 0);
+                                NULL, s, s->process->pool, 0);
     if (rv != APR_SUCCESS) {
         ap_log_error(APLOG_MARK, APLOG_EMERG, rv, s,
                      "cannot create the %s mutex", SSO_CACHE_MUTEX_TYPE);
@@ -94,31 +144,24 @@ static int sso_cache_create_mutex(apr_pool_t *pconf, server_rec *s)
     return OK;
 }
 
-static apr_status_t sso_cache_forget_mutex(void *unused)
-{
-    sso_cache_mutex = NULL;
-    return APR_SUCCESS;
-}
-
 int sso_cache_post_config(apr_pool_t *pconf, apr_pool_t *plog,
                           apr_pool_t *ptemp, server_rec *s)
 {
-    apr_hash_t *done = apr_hash_make(ptemp);
+    static apr_uint64_t generation;
     server_rec *vs;
     int rc;
 
-    apr_pool_cleanup_register(pconf, NULL, sso_cache_forget_mutex,
-                              apr_pool_cleanup_null);
+    generation++;
     for (vs = s; vs; vs = vs->next) {
         sso_cache_conf *cc = sso_server_conf_get(vs)->session_cache;
-        if (!cc || apr_hash_get(done, &cc, sizeof(cc)))
+        if (!cc || cc->instance)
             continue;
-        apr_hash_set(done, apr_pmemdup(ptemp, &cc, sizeof(cc)), sizeof(cc), cc);
-        if (sso_cache_needs_mutex(cc) && (rc = sso_cache_create_mutex(pconf, s)))
+        if (sso_cache_needs_mutex(cc) && (rc = sso_cache_create_mutex(s)))
             return rc;
-        if ((rc = sso_cache_init_one(pconf, vs, cc)))
+        if ((rc = sso_cache_attach(vs, ptemp, cc, generation)))
             return rc;
     }
+    sso_cache_release_unused(s, generation);
     return OK;
 }
 

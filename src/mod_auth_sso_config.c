@@ -369,16 +369,15 @@ static const char *sso_cache_aux_arg(apr_pool_t *p, const sso_cache_conf *cc)
                                 : cc->arg, ".login(1048576)", NULL);
 }
 
-static const char *sso_cache_conf_create_instance(apr_pool_t *p,
-                                                  apr_pool_t *ptemp,
-                                                  sso_cache_conf *cc)
+/* Checks the argument with a throwaway instance; the real ones are made
+ * in post_config, in the process pool, so that they outlive restarts. */
+static const char *sso_cache_conf_check(apr_pool_t *p, apr_pool_t *ptemp,
+                                        sso_cache_conf *cc)
 {
-    const char *err = cc->provider->create(&cc->instance, cc->arg, ptemp, p);
+    ap_socache_instance_t *probe;
+    const char *err = cc->provider->create(&probe, cc->arg, ptemp, ptemp);
 
-    if (!err) {
-        cc->aux_arg = sso_cache_aux_arg(p, cc);
-        err = cc->provider->create(&cc->aux, cc->aux_arg, ptemp, p);
-    }
+    cc->aux_arg = sso_cache_aux_arg(p, cc);
     return err ? apr_psprintf(p, "SSOSessionCache %s: %s", cc->spec, err) : NULL;
 }
 
@@ -388,7 +387,7 @@ static const char *sso_set_session_cache(cmd_parms *cmd, void *d, const char *ar
     const char *err = sso_cache_conf_make(cmd->pool, arg, &cc);
 
     if (!err)
-        err = sso_cache_conf_create_instance(cmd->pool, cmd->temp_pool, cc);
+        err = sso_cache_conf_check(cmd->pool, cmd->temp_pool, cc);
     if (err)
         return err;
     sso_cmd_conf(cmd)->session_cache = cc;
@@ -400,7 +399,7 @@ static const char *sso_cache_conf_default(apr_pool_t *p, apr_pool_t *ptemp,
 {
     const char *err = sso_cache_conf_make(p, SSO_DEFAULT_CACHE, out);
 
-    return err ? err : sso_cache_conf_create_instance(p, ptemp, *out);
+    return err ? err : sso_cache_conf_check(p, ptemp, *out);
 }
 
 static const char *sso_set_user_store(cmd_parms *cmd, void *d, const char *arg)

@@ -38,7 +38,8 @@ static int sso_routes_login_page(request_rec *r, const sso_server_conf *c,
     const char *start = apr_pstrcat(r->pool, c->base_path, "/start?return=",
                                     apr_pescape_urlencoded(r->pool, ret), NULL);
     const char *notice = apr_table_get(args, "expired")
-        ? "<p>Your session has expired. Please sign in again.</p>" : "";
+        ? "<p>Your session has expired. Please sign in again.</p>"
+        : apr_table_get(args, "logged_out") ? "<p>You have been signed out.</p>" : "";
     const char *button = c->enable
         ? apr_pstrcat(r->pool, "<p><a class=\"btn\" href=\"",
                       ap_escape_html2(r->pool, start, 1),
@@ -77,6 +78,8 @@ static int sso_routes_dispatch(request_rec *r, const sso_server_conf *c,
                               "The address has a repeated or malformed parameter.");
     if (!strcmp(route, "login"))
         return (rc = sso_routes_only_get(r)) ? rc : sso_routes_login_page(r, c, args);
+    if (!strcmp(route, "logout"))
+        return sso_logout_handle(r, c, apr_table_get(args, "return"));
     if (!c->enable)
         return HTTP_NOT_FOUND;
     if (!strcmp(route, "start"))

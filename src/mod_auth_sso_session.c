@@ -152,17 +152,33 @@ apr_status_t sso_session_create(request_rec *r, const sso_server_conf *c,
     return APR_SUCCESS;
 }
 
+static const char *sso_session_aux_key(apr_pool_t *p, const unsigned char *id)
+{
+    char *key = apr_palloc(p, 1 + SSO_ID_BYTES);
+
+    key[0] = 'I';
+    memcpy(key + 1, id, SSO_ID_BYTES);
+    return key;
+}
+
+void sso_session_remove(request_rec *r, const sso_server_conf *c,
+                        const unsigned char *id)
+{
+    sso_cache_remove(r->server, SSO_CACHE_SESSIONS, (const char *)id,
+                     SSO_ID_BYTES, r->pool);
+    sso_cache_remove(r->server, SSO_CACHE_AUX, sso_session_aux_key(r->pool, id),
+                     1 + SSO_ID_BYTES, r->pool);
+}
+
 /* The ID token is only needed at logout (id_token_hint): it is kept in the
  * login cache so that session records stay small. */
 void sso_session_keep_id_token(request_rec *r, const sso_server_conf *c,
                                const char *token, const char *id_token)
 {
     const unsigned char *id = sso_id_decode(r->pool, token);
-    char *key = apr_palloc(r->pool, 1 + SSO_ID_BYTES);
 
-    key[0] = 'I';
-    memcpy(key + 1, id, SSO_ID_BYTES);
-    sso_cache_store(r->server, SSO_CACHE_AUX, key, 1 + SSO_ID_BYTES,
+    sso_cache_store(r->server, SSO_CACHE_AUX, sso_session_aux_key(r->pool, id),
+                    1 + SSO_ID_BYTES,
                     r->request_time + apr_time_from_sec(c->session_max_age),
                     (const unsigned char *)id_token, strlen(id_token), r->pool);
 }

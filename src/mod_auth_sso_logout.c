@@ -1,0 +1,114 @@
+/* /sso/logout: GET asks, POST ends the session. The POST is guarded by
+ * SameSite=Lax on the session cookie and by an Origin (else Referer) check:
+ * a form on another site can neither send the cookie nor pass the check. */
+#include "mod_auth_sso.h"
+#include "sso_url.h"
+
+#include "http_log.h"
+#include "http_protocol.h"
+#include "apr_escape.h"
+#include "apr_strings.h"
+
+APLOG_USE_MODULE(auth_sso);
+
+/* Largest logout form we read; it only carries a return path. */
+#define SSO_LOGOUT_FORM_MAX 4096
+
+static const char *sso_logout_form_return(request_rec *r)
+{
+    apr_array_header_t *pairs = NULL;
+    int i;
+
+    if (ap_parse_form_data(r, NULL, &pairs, 8, SSO_LOGOUT_FORM_MAX) != OK || !pairs)
+        return NULL;
+    for (i = 0; i < pairs->nelts; i++) {
+        ap_form_pair_t *pair = &APR_ARRAY_IDX(pairs, i, ap_form_pair_t);
+        char *value;
+        apr_off_t len;
+        apr_size_t size;
+        if (strcmp(pair->name, "return"))
+            continue;
+        apr_brigade_length(pair->value, 1, &len);
+        size = (apr_size_t)len;
+        value = apr_palloc(r->pool, size + 1);
+        apr_brigade_flatten(pair->value, value, &size);
+        value[size] = '\0';
+        return value;
+    }
+    return NULL;
+}
+
+/* Same origin as SSOPublicURL: by Origin, else by Referer. */
+static int sso_logout_same_origin(request_rec *r, const sso_server_conf *c)
+{
+    const char *base = sso_public_base(r, c);
+    const char *origin = apr_table_get(r->headers_in, "Origin");
+    const char *referer = apr_table_get(r->headers_in, "Referer");
+    apr_size_t len = strlen(base);
+
+    if (origin)
+        return !strcmp(origin, base);
+    return referer && !strncmp(referer, base, len) && referer[len] == '/';
+}
+
+static void sso_logout_forget(request_rec *r, const sso_server_conf *c)
+{
+    sso_session s;
+    const unsigned char *id;
+
+    if (sso_session_load(r, c, &s, &id) == SSO_LOAD_OK) {
+        sso_session_remove(r, c, id);
+        ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r, "user %s logged out", s.user);
+    }
+    sso_cookie_clear(r, c, c->cookie_name, "/");
+}
+
+static int sso_logout_post(request_rec *r, const sso_server_conf *c,
+                           const char *query_return)
+{
+    const char *ret;
+
+    if (!sso_logout_same_origin(r, c)) {
+        ap_log_rerror(APLOG_MARK, APLOG_WARNING, 0, r, "logout refused: the "
+                      "request came from another site (Origin/Referer is not "
+                      "%s; check SSOPublicURL)", sso_public_base(r, c));
+        return sso_page_error(r, HTTP_FORBIDDEN, "Logout refused",
+                              "This logout request did not come from this site.");
+    }
+    ret = sso_logout_form_return(r);
+    sso_logout_forget(r, c);
+    ret = ret ? ret : query_return;
+    apr_table_setn(r->headers_out, "Location", ret
+                   ? sso_url_return_path(r->pool, ret)
+                   : apr_pstrcat(r->pool, c->base_path, "/login?logged_out=1", NULL));
+    apr_table_setn(r->err_headers_out, "Cache-Control", "no-store");
+    return HTTP_SEE_OTHER;
+}
+
+static int sso_logout_confirm(request_rec *r, const sso_server_conf *c,
+                              const char *query_return)
+{
+    const char *ret = sso_url_return_path(r->pool, query_return);
+    const char *action = apr_pstrcat(r->pool, c->base_path, "/logout", NULL);
+    const char *form = apr_pstrcat(r->pool,
+        "<p>Do you want to sign out?</p><form method=\"post\" action=\"",
+        ap_escape_html2(r->pool, action, 1), "\"><input type=\"hidden\" "
+        "name=\"return\" value=\"", ap_escape_html2(r->pool, ret, 1),
+        "\"><button class=\"btn\" type=\"submit\">Sign out</button></form>", NULL);
+
+    ap_set_content_type(r, "text/html; charset=utf-8");
+    apr_table_setn(r->headers_out, "Cache-Control", "no-store");
+    ap_rputs(sso_page_html(r, "Sign out", form), r);
+    return OK;
+}
+
+int sso_logout_handle(request_rec *r, const sso_server_conf *c,
+                      const char *query_return)
+{
+    if (r->method_number == M_POST)
+        return sso_logout_post(r, c, query_return);
+    if (r->method_number == M_GET)
+        return sso_logout_confirm(r, c, query_return);
+    r->allowed = (AP_METHOD_BIT << M_GET) | (AP_METHOD_BIT << M_POST);
+    return HTTP_METHOD_NOT_ALLOWED;
+}
