@@ -174,6 +174,8 @@ int sso_op_jwks(request_rec *r, const sso_server_conf *c,
 const char *sso_login_cookie_name(request_rec *r, const sso_server_conf *c);
 int sso_login_start(request_rec *r, const sso_server_conf *c, const char *return_path);
 int sso_login_callback(request_rec *r, const sso_server_conf *c);
+int sso_login_session(request_rec *r, const sso_server_conf *c,
+                      const sso_session *s, const char **token);
 
 /* mod_auth_sso_logout.c */
 int sso_logout_handle(request_rec *r, const sso_server_conf *c,

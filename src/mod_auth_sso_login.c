@@ -409,6 +409,29 @@ static int sso_callback_run(sso_callback *cb)
     return OK;
 }
 
+int sso_login_session(request_rec *r, const sso_server_conf *c,
+                      const sso_session *s, const char **token)
+{
+    unsigned char buf[SSO_SESSION_MAX];
+    apr_status_t rv;
+
+    if (!sso_session_encode(s, buf, sizeof(buf))) {
+        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, "login refused for %s: the "
+                      "session record would exceed %d bytes (%d local groups; "
+                      "check SSOGroupMap)", s->user, SSO_SESSION_MAX,
+                      s->groups ? s->groups->nelts : 0);
+        return sso_page_refused(r, HTTP_FORBIDDEN, "Your account is in too many "
+                                "groups to sign in.");
+    }
+    if ((rv = sso_session_create(r, c, s, token)) == APR_SUCCESS)
+        return OK;
+    ap_log_rerror(APLOG_MARK, APLOG_ERR, rv, r, "cannot store the session of %s "
+                  "(check SSOSessionCache %s)", s->user, c->session_cache->spec);
+    return sso_page_error(r, HTTP_SERVICE_UNAVAILABLE, "Sign-in failed",
+                          "Your session could not be created. Please try again "
+                          "later.");
+}
+
 static int sso_callback_login(sso_callback *cb)
 {
     const sso_server_conf *c = cb->c;
@@ -433,13 +456,8 @@ static int sso_callback_login(sso_callback *cb)
     if ((rc = sso_account_admit(cb->r, c, &lc, &s)) != OK)
         return rc;
     s.created = s.last_seen = apr_time_sec(cb->r->request_time);
-    if (sso_session_create(cb->r, c, &s, &token) != APR_SUCCESS) {
-        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, cb->r, "cannot store the session "
-                      "of %s (record too large, or check SSOSessionCache)", s.user);
-        return sso_page_error(cb->r, HTTP_SERVICE_UNAVAILABLE, "Sign-in failed",
-                              "Your session could not be created. Please contact "
-                              "your administrator.");
-    }
+    if ((rc = sso_login_session(cb->r, c, &s, &token)) != OK)
+        return rc;
     sso_session_keep_id_token(cb->r, c, token, cb->token.id_token);
     apr_table_setn(cb->r->headers_out, "Location", cb->txn.return_path);
     return HTTP_MOVED_TEMPORARILY;

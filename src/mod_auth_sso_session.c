@@ -84,8 +84,10 @@ sso_load_e sso_session_load(request_rec *r, const sso_server_conf *c,
         return SSO_LOAD_NONE;
     rv = sso_cache_retrieve(r->server, SSO_CACHE_SESSIONS, (const char *)*id,
                             SSO_ID_BYTES, buf, &len, r->pool);
+    /* The cache drops records when they expire: a cookie it no longer
+     * knows belonged to a session that ended. */
     if (rv == APR_NOTFOUND)
-        return SSO_LOAD_NONE;
+        return SSO_LOAD_EXPIRED;
     if (rv != APR_SUCCESS) {
         ap_log_rerror(APLOG_MARK, APLOG_ERR, rv, r, "session cache %s failed "
                       "to answer (check SSOSessionCache)", c->session_cache->spec);
@@ -129,9 +131,54 @@ void sso_session_touch(request_rec *r, const sso_server_conf *c,
     if (!sso_session_needs_touch(s, now, c->session_timeout))
         return;
     s->last_seen = now;
+    ap_log_rerror(APLOG_MARK, APLOG_DEBUG, 0, r, "session of %s refreshed", s->user);
     if ((rv = sso_session_save(r, c, id, s)) != APR_SUCCESS)
         ap_log_rerror(APLOG_MARK, APLOG_WARNING, rv, r,
                       "could not refresh the session of %s", s->user);
+}
+
+/* The socache API does not say when a full cache drops old records. A
+ * canary planted with a far expiry is among the oldest records: when it is
+ * gone, the cache has started dropping sessions. Checked at login only. */
+#define SSO_CANARY_KEY     "\x01sso-capacity-canary"
+#define SSO_CANARY_PLANTED "Psso-canary-planted"
+#define SSO_CANARY_WARNED  "Wsso-canary-warned"
+
+static int sso_aux_has(request_rec *r, const char *key)
+{
+    unsigned char b[8];
+    apr_size_t len = sizeof(b);
+
+    return sso_cache_retrieve(r->server, SSO_CACHE_AUX, key, strlen(key), b,
+                              &len, r->pool) == APR_SUCCESS;
+}
+
+static void sso_aux_mark(request_rec *r, const char *key, int ttl)
+{
+    sso_cache_store(r->server, SSO_CACHE_AUX, key, strlen(key),
+                    r->request_time + apr_time_from_sec(ttl),
+                    (const unsigned char *)"1", 1, r->pool);
+}
+
+static void sso_session_watch_capacity(request_rec *r, const sso_server_conf *c)
+{
+    unsigned char b[8];
+    apr_size_t len = sizeof(b);
+    const apr_int64_t year = 365 * 86400;
+
+    if (sso_cache_retrieve(r->server, SSO_CACHE_SESSIONS, SSO_CANARY_KEY,
+                           strlen(SSO_CANARY_KEY), b, &len, r->pool) == APR_SUCCESS)
+        return;
+    if (sso_aux_has(r, SSO_CANARY_PLANTED) && !sso_aux_has(r, SSO_CANARY_WARNED)) {
+        ap_log_rerror(APLOG_MARK, APLOG_WARNING, 0, r, "the session cache %s is "
+                      "full: the oldest sessions are being dropped (give it more "
+                      "room in SSOSessionCache)", c->session_cache->spec);
+        sso_aux_mark(r, SSO_CANARY_WARNED, 60);
+    }
+    sso_cache_store(r->server, SSO_CACHE_SESSIONS, SSO_CANARY_KEY,
+                    strlen(SSO_CANARY_KEY), r->request_time + apr_time_from_sec(year),
+                    (const unsigned char *)"1", 1, r->pool);
+    sso_aux_mark(r, SSO_CANARY_PLANTED, (int)year);
 }
 
 /* A fresh ID for every login: an ID is never reused or taken from the
@@ -142,6 +189,7 @@ apr_status_t sso_session_create(request_rec *r, const sso_server_conf *c,
     const unsigned char *id;
     apr_status_t rv;
 
+    sso_session_watch_capacity(r, c);
     if ((rv = sso_random_token(r->pool, SSO_ID_BYTES, token)) != APR_SUCCESS)
         return rv;
     if (!(id = sso_id_decode(r->pool, *token)))

@@ -47,6 +47,8 @@ sub config_text {
         @{ $self->{lines} }, "";
 }
 
+sub lines_add { my ($self, @l) = @_; push @{ $self->{lines} }, @l; $self->write_config }
+
 sub write_config {
     my ($self) = @_;
     open my $fh, '>', "$self->{dir}/httpd.conf" or die $!;

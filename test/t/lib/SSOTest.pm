@@ -60,7 +60,7 @@ sub follow {
 sub login {
     my (%o) = @_;
     my $ua = $o{ua} // new_browser();
-    my $res = $ua->get(site_url($o{path} // '/protected/', $o{vhost}));
+    my $res = $ua->get($o{url} // site_url($o{path} // '/protected/', $o{vhost}));
     my @seen = follow($ua, $res, user => $o{user}, password => $o{password},
                       click_sso => 1, stop_at => $o{stop_at});
     return ($ua, @seen);

@@ -1,0 +1,48 @@
+# Sliding inactivity timeout and absolute lifetime; the sliding refresh is
+# written back at most once per tenth of the timeout.
+use strict;
+use warnings FATAL => 'all';
+use Apache::Test qw(-withtestmore);
+use SSOTest qw(login);
+use SSOServer;
+use Time::HiRes qw(sleep time);
+
+plan tests => 8;
+
+my $srv = SSOServer->new(port => $ENV{SSO_TEST_PORT_SRV2},
+    lines => [ 'SSOSessionTimeout 2', 'SSOSessionMaxAge 5' ])->start;
+my $url = $srv->url('/protected/');
+
+# Inactivity: idle for longer than the timeout.
+my ($ua, @seen) = login(user => 'alice', url => $url);
+is($seen[-1]->code, 200, 'logged in');
+sleep 2.5;
+my $res = $ua->get($url);
+is($res->code, 302, 'idle past SSOSessionTimeout: refused');
+like($res->header('Location') // '', qr{/sso/login\?return=.*&expired=1}, 'sent to login with an expiry notice');
+
+# Sliding: active every second stays in past the timeout, until max age.
+($ua, @seen) = login(user => 'bob', url => $url);
+my $start = time;
+my ($served_late, $refused_at) = (0, undef);
+while (time - $start < 7) {
+    my $r = $ua->get($url);
+    if ($r->code == 200) { $served_late = 1 if time - $start > 3 }
+    else { $refused_at = time - $start; last }
+    sleep 0.5;
+}
+ok($served_late, 'activity keeps the session beyond SSOSessionTimeout');
+ok(defined $refused_at && $refused_at >= 4.5 && $refused_at < 6.5,
+   'SSOSessionMaxAge ends it at about 5 s, however active' . (defined $refused_at ? sprintf(' (%.1f s)', $refused_at) : ''));
+$srv->stop;
+
+# Refresh writes: 30 requests in 3 s with a 10 s timeout write about 3 times.
+$srv = SSOServer->new(port => $ENV{SSO_TEST_PORT_SRV2},
+    lines => [ 'SSOSessionTimeout 10' ])->start;
+($ua, @seen) = login(user => 'carol', url => $url);
+for (1 .. 30) { $ua->get($url); sleep 0.1 }
+my $writes = () = $srv->log =~ /session of carol\@example\.test refreshed/g;
+cmp_ok($writes, '>=', 1, "the session was refreshed ($writes writes)");
+cmp_ok($writes, '<=', 4, 'at most once per second (a tenth of the timeout), not per request');
+$srv->stop;
+unlike($srv->log, qr/\[auth_sso:(error|emerg)\]/, 'no module errors');
