@@ -14,7 +14,7 @@ my @MODULES = qw(authn_core authz_core authz_user socache_shmcb socache_redis
 # new(port => N, mpm => 'event', lines => [...], name => 'x')
 sub new {
     my ($class, %o) = @_;
-    my $self = bless { mpm => 'event', lines => [], %o }, $class;
+    my $self = bless { mpm => 'event', lines => [], owner => $$, %o }, $class;
     $self->{dir} = tempdir("sso-srv-XXXXXX", TMPDIR => 1, CLEANUP => 1);
     $self->write_config;
     return $self;
@@ -114,6 +114,7 @@ sub log {
     return <$fh> // '';
 }
 
-sub DESTROY { my $self = shift; local $?; $self->stop }
+# Only the process that made it stops it: forked test workers exit too.
+sub DESTROY { my $self = shift; local $?; $self->stop if $$ == $self->{owner} }
 
 1;

@@ -7,7 +7,7 @@ use Time::HiRes qw(sleep);
 
 sub new {
     my ($class, %o) = @_;    # kind => 'redis'|'memcache', port => N
-    return bless { %o }, $class;
+    return bless { owner => $$, %o }, $class;
 }
 
 sub command {
@@ -40,6 +40,6 @@ sub stop {
     delete $self->{pid};
 }
 
-sub DESTROY { local $?; $_[0]->stop }
+sub DESTROY { local $?; $_[0]->stop if $$ == $_[0]->{owner} }
 
 1;

@@ -1,0 +1,92 @@
+# 50 parallel clients, 20,000 requests over 500 sessions, with a graceful
+# restart in the middle: no 5xx, no request served as another user, no
+# session lost.
+use strict;
+use warnings FATAL => 'all';
+use Apache::Test qw(-withtestmore);
+use SSOTest qw(login session_cookie);
+use SSOServer;
+use LWP::UserAgent;
+use File::Temp qw(tempfile);
+use Time::HiRes qw(time sleep);
+
+use constant { SESSIONS => 500, CLIENTS => 50, REQUESTS => 20_000, LOGIN_PROCS => 10 };
+plan tests => 6;
+
+my $srv = SSOServer->new(port => $ENV{SSO_TEST_PORT_SRV1})->start;
+my $url = $srv->url('/protected/');
+my @users = qw(alice bob carol dave grace);
+
+# Run $code in $n child processes; each prints lines; returns all lines.
+sub in_parallel {
+    my ($n, $code) = @_;
+    my @kids;
+    for my $i (0 .. $n - 1) {
+        my ($fh, $file) = tempfile(UNLINK => 1);
+        my $pid = fork // die $!;
+        if (!$pid) { select $fh; $| = 1; $code->($i); close $fh; exit 0 }
+        push @kids, [$pid, $file];
+    }
+    my @lines;
+    for my $k (@kids) {
+        waitpid $k->[0], 0;
+        open my $in, '<', $k->[1] or die $!;
+        push @lines, <$in>;
+    }
+    chomp @lines;
+    return @lines;
+}
+
+# 500 logins, in parallel; each session's user as the server first saw it.
+my $t0 = time;
+my @sessions = map { [split / /] } in_parallel(LOGIN_PROCS, sub {
+    my ($i) = @_;
+    for my $n (grep { $_ % LOGIN_PROCS == $i } 0 .. SESSIONS - 1) {
+        my ($ua) = login(user => $users[$n % @users], url => $url);
+        my $who = $ua->get($url)->header('X-Echo-User') // '';
+        print session_cookie($ua), " $who\n";
+    }
+});
+is(scalar(grep { $_->[1] } @sessions), SESSIONS, sprintf('%d sessions logged in (%.1f s)', SESSIONS, time - $t0));
+
+# The stress: each client takes ten sessions and cycles through them.
+my $per_client = REQUESTS / CLIENTS;
+$t0 = time;
+my $restarter = fork // die $!;
+if (!$restarter) { sleep 1.5; $srv->graceful; exit 0 }
+my @results = in_parallel(CLIENTS, sub {
+    my ($c) = @_;
+    my $ua = LWP::UserAgent->new(keep_alive => 1, max_redirect => 0, timeout => 30);
+    my @mine = @sessions[map { $c * 10 + $_ } 0 .. 9];
+    my ($fivexx, $wrong, $lost, $ok) = (0, 0, 0, 0);
+    for my $r (1 .. $per_client) {
+        my ($sid, $who) = @{ $mine[$r % 10] };
+        my $res = $ua->get($url, Cookie => "sso_session=$sid");
+        # A keep-alive connection closed by an old child during the graceful
+        # restart: LWP makes up a 500; browsers retry such a request.
+        $res = $ua->get($url, Cookie => "sso_session=$sid")
+            if ($res->header('Client-Warning') // '') eq 'Internal response';
+        if ($res->code >= 500) { $fivexx++ }
+        elsif ($res->code != 200) { $lost++ }
+        elsif (($res->header('X-Echo-User') // '') ne $who) { $wrong++ }
+        else { $ok++ }
+    }
+    print "$ok $fivexx $wrong $lost\n";
+});
+waitpid $restarter, 0;
+my $elapsed = time - $t0;
+my @sum = (0, 0, 0, 0);
+for (@results) { my @v = split; $sum[$_] += $v[$_] for 0 .. 3 }
+is($sum[0] + $sum[1] + $sum[2] + $sum[3], REQUESTS,
+   sprintf('%d requests by %d clients in %.1f s (%.0f req/s)', REQUESTS, CLIENTS, $elapsed, REQUESTS / $elapsed));
+is($sum[1], 0, 'zero 5xx');
+is($sum[2], 0, 'zero requests served as another user');
+is($sum[3], 0, 'zero sessions lost during the run');
+my $graceful = () = $srv->log =~ /SIGUSR1 received\.\s+Doing graceful restart/g;
+my $alive = grep { my $ua = LWP::UserAgent->new(max_redirect => 0);
+                   $ua->get($url, Cookie => "sso_session=$_->[0]")->code == 200 } @sessions;
+is($alive . "/$graceful", SESSIONS . '/1', 'all 500 sessions alive after the run, which had one graceful restart');
+my %errors;
+$errors{$1}++ while $srv->log =~ /\[(?:auth_sso|socache_\w+|core|mpm_\w+):(?:error|crit|emerg|alert)\] [^\]]*\](?: \[client [^\]]*\])? ([^\n]{0,160})/g;
+diag("$errors{$_} x $_") for sort { $errors{$b} <=> $errors{$a} } keys %errors;
+$srv->stop;
