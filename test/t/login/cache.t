@@ -11,6 +11,7 @@ plan tests => 9;
 
 sub op_log_count {
     my ($name, $re) = @_;
+    select(undef, undef, undef, 0.3);    # the provider logs after answering
     open my $fh, '<', "$ENV{SSO_TEST_OUT}/op-$name.log" or die $!;
     return scalar grep { /$re/ } <$fh>;
 }

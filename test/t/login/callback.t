@@ -10,7 +10,7 @@ use URI::QueryParam;
 use HTTP::Request;
 use LWP::UserAgent;
 
-plan tests => 27;
+plan tests => 29;
 
 sub no_session { my ($ua, @res) = @_;
     !session_cookie($ua) && !grep { $_->content =~ /PROTECTED-CONTENT/ } @res }
@@ -56,6 +56,14 @@ like(server_log_since($mark), qr/parameter 'code' is duplicated/, 'duplicate: lo
 $bad = $cb->clone; $bad->query_param(iss => 'https://evil.example');
 $res = $ua->get($bad);
 is($res->code, 400, 'foreign iss parameter refused');
+
+# iss absent although the provider advertises
+# authorization_response_iss_parameter_supported.
+($ua, $cb) = login_until_callback(user => 'bob');
+$bad = $cb->clone; $bad->query_param_delete('iss');
+$mark = log_size();
+is($ua->get($bad)->code, 400, 'missing iss parameter refused when the provider advertises it');
+like(server_log_since($mark), qr/iss parameter missing, but the provider advertises/, 'missing iss: logged');
 
 # The callback from another browser (no login cookie) is refused.
 ($ua, $cb) = login_until_callback(user => 'carol');

@@ -3,9 +3,10 @@
 use strict;
 use warnings FATAL => 'all';
 use Apache::Test qw(-withtestmore);
+use LWP::UserAgent;
 use SSOTest qw(login session_cookie site_url new_browser follow server_log_since);
 
-plan tests => 13;
+plan tests => 18;
 
 sub log_size { -s Apache::Test::vars('t_logs') . '/error_log' }
 sub none_protected { !grep { $_->content =~ /PROTECTED-CONTENT/ } @_ }
@@ -43,6 +44,25 @@ my $late = start_late_provider();
 ($ua, @seen) = login(user => 'bob', vhost => 'LATE');
 is($seen[-1]->code, 200, 'provider up again: login works without a restart');
 like($seen[-1]->content, qr/PROTECTED-CONTENT/, 'provider up again: content served');
+# A new kid: one JWKS refetch. Another new kid within the minute: no
+# second refetch, so that login fails (the refetch is rate-limited).
+my $jwks_fetches = sub {
+    select(undef, undef, undef, 0.3);    # the provider logs after answering
+    open my $fh, '<', "$ENV{SSO_TEST_OUT}/op-late.log" or die $!;
+    scalar grep { m{GET /\.well-known/jwks\.json -> 200} } <$fh>;
+};
+my $before = $jwks_fetches->();
+my $op_url = "http://127.0.0.1:$ENV{SSO_TEST_PORT_LATE_OP}";
+LWP::UserAgent->new->post("$op_url/_test/rotate-key");
+($ua, @seen) = login(user => 'bob', vhost => 'LATE');
+is($seen[-1]->code, 200, 'new signing key: login works');
+is($jwks_fetches->() - $before, 1, 'new signing key: one JWKS refetch');
+LWP::UserAgent->new->post("$op_url/_test/rotate-key");
+$mark = log_size();
+($ua, @seen) = login(user => 'bob', vhost => 'LATE');
+is($seen[-1]->code, 502, 'second new key within a minute: refused');
+is($jwks_fetches->() - $before, 1, 'second new key within a minute: no second refetch');
+like(server_log_since($mark), qr/ID token refused \(SSO_JWT_UNKNOWN_KID\)/, 'the log names the unknown key');
 kill 'TERM', $late;
 waitpid $late, 0;
 

@@ -8,7 +8,7 @@ my %admitted = (alice => 'Administrators', bob => 'DNS Administrators',
                 carol => 'DHCP Administrators',
                 dave => 'DNS Administrators,DHCP Administrators',
                 grace => 'Administrators');
-plan tests => 7 * keys(%admitted) + 8;
+plan tests => 11 * keys(%admitted) + 10;
 
 for my $user (sort keys %admitted) {
     my ($ua, @seen) = login(user => $user, path => '/protected/?q=1');
@@ -23,7 +23,21 @@ for my $user (sort keys %admitted) {
     like($set, qr/SameSite=Lax/i, "$user: cookie is SameSite=Lax");
     my $env = $ua->get(site_url('/protected/env.cgi'));
     like($env->content, qr/^SSO_GROUPS=\Q$admitted{$user}\E$/m, "$user: groups mapped");
+    my $name = $user eq 'grace' ? 'grace' : "$user\@example.test";
+    like($env->content, qr/^REMOTE_USER=\Q$name\E$/m, "$user: REMOTE_USER is the local username");
+    like($env->content, qr/^SSO_USER=\Q$name\E$/m, "$user: SSO_USER set");
+    like($env->content, qr/^SSO_AUTH_METHOD=sso$/m, "$user: SSO_AUTH_METHOD=sso");
+    like($env->content, qr/^AUTH_TYPE=sso$/m, "$user: AUTH_TYPE=sso");
 }
+
+# Grace has no email claim: the next username claim (preferred_username)
+# is used, and SSO_EMAIL is not set.
+my ($gua) = login(user => 'grace');
+unlike($gua->get(site_url('/protected/env.cgi'))->content, qr/^SSO_EMAIL=/m, 'grace: no SSO_EMAIL');
+# The cookie is Secure when the public URL is https.
+my $sres = new_browser()->get(site_url('/sso/start?return=/', 'SECURE'));
+like(join(' ', $sres->header('Set-Cookie')), qr/sso_session_login=[^;]+;.*Secure/i,
+     'cookies are Secure when SSOPublicURL is https');
 
 # No-group and wrong-case users are refused at login (SSORequireMappedGroup On).
 for my $user (qw(erin frank)) {
