@@ -149,13 +149,12 @@ void sso_cookie_set(request_rec *r, const sso_server_conf *c, const char *name,
                     const char *value, long max_age, const char *path);
 void sso_cookie_clear(request_rec *r, const sso_server_conf *c,
                       const char *name, const char *path);
-const unsigned char *sso_id_decode(apr_pool_t *p, const char *token);
 sso_load_e sso_session_load(request_rec *r, const sso_server_conf *c,
                             sso_session *out, const unsigned char **id);
 apr_status_t sso_session_save(request_rec *r, const sso_server_conf *c,
                               const unsigned char *id, const sso_session *s);
 void sso_session_touch(request_rec *r, const sso_server_conf *c,
-                       const unsigned char *id, sso_session *s);
+                       const unsigned char *id, sso_session *s, int changed);
 apr_status_t sso_session_create(request_rec *r, const sso_server_conf *c,
                                 const sso_session *s, const char **token);
 void sso_session_remove(request_rec *r, const sso_server_conf *c,
@@ -192,6 +191,18 @@ typedef struct {
 } sso_login_claims;
 int sso_account_admit(request_rec *r, const sso_server_conf *c,
                       const sso_login_claims *lc, sso_session *s);
+/* OK: the account is still there and enabled (groups refreshed);
+ * DECLINED: it was disabled or deleted; else the error status. */
+int sso_account_recheck(request_rec *r, const sso_server_conf *c, sso_session *s);
+
+/* mod_auth_sso_registry.c */
+struct sso_registry;
+int sso_registry_post_config(apr_pool_t *pconf, apr_pool_t *plog,
+                             apr_pool_t *ptemp, server_rec *s);
+void sso_registry_child_init(apr_pool_t *p, server_rec *s);
+struct sso_registry *sso_registry_acquire(request_rec *r, const sso_server_conf *c);
+void sso_registry_release(request_rec *r, const sso_server_conf *c,
+                          struct sso_registry *reg, int failed);
 
 /* mod_auth_sso_authn.c */
 void sso_authn_register(apr_pool_t *p);

@@ -1,57 +1,200 @@
 /* Who a provider login becomes here: local groups from SSOGroupMap, the
- * SSORequireMappedGroup rule, and the local username. */
+ * account rules (sso_account_decide), and the registry row, written in one
+ * transaction. */
 #include "mod_auth_sso.h"
+#include "sso_account.h"
+#include "sso_registry.h"
 
 #include "http_log.h"
 #include "apr_strings.h"
 
 APLOG_USE_MODULE(auth_sso);
 
-static const char *sso_account_username(apr_pool_t *p,
-                                        const apr_array_header_t *candidates)
-{
-    int i;
+/* Username candidates tried before giving up on races with other logins. */
+#define SSO_ACCOUNT_CREATE_TRIES 4
 
-    for (i = 0; i < candidates->nelts; i++) {
-        const char *u = sso_username_normalize(p,
-                            APR_ARRAY_IDX(candidates, i, const char *));
-        if (u)
-            return u;
-    }
-    return NULL;
-}
+typedef struct {
+    request_rec *r;
+    const sso_server_conf *c;
+    const sso_login_claims *lc;
+    sso_registry *reg;
+    apr_array_header_t *mapped;
+    apr_array_header_t *tried;        /* usernames taken by a race */
+    const char *store_error;
+} sso_admission;
 
-static int sso_account_refuse(request_rec *r, const sso_login_claims *lc,
-                              const char *cause, const char *reason)
+static int sso_account_refuse(sso_admission *a, const char *cause,
+                              const char *reason)
 {
-    ap_log_rerror(APLOG_MARK, APLOG_WARNING, 0, r, "login refused for sub %s "
+    const sso_login_claims *lc = a->lc;
+
+    ap_log_rerror(APLOG_MARK, APLOG_WARNING, 0, a->r, "login refused for sub %s "
                   "(email %s, groups [%s]): %s", lc->sub,
                   lc->email ? lc->email : "none",
-                  sso_groups_join(r->pool, lc->remote_groups), cause);
-    return sso_page_refused(r, HTTP_FORBIDDEN, reason);
+                  sso_groups_join(a->r->pool, lc->remote_groups), cause);
+    return sso_page_refused(a->r, HTTP_FORBIDDEN, reason);
+}
+
+static int sso_account_store_failed(sso_admission *a, const char *err)
+{
+    ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, a->r, "user registry error at login "
+                  "of sub %s: %s (check SSOUserStore)", a->lc->sub, err);
+    return sso_page_error(a->r, HTTP_SERVICE_UNAVAILABLE, "Sign-in failed",
+                          "Accounts are temporarily unavailable. Please try again.");
+}
+
+static int sso_account_taken(void *ctx, const char *username)
+{
+    sso_admission *a = ctx;
+    int taken = 0;
+
+    if (sso_groups_contain(a->tried, username))
+        return 1;
+    if (sso_registry_username_taken(a->reg, a->r->pool, username, &taken,
+                                    &a->store_error) != APR_SUCCESS)
+        return -1;
+    return taken;
+}
+
+static void sso_account_fill(sso_session *s, const sso_admission *a,
+                             const sso_user *u)
+{
+    s->method = "sso";
+    s->user = u->username;
+    s->issuer = a->lc->issuer;
+    s->sub = a->lc->sub;
+    s->email = a->lc->email;
+    s->name = a->lc->name;
+    s->groups = u->groups;
+}
+
+static apr_status_t sso_account_write(sso_admission *a, const char *username,
+                                      int replace, sso_user **u)
+{
+    sso_registry_login login = { a->lc->issuer, a->lc->sub, username,
+                                 a->mapped, replace };
+    int created;
+
+    return sso_registry_sso_login(a->reg, a->r->pool, &login, u, &created,
+                                  &a->store_error);
+}
+
+static int sso_account_create(sso_admission *a, sso_session *s)
+{
+    sso_user *u;
+    int i;
+
+    for (i = 0; i < SSO_ACCOUNT_CREATE_TRIES; i++) {
+        const char *name = sso_account_pick_username(a->r->pool,
+                               a->lc->username_claims, sso_account_taken, a);
+        apr_status_t rv;
+        if (!name)
+            break;
+        rv = sso_account_write(a, name, 1, &u);
+        if (rv == APR_SUCCESS) {
+            ap_log_rerror(APLOG_MARK, APLOG_NOTICE, 0, a->r, "new SSO user %s "
+                          "created for sub %s, groups [%s]", u->username,
+                          a->lc->sub, sso_groups_join(a->r->pool, u->groups));
+            sso_account_fill(s, a, u);
+            return OK;
+        }
+        if (rv != APR_EEXIST)
+            return sso_account_store_failed(a, a->store_error);
+        APR_ARRAY_PUSH(a->tried, const char *) = name;
+    }
+    if (a->store_error)
+        return sso_account_store_failed(a, a->store_error);
+    return sso_account_refuse(a, sso_account_cause(SSO_ACCOUNT_REFUSE_NO_USERNAME, NULL),
+                              sso_account_reason(SSO_ACCOUNT_REFUSE_NO_USERNAME));
+}
+
+static int sso_account_existing(sso_admission *a, int replace, sso_session *s)
+{
+    sso_user *u;
+    apr_status_t rv = sso_account_write(a, NULL, replace, &u);
+
+    if (rv == APR_EACCES)
+        return sso_account_refuse(a, sso_account_cause(SSO_ACCOUNT_REFUSE_DISABLED, NULL),
+                                  sso_account_reason(SSO_ACCOUNT_REFUSE_DISABLED));
+    if (rv != APR_SUCCESS)
+        return sso_account_store_failed(a, a->store_error);
+    sso_account_fill(s, a, u);
+    return OK;
+}
+
+static int sso_account_decide_and_write(sso_admission *a, sso_session *s)
+{
+    sso_account_facts f = { 0 };
+    sso_user *u = NULL;
+    sso_account_decision d;
+    int replace = 0;
+    apr_status_t rv = sso_registry_find_sso(a->reg, a->r->pool, a->lc->issuer,
+                                            a->lc->sub, &u, &a->store_error);
+
+    if (rv != APR_SUCCESS && rv != APR_NOTFOUND)
+        return sso_account_store_failed(a, a->store_error);
+    f.allow_signup = a->c->allow_signup;
+    f.signup_only_mapped = a->c->signup_only_mapped;
+    f.require_mapped_group = a->c->require_mapped_group;
+    f.map_empty = a->c->group_map->nelts == 0;
+    f.mapped = a->mapped->nelts;
+    f.exists = u != NULL;
+    f.disabled = u && u->disabled;
+    d = sso_account_decide(&f, &replace);
+    if (sso_account_refused(d))
+        return sso_account_refuse(a, sso_account_cause(d, &f), sso_account_reason(d));
+    return d == SSO_ACCOUNT_CREATE ? sso_account_create(a, s)
+                                   : sso_account_existing(a, replace, s);
 }
 
 int sso_account_admit(request_rec *r, const sso_server_conf *c,
                       const sso_login_claims *lc, sso_session *s)
 {
-    apr_array_header_t *local = sso_groups_map(r->pool, c->group_map,
-                                               lc->remote_groups);
+    sso_admission a = { r, c, lc, NULL, NULL, NULL, NULL };
+    int rc;
 
-    if (c->require_mapped_group && !local->nelts)
-        return sso_account_refuse(r, lc, "in no group of SSOGroupMap "
-                                  "(SSORequireMappedGroup On)",
-                                  "You are not a member of any group that may "
-                                  "use this site.");
-    s->user = sso_account_username(r->pool, lc->username_claims);
-    if (!s->user)
-        return sso_account_refuse(r, lc, "no claim of SSOUsernameClaims holds a "
-                                  "valid username", "No valid username could be "
-                                  "derived from your account.");
-    s->method = "sso";
-    s->issuer = lc->issuer;
-    s->sub = lc->sub;
-    s->email = lc->email;
-    s->name = lc->name;
-    s->groups = local;
+    a.mapped = sso_groups_map(r->pool, c->group_map, lc->remote_groups);
+    a.tried = apr_array_make(r->pool, 2, sizeof(const char *));
+    if (!(a.reg = sso_registry_acquire(r, c)))
+        return sso_page_error(r, HTTP_SERVICE_UNAVAILABLE, "Sign-in failed",
+                              "Accounts are temporarily unavailable. Please try again.");
+    rc = sso_account_decide_and_write(&a, s);
+    sso_registry_release(r, c, a.reg, a.store_error != NULL && rc != OK);
+    return rc;
+}
+
+static apr_status_t sso_account_lookup(sso_registry *reg, request_rec *r,
+                                       const sso_session *s, sso_user **u,
+                                       const char **err)
+{
+    if (s->issuer && s->sub)
+        return sso_registry_find_sso(reg, r->pool, s->issuer, s->sub, u, err);
+    return sso_registry_find_user(reg, r->pool, s->user, u, err);
+}
+
+int sso_account_recheck(request_rec *r, const sso_server_conf *c, sso_session *s)
+{
+    sso_registry *reg = sso_registry_acquire(r, c);
+    const char *err = NULL;
+    sso_user *u = NULL;
+    apr_status_t rv;
+
+    if (!reg)
+        return HTTP_SERVICE_UNAVAILABLE;
+    rv = sso_account_lookup(reg, r, s, &u, &err);
+    sso_registry_release(r, c, reg, rv != APR_SUCCESS && rv != APR_NOTFOUND);
+    if (rv != APR_SUCCESS && rv != APR_NOTFOUND) {
+        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, "user registry error while "
+                      "checking the session of %s: %s (check SSOUserStore)",
+                      s->user, err);
+        return HTTP_SERVICE_UNAVAILABLE;
+    }
+    if (!u || u->disabled) {
+        ap_log_rerror(APLOG_MARK, APLOG_NOTICE, 0, r, "session of %s ended: the "
+                      "account is %s", s->user, u ? "disabled" : "deleted");
+        return DECLINED;
+    }
+    s->groups = u->groups;
+    s->verified = apr_time_sec(r->request_time);
     return OK;
 }

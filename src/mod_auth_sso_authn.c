@@ -136,6 +136,34 @@ static int sso_authn_unauthenticated(request_rec *r, const sso_server_conf *c,
     return HTTP_MOVED_TEMPORARILY;
 }
 
+static int sso_authn_unavailable(request_rec *r)
+{
+    return sso_page_error(r, HTTP_SERVICE_UNAVAILABLE, "Service unavailable",
+                          "Sessions are temporarily unavailable. Please try "
+                          "again in a moment.");
+}
+
+/* Every SSO_SESSION_RECHECK seconds the account is looked up again, so a
+ * disabled or deleted account stops working without a registry read on
+ * every request. */
+static int sso_authn_accept(request_rec *r, const sso_server_conf *c,
+                            const unsigned char *sid, sso_session *s)
+{
+    int rechecked = sso_session_needs_recheck(s, apr_time_sec(r->request_time));
+    int rc = rechecked ? sso_account_recheck(r, c, s) : OK;
+
+    if (rc == DECLINED) {
+        sso_session_remove(r, c, sid);
+        return sso_authn_unauthenticated(r, c, ap_get_module_config(
+                   r->per_dir_config, &auth_sso_module), 1);
+    }
+    if (rc != OK)
+        return sso_authn_unavailable(r);
+    sso_session_touch(r, c, sid, s, rechecked);
+    sso_identity_apply(r, c, sso_identity_from(r, s));
+    return OK;
+}
+
 /* A subrequest or internal redirect reuses the identity already found. */
 static const sso_identity *sso_authn_inherited(request_rec *r)
 {
@@ -161,13 +189,9 @@ static int sso_authn_check(request_rec *r)
     }
     switch (sso_session_load(r, c, &s, &sid)) {
     case SSO_LOAD_OK:
-        sso_session_touch(r, c, sid, &s);
-        sso_identity_apply(r, c, sso_identity_from(r, &s));
-        return OK;
+        return sso_authn_accept(r, c, sid, &s);
     case SSO_LOAD_ERROR:
-        return sso_page_error(r, HTTP_SERVICE_UNAVAILABLE, "Service unavailable",
-                              "Sessions are temporarily unavailable. Please try "
-                              "again in a moment.");
+        return sso_authn_unavailable(r);
     case SSO_LOAD_EXPIRED:
         return sso_authn_unauthenticated(r, c, ap_get_module_config(
                    r->per_dir_config, &auth_sso_module), 1);

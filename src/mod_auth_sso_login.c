@@ -455,7 +455,7 @@ static int sso_callback_login(sso_callback *cb)
             cb, APR_ARRAY_IDX(c->username_claims, rc, const char *));
     if ((rc = sso_account_admit(cb->r, c, &lc, &s)) != OK)
         return rc;
-    s.created = s.last_seen = apr_time_sec(cb->r->request_time);
+    s.created = s.last_seen = s.verified = apr_time_sec(cb->r->request_time);
     if ((rc = sso_login_session(cb->r, c, &s, &token)) != OK)
         return rc;
     sso_session_keep_id_token(cb->r, c, token, cb->token.id_token);

@@ -6,7 +6,6 @@
 #include "http_protocol.h"
 #include "http_log.h"
 #include "util_cookies.h"
-#include "apr_encode.h"
 #include "apr_strings.h"
 
 APLOG_USE_MODULE(auth_sso);
@@ -46,19 +45,6 @@ void sso_cookie_clear(request_rec *r, const sso_server_conf *c,
 {
     ap_cookie_remove(r, name, sso_cookie_attrs(r, c, path),
                      r->err_headers_out, NULL);
-}
-
-/* The raw ID bytes behind a base64url token, or NULL when it is not one. */
-const unsigned char *sso_id_decode(apr_pool_t *p, const char *token)
-{
-    apr_size_t len = 0;
-    const unsigned char *raw;
-
-    if (!token || strlen(token) != SSO_ID_B64_LEN)
-        return NULL;
-    raw = apr_pdecode_base64_binary(p, token, SSO_ID_B64_LEN,
-                                    APR_ENCODE_BASE64URL, &len);
-    return raw && len == SSO_ID_BYTES ? raw : NULL;
 }
 
 static const unsigned char *sso_session_cookie_id(request_rec *r,
@@ -121,14 +107,15 @@ apr_status_t sso_session_save(request_rec *r, const sso_server_conf *c,
                            r->pool);
 }
 
-/* Writes last_seen back at most once per tenth of the timeout. */
+/* Writes last_seen back at most once per tenth of the timeout, or when
+ * the record changed (a registry re-check). */
 void sso_session_touch(request_rec *r, const sso_server_conf *c,
-                       const unsigned char *id, sso_session *s)
+                       const unsigned char *id, sso_session *s, int changed)
 {
     apr_int64_t now = apr_time_sec(r->request_time);
     apr_status_t rv;
 
-    if (!sso_session_needs_touch(s, now, c->session_timeout))
+    if (!changed && !sso_session_needs_touch(s, now, c->session_timeout))
         return;
     s->last_seen = now;
     ap_log_rerror(APLOG_MARK, APLOG_DEBUG, 0, r, "session of %s refreshed", s->user);

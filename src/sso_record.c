@@ -153,8 +153,15 @@ apr_array_header_t *sso_record_get_strs(sso_record_reader *r, apr_pool_t *p)
         return NULL;
     }
     a = apr_array_make(p, n ? (int)n : 1, sizeof(const char *));
-    for (i = 0; i < n && !r->bad; i++)
-        APR_ARRAY_PUSH(a, const char *) = sso_record_get_str(r, p);
+    /* A NULL entry is refused: readers of the list strcmp every entry. */
+    for (i = 0; i < n && !r->bad; i++) {
+        const char *s = sso_record_get_str(r, p);
+
+        if (!s)
+            r->bad = 1;
+        else
+            APR_ARRAY_PUSH(a, const char *) = s;
+    }
     return r->bad ? NULL : a;
 }
 

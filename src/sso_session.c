@@ -1,9 +1,37 @@
 #include "sso_session.h"
 #include "sso_record.h"
 
+#include <string.h>
+#include "apr_encode.h"
+
 /* First byte of each record: kind and format version together. */
-#define SSO_SESSION_MAGIC 0x53  /* 'S', version 1 */
+#define SSO_SESSION_MAGIC 0x73  /* 's', version 2 */
 #define SSO_TXN_MAGIC     0x54  /* 'T', version 1 */
+/* 9999-12-31T23:59:59Z. A corrupt record's times are refused beyond it (or
+ * below 0) so that the lifetime arithmetic below cannot overflow. */
+#define SSO_SESSION_TIME_MAX APR_INT64_C(253402300799)
+
+static int sso_session_time_ok(apr_int64_t t)
+{
+    return t >= 0 && t <= SSO_SESSION_TIME_MAX;
+}
+
+const unsigned char *sso_id_decode(apr_pool_t *p, const char *token)
+{
+    apr_size_t len = 0;
+    const unsigned char *raw;
+
+    static const char alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                                   "abcdefghijklmnopqrstuvwxyz0123456789-_";
+
+    /* One spelling per ID: APR's decoder would also take '+' and '/'. */
+    if (!token || strlen(token) != SSO_ID_B64_LEN
+        || strspn(token, alphabet) != SSO_ID_B64_LEN)
+        return NULL;
+    raw = apr_pdecode_base64_binary(p, token, SSO_ID_B64_LEN,
+                                    APR_ENCODE_BASE64URL, &len);
+    return raw && len == SSO_ID_BYTES ? raw : NULL;
+}
 
 apr_size_t sso_session_encode(const sso_session *s, unsigned char *buf,
                               apr_size_t cap)
@@ -14,6 +42,7 @@ apr_size_t sso_session_encode(const sso_session *s, unsigned char *buf,
     sso_record_put_u8(&w, SSO_SESSION_MAGIC);
     sso_record_put_i64(&w, s->created);
     sso_record_put_i64(&w, s->last_seen);
+    sso_record_put_i64(&w, s->verified);
     sso_record_put_str(&w, s->method);
     sso_record_put_str(&w, s->user);
     sso_record_put_str(&w, s->issuer);
@@ -34,6 +63,7 @@ const char *sso_session_decode(apr_pool_t *p, const unsigned char *buf,
         return "not a session record of this version";
     out->created = sso_record_get_i64(&r);
     out->last_seen = sso_record_get_i64(&r);
+    out->verified = sso_record_get_i64(&r);
     out->method = sso_record_get_str(&r, p);
     out->user = sso_record_get_str(&r, p);
     out->issuer = sso_record_get_str(&r, p);
@@ -41,7 +71,10 @@ const char *sso_session_decode(apr_pool_t *p, const unsigned char *buf,
     out->email = sso_record_get_str(&r, p);
     out->name = sso_record_get_str(&r, p);
     out->groups = sso_record_get_strs(&r, p);
-    if (!sso_record_reader_done(&r) || !out->user || !out->method)
+    if (!sso_record_reader_done(&r) || !out->user || !out->method
+        || !sso_session_time_ok(out->created)
+        || !sso_session_time_ok(out->last_seen)
+        || !sso_session_time_ok(out->verified))
         return "session record is truncated or corrupt";
     return NULL;
 }
@@ -58,6 +91,11 @@ int sso_session_needs_touch(const sso_session *s, apr_int64_t now, int timeout)
     apr_int64_t step = timeout / 10 > 0 ? timeout / 10 : 1;
 
     return now - s->last_seen >= step;
+}
+
+int sso_session_needs_recheck(const sso_session *s, apr_int64_t now)
+{
+    return now - s->verified >= SSO_SESSION_RECHECK || s->verified > now + 60;
 }
 
 apr_int64_t sso_session_ttl(const sso_session *s, apr_int64_t now, int timeout,
@@ -94,7 +132,8 @@ const char *sso_txn_decode(apr_pool_t *p, const unsigned char *buf,
     out->nonce = sso_record_get_str(&r, p);
     out->pkce_verifier = sso_record_get_str(&r, p);
     out->return_path = sso_record_get_str(&r, p);
-    if (!sso_record_reader_done(&r) || !out->nonce || !out->return_path)
+    if (!sso_record_reader_done(&r) || !out->nonce || !out->return_path
+        || !sso_session_time_ok(out->created))
         return "login transaction record is truncated or corrupt";
     return NULL;
 }

@@ -14,10 +14,14 @@
 #define SSO_ID_B64_LEN 43
 /* Pending logins expire after this many seconds. */
 #define SSO_TXN_TTL 600
+/* A session's account is looked up again in the registry this often, so a
+ * disabled or deleted account stops working within it. */
+#define SSO_SESSION_RECHECK 30
 
 typedef struct {
     apr_int64_t created;        /* seconds since the epoch */
     apr_int64_t last_seen;      /* refreshed at most every timeout / 10 */
+    apr_int64_t verified;       /* account last found enabled in the registry */
     const char *method;         /* "sso" or "local" */
     const char *user;
     const char *issuer;         /* NULL for local users */
@@ -34,6 +38,10 @@ typedef struct {
     const char *return_path;
 } sso_txn;
 
+/* The SSO_ID_BYTES raw bytes behind a base64url session ID or state, or
+ * NULL when token is not exactly that. */
+const unsigned char *sso_id_decode(apr_pool_t *p, const char *token);
+
 /* Encodes into buf (cap bytes). Returns the length, or 0 when it does not
  * fit in cap. */
 apr_size_t sso_session_encode(const sso_session *s, unsigned char *buf,
@@ -47,6 +55,8 @@ int sso_session_expired(const sso_session *s, apr_int64_t now, int timeout,
                         int max_age);
 /* Non-zero when last_seen is old enough to be written back. */
 int sso_session_needs_touch(const sso_session *s, apr_int64_t now, int timeout);
+/* Non-zero when the account should be looked up again. */
+int sso_session_needs_recheck(const sso_session *s, apr_int64_t now);
 /* Seconds the cache should keep the record from now. */
 apr_int64_t sso_session_ttl(const sso_session *s, apr_int64_t now, int timeout,
                             int max_age);

@@ -9,6 +9,7 @@ static sso_session sample_session(void)
 
     s.created = 1700000000;
     s.last_seen = 1700000100;
+    s.verified = 1700000050;
     s.method = "sso";
     s.user = "alice@example.com";
     s.issuer = "http://127.0.0.1:9000";
@@ -31,6 +32,7 @@ START_TEST(session_round_trip)
     ck_assert_ptr_null(sso_session_decode(unit_pool, buf, len, &out));
     ck_assert_int_eq(out.created, in.created);
     ck_assert_int_eq(out.last_seen, in.last_seen);
+    ck_assert_int_eq(out.verified, in.verified);
     ck_assert_str_eq(out.user, in.user);
     ck_assert_str_eq(out.sub, in.sub);
     ck_assert_ptr_null(out.name);
@@ -63,7 +65,7 @@ START_TEST(session_corruption_refused)
     ck_assert_ptr_nonnull(sso_session_decode(unit_pool, buf, len, &out));
     /* A huge group count must not be believed. */
     memset(buf, 0xff, sizeof(buf));
-    buf[0] = 0x53;
+    buf[0] = 0x73;
     ck_assert_ptr_nonnull(sso_session_decode(unit_pool, buf, sizeof(buf), &out));
 }
 END_TEST
@@ -104,6 +106,17 @@ START_TEST(session_touch_and_ttl)
 }
 END_TEST
 
+START_TEST(session_recheck)
+{
+    sso_session s = sample_session();
+
+    s.verified = 1000;
+    ck_assert(!sso_session_needs_recheck(&s, 1000 + SSO_SESSION_RECHECK - 1));
+    ck_assert(sso_session_needs_recheck(&s, 1000 + SSO_SESSION_RECHECK));
+    ck_assert(sso_session_needs_recheck(&s, 900));
+}
+END_TEST
+
 START_TEST(txn_round_trip_and_expiry)
 {
     sso_txn in = { 1700000000, "nonce-value", NULL, "/admin?x=1" }, out;
@@ -120,18 +133,39 @@ START_TEST(txn_round_trip_and_expiry)
 }
 END_TEST
 
+START_TEST(id_decode)
+{
+    /* base64url of the bytes 0, 1, ..., 31 */
+    static const char good[] = "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8";
+    const unsigned char *raw = sso_id_decode(unit_pool, good);
+
+    ck_assert_ptr_nonnull(raw);
+    ck_assert_int_eq(raw[0], 0);
+    ck_assert_int_eq(raw[31], 31);
+    ck_assert_ptr_null(sso_id_decode(unit_pool, NULL));
+    ck_assert_ptr_null(sso_id_decode(unit_pool, ""));
+    ck_assert_ptr_null(sso_id_decode(unit_pool, "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh"));
+    ck_assert_ptr_null(sso_id_decode(unit_pool, "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8A"));
+    ck_assert_ptr_null(sso_id_decode(unit_pool, "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh="));
+    ck_assert_ptr_null(sso_id_decode(unit_pool, "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh%"));
+    ck_assert_ptr_null(sso_id_decode(unit_pool, "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwd+/8"));
+}
+END_TEST
+
 Suite *sso_session_suite(void)
 {
     Suite *s = suite_create("sso_session");
     TCase *tc = tcase_create("core");
 
     tcase_add_checked_fixture(tc, unit_pool_setup, unit_pool_teardown);
+    tcase_add_test(tc, id_decode);
     tcase_add_test(tc, session_round_trip);
     tcase_add_test(tc, session_every_truncation_refused);
     tcase_add_test(tc, session_corruption_refused);
     tcase_add_test(tc, session_too_big_refused);
     tcase_add_test(tc, session_expiry);
     tcase_add_test(tc, session_touch_and_ttl);
+    tcase_add_test(tc, session_recheck);
     tcase_add_test(tc, txn_round_trip_and_expiry);
     suite_add_tcase(s, tc);
     return s;

@@ -13,6 +13,8 @@ Suite *sso_provider_suite(void);
 Suite *sso_random_suite(void);
 Suite *sso_session_suite(void);
 Suite *sso_jwt_suite(void);
+Suite *sso_registry_suite(void);
+Suite *sso_account_suite(void);
 
 /* A pool per test, destroyed in teardown. */
 extern apr_pool_t *unit_pool;

@@ -39,6 +39,8 @@ sub config_text {
         "SSOClientID $ENV{SSO_TEST_CLIENT_ID}",
         "SSOClientSecret env:SSO_TEST_CLIENT_SECRET",
         "SSOPublicURL http://127.0.0.1:$port",
+        "SSOUserStore sqlite3:" . ($self->{store} // "$dir/users.db"),
+        "SSOAllowSignup On",
         "SSOGroupMap technitium_admins Administrators",
         "SSOGroupMap technitium_dns_admins \"DNS Administrators\"",
         "SSOGroupMap technitium_dhcp_admins \"DHCP Administrators\"",

@@ -6,7 +6,7 @@ use SSOTest qw(login site_url session_cookie new_browser);
 
 my %admitted = (alice => 'Administrators', bob => 'DNS Administrators',
                 carol => 'DHCP Administrators',
-                dave => 'DNS Administrators,DHCP Administrators',
+                dave => 'DHCP Administrators,DNS Administrators',
                 grace => 'Administrators');
 plan tests => 11 * keys(%admitted) + 10;
 

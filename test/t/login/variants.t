@@ -24,7 +24,7 @@ for my $v (@variants) {
 my ($ua, @seen) = login(user => 'dave', vhost => 'UI');
 is($seen[-1]->code, 200, 'groups from userinfo: login succeeds');
 like($ua->get(site_url('/protected/env.cgi', 'UI'))->content,
-     qr/^SSO_GROUPS=DNS Administrators,DHCP Administrators$/m,
+     qr/^SSO_GROUPS=DHCP Administrators,DNS Administrators$/m,
      'groups from userinfo: mapped');
 open my $log, '<', "$ENV{SSO_TEST_OUT}/op-OP_UI.log" or die $!;
 ok((grep { m{GET /api/oidc/userinfo -> 200} } <$log>), 'userinfo endpoint was called');

@@ -1,0 +1,161 @@
+/* The user registry in httpd: created at startup (as root) and handed to
+ * the User httpd serves as; in children, a pool of connections shared by
+ * the threads of each process. */
+#include "mod_auth_sso.h"
+#include "sso_registry.h"
+
+#include "http_log.h"
+#include "mpm_common.h"
+#include "unixd.h"
+#include "apr_hash.h"
+#include "apr_reslist.h"
+#include "apr_thread_mutex.h"
+#include "apr_strings.h"
+#include <unistd.h>
+
+APLOG_USE_MODULE(auth_sso);
+
+/* One connection pool per store spec, per child process. */
+static apr_hash_t *sso_registry_pools;
+static apr_thread_mutex_t *sso_registry_pools_lock;
+static apr_pool_t *sso_registry_child_pool;
+
+static const char *sso_registry_sqlite_file(apr_pool_t *p, const char *spec)
+{
+    const char *driver, *params, *err;
+
+    if (sso_registry_parse_spec(p, spec, &driver, &params, &err) != APR_SUCCESS
+        || strcmp(driver, "sqlite3"))
+        return NULL;
+    return params;
+}
+
+/* The directory and every SQLite file belong to the User httpd serves as,
+ * so that children can write them. */
+static void sso_registry_hand_over(apr_pool_t *p, server_rec *s, const char *db)
+{
+    static const char *const suffixes[] = { "", "-wal", "-shm" };
+    char *dir = apr_pstrdup(p, db), *slash = strrchr(dir, '/');
+    int i;
+
+    if (geteuid() != 0)
+        return;
+    if (slash && slash != dir) {
+        *slash = '\0';
+        if (chown(dir, ap_unixd_config.user_id, ap_unixd_config.group_id))
+            ap_log_error(APLOG_MARK, APLOG_WARNING, errno, s,
+                         "cannot give %s to the server's User", dir);
+    }
+    for (i = 0; i < 3; i++) {
+        const char *f = apr_pstrcat(p, db, suffixes[i], NULL);
+        if (access(f, F_OK) == 0
+            && chown(f, ap_unixd_config.user_id, ap_unixd_config.group_id))
+            ap_log_error(APLOG_MARK, APLOG_WARNING, errno, s,
+                         "cannot give %s to the server's User", f);
+    }
+}
+
+/* Creates or upgrades the store once, in the parent, so that a broken
+ * SSOUserStore is reported at startup. */
+int sso_registry_post_config(apr_pool_t *pconf, apr_pool_t *plog,
+                             apr_pool_t *ptemp, server_rec *s)
+{
+    apr_hash_t *done = apr_hash_make(ptemp);
+    server_rec *vs;
+
+    for (vs = s; vs; vs = vs->next) {
+        const sso_server_conf *c = sso_server_conf_get(vs);
+        sso_registry *reg;
+        const char *err, *db;
+        if (apr_hash_get(done, c->user_store, APR_HASH_KEY_STRING))
+            continue;
+        apr_hash_set(done, c->user_store, APR_HASH_KEY_STRING, "1");
+        if (sso_registry_open(ptemp, c->user_store, &reg, &err) != APR_SUCCESS) {
+            ap_log_error(APLOG_MARK, APLOG_EMERG, 0, vs, "%s (check SSOUserStore)", err);
+            return 500;
+        }
+        sso_registry_close(reg);
+        if ((db = sso_registry_sqlite_file(ptemp, c->user_store)))
+            sso_registry_hand_over(ptemp, vs, db);
+    }
+    return OK;
+}
+
+void sso_registry_child_init(apr_pool_t *p, server_rec *s)
+{
+    sso_registry_child_pool = p;
+    sso_registry_pools = apr_hash_make(p);
+    apr_thread_mutex_create(&sso_registry_pools_lock, APR_THREAD_MUTEX_DEFAULT, p);
+}
+
+typedef struct {
+    const char *spec;
+    server_rec *s;
+} sso_registry_target;
+
+static apr_status_t sso_registry_construct(void **res, void *params, apr_pool_t *p)
+{
+    sso_registry_target *t = params;
+    const char *err;
+    apr_status_t rv = sso_registry_open(p, t->spec, (sso_registry **)res, &err);
+
+    if (rv != APR_SUCCESS)
+        ap_log_error(APLOG_MARK, APLOG_ERR, rv, t->s, "%s (check SSOUserStore)", err);
+    return rv;
+}
+
+static apr_status_t sso_registry_destruct(void *res, void *params, apr_pool_t *p)
+{
+    sso_registry_close(res);
+    return APR_SUCCESS;
+}
+
+static apr_reslist_t *sso_registry_pool_for(server_rec *s, const char *spec)
+{
+    apr_reslist_t *list;
+    sso_registry_target *t;
+    int max = 1;
+
+    apr_thread_mutex_lock(sso_registry_pools_lock);
+    list = apr_hash_get(sso_registry_pools, spec, APR_HASH_KEY_STRING);
+    if (!list) {
+        ap_mpm_query(AP_MPMQ_MAX_THREADS, &max);
+        t = apr_pcalloc(sso_registry_child_pool, sizeof(*t));
+        t->spec = apr_pstrdup(sso_registry_child_pool, spec);
+        t->s = s;
+        if (apr_reslist_create(&list, 0, 1, max > 0 ? max : 1, 0,
+                               sso_registry_construct, sso_registry_destruct,
+                               t, sso_registry_child_pool) == APR_SUCCESS)
+            apr_hash_set(sso_registry_pools, t->spec, APR_HASH_KEY_STRING, list);
+        else
+            list = NULL;
+    }
+    apr_thread_mutex_unlock(sso_registry_pools_lock);
+    return list;
+}
+
+sso_registry *sso_registry_acquire(request_rec *r, const sso_server_conf *c)
+{
+    apr_reslist_t *list = sso_registry_pool_for(r->server, c->user_store);
+    void *reg = NULL;
+
+    if (!list || apr_reslist_acquire(list, &reg) != APR_SUCCESS) {
+        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, "the user registry %s is "
+                      "unavailable (check SSOUserStore)",
+                      sso_registry_display_spec(r->pool, c->user_store));
+        return NULL;
+    }
+    return reg;
+}
+
+/* A handle whose last use failed is dropped rather than reused. */
+void sso_registry_release(request_rec *r, const sso_server_conf *c,
+                          sso_registry *reg, int failed)
+{
+    apr_reslist_t *list = sso_registry_pool_for(r->server, c->user_store);
+
+    if (failed)
+        apr_reslist_invalidate(list, reg);
+    else
+        apr_reslist_release(list, reg);
+}

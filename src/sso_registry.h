@@ -1,0 +1,162 @@
+/* The local user registry (SSOUserStore): local and SSO users and their
+ * local groups, through apr_dbd. sqlite3 by default, pgsql with the same
+ * queries. Pure logic.
+ *
+ * Threads: a handle is one database connection; use it from one thread at
+ * a time. Callers serving many threads keep a pool of handles (one per
+ * thread or an apr_reslist). Never use a handle in a process forked after
+ * it was opened.
+ *
+ * Processes: any number may open the same store at once. SQLite runs in WAL
+ * mode with a busy timeout; every write is one transaction that takes the
+ * write lock when it starts (BEGIN IMMEDIATE) and is
+ * retried a few times if the database is still busy. */
+#ifndef SSO_REGISTRY_H
+#define SSO_REGISTRY_H
+
+#include "apr_pools.h"
+#include "apr_tables.h"
+
+typedef struct sso_registry sso_registry;
+
+/* Longest username and longest group name, in bytes. */
+#define SSO_REGISTRY_NAME_MAX 255
+/* Most local groups one user may have. */
+#define SSO_REGISTRY_GROUPS_MAX 1000
+/* The default store, under the server's state directory (SSO_STATE_DIR):
+ * must agree with SSO_DEFAULT_STORE_FILE in mod_auth_sso.h. */
+#define SSO_REGISTRY_DEFAULT_FILE "sso/users.db"
+/* The schema this build writes; older stores are upgraded at open. */
+#define SSO_REGISTRY_SCHEMA_VERSION 1
+/* How long SQLite waits for another process's lock, in milliseconds. */
+#define SSO_REGISTRY_BUSY_TIMEOUT_MS 5000
+/* bcrypt cost of new password hashes; bcrypt reads at most 72 bytes. */
+#define SSO_REGISTRY_BCRYPT_COST 12
+#define SSO_REGISTRY_PASSWORD_MAX 72
+
+typedef struct {
+    apr_int64_t id;
+    const char *username;
+    const char *kind;             /* "local" or "sso" */
+    const char *issuer;           /* sso users; NULL for local ones */
+    const char *sub;
+    int disabled;
+    const char *password_hash;    /* local users; NULL for sso ones */
+    apr_int64_t created;          /* seconds since the epoch */
+    apr_int64_t last_login;       /* seconds since the epoch; 0: never */
+    apr_array_header_t *groups;   /* const char *, sorted by name */
+} sso_user;
+
+/* One SSO login, for sso_registry_sso_login. */
+typedef struct {
+    const char *issuer;
+    const char *sub;
+    const char *username;               /* for a new user; may be NULL */
+    const apr_array_header_t *groups;   /* mapped local groups (const char *) */
+    int replace_groups;                 /* existing user: groups := groups */
+} sso_registry_login;
+
+/* Splits spec ("sqlite3:/path/users.db", "pgsql:host=... dbname=...") into
+ * driver and params. APR_EINVAL with *err when either is missing. */
+apr_status_t sso_registry_parse_spec(apr_pool_t *p, const char *spec,
+                                     const char **driver, const char **params,
+                                     const char **err);
+
+/* spec fit for messages: any password=... in the params is masked. */
+const char *sso_registry_display_spec(apr_pool_t *p, const char *spec);
+
+/* Connects, creates or upgrades the schema, prepares the queries. For
+ * sqlite3 the file's directory is created (0750) and the file (0640) when
+ * missing. The handle lives in p and is closed when p is destroyed. On
+ * failure *err names the store and carries the driver's message. */
+apr_status_t sso_registry_open(apr_pool_t *p, const char *spec,
+                               sso_registry **out, const char **err);
+
+/* Closes now rather than with the pool. */
+void sso_registry_close(sso_registry *reg);
+
+/* "sqlite3" or "pgsql". */
+const char *sso_registry_driver(const sso_registry *reg);
+
+/* The lookups below: APR_SUCCESS with *out (groups included, allocated in
+ * p), APR_NOTFOUND, or another status with *err. */
+apr_status_t sso_registry_find_sso(sso_registry *reg, apr_pool_t *p,
+                                   const char *issuer, const char *sub,
+                                   sso_user **out, const char **err);
+apr_status_t sso_registry_find_user(sso_registry *reg, apr_pool_t *p,
+                                    const char *username, sso_user **out,
+                                    const char **err);
+apr_status_t sso_registry_username_taken(sso_registry *reg, apr_pool_t *p,
+                                         const char *username, int *taken,
+                                         const char **err);
+
+/* An SSO login, in one transaction. Existing user (issuer + sub): updates
+ * last_login and, with replace_groups, sets its groups to the given ones.
+ * New user: inserts it as login->username with the given groups.
+ * APR_SUCCESS: *out is the user afterwards, *created says which case.
+ * APR_EEXIST: new user, but the username is taken (also when another process
+ *             took it a moment ago): try the next candidate.
+ * APR_NOTFOUND: new user and login->username is NULL.
+ * APR_EACCES: the account is disabled; nothing was changed, *out is set.
+ * APR_EINVAL: a name or the group list is out of bounds (*err says which).
+ * Anything else: store error, *err. */
+apr_status_t sso_registry_sso_login(sso_registry *reg, apr_pool_t *p,
+                                    const sso_registry_login *login,
+                                    sso_user **out, int *created,
+                                    const char **err);
+
+/* Administration, each one transaction. APR_NOTFOUND when the user is
+ * absent, APR_EEXIST when a username (or, for link, issuer + sub) is
+ * taken, APR_EINVAL for bad input; *err says which. */
+apr_status_t sso_registry_add_local(sso_registry *reg, apr_pool_t *p,
+                                    const char *username,
+                                    const char *password_hash,
+                                    const apr_array_header_t *groups,
+                                    const char **err);
+/* Local users only: an SSO user has no password (APR_EINVAL). */
+apr_status_t sso_registry_set_password(sso_registry *reg, apr_pool_t *p,
+                                       const char *username,
+                                       const char *password_hash,
+                                       const char **err);
+/* Pre-creates an SSO user, so its first login finds it (and is not subject
+ * to the signup rules). */
+apr_status_t sso_registry_link(sso_registry *reg, apr_pool_t *p,
+                               const char *username, const char *issuer,
+                               const char *sub,
+                               const apr_array_header_t *groups,
+                               const char **err);
+apr_status_t sso_registry_set_groups(sso_registry *reg, apr_pool_t *p,
+                                     const char *username,
+                                     const apr_array_header_t *groups,
+                                     const char **err);
+/* Adding a group the user has, or removing one it lacks, changes nothing
+ * and succeeds. */
+apr_status_t sso_registry_add_group(sso_registry *reg, apr_pool_t *p,
+                                    const char *username, const char *group,
+                                    const char **err);
+apr_status_t sso_registry_remove_group(sso_registry *reg, apr_pool_t *p,
+                                       const char *username,
+                                       const char *group, const char **err);
+apr_status_t sso_registry_set_disabled(sso_registry *reg, apr_pool_t *p,
+                                       const char *username, int disabled,
+                                       const char **err);
+/* Removes the user and its groups. */
+apr_status_t sso_registry_delete(sso_registry *reg, apr_pool_t *p,
+                                 const char *username, const char **err);
+/* Every user (sso_user *), groups included, ordered by username. */
+apr_status_t sso_registry_list(sso_registry *reg, apr_pool_t *p,
+                               apr_array_header_t **users, const char **err);
+
+/* bcrypt (cost SSO_REGISTRY_BCRYPT_COST, 16 salt bytes from OpenSSL).
+ * APR_EINVAL for an empty password or one longer than
+ * SSO_REGISTRY_PASSWORD_MAX bytes, APR_EGENERAL if the RNG fails. */
+apr_status_t sso_registry_password_hash(apr_pool_t *p, const char *plain,
+                                        const char **hash);
+/* Non-zero when plain matches hash. Anything that is not one of our bcrypt
+ * hashes (NULL included) fails after the same work as a real check. */
+int sso_registry_password_check(const char *hash, const char *plain);
+/* The work of a check against a fixed hash: call it for unknown users and
+ * SSO users, so timing does not tell which usernames exist. */
+void sso_registry_password_dummy_check(const char *plain);
+
+#endif
