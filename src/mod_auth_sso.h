@@ -6,6 +6,7 @@
 #include "http_config.h"
 #include "ap_socache.h"
 #include "apr_tables.h"
+#include "apr_hash.h"
 #include "sso_groups.h"
 #include "sso_http.h"
 #include "sso_jwt.h"
@@ -67,6 +68,7 @@ typedef struct {
     int token_auth;                   /* sso_token_auth_e, or SSO_UNSET */
     int clock_skew;
     int pass_headers;
+    int account_recheck;              /* seconds between registry re-checks */
     int http_connect_timeout;
     int http_timeout;
     const char *ca_file;
@@ -87,6 +89,7 @@ typedef struct {
 #define SSO_DEFAULT_TIMEOUT         1800
 #define SSO_DEFAULT_MAX_AGE         28800
 #define SSO_DEFAULT_CLOCK_SKEW      120
+#define SSO_DEFAULT_RECHECK         30
 #define SSO_DEFAULT_CONNECT_TIMEOUT 5
 #define SSO_DEFAULT_HTTP_TIMEOUT    10
 
@@ -141,6 +144,8 @@ int sso_routes_quick_handler(request_rec *r, int lookup_uri);
 const char *sso_page_html(request_rec *r, const char *title, const char *body_html);
 int sso_page_error(request_rec *r, int status, const char *title, const char *text);
 int sso_page_refused(request_rec *r, int status, const char *reason);
+const char *sso_page_text_html(request_rec *r, const char *title, const char *text);
+const char *sso_page_refusal_text(request_rec *r, const char *reason);
 
 /* mod_auth_sso_session.c */
 typedef enum { SSO_LOAD_NONE, SSO_LOAD_OK, SSO_LOAD_EXPIRED, SSO_LOAD_ERROR } sso_load_e;
@@ -213,5 +218,6 @@ int sso_check_config(apr_pool_t *pconf, apr_pool_t *plog,
 
 /* mod_auth_sso_authz.c */
 void sso_authz_register(apr_pool_t *p);
+void sso_authz_warn_unknown(apr_pool_t *ptemp, server_rec *s, apr_hash_t *known);
 
 #endif

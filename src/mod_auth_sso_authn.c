@@ -143,13 +143,14 @@ static int sso_authn_unavailable(request_rec *r)
                           "again in a moment.");
 }
 
-/* Every SSO_SESSION_RECHECK seconds the account is looked up again, so a
+/* Every SSOAccountRecheck seconds the account is looked up again, so a
  * disabled or deleted account stops working without a registry read on
  * every request. */
 static int sso_authn_accept(request_rec *r, const sso_server_conf *c,
                             const unsigned char *sid, sso_session *s)
 {
-    int rechecked = sso_session_needs_recheck(s, apr_time_sec(r->request_time));
+    int rechecked = sso_session_needs_recheck(s, apr_time_sec(r->request_time),
+                                              c->account_recheck);
     int rc = rechecked ? sso_account_recheck(r, c, s) : OK;
 
     if (rc == DECLINED) {

@@ -53,6 +53,11 @@ static void sso_check_warnings(apr_pool_t *p, server_rec *s,
                      "SSOScopes in %s lacks 'groups': the provider will send "
                      "no groups claim and SSOGroupMap will have no effect",
                      sso_server_label(p, s));
+    if (c->enable && c->require_mapped_group && !c->group_map->nelts)
+        ap_log_error(APLOG_MARK, APLOG_WARNING, 0, s, "SSORequireMappedGroup is "
+                     "On but %s has no SSOGroupMap: every SSO login will be "
+                     "refused (add SSOGroupMap lines or set "
+                     "SSORequireMappedGroup Off)", sso_server_label(p, s));
     if (c->session_max_age < c->session_timeout)
         ap_log_error(APLOG_MARK, APLOG_WARNING, 0, s,
                      "SSOSessionMaxAge (%d) is shorter than SSOSessionTimeout "

@@ -18,6 +18,7 @@ void *sso_server_conf_create(apr_pool_t *p, server_rec *s)
     c->pass_headers = c->token_auth = SSO_UNSET;
     c->session_timeout = c->session_max_age = c->clock_skew = SSO_UNSET;
     c->http_connect_timeout = c->http_timeout = SSO_UNSET;
+    c->account_recheck = SSO_UNSET;
     return c;
 }
 
@@ -64,6 +65,7 @@ void *sso_server_conf_merge(apr_pool_t *p, void *basev, void *addv)
     SSO_MERGE_INT(token_auth);
     SSO_MERGE_INT(clock_skew);
     SSO_MERGE_INT(pass_headers);
+    SSO_MERGE_INT(account_recheck);
     SSO_MERGE_INT(http_connect_timeout);
     SSO_MERGE_INT(http_timeout);
     SSO_MERGE_PTR(ca_file);
@@ -150,6 +152,7 @@ static void sso_finalize_numbers(sso_server_conf *c)
     c->session_timeout = sso_default_int(c->session_timeout, SSO_DEFAULT_TIMEOUT);
     c->session_max_age = sso_default_int(c->session_max_age, SSO_DEFAULT_MAX_AGE);
     c->clock_skew = sso_default_int(c->clock_skew, SSO_DEFAULT_CLOCK_SKEW);
+    c->account_recheck = sso_default_int(c->account_recheck, SSO_DEFAULT_RECHECK);
     c->http_connect_timeout = sso_default_int(c->http_connect_timeout,
                                               SSO_DEFAULT_CONNECT_TIMEOUT);
     c->http_timeout = sso_default_int(c->http_timeout, SSO_DEFAULT_HTTP_TIMEOUT);
@@ -509,6 +512,9 @@ const command_rec sso_cmds[] = {
                   "seconds of leeway for token times"),
     AP_INIT_FLAG("SSOPassHeaders", sso_set_flag, SSO_SLOT(pass_headers), RSRC_CONF,
                  "also pass identity as X-SSO-* request headers"),
+    AP_INIT_TAKE1("SSOAccountRecheck", sso_set_positive_seconds,
+                  SSO_SLOT(account_recheck), RSRC_CONF,
+                  "seconds between looks at a session's account in the registry"),
     AP_INIT_TAKE12("SSOHTTPTimeout", sso_set_http_timeout, NULL, RSRC_CONF,
                    "CONNECT [TOTAL]: seconds for calls to the provider"),
     AP_INIT_TAKE1("SSOCAFile", sso_set_string, SSO_SLOT(ca_file), RSRC_CONF,

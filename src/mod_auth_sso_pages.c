@@ -37,19 +37,29 @@ const char *sso_page_html(request_rec *r, const char *title, const char *body_ht
         sso_page_reference(r), "</main></body></html>", NULL);
 }
 
+const char *sso_page_text_html(request_rec *r, const char *title,
+                               const char *text)
+{
+    return sso_page_html(r, title, apr_pstrcat(r->pool, "<p>",
+                         ap_escape_html2(r->pool, text, 1), "</p>", NULL));
+}
+
 int sso_page_error(request_rec *r, int status, const char *title,
                    const char *text)
 {
-    const char *body = apr_pstrcat(r->pool, "<p>",
-                                   ap_escape_html2(r->pool, text, 1), "</p>", NULL);
-
     apr_table_setn(r->err_headers_out, "Cache-Control", "no-store");
-    ap_custom_response(r, status, sso_page_html(r, title, body));
+    ap_custom_response(r, status, sso_page_text_html(r, title, text));
     return status;
+}
+
+const char *sso_page_refusal_text(request_rec *r, const char *reason)
+{
+    return apr_pstrcat(r->pool, reason, " Please contact your administrator.",
+                       NULL);
 }
 
 int sso_page_refused(request_rec *r, int status, const char *reason)
 {
-    return sso_page_error(r, status, "Access denied", apr_pstrcat(r->pool,
-                          reason, " Please contact your administrator.", NULL));
+    return sso_page_error(r, status, "Access denied",
+                          sso_page_refusal_text(r, reason));
 }

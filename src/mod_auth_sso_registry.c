@@ -55,18 +55,45 @@ static void sso_registry_hand_over(apr_pool_t *p, server_rec *s, const char *db)
     }
 }
 
+static void sso_registry_add_known(apr_pool_t *p, sso_registry *reg,
+                                   apr_hash_t *known)
+{
+    apr_array_header_t *users;
+    const char *err;
+    int i, j;
+
+    if (sso_registry_list(reg, p, &users, &err) != APR_SUCCESS)
+        return;
+    for (i = 0; i < users->nelts; i++) {
+        const sso_user *u = APR_ARRAY_IDX(users, i, sso_user *);
+        for (j = 0; j < u->groups->nelts; j++)
+            apr_hash_set(known, APR_ARRAY_IDX(u->groups, j, const char *),
+                         APR_HASH_KEY_STRING, "1");
+    }
+}
+
+static void sso_registry_add_mapped(const sso_server_conf *c, apr_hash_t *known)
+{
+    int i;
+
+    for (i = 0; i < c->group_map->nelts; i++)
+        apr_hash_set(known, APR_ARRAY_IDX(c->group_map, i, sso_group_map_entry).local,
+                     APR_HASH_KEY_STRING, "1");
+}
+
 /* Creates or upgrades the store once, in the parent, so that a broken
  * SSOUserStore is reported at startup. */
 int sso_registry_post_config(apr_pool_t *pconf, apr_pool_t *plog,
                              apr_pool_t *ptemp, server_rec *s)
 {
-    apr_hash_t *done = apr_hash_make(ptemp);
+    apr_hash_t *done = apr_hash_make(ptemp), *known = apr_hash_make(ptemp);
     server_rec *vs;
 
     for (vs = s; vs; vs = vs->next) {
         const sso_server_conf *c = sso_server_conf_get(vs);
         sso_registry *reg;
         const char *err, *db;
+        sso_registry_add_mapped(c, known);
         if (apr_hash_get(done, c->user_store, APR_HASH_KEY_STRING))
             continue;
         apr_hash_set(done, c->user_store, APR_HASH_KEY_STRING, "1");
@@ -74,10 +101,12 @@ int sso_registry_post_config(apr_pool_t *pconf, apr_pool_t *plog,
             ap_log_error(APLOG_MARK, APLOG_EMERG, 0, vs, "%s (check SSOUserStore)", err);
             return 500;
         }
+        sso_registry_add_known(ptemp, reg, known);
         sso_registry_close(reg);
         if ((db = sso_registry_sqlite_file(ptemp, c->user_store)))
             sso_registry_hand_over(ptemp, vs, db);
     }
+    sso_authz_warn_unknown(ptemp, s, known);
     return OK;
 }
 

@@ -24,9 +24,11 @@ const unsigned char *sso_id_decode(apr_pool_t *p, const char *token)
     static const char alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
                                    "abcdefghijklmnopqrstuvwxyz0123456789-_";
 
-    /* One spelling per ID: APR's decoder would also take '+' and '/'. */
+    /* One spelling per ID: APR's decoder would also take '+' and '/', and
+     * ignores the two unused low bits of the last character. */
     if (!token || strlen(token) != SSO_ID_B64_LEN
-        || strspn(token, alphabet) != SSO_ID_B64_LEN)
+        || strspn(token, alphabet) != SSO_ID_B64_LEN
+        || !strchr("AEIMQUYcgkosw048", token[SSO_ID_B64_LEN - 1]))
         return NULL;
     raw = apr_pdecode_base64_binary(p, token, SSO_ID_B64_LEN,
                                     APR_ENCODE_BASE64URL, &len);
@@ -93,9 +95,10 @@ int sso_session_needs_touch(const sso_session *s, apr_int64_t now, int timeout)
     return now - s->last_seen >= step;
 }
 
-int sso_session_needs_recheck(const sso_session *s, apr_int64_t now)
+int sso_session_needs_recheck(const sso_session *s, apr_int64_t now,
+                              int interval)
 {
-    return now - s->verified >= SSO_SESSION_RECHECK || s->verified > now + 60;
+    return now - s->verified >= interval || s->verified > now + 60;
 }
 
 apr_int64_t sso_session_ttl(const sso_session *s, apr_int64_t now, int timeout,

@@ -14,9 +14,6 @@
 #define SSO_ID_B64_LEN 43
 /* Pending logins expire after this many seconds. */
 #define SSO_TXN_TTL 600
-/* A session's account is looked up again in the registry this often, so a
- * disabled or deleted account stops working within it. */
-#define SSO_SESSION_RECHECK 30
 
 typedef struct {
     apr_int64_t created;        /* seconds since the epoch */
@@ -55,8 +52,11 @@ int sso_session_expired(const sso_session *s, apr_int64_t now, int timeout,
                         int max_age);
 /* Non-zero when last_seen is old enough to be written back. */
 int sso_session_needs_touch(const sso_session *s, apr_int64_t now, int timeout);
-/* Non-zero when the account should be looked up again. */
-int sso_session_needs_recheck(const sso_session *s, apr_int64_t now);
+/* Non-zero when the account should be looked up again: every interval
+ * seconds (SSOAccountRecheck), so a disabled or deleted account stops
+ * working within it. */
+int sso_session_needs_recheck(const sso_session *s, apr_int64_t now,
+                              int interval);
 /* Seconds the cache should keep the record from now. */
 apr_int64_t sso_session_ttl(const sso_session *s, apr_int64_t now, int timeout,
                             int max_age);

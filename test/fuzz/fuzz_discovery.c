@@ -8,6 +8,8 @@
 
 #define ISSUER "https://id.example.com"
 #define SUB "248289761001"
+#define BAD_CLIENT "the client secret (or client ID) was rejected by the " \
+    "provider: check SSOClientSecret"
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
@@ -73,9 +75,7 @@ static void token_response(apr_pool_t *p, const uint8_t *data, size_t size)
         FUZZ_ASSERT(t.kind != SSO_TOKEN_OK);
         one_line(err);
         if (t.kind == SSO_TOKEN_INVALID_CLIENT)
-            FUZZ_ASSERT(!strncmp(err, "the client secret (or client ID) was "
-                                 "rejected by the provider: check "
-                                 "SSOClientSecret", 83));
+            FUZZ_ASSERT(!strncmp(err, BAD_CLIENT, sizeof(BAD_CLIENT) - 1));
         return;
     }
     FUZZ_ASSERT(status == 200 && t.kind == SSO_TOKEN_OK);

@@ -29,6 +29,8 @@
 static EVP_PKEY *k_rsa, *k_ec;
 static sso_jwks *jwks;
 static sso_jwt_expect expect;
+/* FUZZ_VERBOSE=1: print each outcome (for checking seeds with replay). */
+static int verbose;
 
 static const char *b64(apr_pool_t *p, const unsigned char *in, size_t len)
 {
@@ -82,6 +84,7 @@ static void make_jwks(apr_pool_t *p)
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
     fuzz_pools_init();
+    verbose = getenv("FUZZ_VERBOSE") != NULL;
     make_jwks(fuzz_root);
     expect.issuer = ISSUER;
     expect.client_id = CLIENT;
@@ -183,6 +186,9 @@ static const char *build(apr_pool_t *p, const uint8_t *data, size_t size)
 static void check_result(sso_jwt_status st, const sso_jwt_result *r)
 {
     const char *name = sso_jwt_status_name(st);
+
+    if (verbose)
+        fprintf(stderr, "%s %s\n", name, r->error ? r->error : "");
 
     FUZZ_ASSERT(strcmp(name, "SSO_JWT_UNKNOWN_STATUS"));
     if (st != SSO_JWT_OK) {

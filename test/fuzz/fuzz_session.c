@@ -47,7 +47,7 @@ static void check_session(apr_pool_t *p, const sso_session *x,
     (void)sso_groups_contain(x->groups, "admins");
     (void)sso_session_expired(x, 1700000000, 3600, 86400);
     (void)sso_session_needs_touch(x, 1700000000, 3600);
-    (void)sso_session_needs_recheck(x, 1700000000);
+    (void)sso_session_needs_recheck(x, 1700000000, 30);
     (void)sso_session_ttl(x, 1700000000, 3600, 86400);
 }
 

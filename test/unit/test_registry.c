@@ -18,7 +18,8 @@
 /* The store under test: a fresh sqlite3 file under /tmp, or, when
  * SSO_TEST_PGSQL holds a libpq conninfo, that database with our tables
  * dropped first. */
-static char store_dir[64];
+static char base_dir[64];           /* per test case, removed even on failure */
+static char store_dir[96];          /* per test, inside base_dir */
 static const char *store_spec;
 static const char *store_file;      /* sqlite3 only */
 
@@ -26,14 +27,17 @@ static void remove_tree(const char *path)
 {
     DIR *d = opendir(path);
     struct dirent *e;
+    char child[4096];
 
     if (!d) {
         unlink(path);
         return;
     }
     while ((e = readdir(d)) != NULL) {
-        if (strcmp(e->d_name, ".") && strcmp(e->d_name, ".."))
-            remove_tree(apr_pstrcat(unit_pool, path, "/", e->d_name, NULL));
+        if (strcmp(e->d_name, ".") && strcmp(e->d_name, "..")) {
+            snprintf(child, sizeof(child), "%s/%s", path, e->d_name);
+            remove_tree(child);
+        }
     }
     closedir(d);
     rmdir(path);
@@ -86,10 +90,26 @@ static long raw_number(const char *sql)
 
 /* ---- fixtures ---- */
 
+/* Unchecked: runs once around the whole test case, in the runner, so the
+ * files go even when a test fails. */
+static void base_setup(void)
+{
+    strcpy(base_dir, "/tmp/sso-registry-XXXXXX");
+    if (!mkdtemp(base_dir))
+        base_dir[0] = '\0';
+}
+
+static void base_teardown(void)
+{
+    if (base_dir[0])
+        remove_tree(base_dir);
+}
+
 static void sqlite_setup(void)
 {
     unit_pool_setup();
-    strcpy(store_dir, "/tmp/sso-registry-XXXXXX");
+    ck_assert_msg(base_dir[0], "cannot create a directory under /tmp");
+    snprintf(store_dir, sizeof(store_dir), "%s/t-XXXXXX", base_dir);
     ck_assert_ptr_nonnull(mkdtemp(store_dir));
     /* "state" does not exist yet: open must create it. */
     store_file = apr_pstrcat(unit_pool, store_dir, "/state/users.db", NULL);
@@ -856,6 +876,7 @@ Suite *sso_registry_suite(void)
     /* bcrypt at cost 12 and 200 concurrent transactions take seconds, more
      * under valgrind. */
     tcase_set_timeout(sqlite, 120);
+    tcase_add_unchecked_fixture(sqlite, base_setup, base_teardown);
     tcase_add_checked_fixture(sqlite, sqlite_setup, sqlite_teardown);
     add_store_tests(sqlite);
     tcase_add_test(sqlite, parallel_fresh_store);

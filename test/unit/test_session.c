@@ -111,9 +111,10 @@ START_TEST(session_recheck)
     sso_session s = sample_session();
 
     s.verified = 1000;
-    ck_assert(!sso_session_needs_recheck(&s, 1000 + SSO_SESSION_RECHECK - 1));
-    ck_assert(sso_session_needs_recheck(&s, 1000 + SSO_SESSION_RECHECK));
-    ck_assert(sso_session_needs_recheck(&s, 900));
+    ck_assert(!sso_session_needs_recheck(&s, 1029, 30));
+    ck_assert(sso_session_needs_recheck(&s, 1030, 30));
+    ck_assert(sso_session_needs_recheck(&s, 1002, 2));
+    ck_assert(sso_session_needs_recheck(&s, 900, 30));
 }
 END_TEST
 

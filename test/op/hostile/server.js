@@ -211,6 +211,16 @@ const SCENARIOS = {
   'discovery-issuer-mismatch': { discovery: (d) => { d.issuer = 'https://evil.example'; } },
 };
 
+// Any scenario may also carry "claims" and "userinfo" objects: their
+// members replace the ID token's or userinfo's (null removes one).
+function mergeClaims(target, extra) {
+  if (!extra || typeof extra !== 'object') return;
+  for (const [k, v] of Object.entries(extra)) {
+    if (v === null) delete target[k];
+    else target[k] = v;
+  }
+}
+
 function manyGroups() {
   const g = Array.from({ length: 9999 }, (_, i) => `group-${String(i).padStart(5, '0')}`);
   g.push('technitium_admins');
@@ -369,6 +379,7 @@ class HostileOP {
     const idToken = await this.idToken(entry, accessToken);
     const userinfo = { ...USER };
     if (def.userinfo) def.userinfo(userinfo, this.context());
+    mergeClaims(userinfo, this.scenario.userinfo);
     this.accessTokens.set(accessToken, userinfo);
     this.state.tokens += 1;
     return sendJson(res, 200, {
@@ -405,6 +416,7 @@ class HostileOP {
       groups: [...USER.groups],
     };
     if (def.claims) def.claims(claims, this.context());
+    mergeClaims(claims, this.scenario.claims);
     if (entry.nonce === null && claims.nonce === null) delete claims.nonce;
 
     if (def.sign === 'none')
@@ -431,7 +443,7 @@ class HostileOP {
     res.on('close', () => clearTimeout(timer));
   }
 
-  // 50 MiB of JSON-ish bytes, streamed in 64 KiB chunks with backpressure;
+  // 50 MiB of 'a', streamed in 64 KiB chunks with backpressure;
   // scenario.contentLength: true announces the length up front.
   huge(res) {
     const total = 50 * 1024 * 1024;
@@ -439,22 +451,23 @@ class HostileOP {
     const headers = { 'Content-Type': 'application/json' };
     if (this.scenario.contentLength) headers['Content-Length'] = String(total);
     res.writeHead(200, headers);
-    let sent = 0;
     let closed = false;
-    res.on('close', () => { closed = true; });
+    res.hostileSent = 0;
+    res.on('close', () => {
+      closed = true;
+      log(`token-50mib: ${res.hostileSent} of ${total} bytes written when the connection closed`);
+    });
     const pump = () => {
-      while (!closed && sent < total) {
-        const n = Math.min(chunk.length, total - sent);
-        sent += n;
+      while (!closed && res.hostileSent < total) {
+        const n = Math.min(chunk.length, total - res.hostileSent);
+        res.hostileSent += n;
         if (!res.write(n === chunk.length ? chunk : chunk.subarray(0, n))) {
           res.once('drain', pump);
           return;
         }
       }
       if (!closed) res.end();
-      log(`token-50mib: ${sent} bytes written${closed ? ' before the client closed' : ''}`);
     };
-    res.write('{"access_token":"');
     pump();
   }
 
@@ -539,7 +552,9 @@ async function main() {
     const path = req.url.split('?')[0];
     res.on('close', () => {
       const status = res.writableFinished ? res.statusCode : 'aborted';
-      op.requests.push({ method: req.method, path, status, ms: Date.now() - started, scenario });
+      const entry = { method: req.method, path, status, ms: Date.now() - started, scenario };
+      if (res.hostileSent !== undefined) entry.bodyBytesWritten = res.hostileSent;
+      op.requests.push(entry);
       log(`${req.method} ${path} -> ${status} (${Date.now() - started} ms) [${scenario}]`);
     });
     op.handle(req, res).catch((err) => {

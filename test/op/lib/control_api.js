@@ -2,6 +2,8 @@
 //
 //   GET  /_test/users                 list users and their groups
 //   GET  /_test/users/:name           one user
+//   PUT  /_test/users/:name           body: {"groups": [...], "noEmail": bool}
+//                                     adds the user (password <name>-pw)
 //   PUT  /_test/users/:name/groups    body: JSON array of group names
 //   GET  /_test/keys                  signing kid + published public keys
 //   POST /_test/rotate-key            body (optional): {"dropOld": true}
@@ -16,6 +18,7 @@ export function controlRoutes({ users, keys, rotateKey, log }) {
     ['GET', /^\/_test\/users$/, () => users.list()],
     ['GET', USER_PATH, (ctx, [, name]) => userOr404(users, decodeURIComponent(name))],
     ['PUT', GROUPS_PATH, (ctx, match) => replaceGroups(ctx, match, { users, log })],
+    ['PUT', USER_PATH, (ctx, match) => addUser(ctx, match, { users, log })],
     ['GET', /^\/_test\/keys$/, () => ({ signing: keys.signingKey(), keys: keys.publicKeys() })],
     ['POST', /^\/_test\/rotate-key$/, (ctx) => rotate(ctx, { rotateKey, log })],
   ];
@@ -51,6 +54,18 @@ async function replaceGroups(ctx, [, rawName], { users, log }) {
   }
   log(`groups of ${name} set to ${JSON.stringify(groups)}`);
   return users.setGroups(name, groups);
+}
+
+async function addUser(ctx, [, rawName], { users, log }) {
+  const username = decodeURIComponent(rawName);
+  const body = (await readJson(ctx.req)) ?? {};
+  const groups = body.groups ?? [];
+  if (!/^[a-z0-9_.-]{1,64}$/.test(username) || !Array.isArray(groups)
+      || !groups.every((group) => typeof group === 'string')) {
+    throw httpError(400, 'name [a-z0-9_.-]{1,64}, body {"groups": [strings], "noEmail": bool}');
+  }
+  log(`user ${username} added with groups ${JSON.stringify(groups)}`);
+  return users.add({ username, groups, noEmail: body.noEmail === true });
 }
 
 async function rotate(ctx, { rotateKey, log }) {

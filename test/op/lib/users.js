@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+
 // Test users. Each `sub` is a fixed UUID, like Pocket ID's user ids, so
 // tests can assert on it across restarts. Password is always `<username>-pw`.
 
@@ -23,6 +25,16 @@ export function createUserStore() {
       const user = byName.get(username);
       return user && password === `${user.username}-pw` ? user : undefined;
     },
+    // Adds a user (tests that need many distinct accounts); its sub is
+    // derived from the name, so it is stable across provider restarts.
+    add({ username, groups = [], noEmail = false }) {
+      if (byName.has(username)) return publicView(byName.get(username));
+      const user = toUser({ username, sub: subFor(username), given: username,
+                            family: 'Test', groups, noEmail });
+      byName.set(username, user);
+      bySub.set(user.sub, user);
+      return publicView(user);
+    },
     setGroups(username, groups) {
       const user = byName.get(username);
       if (!user) return undefined;
@@ -30,6 +42,11 @@ export function createUserStore() {
       return publicView(user);
     },
   };
+}
+
+function subFor(username) {
+  const hex = createHash('sha256').update(username).digest('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-8${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
 }
 
 function toUser({ username, sub, given, family, groups, noEmail }) {

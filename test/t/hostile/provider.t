@@ -51,9 +51,9 @@ my @refuse = (
 my @accept = qw(good-rs256 good-es256 good-eddsa aud-array-with-azp
                 no-kid-single-key jwks-malformed-plus-good groups-numbers-objects);
 
-# 4 a case; token-slow +2, memory +2, two accepted cases +1 each, rotate 4,
-# groups-10000 2 x 4, the closing checks 2.
-plan tests => 4 * @refuse + 2 + 2 + 4 * @accept + 2 + 4 + 2 * 4 + 2;
+# 4 a case; token-slow +2, token-50mib +1 each and memory +2, two accepted
+# cases +1 each, rotate 4, groups-10000 2 x 4, the closing checks 2.
+plan tests => 4 * @refuse + 2 + 2 + 2 + 4 * @accept + 2 + 4 + 2 * 4 + 2;
 
 my ($logins, $discovery_fresh) = (0, 0);
 
@@ -137,6 +137,13 @@ for my $case (@refuse) {
         or diag(flow_summary($r));
     ok($r->{log} =~ $log_re, "$label: the error log names the cause")
         or diag("wanted $log_re; the module logged:\n" . module_log($r));
+    if ($name eq 'token-50mib') {
+        my ($tok) = grep { $_->{path} eq '/token' } @{ $r->{op} };
+        ok($tok && $tok->{status} eq 'aborted' && $tok->{bodyBytesWritten} < 50 * 1024 * 1024,
+           sprintf('%s: the module hung up after %.1f of 50 MiB', $label,
+                   ($tok->{bodyBytesWritten} // 0) / 1024 / 1024))
+            or diag(encode_json($tok // {}));
+    }
     if ($name eq 'token-slow') {
         ok(defined $r->{elapsed} && $r->{elapsed} <= 4 + 3,
            sprintf('token-slow: the callback answered within SSOHTTPTimeout + 3 s (%.1f s)', $r->{elapsed} // -1));
