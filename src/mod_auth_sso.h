@@ -72,6 +72,8 @@ typedef struct {
     int http_connect_timeout;
     int http_timeout;
     const char *ca_file;
+    const char *login_template;       /* SSOLoginTemplate, read at startup */
+    apr_array_header_t *local_providers; /* SSOLocalAuthProvider names */
 } sso_server_conf;
 
 typedef struct {
@@ -146,6 +148,12 @@ int sso_page_error(request_rec *r, int status, const char *title, const char *te
 int sso_page_refused(request_rec *r, int status, const char *reason);
 const char *sso_page_text_html(request_rec *r, const char *title, const char *text);
 const char *sso_page_refusal_text(request_rec *r, const char *reason);
+/* "Reference: <UNIQUE_ID>" when mod_unique_id is loaded, else "". */
+const char *sso_page_reference(request_rec *r);
+
+/* mod_auth_sso_loginpage.c */
+int sso_loginpage_show(request_rec *r, const sso_server_conf *c, apr_table_t *args);
+int sso_loginpage_post(request_rec *r, const sso_server_conf *c);
 
 /* mod_auth_sso_session.c */
 typedef enum { SSO_LOAD_NONE, SSO_LOAD_OK, SSO_LOAD_EXPIRED, SSO_LOAD_ERROR } sso_load_e;

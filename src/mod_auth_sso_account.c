@@ -174,12 +174,17 @@ static apr_status_t sso_account_lookup(sso_registry *reg, request_rec *r,
 
 int sso_account_recheck(request_rec *r, const sso_server_conf *c, sso_session *s)
 {
-    sso_registry *reg = sso_registry_acquire(r, c);
+    sso_registry *reg;
     const char *err = NULL;
     sso_user *u = NULL;
     apr_status_t rv;
 
-    if (!reg)
+    /* Accounts of httpd's authn providers are not in the registry. */
+    if (!strcmp(s->method, "local") && s->issuer) {
+        s->verified = apr_time_sec(r->request_time);
+        return OK;
+    }
+    if (!(reg = sso_registry_acquire(r, c)))
         return HTTP_SERVICE_UNAVAILABLE;
     rv = sso_account_lookup(reg, r, s, &u, &err);
     sso_registry_release(r, c, reg, rv != APR_SUCCESS && rv != APR_NOTFOUND);
@@ -189,6 +194,8 @@ int sso_account_recheck(request_rec *r, const sso_server_conf *c, sso_session *s
                       s->user, err);
         return HTTP_SERVICE_UNAVAILABLE;
     }
+    if (u && !s->issuer && strcmp(u->kind, "local"))
+        u = NULL;
     if (!u || u->disabled) {
         ap_log_rerror(APLOG_MARK, APLOG_NOTICE, 0, r, "session of %s ended: the "
                       "account is %s", s->user, u ? "disabled" : "deleted");

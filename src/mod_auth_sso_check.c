@@ -2,6 +2,8 @@
 #include "mod_auth_sso.h"
 
 #include "http_log.h"
+#include "mod_auth.h"
+#include "ap_provider.h"
 #include "apr_strings.h"
 
 APLOG_USE_MODULE(auth_sso);
@@ -29,6 +31,21 @@ static int sso_check_required(apr_pool_t *p, server_rec *s,
         ap_log_error(APLOG_MARK, APLOG_EMERG, 0, s,
                      "SSOEnable On in %s needs %s", sso_server_label(p, s),
                      names[i]);
+        errors++;
+    }
+    return errors;
+}
+
+static int sso_check_local_providers(server_rec *s, const sso_server_conf *c)
+{
+    int i, errors = 0;
+
+    for (i = 0; c->local_providers && i < c->local_providers->nelts; i++) {
+        const char *name = APR_ARRAY_IDX(c->local_providers, i, const char *);
+        if (ap_lookup_provider(AUTHN_PROVIDER_GROUP, name, AUTHN_PROVIDER_VERSION))
+            continue;
+        ap_log_error(APLOG_MARK, APLOG_EMERG, 0, s, "SSOLocalAuthProvider %s: "
+                     "unknown authn provider (is mod_authn_%s loaded?)", name, name);
         errors++;
     }
     return errors;
@@ -84,6 +101,7 @@ int sso_check_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp,
         }
         if (c->enable)
             errors += sso_check_required(ptemp, vs, c);
+        errors += sso_check_local_providers(vs, c);
         sso_check_warnings(ptemp, vs, c);
     }
     return errors ? HTTP_INTERNAL_SERVER_ERROR : OK;

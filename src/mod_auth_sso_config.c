@@ -6,6 +6,8 @@
 #include "http_log.h"
 #include "ap_provider.h"
 #include "apr_strings.h"
+#include "apr_file_io.h"
+#include "apr_file_info.h"
 
 /* ---- create and merge ---- */
 
@@ -69,6 +71,8 @@ void *sso_server_conf_merge(apr_pool_t *p, void *basev, void *addv)
     SSO_MERGE_INT(http_connect_timeout);
     SSO_MERGE_INT(http_timeout);
     SSO_MERGE_PTR(ca_file);
+    SSO_MERGE_PTR(login_template);
+    SSO_MERGE_PTR(local_providers);
     return m;
 }
 
@@ -441,6 +445,33 @@ static const char *sso_set_http_timeout(cmd_parms *cmd, void *d,
     return err;
 }
 
+/* Read once at startup: the page is built per request from memory. */
+static const char *sso_set_login_template(cmd_parms *cmd, void *d, const char *arg)
+{
+    const char *path = ap_server_root_relative(cmd->temp_pool, arg);
+    apr_file_t *f;
+    apr_finfo_t fi;
+    char *text;
+    apr_size_t len;
+
+    if (!path || apr_file_open(&f, path, APR_FOPEN_READ, 0, cmd->temp_pool)
+        || apr_file_info_get(&fi, APR_FINFO_SIZE, f) || fi.size > 256 * 1024)
+        return sso_cmd_error(cmd, arg, "cannot read the template file (at most 256 KiB)");
+    len = (apr_size_t)fi.size;
+    text = apr_palloc(cmd->pool, len + 1);
+    if (apr_file_read_full(f, text, len, &len) != APR_SUCCESS && len != (apr_size_t)fi.size)
+        return sso_cmd_error(cmd, arg, "cannot read the template file");
+    text[len] = '\0';
+    apr_file_close(f);
+    sso_cmd_conf(cmd)->login_template = text;
+    return NULL;
+}
+
+static const char *sso_set_local_provider(cmd_parms *cmd, void *d, const char *arg)
+{
+    return sso_push_word(cmd, &sso_cmd_conf(cmd)->local_providers, arg);
+}
+
 static const char *sso_set_unauthenticated(cmd_parms *cmd, void *dv, const char *arg)
 {
     sso_dir_conf *d = dv;
@@ -519,6 +550,12 @@ const command_rec sso_cmds[] = {
                    "CONNECT [TOTAL]: seconds for calls to the provider"),
     AP_INIT_TAKE1("SSOCAFile", sso_set_string, SSO_SLOT(ca_file), RSRC_CONF,
                   "CA bundle for verifying the provider's TLS certificate"),
+    AP_INIT_TAKE1("SSOLoginTemplate", sso_set_login_template, NULL, RSRC_CONF,
+                  "HTML file replacing the login page ({{site}}, {{message}}, "
+                  "{{sso_button}}, {{local_form}}, {{reference}})"),
+    AP_INIT_ITERATE("SSOLocalAuthProvider", sso_set_local_provider, NULL, RSRC_CONF,
+                    "httpd authn providers (file, dbm, ldap...) for local "
+                    "login instead of the user registry"),
     AP_INIT_TAKE1("SSOUnauthenticated", sso_set_unauthenticated, NULL, OR_AUTHCFG,
                   "without a session: login, provider or 401"),
     { NULL }

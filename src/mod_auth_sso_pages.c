@@ -16,7 +16,7 @@ static const char sso_page_style[] =
     "color:#fff;border-radius:4px;text-decoration:none;border:0;font-size:1rem}"
     ".ref{color:#666;font-size:.8rem}";
 
-static const char *sso_page_reference(request_rec *r)
+const char *sso_page_reference(request_rec *r)
 {
     const char *id = apr_table_get(r->subprocess_env, "UNIQUE_ID");
 

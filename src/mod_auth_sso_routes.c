@@ -31,29 +31,6 @@ static int sso_routes_status(request_rec *r, const sso_server_conf *c)
     return sso_routes_send_json(r, json_pack("{s:b}", "ssoEnabled", c->enable));
 }
 
-static int sso_routes_login_page(request_rec *r, const sso_server_conf *c,
-                                 apr_table_t *args)
-{
-    const char *ret = sso_url_return_path(r->pool, apr_table_get(args, "return"));
-    const char *start = apr_pstrcat(r->pool, c->base_path, "/start?return=",
-                                    apr_pescape_urlencoded(r->pool, ret), NULL);
-    const char *notice = apr_table_get(args, "expired")
-        ? "<p>Your session has expired. Please sign in again.</p>"
-        : apr_table_get(args, "logged_out") ? "<p>You have been signed out.</p>" : "";
-    const char *button = c->enable
-        ? apr_pstrcat(r->pool, "<p><a class=\"btn\" href=\"",
-                      ap_escape_html2(r->pool, start, 1),
-                      "\">Login with SSO</a></p>", NULL)
-        : "<p>Single sign-on is not enabled on this site.</p>";
-
-    ap_set_content_type(r, "text/html; charset=utf-8");
-    apr_table_setn(r->headers_out, "Cache-Control", "no-store");
-    ap_rputs(sso_page_html(r, apr_pstrcat(r->pool, "Sign in to ",
-                           r->server->server_hostname, NULL),
-                           apr_pstrcat(r->pool, notice, button, NULL)), r);
-    return OK;
-}
-
 static int sso_routes_only_get(request_rec *r)
 {
     if (r->method_number == M_GET)
@@ -77,7 +54,8 @@ static int sso_routes_dispatch(request_rec *r, const sso_server_conf *c,
         return sso_page_error(r, HTTP_BAD_REQUEST, "Bad request",
                               "The address has a repeated or malformed parameter.");
     if (!strcmp(route, "login"))
-        return (rc = sso_routes_only_get(r)) ? rc : sso_routes_login_page(r, c, args);
+        return r->method_number == M_POST ? sso_loginpage_post(r, c)
+               : (rc = sso_routes_only_get(r)) ? rc : sso_loginpage_show(r, c, args);
     if (!strcmp(route, "logout"))
         return sso_logout_handle(r, c, apr_table_get(args, "return"));
     if (!c->enable)

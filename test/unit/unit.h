@@ -7,6 +7,7 @@
 /* Each suite file provides one of these; unit_main.c runs them all. */
 Suite *sso_url_suite(void);
 Suite *sso_secret_suite(void);
+Suite *sso_throttle_suite(void);
 Suite *sso_groups_suite(void);
 Suite *sso_http_suite(void);
 Suite *sso_provider_suite(void);

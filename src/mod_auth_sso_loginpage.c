@@ -1,0 +1,372 @@
+/* /sso/login: the page with "Login with SSO" and the local account form,
+ * and the form's POST (local login: CSRF token, per-address throttle). */
+#include "mod_auth_sso.h"
+#include "sso_random.h"
+#include "sso_registry.h"
+#include "sso_secret.h"
+#include "sso_throttle.h"
+#include "sso_url.h"
+
+#include "http_log.h"
+#include "http_protocol.h"
+#include "http_request.h"
+#include "mod_auth.h"
+#include "util_cookies.h"
+#include "ap_provider.h"
+#include "apr_escape.h"
+#include "apr_strings.h"
+
+APLOG_USE_MODULE(auth_sso);
+
+#define SSO_FORM_MAX 8192
+
+static const char *sso_csrf_cookie(request_rec *r, const sso_server_conf *c)
+{
+    return apr_pstrcat(r->pool, c->cookie_name, "_csrf", NULL);
+}
+
+static const char *sso_login_path(request_rec *r, const sso_server_conf *c)
+{
+    return apr_pstrcat(r->pool, c->base_path, "/login", NULL);
+}
+
+/* The pre-login cookie the form's token must match (double submit). */
+static const char *sso_login_csrf_token(request_rec *r, const sso_server_conf *c)
+{
+    const char *token = NULL;
+
+    if (ap_cookie_read(r, sso_csrf_cookie(r, c), &token, 0) == APR_SUCCESS
+        && sso_id_decode(r->pool, token))
+        return token;
+    if (sso_random_token(r->pool, SSO_ID_BYTES, &token) != APR_SUCCESS)
+        return NULL;
+    sso_cookie_set(r, c, sso_csrf_cookie(r, c), token, 0, sso_login_path(r, c));
+    return token;
+}
+
+static const char *sso_login_message(apr_table_t *args)
+{
+    if (apr_table_get(args, "expired"))
+        return "Your session has expired. Please sign in again.";
+    if (apr_table_get(args, "logged_out"))
+        return "You have been signed out.";
+    if (apr_table_get(args, "error"))
+        return "The username or password is incorrect.";
+    return NULL;
+}
+
+static const char *sso_login_sso_button(request_rec *r, const sso_server_conf *c,
+                                        const char *ret)
+{
+    const char *start;
+
+    if (!c->enable)
+        return "";
+    start = apr_pstrcat(r->pool, c->base_path, "/start?return=",
+                        apr_pescape_urlencoded(r->pool, ret), NULL);
+    return apr_pstrcat(r->pool, "<p><a class=\"btn\" href=\"",
+                       ap_escape_html2(r->pool, start, 1),
+                       "\">Login with SSO</a></p>", NULL);
+}
+
+static const char *sso_login_local_form(request_rec *r, const sso_server_conf *c,
+                                        const char *ret, const char *csrf)
+{
+    if (!c->local_login || !csrf)
+        return "";
+    return apr_pstrcat(r->pool,
+        "<form method=\"post\" action=\"", ap_escape_html2(r->pool,
+        sso_login_path(r, c), 1), "\"><p><label>Username<br><input name=\""
+        "username\" autocomplete=\"username\" required></label></p><p><label>"
+        "Password<br><input type=\"password\" name=\"password\" autocomplete="
+        "\"current-password\" required></label></p><input type=\"hidden\" "
+        "name=\"csrf\" value=\"", csrf, "\"><input type=\"hidden\" name=\""
+        "return\" value=\"", ap_escape_html2(r->pool, ret, 1), "\"><p><button "
+        "class=\"btn\" type=\"submit\">Sign in</button></p></form>", NULL);
+}
+
+/* SSOLoginTemplate: {{site}}, {{message}}, {{sso_button}}, {{local_form}}
+ * and {{reference}} are replaced with ready, escaped HTML. */
+static const char *sso_login_fill(request_rec *r, const char *tpl,
+                                  const char *const *names,
+                                  const char *const *values)
+{
+    const char *out = tpl;
+    int i;
+
+    for (i = 0; names[i]; i++) {
+        const char *at;
+        while ((at = strstr(out, names[i])))
+            out = apr_pstrcat(r->pool, apr_pstrmemdup(r->pool, out, at - out),
+                              values[i], at + strlen(names[i]), NULL);
+    }
+    return out;
+}
+
+static const char *sso_login_render(request_rec *r, const sso_server_conf *c,
+                                    apr_table_t *args)
+{
+    const char *ret = sso_url_return_path(r->pool, apr_table_get(args, "return"));
+    const char *msg = sso_login_message(args);
+    const char *site = ap_escape_html2(r->pool, r->server->server_hostname, 1);
+    const char *msg_html = msg ? apr_pstrcat(r->pool, "<p class=\"msg\">", msg,
+                                             "</p>", NULL) : "";
+    const char *button = sso_login_sso_button(r, c, ret);
+    const char *form = sso_login_local_form(r, c, ret, sso_login_csrf_token(r, c));
+    static const char *const names[] = { "{{site}}", "{{message}}", "{{sso_button}}",
+                                         "{{local_form}}", "{{reference}}", NULL };
+    const char *values[] = { site, msg_html, button, form, sso_page_reference(r) };
+
+    if (c->login_template)
+        return sso_login_fill(r, c->login_template, names, values);
+    if (!*button && !*form)
+        form = "<p>No sign-in method is enabled on this site.</p>";
+    return sso_page_html(r, apr_pstrcat(r->pool, "Sign in to ",
+                         r->server->server_hostname, NULL),
+                         apr_pstrcat(r->pool, msg_html, button, form, NULL));
+}
+
+int sso_loginpage_show(request_rec *r, const sso_server_conf *c, apr_table_t *args)
+{
+    ap_set_content_type(r, "text/html; charset=utf-8");
+    apr_table_setn(r->headers_out, "Cache-Control", "no-store");
+    ap_rputs(sso_login_render(r, c, args), r);
+    return OK;
+}
+
+/* ---- POST: local accounts ---- */
+
+typedef struct {
+    const char *username;
+    const char *password;
+    const char *csrf;
+    const char *ret;
+} sso_login_form;
+
+static const char *sso_form_value(request_rec *r, ap_form_pair_t *pair)
+{
+    apr_off_t len;
+    apr_size_t size;
+    char *value;
+
+    apr_brigade_length(pair->value, 1, &len);
+    size = (apr_size_t)len;
+    value = apr_palloc(r->pool, size + 1);
+    apr_brigade_flatten(pair->value, value, &size);
+    value[size] = '\0';
+    return value;
+}
+
+static int sso_login_form_read(request_rec *r, sso_login_form *f)
+{
+    apr_array_header_t *pairs = NULL;
+    int i;
+
+    memset(f, 0, sizeof(*f));
+    if (ap_parse_form_data(r, NULL, &pairs, 8, SSO_FORM_MAX) != OK || !pairs)
+        return HTTP_BAD_REQUEST;
+    for (i = 0; i < pairs->nelts; i++) {
+        ap_form_pair_t *pair = &APR_ARRAY_IDX(pairs, i, ap_form_pair_t);
+        const char **slot = !strcmp(pair->name, "username") ? &f->username
+                          : !strcmp(pair->name, "password") ? &f->password
+                          : !strcmp(pair->name, "csrf") ? &f->csrf
+                          : !strcmp(pair->name, "return") ? &f->ret : NULL;
+        if (slot && *slot)
+            return HTTP_BAD_REQUEST;
+        if (slot)
+            *slot = sso_form_value(r, pair);
+    }
+    return f->username && f->password && f->csrf ? OK : HTTP_BAD_REQUEST;
+}
+
+static int sso_login_csrf_ok(request_rec *r, const sso_server_conf *c,
+                             const sso_login_form *f)
+{
+    const char *cookie = NULL;
+
+    ap_cookie_read(r, sso_csrf_cookie(r, c), &cookie, 0);
+    return cookie && *cookie && sso_secret_equal(cookie, f->csrf);
+}
+
+static const char *sso_throttle_key_of(request_rec *r, apr_size_t *len)
+{
+    apr_sockaddr_t *sa = r->useragent_addr;
+    int v6 = sa->family == APR_INET6;
+
+    return sso_throttle_key(r->pool, (const unsigned char *)sa->ipaddr_ptr, v6, len);
+}
+
+static void sso_throttle_load(request_rec *r, sso_throttle *t)
+{
+    unsigned char buf[64];
+    apr_size_t klen, len = sizeof(buf);
+    const char *key = sso_throttle_key_of(r, &klen);
+
+    if (sso_cache_retrieve(r->server, SSO_CACHE_AUX, key, klen, buf, &len,
+                           r->pool) != APR_SUCCESS || !sso_throttle_decode(buf, len, t))
+        t->first = t->failures = 0;
+}
+
+static void sso_throttle_save(request_rec *r, const sso_throttle *t)
+{
+    unsigned char buf[64];
+    apr_size_t klen, len = sso_throttle_encode(t, buf, sizeof(buf));
+    const char *key = sso_throttle_key_of(r, &klen);
+
+    sso_cache_store(r->server, SSO_CACHE_AUX, key, klen,
+                    apr_time_from_sec(t->first + SSO_THROTTLE_WINDOW), buf, len,
+                    r->pool);
+}
+
+static void sso_throttle_clear(request_rec *r)
+{
+    apr_size_t klen;
+    const char *key = sso_throttle_key_of(r, &klen);
+
+    sso_cache_remove(r->server, SSO_CACHE_AUX, key, klen, r->pool);
+}
+
+static int sso_login_blocked(request_rec *r, const sso_throttle *t)
+{
+    apr_int64_t left = sso_throttle_remaining(t, apr_time_sec(r->request_time));
+
+    ap_log_rerror(APLOG_MARK, APLOG_WARNING, 0, r, "local login refused: %s is "
+                  "blocked for %" APR_INT64_T_FMT " more seconds after %d failed "
+                  "logins", r->useragent_ip, left, t->failures);
+    apr_table_setn(r->err_headers_out, "Retry-After",
+                   apr_psprintf(r->pool, "%" APR_INT64_T_FMT, left));
+    return sso_page_error(r, HTTP_TOO_MANY_REQUESTS, "Too many attempts",
+                          apr_psprintf(r->pool, "Too many failed sign-in attempts "
+                          "from your address. Try again in %" APR_INT64_T_FMT
+                          " minutes.", (left + 59) / 60));
+}
+
+static int sso_login_failed(request_rec *r, const sso_server_conf *c,
+                            const sso_login_form *f, sso_throttle *t,
+                            const char *ret)
+{
+    sso_throttle_fail(t, apr_time_sec(r->request_time));
+    sso_throttle_save(r, t);
+    ap_log_rerror(APLOG_MARK, APLOG_WARNING, 0, r, "local login failed for "
+                  "user '%s' from %s (%d of %d before a %d s block)",
+                  ap_escape_logitem(r->pool, f->username), r->useragent_ip,
+                  t->failures, SSO_THROTTLE_MAX_FAILURES, SSO_THROTTLE_WINDOW);
+    apr_table_setn(r->headers_out, "Location", apr_pstrcat(r->pool,
+                   sso_login_path(r, c), "?error=credentials&return=",
+                   apr_pescape_urlencoded(r->pool, ret), NULL));
+    return HTTP_SEE_OTHER;
+}
+
+/* httpd's own authn providers (SSOLocalAuthProvider), as AuthBasicProvider.
+ * They read their settings (AuthUserFile...) from <Location SSOBasePath/login>,
+ * which the quick handler has not walked yet. */
+static int sso_login_check_providers(request_rec *r, const sso_server_conf *c,
+                                     const sso_login_form *f)
+{
+    int i;
+
+    if (ap_location_walk(r) != OK)
+        return 0;
+    for (i = 0; i < c->local_providers->nelts; i++) {
+        const char *name = APR_ARRAY_IDX(c->local_providers, i, const char *);
+        const authn_provider *p = ap_lookup_provider(AUTHN_PROVIDER_GROUP, name,
+                                                     AUTHN_PROVIDER_VERSION);
+        if (p && p->check_password
+            && p->check_password(r, f->username, f->password) == AUTH_GRANTED)
+            return 1;
+    }
+    return 0;
+}
+
+/* 1: good password, 0: bad, -1: registry unavailable. *u is the account. */
+static int sso_login_check_registry(request_rec *r, const sso_server_conf *c,
+                                    const sso_login_form *f, sso_user **u)
+{
+    const char *name = sso_username_normalize(r->pool, f->username), *err;
+    sso_registry *reg = sso_registry_acquire(r, c);
+    apr_status_t rv = APR_NOTFOUND;
+
+    if (!reg)
+        return -1;
+    if (name)
+        rv = sso_registry_find_user(reg, r->pool, name, u, &err);
+    sso_registry_release(r, c, reg, rv != APR_SUCCESS && rv != APR_NOTFOUND);
+    if (rv != APR_SUCCESS && rv != APR_NOTFOUND)
+        return -1;
+    /* SSO accounts have no password: same answer and same work as a
+     * wrong one, so the page does not tell which accounts exist. */
+    if (rv != APR_SUCCESS || strcmp((*u)->kind, "local")) {
+        sso_registry_password_dummy_check(f->password);
+        return 0;
+    }
+    return sso_registry_password_check((*u)->password_hash, f->password);
+}
+
+static int sso_login_succeed(request_rec *r, const sso_server_conf *c,
+                             const char *user, apr_array_header_t *groups,
+                             const char *source, const char *ret)
+{
+    sso_session s = { 0 };
+    const char *token;
+    int rc;
+
+    s.created = s.last_seen = s.verified = apr_time_sec(r->request_time);
+    s.method = "local";
+    s.user = user;
+    s.issuer = source;
+    s.groups = groups ? groups : apr_array_make(r->pool, 1, sizeof(char *));
+    sso_throttle_clear(r);
+    if ((rc = sso_login_session(r, c, &s, &token)) != OK)
+        return rc;
+    ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r, "local user %s logged in", user);
+    apr_table_setn(r->headers_out, "Location", ret);
+    return HTTP_SEE_OTHER;
+}
+
+static int sso_login_verify(request_rec *r, const sso_server_conf *c,
+                            const sso_login_form *f, sso_throttle *t,
+                            const char *ret)
+{
+    sso_user *u = NULL;
+    int ok;
+
+    if (c->local_providers && sso_login_check_providers(r, c, f))
+        return sso_login_succeed(r, c, f->username, NULL, "authn", ret);
+    if ((ok = sso_login_check_registry(r, c, f, &u)) < 0)
+        return sso_page_error(r, HTTP_SERVICE_UNAVAILABLE, "Sign-in unavailable",
+                              "Accounts are temporarily unavailable. Please try again.");
+    if (!ok)
+        return sso_login_failed(r, c, f, t, ret);
+    if (u->disabled) {
+        ap_log_rerror(APLOG_MARK, APLOG_WARNING, 0, r, "local login refused for "
+                      "%s: the account is disabled (sso-users enable)", u->username);
+        return sso_page_refused(r, HTTP_FORBIDDEN, "User account is disabled.");
+    }
+    return sso_login_succeed(r, c, u->username, u->groups, NULL, ret);
+}
+
+int sso_loginpage_post(request_rec *r, const sso_server_conf *c)
+{
+    sso_login_form f;
+    sso_throttle t;
+    const char *ret;
+
+    apr_table_setn(r->err_headers_out, "Cache-Control", "no-store");
+    if (!c->local_login)
+        return HTTP_NOT_FOUND;
+    if (sso_login_form_read(r, &f) != OK)
+        return sso_page_error(r, HTTP_BAD_REQUEST, "Bad request",
+                              "The sign-in form was incomplete.");
+    if (!sso_login_csrf_ok(r, c, &f)) {
+        ap_log_rerror(APLOG_MARK, APLOG_WARNING, 0, r, "local login refused: "
+                      "the form's token does not match this browser's cookie");
+        return sso_page_error(r, HTTP_FORBIDDEN, "Sign-in failed",
+                              "This sign-in form has expired or did not come from "
+                              "this site. Please reload the page and try again.");
+    }
+    ret = sso_url_return_path(r->pool, f.ret);
+    sso_throttle_load(r, &t);
+    if (sso_throttle_blocked(&t, apr_time_sec(r->request_time)))
+        return sso_login_blocked(r, &t);
+    return sso_login_verify(r, c, &f, &t, ret);
+}

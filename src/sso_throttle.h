@@ -1,0 +1,36 @@
+/* Failed local logins per client address: the record kept in the shared
+ * cache and the rule that blocks an address. Pure logic. */
+#ifndef SSO_THROTTLE_H
+#define SSO_THROTTLE_H
+
+#include "apr_pools.h"
+
+/* Failures that block an address, and for how long (seconds). */
+#define SSO_THROTTLE_MAX_FAILURES 5
+#define SSO_THROTTLE_WINDOW       300
+
+typedef struct {
+    apr_int64_t first;     /* time of the first failure counted */
+    int failures;
+} sso_throttle;
+
+/* Cache key for an address: "B" and the IPv4 address, or the /64 prefix of
+ * an IPv6 one (a host owns a whole /64). addr is in network order; an
+ * IPv4-mapped IPv6 address counts as IPv4. *len is the key length. */
+const char *sso_throttle_key(apr_pool_t *p, const unsigned char *addr,
+                             int ipv6, apr_size_t *len);
+
+/* Non-zero when t blocks logins at now. */
+int sso_throttle_blocked(const sso_throttle *t, apr_int64_t now);
+/* Counts one more failure; a failure after the window starts a new one. */
+void sso_throttle_fail(sso_throttle *t, apr_int64_t now);
+/* Seconds until the block ends (0 when not blocked). */
+apr_int64_t sso_throttle_remaining(const sso_throttle *t, apr_int64_t now);
+
+apr_size_t sso_throttle_encode(const sso_throttle *t, unsigned char *buf,
+                               apr_size_t cap);
+/* Non-zero on success. */
+int sso_throttle_decode(const unsigned char *buf, apr_size_t len,
+                        sso_throttle *out);
+
+#endif
