@@ -141,6 +141,14 @@ apr_status_t sso_cache_remove(server_rec *s, sso_cache_which which,
 /* mod_auth_sso_routes.c */
 int sso_routes_quick_handler(request_rec *r, int lookup_uri);
 
+/* ap_log_rerror with " [request <UNIQUE_ID>]" appended when mod_unique_id
+ * is loaded: the same reference the user's page shows. */
+#define sso_log_r(r, level, status, ...) \
+    sso_log_r_(APLOG_MARK, level, status, r, __VA_ARGS__)
+void sso_log_r_(const char *file, int line, int module_index, int level,
+                apr_status_t status, request_rec *r, const char *fmt, ...)
+                __attribute__((format(printf, 7, 8)));
+
 /* mod_auth_sso_pages.c: each returns the status, with the page as the
  * whole response. Text is escaped here. */
 const char *sso_page_html(request_rec *r, const char *title, const char *body_html);

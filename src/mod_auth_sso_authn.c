@@ -71,7 +71,7 @@ static void sso_export(request_rec *r, const char *env, const char *header,
     if (!value)
         return;
     if (!sso_value_is_clean(value)) {
-        ap_log_rerror(APLOG_MARK, APLOG_WARNING, 0, r, "%s of user %s holds "
+        sso_log_r(r, APLOG_WARNING, 0, "%s of user %s holds "
                       "control characters: not passed on", env, r->user);
         return;
     }

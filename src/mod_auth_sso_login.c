@@ -77,7 +77,7 @@ static int sso_login_txn_store(request_rec *r, const sso_txn *t,
                          buf, len, r->pool);
     if (rv == APR_SUCCESS)
         return OK;
-    ap_log_rerror(APLOG_MARK, APLOG_ERR, rv, r, "cannot store a login in the "
+    sso_log_r(r, APLOG_ERR, rv, "cannot store a login in the "
                   "session cache (check SSOSessionCache)");
     return sso_page_error(r, HTTP_SERVICE_UNAVAILABLE, "Sign-in unavailable",
                           "Sign-in is temporarily unavailable. Please try again.");
@@ -162,7 +162,7 @@ typedef struct {
 
 static int sso_callback_bad(sso_callback *cb, const char *why)
 {
-    ap_log_rerror(APLOG_MARK, APLOG_WARNING, 0, cb->r, "login callback "
+    sso_log_r(cb->r, APLOG_WARNING, 0, "login callback "
                   "refused: %s", why);
     return sso_page_error(cb->r, HTTP_BAD_REQUEST, "Sign-in failed",
                           "This sign-in attempt is invalid or has expired. "
@@ -216,7 +216,7 @@ static int sso_callback_provider_error(sso_callback *cb, const char *error)
     const char *desc = apr_table_get(cb->args, "error_description");
     request_rec *r = cb->r;
 
-    ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, "the provider refused the login: "
+    sso_log_r(r, APLOG_ERR, 0, "the provider refused the login: "
                   "%s%s%s", ap_escape_logitem(r->pool, error), desc ? ": " : "",
                   desc ? ap_escape_logitem(r->pool, desc) : "");
     return sso_page_error(r, HTTP_BAD_GATEWAY, "Sign-in failed",
@@ -268,7 +268,7 @@ static int sso_callback_token_failed(sso_callback *cb, const char *err)
 {
     request_rec *r = cb->r;
 
-    ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, "token request to %s failed: %s",
+    sso_log_r(r, APLOG_ERR, 0, "token request to %s failed: %s",
                   cb->meta->token_endpoint, err);
     if (cb->token.kind == SSO_TOKEN_INVALID_CLIENT)
         return sso_page_error(r, HTTP_BAD_GATEWAY, "Sign-in failed",
@@ -292,7 +292,7 @@ static int sso_callback_token(sso_callback *cb, const char *code)
                            sso_token_form(cb, code, post),
                            post ? NULL : cb->c->client_id,
                            post ? NULL : cb->c->client_secret, &resp) != SSO_HTTP_OK) {
-        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, cb->r, "cannot reach the token "
+        sso_log_r(cb->r, APLOG_ERR, 0, "cannot reach the token "
                       "endpoint: %s", resp.error);
         return sso_page_error(cb->r, HTTP_SERVICE_UNAVAILABLE, "Sign-in unavailable",
                               "Failed to reach SSO provider. Please try again later.");
@@ -331,7 +331,7 @@ static int sso_callback_id_token(sso_callback *cb)
         st = sso_callback_verify_with(cb, keys);
     if (st == SSO_JWT_OK)
         return OK;
-    ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, cb->r, "ID token refused (%s): %s%s",
+    sso_log_r(cb->r, APLOG_ERR, 0, "ID token refused (%s): %s%s",
                   sso_jwt_status_name(st), cb->id.error,
                   st == SSO_JWT_EXPIRED || st == SSO_JWT_BAD_IAT
                   ? " (check the clocks and SSOClockSkew)" : "");
@@ -354,7 +354,7 @@ static int sso_callback_userinfo(sso_callback *cb)
     if (sso_http_get(cb->r->pool, &o, cb->meta->userinfo_endpoint,
                      cb->token.access_token, &resp) != SSO_HTTP_OK
         || resp.http_status != 200) {
-        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, cb->r, "userinfo request failed: "
+        sso_log_r(cb->r, APLOG_ERR, 0, "userinfo request failed: "
                       "%s", resp.error ? resp.error
                       : apr_psprintf(cb->r->pool, "HTTP %ld", resp.http_status));
         return sso_page_error(cb->r, HTTP_BAD_GATEWAY, "Sign-in failed",
@@ -363,7 +363,7 @@ static int sso_callback_userinfo(sso_callback *cb)
     if (sso_provider_parse_userinfo(cb->r->pool, resp.body, resp.len, cb->id.sub,
                                     &cb->userinfo, &err) == APR_SUCCESS)
         return OK;
-    ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, cb->r, "userinfo refused: %s", err);
+    sso_log_r(cb->r, APLOG_ERR, 0, "userinfo refused: %s", err);
     return sso_page_error(cb->r, HTTP_BAD_GATEWAY, "Sign-in failed",
                           "The SSO provider returned an invalid profile.");
 }
@@ -416,7 +416,7 @@ int sso_login_session(request_rec *r, const sso_server_conf *c,
     apr_status_t rv;
 
     if (!sso_session_encode(s, buf, sizeof(buf))) {
-        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, "login refused for %s: the "
+        sso_log_r(r, APLOG_ERR, 0, "login refused for %s: the "
                       "session record would exceed %d bytes (%d local groups; "
                       "check SSOGroupMap)", s->user, SSO_SESSION_MAX,
                       s->groups ? s->groups->nelts : 0);
@@ -425,7 +425,7 @@ int sso_login_session(request_rec *r, const sso_server_conf *c,
     }
     if ((rv = sso_session_create(r, c, s, token)) == APR_SUCCESS)
         return OK;
-    ap_log_rerror(APLOG_MARK, APLOG_ERR, rv, r, "cannot store the session of %s "
+    sso_log_r(r, APLOG_ERR, rv, "cannot store the session of %s "
                   "(check SSOSessionCache %s)", s->user, c->session_cache->spec);
     return sso_page_error(r, HTTP_SERVICE_UNAVAILABLE, "Sign-in failed",
                           "Your session could not be created. Please try again "
@@ -447,7 +447,7 @@ static int sso_callback_login(sso_callback *cb)
     lc.remote_groups = sso_groups_from_claim(cb->r->pool,
                            sso_callback_claim(cb, c->groups_claim), &problem);
     if (problem)
-        ap_log_rerror(APLOG_MARK, APLOG_WARNING, 0, cb->r, "user %s: %s "
+        sso_log_r(cb->r, APLOG_WARNING, 0, "user %s: %s "
                       "(check SSOGroupsClaim)", lc.sub, problem);
     lc.username_claims = apr_array_make(cb->r->pool, 2, sizeof(const char *));
     for (rc = 0; rc < c->username_claims->nelts; rc++)

@@ -230,7 +230,7 @@ static int sso_login_blocked(request_rec *r, const sso_throttle *t)
 {
     apr_int64_t left = sso_throttle_remaining(t, apr_time_sec(r->request_time));
 
-    ap_log_rerror(APLOG_MARK, APLOG_WARNING, 0, r, "local login refused: %s is "
+    sso_log_r(r, APLOG_WARNING, 0, "local login refused: %s is "
                   "blocked for %" APR_INT64_T_FMT " more seconds after %d failed "
                   "logins", r->useragent_ip, left, t->failures);
     apr_table_setn(r->err_headers_out, "Retry-After",
@@ -247,7 +247,7 @@ static int sso_login_failed(request_rec *r, const sso_server_conf *c,
 {
     sso_throttle_fail(t, apr_time_sec(r->request_time));
     sso_throttle_save(r, t);
-    ap_log_rerror(APLOG_MARK, APLOG_WARNING, 0, r, "local login failed for "
+    sso_log_r(r, APLOG_WARNING, 0, "local login failed for "
                   "user '%s' from %s (%d of %d before a %d s block)",
                   ap_escape_logitem(r->pool, f->username), r->useragent_ip,
                   t->failures, SSO_THROTTLE_MAX_FAILURES, SSO_THROTTLE_WINDOW);
@@ -318,7 +318,7 @@ static int sso_login_succeed(request_rec *r, const sso_server_conf *c,
     sso_throttle_clear(r);
     if ((rc = sso_login_session(r, c, &s, &token)) != OK)
         return rc;
-    ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r, "local user %s logged in", user);
+    sso_log_r(r, APLOG_INFO, 0, "local user %s logged in", user);
     apr_table_setn(r->headers_out, "Location", ret);
     return HTTP_SEE_OTHER;
 }
@@ -338,7 +338,7 @@ static int sso_login_verify(request_rec *r, const sso_server_conf *c,
     if (!ok)
         return sso_login_failed(r, c, f, t, ret);
     if (u->disabled) {
-        ap_log_rerror(APLOG_MARK, APLOG_WARNING, 0, r, "local login refused for "
+        sso_log_r(r, APLOG_WARNING, 0, "local login refused for "
                       "%s: the account is disabled (sso-users enable)", u->username);
         return sso_page_refused(r, HTTP_FORBIDDEN, "User account is disabled.");
     }
@@ -358,7 +358,7 @@ int sso_loginpage_post(request_rec *r, const sso_server_conf *c)
         return sso_page_error(r, HTTP_BAD_REQUEST, "Bad request",
                               "The sign-in form was incomplete.");
     if (!sso_login_csrf_ok(r, c, &f)) {
-        ap_log_rerror(APLOG_MARK, APLOG_WARNING, 0, r, "local login refused: "
+        sso_log_r(r, APLOG_WARNING, 0, "local login refused: "
                       "the form's token does not match this browser's cookie");
         return sso_page_error(r, HTTP_FORBIDDEN, "Sign-in failed",
                               "This sign-in form has expired or did not come from "

@@ -68,7 +68,7 @@ static const sso_http_response *sso_op_fetch(request_rec *r,
 
     sso_op_http_opts(c, &o);
     if (sso_http_get(r->pool, &o, url, NULL, resp) != SSO_HTTP_OK) {
-        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, "cannot fetch the provider's "
+        sso_log_r(r, APLOG_ERR, 0, "cannot fetch the provider's "
                       "%s: %s (check %s and that the provider is reachable)",
                       what, resp->error, directive);
         *fail = sso_page_error(r, HTTP_SERVICE_UNAVAILABLE, "Sign-in unavailable",
@@ -76,7 +76,7 @@ static const sso_http_response *sso_op_fetch(request_rec *r,
         return NULL;
     }
     if (resp->http_status != 200) {
-        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, "the provider's %s at %s "
+        sso_log_r(r, APLOG_ERR, 0, "the provider's %s at %s "
                       "answered HTTP %ld (check %s)", what, url,
                       resp->http_status, directive);
         *fail = sso_page_error(r, HTTP_BAD_GATEWAY, "Sign-in unavailable",
@@ -95,7 +95,7 @@ static int sso_op_meta_parse(request_rec *r, const sso_server_conf *c,
     if (sso_provider_parse(r->pool, doc, len, c->authority, meta, &err)
         == APR_SUCCESS)
         return OK;
-    ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, "discovery document %s: %s "
+    sso_log_r(r, APLOG_ERR, 0, "discovery document %s: %s "
                   "(check SSOAuthority and SSOMetadataAddress)",
                   c->metadata_url, err);
     return sso_page_error(r, HTTP_BAD_GATEWAY, "Sign-in unavailable",
@@ -128,7 +128,7 @@ static void sso_op_log_skipped(request_rec *r, const sso_jwks *keys)
     int i;
 
     for (i = 0; i < sso_jwks_skipped(keys); i++)
-        ap_log_rerror(APLOG_MARK, APLOG_WARNING, 0, r, "provider key skipped: %s",
+        sso_log_r(r, APLOG_WARNING, 0, "provider key skipped: %s",
                       sso_jwks_skipped_reason(keys, i));
 }
 
@@ -159,7 +159,7 @@ int sso_op_jwks(request_rec *r, const sso_server_conf *c,
                               "SSOMetadataAddress", &fail)))
         return fail;
     if (sso_jwks_parse(r->pool, resp->body, resp->len, keys, &err) != APR_SUCCESS) {
-        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, "the provider's keys at %s "
+        sso_log_r(r, APLOG_ERR, 0, "the provider's keys at %s "
                       "are unusable: %s", meta->jwks_uri, err);
         return sso_page_error(r, HTTP_BAD_GATEWAY, "Sign-in unavailable",
                               "The SSO provider's signing keys are unusable.");

@@ -4,6 +4,7 @@
 
 #include "http_core.h"
 #include "http_protocol.h"
+#include "http_log.h"
 #include "apr_strings.h"
 
 static const char sso_page_style[] =
@@ -62,4 +63,23 @@ int sso_page_refused(request_rec *r, int status, const char *reason)
 {
     return sso_page_error(r, status, "Access denied",
                           sso_page_refusal_text(r, reason));
+}
+
+void sso_log_r_(const char *file, int line, int module_index, int level,
+                apr_status_t status, request_rec *r, const char *fmt, ...)
+{
+    const char *id, *msg;
+    va_list ap;
+
+    if (!APLOG_R_MODULE_IS_LEVEL(r, module_index, level))
+        return;
+    va_start(ap, fmt);
+    msg = apr_pvsprintf(r->pool, fmt, ap);
+    va_end(ap);
+    id = apr_table_get(r->subprocess_env, "UNIQUE_ID");
+    if (id)
+        ap_log_rerror_(file, line, module_index, level, status, r,
+                       "%s [request %s]", msg, id);
+    else
+        ap_log_rerror_(file, line, module_index, level, status, r, "%s", msg);
 }

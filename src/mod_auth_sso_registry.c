@@ -169,7 +169,7 @@ sso_registry *sso_registry_acquire(request_rec *r, const sso_server_conf *c)
     void *reg = NULL;
 
     if (!list || apr_reslist_acquire(list, &reg) != APR_SUCCESS) {
-        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, "the user registry %s is "
+        sso_log_r(r, APLOG_ERR, 0, "the user registry %s is "
                       "unavailable (check SSOUserStore)",
                       sso_registry_display_spec(r->pool, c->user_store));
         return NULL;

@@ -75,12 +75,12 @@ sso_load_e sso_session_load(request_rec *r, const sso_server_conf *c,
     if (rv == APR_NOTFOUND)
         return SSO_LOAD_EXPIRED;
     if (rv != APR_SUCCESS) {
-        ap_log_rerror(APLOG_MARK, APLOG_ERR, rv, r, "session cache %s failed "
+        sso_log_r(r, APLOG_ERR, rv, "session cache %s failed "
                       "to answer (check SSOSessionCache)", c->session_cache->spec);
         return SSO_LOAD_ERROR;
     }
     if ((problem = sso_session_decode(r->pool, buf, len, out))) {
-        ap_log_rerror(APLOG_MARK, APLOG_WARNING, 0, r, "session refused: %s", problem);
+        sso_log_r(r, APLOG_WARNING, 0, "session refused: %s", problem);
         return SSO_LOAD_NONE;
     }
     if (sso_session_expired(out, now, c->session_timeout, c->session_max_age)) {
@@ -118,9 +118,9 @@ void sso_session_touch(request_rec *r, const sso_server_conf *c,
     if (!changed && !sso_session_needs_touch(s, now, c->session_timeout))
         return;
     s->last_seen = now;
-    ap_log_rerror(APLOG_MARK, APLOG_DEBUG, 0, r, "session of %s refreshed", s->user);
+    sso_log_r(r, APLOG_DEBUG, 0, "session of %s refreshed", s->user);
     if ((rv = sso_session_save(r, c, id, s)) != APR_SUCCESS)
-        ap_log_rerror(APLOG_MARK, APLOG_WARNING, rv, r,
+        sso_log_r(r, APLOG_WARNING, rv,
                       "could not refresh the session of %s", s->user);
 }
 
@@ -157,7 +157,7 @@ static void sso_session_watch_capacity(request_rec *r, const sso_server_conf *c)
                            strlen(SSO_CANARY_KEY), b, &len, r->pool) == APR_SUCCESS)
         return;
     if (sso_aux_has(r, SSO_CANARY_PLANTED) && !sso_aux_has(r, SSO_CANARY_WARNED)) {
-        ap_log_rerror(APLOG_MARK, APLOG_WARNING, 0, r, "the session cache %s is "
+        sso_log_r(r, APLOG_WARNING, 0, "the session cache %s is "
                       "full: the oldest sessions are being dropped (give it more "
                       "room in SSOSessionCache)", c->session_cache->spec);
         sso_aux_mark(r, SSO_CANARY_WARNED, 60);

@@ -1,0 +1,44 @@
+# The pages users see: self-contained, escaped, with a reference the error
+# log repeats; the login page's notices; the administrator's own template.
+use strict;
+use warnings FATAL => 'all';
+use Apache::Test qw(-withtestmore);
+use SSOTest qw(login site_url new_browser server_log_since log_size);
+use URI;
+
+plan tests => 14;
+
+# A provider error page carries a reference, and the log line names it.
+my $ua = new_browser();
+my $res = $ua->get(site_url('/sso/start?return=/protected/'));
+my $state = URI->new($res->header('Location'))->query_param('state');
+my $mark = log_size();
+$res = $ua->get(site_url("/sso/callback?state=$state&error=temporarily_unavailable"));
+is($res->code, 502, 'provider error page: 502');
+my ($ref) = $res->content =~ /Reference: ([\w@-]+)/;
+ok($ref, 'the page shows a reference (mod_unique_id)');
+like(server_log_since($mark), qr/the provider refused the login: temporarily_unavailable \[request \Q$ref\E\]/,
+     'the error log line carries the same reference');
+
+# Self-contained pages: inline style, no external resources, phone-ready.
+$res = new_browser()->get(site_url('/sso/login'));
+like($res->content, qr/<style>/, 'login page: inline CSS');
+unlike($res->content, qr/<(?:script|link|img)\b|src=|url\(/i, 'login page: no scripts or external resources');
+like($res->content, qr/<meta name="viewport"/, 'login page: viewport for phones');
+like($res->content, qr/<title>Sign in to 127\.0\.0\.1<\/title>/, 'login page: site name from ServerName');
+
+# Notices.
+like(new_browser()->get(site_url('/sso/login?expired=1'))->content,
+     qr/Your session has expired/, 'expired session: notice on the login page');
+like(new_browser()->get(site_url('/sso/login?logged_out=1'))->content,
+     qr/You have been signed out/, 'logged out: notice on the login page');
+unlike(new_browser()->get(site_url('/sso/login?error=%3Cscript%3E'))->content,
+       qr/<script>/, 'the error parameter is never echoed');
+
+# The administrator's template, with the placeholders filled in.
+$res = new_browser()->get(site_url('/sso/login?return=/protected/', 'TEMPLATE'));
+is($res->code, 200, 'template page served');
+like($res->content, qr/<h1>ACME intranet: 127\.0\.0\.1<\/h1>/, 'template: {{site}}');
+like($res->content, qr/<div class="sso"><p><a class="btn" href="\/sso\/start\?return=%2fprotected%2f">Login with SSO<\/a>/i,
+     'template: {{sso_button}} carries the return path');
+like($res->content, qr/<div class="local"><form method="post" action="\/sso\/login">/, 'template: {{local_form}}');
