@@ -6,11 +6,14 @@
 #include "http_log.h"
 #include "http_protocol.h"
 #include "http_request.h"
+#include "util_filter.h"
 #include "apr_escape.h"
 #include "apr_lib.h"
 #include "apr_strings.h"
 
 APLOG_USE_MODULE(auth_sso);
+
+#define SSO_AUTHN_CACHE_FILTER "AUTH_SSO_PRIVATE"
 
 static const char *const sso_header_names[] = {
     "X-SSO-User", "X-SSO-Groups", "X-SSO-Email", "X-SSO-Name"
@@ -202,8 +205,31 @@ static int sso_authn_check(request_rec *r)
     }
 }
 
+/* Pages behind AuthType sso are private: without this a browser may show
+ * one again from its cache after logout. A Cache-Control the page sets
+ * itself wins. */
+static apr_status_t sso_authn_cache_filter(ap_filter_t *f, apr_bucket_brigade *bb)
+{
+    request_rec *r = f->r;
+
+    if (!apr_table_get(r->headers_out, "Cache-Control")
+        && !apr_table_get(r->err_headers_out, "Cache-Control"))
+        apr_table_setn(r->headers_out, "Cache-Control", "private, no-cache");
+    ap_remove_output_filter(f);
+    return ap_pass_brigade(f->next, bb);
+}
+
+static void sso_authn_insert_filter(request_rec *r)
+{
+    if (sso_identity_get(r))
+        ap_add_output_filter(SSO_AUTHN_CACHE_FILTER, NULL, r, r->connection);
+}
+
 void sso_authn_register(apr_pool_t *p)
 {
+    ap_register_output_filter(SSO_AUTHN_CACHE_FILTER, sso_authn_cache_filter,
+                              NULL, AP_FTYPE_CONTENT_SET);
+    ap_hook_insert_filter(sso_authn_insert_filter, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_post_read_request(sso_authn_strip_headers, NULL, NULL,
                               APR_HOOK_REALLY_FIRST);
     ap_hook_check_authn(sso_authn_check, NULL, NULL, APR_HOOK_MIDDLE,

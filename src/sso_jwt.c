@@ -619,14 +619,29 @@ static sso_jwt_status sso_jwt_keys_failed(sso_jwt_ctx *c, int named, int tried,
         sso_jwks_count(c->keys), c->alg->name));
 }
 
-/* With a kid, only keys carrying it are candidates. Without one, every key
- * that fits the alg is tried in turn: they are all the issuer's own trusted
- * keys, so accepting any of them is no weaker than guessing one, and
- * SSO_JWKS_MAX_KEYS bounds the work. */
+static int sso_jwt_fitting_keys(const sso_jwt_ctx *c)
+{
+    int i, n = 0;
+
+    for (i = 0; i < sso_jwks_count(c->keys); i++)
+        n += sso_jwk_fits(sso_jwks_at(c->keys, i), c->alg) ? 1 : 0;
+    return n;
+}
+
+/* With a kid, only keys carrying it are candidates. Without one, the token
+ * is accepted only when exactly one key fits the alg: OpenID Connect Core
+ * 10.1 requires a kid when the JWKS holds several, and guessing among them
+ * is refused. */
 static sso_jwt_status sso_jwt_check_keys(sso_jwt_ctx *c)
 {
     const sso_jwk *k, *misfit = NULL;
-    int i, named = 0, tried = 0;
+    int i, named = 0, tried = 0, fitting;
+
+    if (!c->kid && (fitting = sso_jwt_fitting_keys(c)) > 1)
+        return sso_jwt_fail(c, SSO_JWT_UNKNOWN_KID, apr_psprintf(c->p,
+            "ID token has no kid, but the provider publishes %d keys for %s "
+            "(OpenID Connect Core 10.1 requires a kid then)", fitting,
+            c->out->alg));
 
     for (i = 0; i < sso_jwks_count(c->keys); i++) {
         k = sso_jwks_at(c->keys, i);

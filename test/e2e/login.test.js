@@ -116,7 +116,16 @@ test('local admin: login form, then "Log out", then asked to log in again', asyn
     await page.getByText('You have been signed out.').waitFor();
     await screenshot(page, 'logged-out.png');
 
-    await openLoginPage(page, stack.site, '/admin/');
+    // What the browser shows, HTTP cache included: a protected page must not
+    // come back from the cache once the session is gone.
+    const server = await page.request.get(`${stack.site}/admin/`, { maxRedirects: 0 });
+    assert.equal(server.status(), 302, 'the server still admits the logged-out session');
+    const again = await page.goto(`${stack.site}/admin/`);
+    assert.equal(path(page.url()), '/sso/login',
+      `after logout the browser showed /admin/ (HTTP ${again.status()}) from its cache, though `
+      + `the server answers 302: the protected response had Cache-Control `
+      + `"${again.headers()['cache-control'] ?? '(none)'}", so Chromium reused it without asking`);
+    await page.getByText('Login with SSO', { exact: true }).waitFor();
   });
 });
 

@@ -4,9 +4,10 @@ use strict;
 use warnings FATAL => 'all';
 use Apache::Test qw(-withtestmore);
 use SSOTest qw(login site_url new_browser server_log_since log_size);
+use SSOTest ();
 use URI;
 
-plan tests => 14;
+plan tests => 16;
 
 # A provider error page carries a reference, and the log line names it.
 my $ua = new_browser();
@@ -42,3 +43,10 @@ like($res->content, qr/<h1>ACME intranet: 127\.0\.0\.1<\/h1>/, 'template: {{site
 like($res->content, qr/<div class="sso"><p><a class="btn" href="\/sso\/start\?return=%2fprotected%2f">Login with SSO<\/a>/i,
      'template: {{sso_button}} carries the return path');
 like($res->content, qr/<div class="local"><form method="post" action="\/sso\/login">/, 'template: {{local_form}}');
+
+# Authenticated pages are private: not reused from a browser cache after
+# logout; a Cache-Control the page sets itself is kept.
+my ($sua) = SSOTest::login(user => 'alice');
+is($sua->get(site_url('/protected/'))->header('Cache-Control'), 'private, no-cache',
+   'authenticated page: Cache-Control private, no-cache');
+like($sua->get(site_url('/protected/env.cgi'))->content, qr/REMOTE_USER/, 'CGI still served');
