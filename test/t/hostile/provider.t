@@ -53,7 +53,7 @@ my @accept = qw(good-rs256 good-es256 good-eddsa aud-array-with-azp
 
 # 4 a case; token-slow +2, token-50mib +1 each and memory +2, two accepted
 # cases +1 each, rotate 4, groups-10000 2 x 4, the closing checks 2.
-plan tests => 4 * @refuse + 2 + 2 + 2 + 4 * @accept + 2 + 4 + 2 * 4 + 2;
+plan tests => 4 * @refuse + 2 + 2 + 2 + 4 * @accept + 2 + 4 + 2 * 4 + 3 + 2;
 
 my ($logins, $discovery_fresh) = (0, 0);
 
@@ -220,6 +220,18 @@ for my $where (qw(id_token userinfo)) {
     }
     my $after = run_login('good-rs256');
     is($after->{last}->code, 200, "groups-10000 in $where: the server still logs in the next user");
+}
+
+# Identity values with control characters are never passed on: the
+# application sees no SSO_NAME, and the log says why.
+{
+    my $r = run_login('good-rs256', extra => { claims => { name => "Mallory\r\nX-Injected: 1" } });
+    is($r->{last}->code, 200, 'a name with CR/LF: the login itself succeeds');
+    my $mark = log_size();
+    my $env = $r->{ua}->get(site_url('/protected/env.cgi', 'HOSTILE'))->content;
+    unlike($env, qr/^SSO_NAME=|X-Injected/m, 'a name with CR/LF is not passed to the application');
+    like(server_log_since($mark), qr/SSO_NAME of user \S+ holds control characters: not passed on/,
+         'and the log says why');
 }
 
 # The scenarios only reach the module if it fetched each one fresh.
