@@ -162,6 +162,8 @@ const char *sso_page_reference(request_rec *r);
 /* mod_auth_sso_loginpage.c */
 int sso_loginpage_show(request_rec *r, const sso_server_conf *c, apr_table_t *args);
 int sso_loginpage_post(request_rec *r, const sso_server_conf *c);
+/* The value of a form field read with ap_parse_form_data. */
+const char *sso_form_value(request_rec *r, ap_form_pair_t *pair);
 
 /* mod_auth_sso_session.c */
 typedef enum { SSO_LOAD_NONE, SSO_LOAD_OK, SSO_LOAD_EXPIRED, SSO_LOAD_ERROR } sso_load_e;

@@ -143,7 +143,7 @@ typedef struct {
     const char *ret;
 } sso_login_form;
 
-static const char *sso_form_value(request_rec *r, ap_form_pair_t *pair)
+const char *sso_form_value(request_rec *r, ap_form_pair_t *pair)
 {
     apr_off_t len;
     apr_size_t size;

@@ -23,17 +23,8 @@ static const char *sso_logout_form_return(request_rec *r)
         return NULL;
     for (i = 0; i < pairs->nelts; i++) {
         ap_form_pair_t *pair = &APR_ARRAY_IDX(pairs, i, ap_form_pair_t);
-        char *value;
-        apr_off_t len;
-        apr_size_t size;
-        if (strcmp(pair->name, "return"))
-            continue;
-        apr_brigade_length(pair->value, 1, &len);
-        size = (apr_size_t)len;
-        value = apr_palloc(r->pool, size + 1);
-        apr_brigade_flatten(pair->value, value, &size);
-        value[size] = '\0';
-        return value;
+        if (!strcmp(pair->name, "return"))
+            return sso_form_value(r, pair);
     }
     return NULL;
 }
