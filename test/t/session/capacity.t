@@ -7,6 +7,7 @@ use SSOTest qw(login);
 use SSOServer;
 use LWP::UserAgent;
 use JSON::PP qw(encode_json);
+use Time::HiRes qw(time);
 
 plan tests => 7;
 
@@ -15,6 +16,7 @@ my $srv = SSOServer->new(port => $ENV{SSO_TEST_PORT_SRV4},
     lines => [ "SSOSessionCache shmcb:$ENV{SSO_TEST_OUT}/small-cache(16384)" ])->start;
 my $url = $srv->url('/protected/');
 my @browsers;
+my $t0 = time;
 for my $i (1 .. 80) {
     my ($ua, @seen) = login(user => (qw(alice bob carol dave grace))[$i % 5], url => $url);
     push @browsers, $ua;
@@ -22,7 +24,9 @@ for my $i (1 .. 80) {
 is($browsers[0]->get($url)->code, 302, 'the oldest session was dropped');
 like($browsers[-1]->get($url)->content, qr/PROTECTED-CONTENT/, 'the newest session works');
 my $warnings = () = $srv->log =~ /the session cache shmcb:\S+ is full: the oldest sessions are being dropped \(give it more room in SSOSessionCache\)/g;
-is($warnings, 1, 'one warning for the whole burst (at most once a minute)');
+my $minutes = int((time - $t0) / 60) + 1;
+ok($warnings >= 1 && $warnings <= $minutes,
+   "the full cache was reported $warnings time(s) in $minutes started minute(s): at most once a minute");
 $srv->stop;
 
 # A user in 600 mapped groups: the record would exceed the limit.
