@@ -231,6 +231,8 @@ void sso_registry_release(request_rec *r, const sso_server_conf *c,
 void sso_authn_register(apr_pool_t *p);
 
 /* mod_auth_sso_check.c */
+int sso_check_post_config(apr_pool_t *pconf, apr_pool_t *plog,
+                          apr_pool_t *ptemp, server_rec *s);
 int sso_check_config(apr_pool_t *pconf, apr_pool_t *plog,
                      apr_pool_t *ptemp, server_rec *s);
 

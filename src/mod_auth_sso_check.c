@@ -2,6 +2,7 @@
 #include "mod_auth_sso.h"
 
 #include "http_log.h"
+#include "http_core.h"
 #include "mod_auth.h"
 #include "ap_provider.h"
 #include "apr_strings.h"
@@ -102,7 +103,22 @@ int sso_check_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp,
         if (c->enable)
             errors += sso_check_required(ptemp, vs, c);
         errors += sso_check_local_providers(vs, c);
-        sso_check_warnings(ptemp, vs, c);
+        /* `apachectl -t` shows them now; a real start logs them to the
+         * error log once it is open (sso_check_post_config). */
+        if (ap_state_query(AP_SQ_RUN_MODE) == AP_SQ_RM_CONFIG_TEST)
+            sso_check_warnings(ptemp, vs, c);
     }
     return errors ? HTTP_INTERNAL_SERVER_ERROR : OK;
+}
+
+int sso_check_post_config(apr_pool_t *pconf, apr_pool_t *plog,
+                          apr_pool_t *ptemp, server_rec *s)
+{
+    server_rec *vs;
+
+    if (ap_state_query(AP_SQ_MAIN_STATE) == AP_SQ_MS_CREATE_PRE_CONFIG)
+        return OK;
+    for (vs = s; vs; vs = vs->next)
+        sso_check_warnings(ptemp, vs, sso_server_conf_get(vs));
+    return OK;
 }

@@ -437,6 +437,7 @@ static int sso_callback_login(sso_callback *cb)
     const sso_server_conf *c = cb->c;
     const char *problem, *token;
     sso_login_claims lc;
+    json_t *groups;
     sso_session s = { 0 };
     int rc;
 
@@ -444,11 +445,15 @@ static int sso_callback_login(sso_callback *cb)
     lc.sub = cb->id.sub;
     lc.email = sso_callback_claim_string(cb, "email");
     lc.name = sso_callback_claim_string(cb, "name");
-    lc.remote_groups = sso_groups_from_claim(cb->r->pool,
-                           sso_callback_claim(cb, c->groups_claim), &problem);
+    groups = sso_callback_claim(cb, c->groups_claim);
+    lc.remote_groups = sso_groups_from_claim(cb->r->pool, groups, &problem);
     if (problem)
         sso_log_r(cb->r, APLOG_WARNING, 0, "user %s: %s "
                       "(check SSOGroupsClaim)", lc.sub, problem);
+    else if (!groups && c->group_map->nelts)
+        sso_log_r(cb->r, APLOG_WARNING, 0, "user %s: the provider sent no '%s' "
+                  "claim, so SSOGroupMap maps nothing (check that SSOScopes "
+                  "includes groups, and SSOGroupsClaim)", lc.sub, c->groups_claim);
     lc.username_claims = apr_array_make(cb->r->pool, 2, sizeof(const char *));
     for (rc = 0; rc < c->username_claims->nelts; rc++)
         APR_ARRAY_PUSH(lc.username_claims, const char *) = sso_callback_claim_string(

@@ -6,7 +6,7 @@ use Apache::Test qw(-withtestmore);
 use LWP::UserAgent;
 use SSOTest qw(login session_cookie site_url new_browser follow server_log_since);
 
-plan tests => 18;
+plan tests => 21;
 
 sub log_size { -s Apache::Test::vars('t_logs') . '/error_log' }
 sub none_protected { !grep { $_->content =~ /PROTECTED-CONTENT/ } @_ }
@@ -31,6 +31,15 @@ my $op = $ENV{SSO_TEST_OP_URL};
 like(server_log_since($mark), qr/discovery issuer '\Q$op\E' differs from SSOAuthority '\Q$op\E\/'/,
      'issuer mismatch: the log names both strings');
 ok(!session_cookie($ua) && none_protected(@seen), 'issuer mismatch: no session, no content');
+
+# The groups scope missing: a startup warning, and a refusal that says why.
+like(server_log_since(0), qr/SSOScopes in virtual host nogroups\.test .* lacks 'groups': .*SSOGroupMap will have no effect/,
+     'groups scope missing: startup warning');
+$mark = log_size();
+($ua, @seen) = login(user => 'alice', vhost => 'NOGROUPS');
+is($seen[-1]->code, 403, 'groups scope missing: alice is refused (no mapped group)');
+like(server_log_since($mark), qr/the provider sent no 'groups' claim, so SSOGroupMap maps nothing \(check that SSOScopes includes groups/,
+     'groups scope missing: the log names SSOScopes');
 
 # Provider down at startup, then up: no restart needed.
 $mark = log_size();
