@@ -467,6 +467,18 @@ static const char *sso_set_login_template(cmd_parms *cmd, void *d, const char *a
     return NULL;
 }
 
+static const char *sso_set_ca_file(cmd_parms *cmd, void *d, const char *arg)
+{
+    const char *path = ap_server_root_relative(cmd->pool, arg);
+    apr_file_t *f;
+
+    if (!path || apr_file_open(&f, path, APR_FOPEN_READ, 0, cmd->temp_pool))
+        return sso_cmd_error(cmd, arg, "cannot read the CA file");
+    apr_file_close(f);
+    sso_cmd_conf(cmd)->ca_file = path;
+    return NULL;
+}
+
 static const char *sso_set_local_provider(cmd_parms *cmd, void *d, const char *arg)
 {
     return sso_push_word(cmd, &sso_cmd_conf(cmd)->local_providers, arg);
@@ -548,7 +560,7 @@ const command_rec sso_cmds[] = {
                   "seconds between looks at a session's account in the registry"),
     AP_INIT_TAKE12("SSOHTTPTimeout", sso_set_http_timeout, NULL, RSRC_CONF,
                    "CONNECT [TOTAL]: seconds for calls to the provider"),
-    AP_INIT_TAKE1("SSOCAFile", sso_set_string, SSO_SLOT(ca_file), RSRC_CONF,
+    AP_INIT_TAKE1("SSOCAFile", sso_set_ca_file, NULL, RSRC_CONF,
                   "CA bundle for verifying the provider's TLS certificate"),
     AP_INIT_TAKE1("SSOLoginTemplate", sso_set_login_template, NULL, RSRC_CONF,
                   "HTML file replacing the login page ({{site}}, {{message}}, "
