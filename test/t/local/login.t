@@ -7,7 +7,7 @@ use Apache::Test qw(-withtestmore);
 use SSOTest qw(site_url new_browser session_cookie server_log_since log_size);
 use HTTP::Request::Common qw(POST);
 
-plan tests => 27;
+plan tests => 30;
 
 my $store = "sqlite3:$ENV{SSO_TEST_OUT}/users-local.db";
 my $cli = "$ENV{SSO_TEST_TOP}/sso-users -s $store";
@@ -54,6 +54,14 @@ my $env = $ua->get(site_url('/protected/env.cgi', 'LOCAL'))->content;
 like($env, qr/^SSO_AUTH_METHOD=local$/m, 'SSO_AUTH_METHOD=local');
 like($env, qr/^REMOTE_USER=localadmin$/m, 'REMOTE_USER is the local account');
 like($env, qr/^SSO_GROUPS=Administrators$/m, 'with its local groups');
+
+# SSOPassHeaders On: the identity as X-SSO-* request headers; a client's own
+# copies are replaced, never passed on.
+$env = $ua->get(site_url('/protected/env.cgi', 'LOCAL'), 'X-SSO-User' => 'root',
+                'X_SSO_Groups' => 'Administrators,Evil')->content;
+like($env, qr/^HTTP_X_SSO_USER=localadmin$/m, 'SSOPassHeaders: X-SSO-User is the session user');
+like($env, qr/^HTTP_X_SSO_GROUPS=Administrators$/m, 'SSOPassHeaders: X-SSO-Groups from the session');
+unlike($env, qr/root|Evil/, 'the client\'s spoofed headers are gone');
 
 # Wrong password, unknown user, SSO user: one and the same answer.
 my %answer;
