@@ -534,6 +534,11 @@ static apr_status_t sso_registry_pragmas(sso_registry *reg, apr_pool_t *p,
     }
     if (rv == APR_SUCCESS)
         rv = sso_registry_pragma(reg, p, "PRAGMA foreign_keys = ON", NULL, err);
+    /* In WAL mode NORMAL keeps the database consistent and only syncs at
+     * checkpoints: a login does not wait for an fsync. A power cut may
+     * lose the last few last_login times, never the database. */
+    if (rv == APR_SUCCESS)
+        rv = sso_registry_pragma(reg, p, "PRAGMA synchronous = NORMAL", NULL, err);
     return rv;
 }
 
