@@ -34,8 +34,10 @@ typedef struct {
     const char *name;                 /* provider name */
     const char *arg;                  /* provider argument, may be NULL */
     const char *aux_arg;              /* argument of the login cache */
+    int shards;                       /* session instances (shmcb: by size) */
+    const char **shard_args;          /* their arguments */
     const ap_socache_provider_t *provider;
-    ap_socache_instance_t *instance;  /* sessions only */
+    ap_socache_instance_t **instances; /* sessions only, one per shard */
     ap_socache_instance_t *aux;       /* logins and provider documents, so a
                                        * flood of logins cannot evict sessions */
 } sso_cache_conf;

@@ -14,7 +14,10 @@
  *
  *   {"seeded":N,"user":"alice","record_bytes":196,"key_bytes":32,
  *    "oldest":"<cookie value of the first seeded session>",
- *    "newest":"<cookie value of the last>","ms":1234}
+ *    "newest":"<cookie value of the last>","present":N,"ms":1234}
+ *
+ * "present" counts the seeded sessions the cache still holds once all are
+ * stored: fewer than N means the cache is too small and dropped some.
  */
 #include "mod_auth_sso.h"
 #include "sso_random.h"
@@ -68,7 +71,7 @@ static int sso_bench_fail(request_rec *r, int status, const char *why)
  * stored by sso_session_save. */
 static apr_status_t sso_bench_store_one(request_rec *r, const sso_server_conf *c,
                                         const sso_session *s, apr_pool_t *p,
-                                        const char **token)
+                                        const char **token, unsigned char *id_out)
 {
     const unsigned char *id;
     apr_status_t rv;
@@ -77,7 +80,24 @@ static apr_status_t sso_bench_store_one(request_rec *r, const sso_server_conf *c
         return rv;
     if (!(id = sso_id_decode(p, *token)))
         return APR_EGENERAL;
+    memcpy(id_out, id, SSO_ID_BYTES);
     return sso_session_save(r, c, id, s);
+}
+
+static long sso_bench_count_present(request_rec *r, const unsigned char *ids,
+                                    long n)
+{
+    unsigned char buf[SSO_SESSION_MAX];
+    long i, present = 0;
+
+    for (i = 0; i < n; i++) {
+        apr_size_t len = sizeof(buf);
+        if (sso_cache_retrieve(r->server, SSO_CACHE_SESSIONS,
+                               (const char *)ids + i * SSO_ID_BYTES,
+                               SSO_ID_BYTES, buf, &len, r->pool) == APR_SUCCESS)
+            present++;
+    }
+    return present;
 }
 
 static int sso_bench_seed(request_rec *r, const sso_server_conf *c)
@@ -88,8 +108,10 @@ static int sso_bench_seed(request_rec *r, const sso_server_conf *c)
     unsigned char buf[SSO_SESSION_MAX];
     apr_time_t start = apr_time_now();
     apr_pool_t *scratch;
+    unsigned char *ids;
+    apr_time_t seeded_ms;
     sso_session s;
-    long n, i;
+    long n, i, present;
 
     if (r->method_number != M_POST) {
         r->allowed = AP_METHOD_BIT << M_POST;
@@ -112,10 +134,12 @@ static int sso_bench_seed(request_rec *r, const sso_server_conf *c)
                               "username");
 
     s.created = s.last_seen = s.verified = apr_time_sec(r->request_time);
+    ids = apr_palloc(r->pool, (apr_size_t)n * SSO_ID_BYTES);
     apr_pool_create(&scratch, r->pool);
     for (i = 0; i < n; i++) {
         apr_pool_clear(scratch);
-        if (sso_bench_store_one(r, c, &s, scratch, &token) != APR_SUCCESS)
+        if (sso_bench_store_one(r, c, &s, scratch, &token,
+                                ids + i * SSO_ID_BYTES) != APR_SUCCESS)
             return sso_bench_fail(r, HTTP_INTERNAL_SERVER_ERROR,
                                   "the session cache refused a record");
         if (!first)
@@ -124,13 +148,16 @@ static int sso_bench_seed(request_rec *r, const sso_server_conf *c)
             last = apr_pstrdup(r->pool, token);
     }
     apr_pool_destroy(scratch);
+    seeded_ms = apr_time_as_msec(apr_time_now() - start);
+    present = sso_bench_count_present(r, ids, n);
     ap_log_rerror(APLOG_MARK, APLOG_NOTICE, 0, r, "bench: seeded %ld sessions "
-                  "of %s", n, s.user);
-    return sso_bench_answer(r, json_pack("{s:I,s:s,s:I,s:i,s:s,s:s,s:I}",
+                  "of %s in %ld ms, %ld still present", n, s.user,
+                  (long)seeded_ms, present);
+    return sso_bench_answer(r, json_pack("{s:I,s:s,s:I,s:i,s:s,s:s,s:I,s:I}",
         "seeded", (json_int_t)n, "user", s.user,
         "record_bytes", (json_int_t)sso_session_encode(&s, buf, sizeof(buf)),
         "key_bytes", SSO_ID_BYTES, "oldest", first, "newest", last,
-        "ms", (json_int_t)apr_time_as_msec(apr_time_now() - start)));
+        "present", (json_int_t)present, "ms", (json_int_t)seeded_ms));
 }
 
 int sso_bench_quick_handler(request_rec *r, int lookup_uri)

@@ -39,7 +39,8 @@ static int sso_cache_needs_mutex(const sso_cache_conf *cc)
  * survives graceful and plain restarts, and so do sessions, as long as the
  * SSOSessionCache spec is unchanged. */
 typedef struct {
-    ap_socache_instance_t *sessions;
+    ap_socache_instance_t **sessions; /* one per shard */
+    int shards;
     ap_socache_instance_t *aux;
     const ap_socache_provider_t *provider;
     apr_uint64_t generation;          /* last generation that used it */
@@ -78,11 +79,15 @@ static sso_cache_kept *sso_cache_keep(server_rec *s, apr_pool_t *ptemp,
                                       const sso_cache_conf *cc)
 {
     sso_cache_kept *k = apr_pcalloc(s->process->pool, sizeof(*k));
-    apr_status_t rv;
+    apr_status_t rv = APR_SUCCESS;
+    int i;
 
     k->provider = cc->provider;
-    rv = sso_cache_new_instance(s, ptemp, cc, cc->arg, SSO_CACHE_NAMESPACE,
-                                &k->sessions);
+    k->shards = cc->shards;
+    k->sessions = apr_pcalloc(s->process->pool, k->shards * sizeof(*k->sessions));
+    for (i = 0; i < k->shards && rv == APR_SUCCESS; i++)
+        rv = sso_cache_new_instance(s, ptemp, cc, cc->shard_args[i],
+                                    SSO_CACHE_NAMESPACE, &k->sessions[i]);
     if (rv == APR_SUCCESS)
         rv = sso_cache_new_instance(s, ptemp, cc, cc->aux_arg,
                                     SSO_CACHE_AUX_NAMESPACE, &k->aux);
@@ -99,14 +104,14 @@ static int sso_cache_attach(server_rec *s, apr_pool_t *ptemp, sso_cache_conf *cc
     apr_hash_t *all = sso_cache_kept_all(s);
     sso_cache_kept *k = apr_hash_get(all, cc->spec, APR_HASH_KEY_STRING);
 
-    if (!k || k->provider != cc->provider) {
+    if (!k || k->provider != cc->provider || k->shards != cc->shards) {
         if (!(k = sso_cache_keep(s, ptemp, cc)))
             return 500;
         apr_hash_set(all, apr_pstrdup(s->process->pool, cc->spec),
                      APR_HASH_KEY_STRING, k);
     }
     k->generation = generation;
-    cc->instance = k->sessions;
+    cc->instances = k->sessions;
     cc->aux = k->aux;
     return OK;
 }
@@ -116,13 +121,15 @@ static void sso_cache_release_unused(server_rec *s, apr_uint64_t generation)
 {
     apr_hash_t *all = sso_cache_kept_all(s);
     apr_hash_index_t *hi;
+    int i;
 
     for (hi = apr_hash_first(NULL, all); hi; hi = apr_hash_next(hi)) {
         const char *spec = apr_hash_this_key(hi);
         sso_cache_kept *k = apr_hash_this_val(hi);
         if (k->generation == generation)
             continue;
-        k->provider->destroy(k->sessions, s);
+        for (i = 0; i < k->shards; i++)
+            k->provider->destroy(k->sessions[i], s);
         k->provider->destroy(k->aux, s);
         apr_hash_set(all, spec, APR_HASH_KEY_STRING, NULL);
     }
@@ -154,7 +161,7 @@ int sso_cache_post_config(apr_pool_t *pconf, apr_pool_t *plog,
     generation++;
     for (vs = s; vs; vs = vs->next) {
         sso_cache_conf *cc = sso_server_conf_get(vs)->session_cache;
-        if (!cc || cc->instance)
+        if (!cc || cc->instances)
             continue;
         if (sso_cache_needs_mutex(cc) && (rc = sso_cache_create_mutex(s)))
             return rc;
@@ -186,11 +193,16 @@ typedef struct {
     ap_socache_instance_t *inst;
 } sso_cache_target;
 
-static sso_cache_target sso_cache_target_of(server_rec *s, sso_cache_which which)
+/* Session keys are random bytes: the second one picks the shard (shmcb
+ * uses the first to pick its index list). */
+static sso_cache_target sso_cache_target_of(server_rec *s, sso_cache_which which,
+                                            const char *key)
 {
     const sso_cache_conf *cc = sso_server_conf_get(s)->session_cache;
-    sso_cache_target t = { cc, which == SSO_CACHE_AUX ? cc->aux : cc->instance };
+    sso_cache_target t = { cc, cc->aux };
 
+    if (which == SSO_CACHE_SESSIONS)
+        t.inst = cc->instances[((const unsigned char *)key)[1] % cc->shards];
     return t;
 }
 
@@ -218,7 +230,7 @@ apr_status_t sso_cache_store(server_rec *s, sso_cache_which which,
                              apr_time_t expiry, const unsigned char *data,
                              apr_size_t len, apr_pool_t *p)
 {
-    sso_cache_target t = sso_cache_target_of(s, which);
+    sso_cache_target t = sso_cache_target_of(s, which, key);
     int locked = sso_cache_lock(t.cc, s);
     apr_status_t rv;
 
@@ -236,7 +248,7 @@ apr_status_t sso_cache_retrieve(server_rec *s, sso_cache_which which,
                                 unsigned char *buf, apr_size_t *len,
                                 apr_pool_t *p)
 {
-    sso_cache_target t = sso_cache_target_of(s, which);
+    sso_cache_target t = sso_cache_target_of(s, which, key);
     int locked = sso_cache_lock(t.cc, s);
     unsigned int n = (unsigned int)*len;
     apr_status_t rv;
@@ -253,7 +265,7 @@ apr_status_t sso_cache_retrieve(server_rec *s, sso_cache_which which,
 apr_status_t sso_cache_remove(server_rec *s, sso_cache_which which,
                               const char *key, apr_size_t keylen, apr_pool_t *p)
 {
-    sso_cache_target t = sso_cache_target_of(s, which);
+    sso_cache_target t = sso_cache_target_of(s, which, key);
     int locked = sso_cache_lock(t.cc, s);
     apr_status_t rv;
 

@@ -376,6 +376,30 @@ static const char *sso_cache_aux_arg(apr_pool_t *p, const sso_cache_conf *cc)
                                 : cc->arg, ".login(1048576)", NULL);
 }
 
+/* shmcb scans one of at most 256 index lists per lookup: a large cache is
+ * split into shards of about 512 KiB, so each list stays short however many
+ * sessions there are. Other providers look up by hash: one shard. */
+#define SSO_CACHE_SHARD_SIZE (512 * 1024)
+#define SSO_CACHE_SHARDS_MAX 64
+
+static void sso_cache_plan_shards(apr_pool_t *p, sso_cache_conf *cc)
+{
+    const char *paren = cc->arg ? ap_strchr_c(cc->arg, '(') : NULL;
+    apr_int64_t size = paren ? apr_atoi64(paren + 1) : 0;
+    const char *path = paren ? apr_pstrmemdup(p, cc->arg, paren - cc->arg) : NULL;
+    int i;
+
+    cc->shards = 1;
+    if (!strcmp(cc->name, "shmcb") && size >= 2 * SSO_CACHE_SHARD_SIZE)
+        cc->shards = (int)(size / SSO_CACHE_SHARD_SIZE > SSO_CACHE_SHARDS_MAX
+                           ? SSO_CACHE_SHARDS_MAX : size / SSO_CACHE_SHARD_SIZE);
+    cc->shard_args = apr_pcalloc(p, cc->shards * sizeof(char *));
+    cc->shard_args[0] = cc->arg;
+    for (i = 0; cc->shards > 1 && i < cc->shards; i++)
+        cc->shard_args[i] = apr_psprintf(p, "%s.%d(%" APR_INT64_T_FMT ")", path,
+                                         i, size / cc->shards);
+}
+
 /* Checks the argument with a throwaway instance; the real ones are made
  * in post_config, in the process pool, so that they outlive restarts. */
 static const char *sso_cache_conf_check(apr_pool_t *p, apr_pool_t *ptemp,
@@ -385,6 +409,8 @@ static const char *sso_cache_conf_check(apr_pool_t *p, apr_pool_t *ptemp,
     const char *err = cc->provider->create(&probe, cc->arg, ptemp, ptemp);
 
     cc->aux_arg = sso_cache_aux_arg(p, cc);
+    if (!err)
+        sso_cache_plan_shards(p, cc);
     return err ? apr_psprintf(p, "SSOSessionCache %s: %s", cc->spec, err) : NULL;
 }
 
