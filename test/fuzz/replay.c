@@ -162,5 +162,6 @@ int main(int argc, char **argv)
     for (i = 1; i < argc; i++)
         replay_path(argv[i]);
     printf("%s: %d passed, %d failed\n", name, passed, failed);
+    fflush(stdout);
     return failed || !passed ? 1 : 0;
 }
