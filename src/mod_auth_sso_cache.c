@@ -7,6 +7,7 @@
 #include "apr_global_mutex.h"
 #include "apr_strings.h"
 #include "apr_hash.h"
+#include <dlfcn.h>
 #include "sso_session.h"
 
 APLOG_USE_MODULE(auth_sso);
@@ -75,6 +76,18 @@ static apr_status_t sso_cache_new_instance(server_rec *s, apr_pool_t *ptemp,
     return cc->provider->init(*inst, ns, &hints, s, pp);
 }
 
+/* The instances live in the process pool, and providers register pool
+ * cleanups there (shmcb frees its segment): their module must stay mapped
+ * after httpd unloads modules at a restart or stop, or those cleanups (and
+ * the kept instances) would point at unmapped code. */
+static void sso_cache_pin_provider(const ap_socache_provider_t *provider)
+{
+    Dl_info info;
+
+    if (dladdr(provider, &info) && info.dli_fname)
+        dlopen(info.dli_fname, RTLD_NOW | RTLD_NOLOAD | RTLD_NODELETE);
+}
+
 static sso_cache_kept *sso_cache_keep(server_rec *s, apr_pool_t *ptemp,
                                       const sso_cache_conf *cc)
 {
@@ -82,6 +95,7 @@ static sso_cache_kept *sso_cache_keep(server_rec *s, apr_pool_t *ptemp,
     apr_status_t rv = APR_SUCCESS;
     int i;
 
+    sso_cache_pin_provider(cc->provider);
     k->provider = cc->provider;
     k->shards = cc->shards;
     k->sessions = apr_pcalloc(s->process->pool, k->shards * sizeof(*k->sessions));

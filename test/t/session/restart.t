@@ -6,7 +6,7 @@ use Apache::Test qw(-withtestmore);
 use SSOTest qw(login session_cookie);
 use SSOServer;
 
-plan tests => 7;
+plan tests => 8;
 
 my $srv = SSOServer->new(port => $ENV{SSO_TEST_PORT_SRV1})->start;
 my ($ua, @seen) = login(user => 'alice', url => $srv->url('/protected/'));
@@ -27,3 +27,18 @@ my $res = $ua->get($srv->url('/protected/'));
 is($res->code, 302, 'after a full stop and start the session is gone (documented)');
 $srv->stop;
 unlike($srv->log, qr/\[auth_sso:(error|emerg)\]/, 'no module errors in the log');
+
+# Stopping leaves no crash behind: the cache providers' cleanups in the
+# process pool still find their code (httpd -X, so the exit status is ours).
+{
+    my $x = SSOServer->new(port => $ENV{SSO_TEST_PORT_SRV1});
+    my $pid = fork // die $!;
+    if (!$pid) {
+        open STDERR, '>', '/dev/null';
+        exec $ENV{SSO_TEST_HTTPD}, '-X', '-f', "$x->{dir}/httpd.conf" or die $!;
+    }
+    $x->wait_port;
+    kill 'TERM', $pid;
+    waitpid $pid, 0;
+    is($? & 127, 0, 'httpd exits without a signal (no crash in exit cleanups)');
+}
