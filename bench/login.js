@@ -18,24 +18,6 @@
 // session store.
 'use strict';
 
-const args = { concurrency: '1', count: '0' };
-for (let i = 2; i < process.argv.length; i++) {
-  const a = process.argv[i];
-  if (!a.startsWith('--')) usage();
-  const name = a.slice(2);
-  if (name === 'keep-op-session') { args[name] = true; continue; }
-  if (i + 1 >= process.argv.length) usage();
-  args[name] = process.argv[++i];
-}
-function usage() {
-  process.stderr.write('usage: login.js --start URL --cookie NAME --user USER '
-    + '[--count N] [--concurrency C] [--keep-op-session]\n');
-  process.exit(2);
-}
-if (!args.start || !args.cookie || !args.user) usage();
-const start = new URL(args.start);
-const siteOrigin = start.origin;
-
 const http = require('http');
 const agent = new http.Agent({ keepAlive: true, maxSockets: 16 });
 
@@ -81,11 +63,12 @@ class Jar {
   header() { return [...this.c].map(([k, v]) => `${k}=${v}`).join('; '); }
 }
 
-let opCookies = null; // the provider's session, for --keep-op-session
-
-async function loginOnce() {
-  const jar = new Jar(args['keep-op-session'] ? opCookies : null);
-  let url = start.href;
+// One login. o: {start, cookie, user, opSession} where opSession is null
+// or an object that keeps the provider's session cookies between calls.
+async function loginOnce(o) {
+  const siteOrigin = new URL(o.start).origin;
+  const jar = new Jar(o.opSession && o.opSession.jar);
+  let url = o.start;
   let method = 'GET';
   let body;
   let posted = false;
@@ -108,54 +91,82 @@ async function loginOnce() {
     if (res.status === 200 && form && !url.startsWith(siteOrigin) && !posted) {
       url = new URL(form[1], url).href;
       method = 'POST';
-      body = `username=${encodeURIComponent(args.user)}&password=${encodeURIComponent(args.user + '-pw')}`;
+      body = `username=${encodeURIComponent(o.user)}&password=${encodeURIComponent(o.user + '-pw')}`;
       posted = true;
       continue;
     }
-    if (res.status === 200 && url.startsWith(siteOrigin) && jar.c.has(args.cookie)) {
-      if (args['keep-op-session'] && !opCookies) {
-        opCookies = new Jar();
-        for (const [k, v] of jar.c) if (k.startsWith('_session')) opCookies.c.set(k, v);
+    if (res.status === 200 && url.startsWith(siteOrigin) && jar.c.has(o.cookie)) {
+      if (o.opSession && !o.opSession.jar) {
+        o.opSession.jar = new Jar();
+        for (const [k, v] of jar.c) if (k.startsWith('_session')) o.opSession.jar.c.set(k, v);
       }
-      return jar.c.get(args.cookie);
+      return jar.c.get(o.cookie);
     }
     throw new Error(`login failed: HTTP ${res.status} at ${url}: ${text.slice(0, 300).replace(/\s+/g, ' ')}`);
   }
   throw new Error('login failed: too many redirects');
 }
 
+// count logins, concurrency at a time. o as for loginOnce, plus
+// keepOpSession: the first login alone, then the others reuse its provider
+// session (the provider skips its form).
+async function loginMany(o, count, concurrency) {
+  const one = { ...o, opSession: o.keepOpSession ? {} : null };
+  let next = 0;
+  let failed = 0;
+  let last = null;
+  let error = null;
+  if (o.keepOpSession) { last = await loginOnce(one); next = 1; }
+  const done0 = next;
+  const t0 = process.hrtime.bigint();
+  async function worker() {
+    while (next < count) {
+      next++;
+      try { last = await loginOnce(one); } catch (e) { failed++; error ||= e.message; }
+    }
+  }
+  await Promise.all(Array.from({ length: concurrency }, worker));
+  const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+  return {
+    logins: count, failed, seconds: Number(seconds.toFixed(3)),
+    per_second: Number(((count - done0 - failed) / seconds).toFixed(1)),
+    cookie: last, error,
+  };
+}
+
+module.exports = { loginOnce, loginMany, request };
+
+function usage() {
+  process.stderr.write('usage: login.js --start URL --cookie NAME --user USER '
+    + '[--count N] [--concurrency C] [--keep-op-session]\n');
+  process.exit(2);
+}
+
 async function main() {
+  const args = { concurrency: '1', count: '0' };
+  for (let i = 2; i < process.argv.length; i++) {
+    const a = process.argv[i];
+    if (!a.startsWith('--')) usage();
+    const name = a.slice(2);
+    if (name === 'keep-op-session') { args[name] = true; continue; }
+    if (i + 1 >= process.argv.length) usage();
+    args[name] = process.argv[++i];
+  }
+  if (!args.start || !args.cookie || !args.user) usage();
+  const o = { start: args.start, cookie: args.cookie, user: args.user,
+    keepOpSession: !!args['keep-op-session'] };
   const count = Number(args.count);
   if (!count) {
     const t0 = process.hrtime.bigint();
-    const cookie = await loginOnce();
+    const cookie = await loginOnce(o);
     const ms = Number(process.hrtime.bigint() - t0) / 1e6;
     process.stdout.write(JSON.stringify({ cookie, ms: Math.round(ms) }) + '\n');
     return;
   }
-  let next = 0;
-  let failed = 0;
-  let last = null;
-  let firstError = null;
-  // The first login alone, so that --keep-op-session has a provider session.
-  if (args['keep-op-session']) { last = await loginOnce(); next = 1; }
-  const t0 = process.hrtime.bigint();
-  const done0 = next;
-  async function worker() {
-    while (next < count) {
-      next++;
-      try { last = await loginOnce(); } catch (e) { failed++; firstError ||= e.message; }
-    }
-  }
-  await Promise.all(Array.from({ length: Number(args.concurrency) }, worker));
-  const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
-  const n = count - done0;
-  process.stdout.write(JSON.stringify({
-    logins: count, failed, seconds: Number(seconds.toFixed(3)),
-    per_second: Number(((n - failed) / seconds).toFixed(1)), cookie: last,
-    error: firstError,
-  }) + '\n');
-  if (failed) process.exitCode = 1;
+  const r = await loginMany(o, count, Number(args.concurrency));
+  process.stdout.write(JSON.stringify(r) + '\n');
+  if (r.failed) process.exitCode = 1;
 }
 
-main().catch((e) => { process.stderr.write(`${e.message}\n`); process.exit(1); });
+if (require.main === module)
+  main().catch((e) => { process.stderr.write(`${e.message}\n`); process.exit(1); });
