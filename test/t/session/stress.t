@@ -39,12 +39,21 @@ sub in_parallel {
 
 # 500 logins, in parallel; each session's user as the server first saw it.
 my $t0 = time;
-my @sessions = map { [split / /] } in_parallel(LOGIN_PROCS, sub {
+my @sessions = grep { $_->[0] } map { [split / /] } in_parallel(LOGIN_PROCS, sub {
     my ($i) = @_;
     for my $n (grep { $_ % LOGIN_PROCS == $i } 0 .. SESSIONS - 1) {
-        my ($ua) = login(user => $users[$n % @users], url => $url);
+        my ($ua, @seen, $sid);
+        # A login slowed past a timeout by a loaded machine is tried again,
+        # and reported; the run itself must then have no failure.
+        for my $try (1 .. 3) {
+            ($ua, @seen) = login(user => $users[$n % @users], url => $url);
+            last if ($sid = session_cookie($ua));
+            print STDERR "# login $n, try $try failed: ", join(' | ',
+                map { $_->request->uri->path . ' ' . $_->code } @seen), "\n";
+        }
+        next unless $sid;
         my $who = $ua->get($url)->header('X-Echo-User') // '';
-        print session_cookie($ua), " $who\n";
+        print "$sid $who\n";
     }
 });
 is(scalar(grep { $_->[1] } @sessions), SESSIONS, sprintf('%d sessions logged in (%.1f s)', SESSIONS, time - $t0));
