@@ -142,6 +142,9 @@ apr_status_t sso_cache_remove(server_rec *s, sso_cache_which which,
 
 /* mod_auth_sso_routes.c */
 int sso_routes_quick_handler(request_rec *r, int lookup_uri);
+/* Sends doc (and releases it) as the whole application/json response. */
+struct json_t;
+int sso_routes_send_json(request_rec *r, struct json_t *doc);
 
 /* ap_log_rerror with " [request <UNIQUE_ID>]" appended when mod_unique_id
  * is loaded: the same reference the user's page shows. */

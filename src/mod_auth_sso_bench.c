@@ -44,26 +44,12 @@ static int sso_bench_is_loopback(const request_rec *r)
                   || !strncasecmp(ip, "::ffff:127.", 11));
 }
 
-static int sso_bench_answer(request_rec *r, json_t *doc)
-{
-    char *text = json_dumps(doc, JSON_COMPACT);
-
-    json_decref(doc);
-    if (!text)
-        return HTTP_INTERNAL_SERVER_ERROR;
-    ap_set_content_type(r, "application/json");
-    apr_table_setn(r->headers_out, "Cache-Control", "no-store");
-    ap_rputs(text, r);
-    ap_rputs("\n", r);
-    free(text);
-    return OK;
-}
 
 static int sso_bench_fail(request_rec *r, int status, const char *why)
 {
     ap_log_rerror(APLOG_MARK, APLOG_WARNING, 0, r, "bench seed refused: %s", why);
     r->status = status;
-    sso_bench_answer(r, json_pack("{s:s}", "error", why));
+    sso_routes_send_json(r, json_pack("{s:s}", "error", why));
     return OK;
 }
 
@@ -153,7 +139,7 @@ static int sso_bench_seed(request_rec *r, const sso_server_conf *c)
     ap_log_rerror(APLOG_MARK, APLOG_NOTICE, 0, r, "bench: seeded %ld sessions "
                   "of %s in %ld ms, %ld still present", n, s.user,
                   (long)seeded_ms, present);
-    return sso_bench_answer(r, json_pack("{s:I,s:s,s:I,s:i,s:s,s:s,s:I,s:I}",
+    return sso_routes_send_json(r, json_pack("{s:I,s:s,s:I,s:i,s:s,s:s,s:I,s:I}",
         "seeded", (json_int_t)n, "user", s.user,
         "record_bytes", (json_int_t)sso_session_encode(&s, buf, sizeof(buf)),
         "key_bytes", SSO_ID_BYTES, "oldest", first, "newest", last,

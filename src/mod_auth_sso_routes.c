@@ -12,7 +12,7 @@
 
 APLOG_USE_MODULE(auth_sso);
 
-static int sso_routes_send_json(request_rec *r, json_t *doc)
+int sso_routes_send_json(request_rec *r, json_t *doc)
 {
     char *text = json_dumps(doc, JSON_COMPACT);
 
