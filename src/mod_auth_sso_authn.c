@@ -1,6 +1,7 @@
 /* AuthType sso: one cache lookup turns the session cookie into REMOTE_USER,
  * the SSO_* environment and the identity Require sso-group reads. */
 #include "mod_auth_sso.h"
+#include "sso_url.h"
 
 #include "http_core.h"
 #include "http_log.h"
@@ -59,21 +60,12 @@ int sso_authn_strip_headers(request_rec *r)
     return DECLINED;
 }
 
-static int sso_value_is_clean(const char *v)
-{
-    for (; *v; v++) {
-        if (apr_iscntrl((unsigned char)*v))
-            return 0;
-    }
-    return 1;
-}
-
 static void sso_export(request_rec *r, const char *env, const char *header,
                        const char *value, int pass_header)
 {
     if (!value)
         return;
-    if (!sso_value_is_clean(value)) {
+    if (sso_url_has_control(value)) {
         sso_log_r(r, APLOG_WARNING, 0, "%s of user %s holds "
                       "control characters: not passed on", env, r->user);
         return;

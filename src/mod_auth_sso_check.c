@@ -52,21 +52,10 @@ static int sso_check_local_providers(server_rec *s, const sso_server_conf *c)
     return errors;
 }
 
-static int sso_scopes_contain(const apr_array_header_t *scopes, const char *scope)
-{
-    int i;
-
-    for (i = 0; i < scopes->nelts; i++) {
-        if (!strcmp(APR_ARRAY_IDX(scopes, i, const char *), scope))
-            return 1;
-    }
-    return 0;
-}
-
 static void sso_check_warnings(apr_pool_t *p, server_rec *s,
                                const sso_server_conf *c)
 {
-    if (c->group_map->nelts && !sso_scopes_contain(c->scopes, "groups"))
+    if (c->group_map->nelts && !sso_groups_contain(c->scopes, "groups"))
         ap_log_error(APLOG_MARK, APLOG_WARNING, 0, s,
                      "SSOScopes in %s lacks 'groups': the provider will send "
                      "no groups claim and SSOGroupMap will have no effect",

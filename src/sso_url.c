@@ -43,7 +43,7 @@ const char *sso_url_check_base_path(const char *path)
     return NULL;
 }
 
-static int sso_url_has_control(const char *s)
+int sso_url_has_control(const char *s)
 {
     for (; *s; s++) {
         if (apr_iscntrl((unsigned char)*s))

@@ -28,6 +28,9 @@ int sso_url_is_cookie_name(const char *name);
 const char *sso_url_query_parse(apr_pool_t *p, const char *query,
                                 apr_table_t **out);
 
+/* Non-zero when s holds a control character (CR, LF, tab...). */
+int sso_url_has_control(const char *s);
+
 /* url without trailing slashes, e.g. for SSOPublicURL. */
 const char *sso_url_trim_slash(apr_pool_t *p, const char *url);
 
