@@ -12,6 +12,7 @@
 #include "sso_jwt.h"
 #include "sso_provider.h"
 #include "sso_session.h"
+#include "sso_memo.h"
 
 /* Marks a scalar directive that was not given in this context. */
 #define SSO_UNSET (-1)
@@ -40,6 +41,8 @@ typedef struct {
     ap_socache_instance_t **instances; /* sessions only, one per shard */
     ap_socache_instance_t *aux;       /* logins and provider documents, so a
                                        * flood of logins cannot evict sessions */
+    int memo;                         /* on this host only (shmcb): keep-alive
+                                       * connections may memoise a session */
 } sso_cache_conf;
 
 typedef enum { SSO_CACHE_SESSIONS, SSO_CACHE_AUX } sso_cache_which;
@@ -139,6 +142,9 @@ apr_status_t sso_cache_retrieve(server_rec *s, sso_cache_which which,
                                 apr_pool_t *p);
 apr_status_t sso_cache_remove(server_rec *s, sso_cache_which which,
                               const char *key, apr_size_t keylen, apr_pool_t *p);
+/* The stamps that void per-connection session memos (stores and removals
+ * above bump them); NULL when cc's sessions are not memoised. */
+const sso_stamps *sso_cache_stamps(const sso_cache_conf *cc);
 
 /* mod_auth_sso_routes.c */
 int sso_routes_quick_handler(request_rec *r, int lookup_uri);

@@ -7,6 +7,7 @@
 #include "apr_global_mutex.h"
 #include "apr_strings.h"
 #include "apr_hash.h"
+#include "apr_shm.h"
 #include <dlfcn.h>
 #include "sso_session.h"
 
@@ -17,6 +18,7 @@ APLOG_USE_MODULE(auth_sso);
 #define SSO_CACHE_AUX_NAMESPACE "auth_sso_login"
 
 static apr_global_mutex_t *sso_cache_mutex;
+static sso_stamps *sso_cache_stamps_table;
 
 int sso_cache_pre_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp)
 {
@@ -165,6 +167,42 @@ static int sso_cache_create_mutex(server_rec *s)
     return OK;
 }
 
+/* Anonymous shared memory made once in the parent: children inherit it,
+ * and it outlives restarts as the caches do. Without it there are no
+ * memos, only cache lookups. */
+static void sso_cache_stamps_create(server_rec *s)
+{
+    apr_pool_t *pp = s->process->pool;
+    apr_shm_t *shm = NULL;
+    apr_status_t rv;
+
+    apr_pool_userdata_get((void **)&shm, "auth_sso_stamps", pp);
+    if (!shm) {
+        if ((rv = apr_shm_create(&shm, sizeof(sso_stamps), NULL, pp))) {
+            ap_log_error(APLOG_MARK, APLOG_INFO, rv, s, "no anonymous shared "
+                         "memory: sessions are not memoised per connection");
+            return;
+        }
+        memset(apr_shm_baseaddr_get(shm), 0, sizeof(sso_stamps));
+        apr_pool_userdata_set(shm, "auth_sso_stamps", apr_pool_cleanup_null, pp);
+    }
+    sso_cache_stamps_table = apr_shm_baseaddr_get(shm);
+}
+
+const sso_stamps *sso_cache_stamps(const sso_cache_conf *cc)
+{
+    return cc->memo ? sso_cache_stamps_table : NULL;
+}
+
+/* After a session's record changed or went: memos of it are void. */
+static void sso_cache_stamps_bump(const sso_cache_conf *cc,
+                                  sso_cache_which which, apr_size_t keylen,
+                                  const char *key)
+{
+    if (which == SSO_CACHE_SESSIONS && keylen >= 4 && sso_cache_stamps(cc))
+        sso_stamps_bump(sso_cache_stamps_table, (const unsigned char *)key);
+}
+
 int sso_cache_post_config(apr_pool_t *pconf, apr_pool_t *plog,
                           apr_pool_t *ptemp, server_rec *s)
 {
@@ -181,6 +219,8 @@ int sso_cache_post_config(apr_pool_t *pconf, apr_pool_t *plog,
             return rc;
         if ((rc = sso_cache_attach(vs, ptemp, cc, generation)))
             return rc;
+        if (cc->memo && !sso_cache_stamps_table)
+            sso_cache_stamps_create(s);
     }
     sso_cache_release_unused(s, generation);
     return OK;
@@ -254,6 +294,7 @@ apr_status_t sso_cache_store(server_rec *s, sso_cache_which which,
                                (unsigned)keylen, expiry, (unsigned char *)data,
                                (unsigned)len, p);
     sso_cache_unlock(locked);
+    sso_cache_stamps_bump(t.cc, which, keylen, key);
     return rv;
 }
 
@@ -288,5 +329,6 @@ apr_status_t sso_cache_remove(server_rec *s, sso_cache_which which,
     rv = t.cc->provider->remove(t.inst, s, (const unsigned char *)key,
                                 (unsigned)keylen, p);
     sso_cache_unlock(locked);
+    sso_cache_stamps_bump(t.cc, which, keylen, key);
     return rv;
 }

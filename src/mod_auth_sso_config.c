@@ -353,6 +353,8 @@ static const char *sso_cache_conf_make(apr_pool_t *p, const char *spec,
     cc->spec = spec;
     cc->name = sep ? apr_pstrmemdup(p, spec, sep - spec) : spec;
     cc->arg = sep ? sep + 1 : NULL;
+    /* Other servers cannot void a memo here: only a cache on this host. */
+    cc->memo = !strcmp(cc->name, "shmcb");
     cc->provider = ap_lookup_provider(AP_SOCACHE_PROVIDER_GROUP, cc->name,
                                       AP_SOCACHE_PROVIDER_VERSION);
     if (!cc->provider)

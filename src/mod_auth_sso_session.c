@@ -57,6 +57,47 @@ static const unsigned char *sso_session_cookie_id(request_rec *r,
     return sso_id_decode(r->pool, value);
 }
 
+/* One memo per connection, made when it first carries a session. */
+static sso_memo *sso_session_memo(request_rec *r, const sso_server_conf *c)
+{
+    conn_rec *conn = r->connection;
+    sso_memo *m;
+
+    if (!sso_cache_stamps(c->session_cache))
+        return NULL;
+    if (!(m = ap_get_module_config(conn->conn_config, &auth_sso_module))) {
+        m = apr_pcalloc(conn->pool, sizeof(*m));
+        ap_set_module_config(conn->conn_config, &auth_sso_module, m);
+    }
+    return m;
+}
+
+/* The session record, from the connection's memo when it is still good,
+ * else from the cache: on a keep-alive connection most requests then take
+ * neither the cache's lock nor its lookup. */
+static apr_status_t sso_session_fetch(request_rec *r, const sso_server_conf *c,
+                                      const unsigned char *id,
+                                      unsigned char *buf, apr_size_t *len)
+{
+    const sso_stamps *st = sso_cache_stamps(c->session_cache);
+    sso_memo *m = sso_session_memo(r, c);
+    apr_int64_t now = apr_time_sec(r->request_time);
+    apr_uint32_t stamp = m ? sso_stamps_read(st, id) : 0;
+    const unsigned char *rec;
+    apr_status_t rv;
+
+    if (m && (rec = sso_memo_get(m, c->session_cache, id, stamp, now, len))) {
+        sso_log_r(r, APLOG_TRACE1, 0, "session read from the connection's memo");
+        memcpy(buf, rec, *len);
+        return APR_SUCCESS;
+    }
+    rv = sso_cache_retrieve(r->server, SSO_CACHE_SESSIONS, (const char *)id,
+                            SSO_ID_BYTES, buf, len, r->pool);
+    if (m && rv == APR_SUCCESS)
+        sso_memo_put(m, c->session_cache, id, stamp, now, buf, *len);
+    return rv;
+}
+
 sso_load_e sso_session_load(request_rec *r, const sso_server_conf *c,
                             sso_session *out, const unsigned char **id)
 {
@@ -68,8 +109,7 @@ sso_load_e sso_session_load(request_rec *r, const sso_server_conf *c,
 
     if (!(*id = sso_session_cookie_id(r, c)))
         return SSO_LOAD_NONE;
-    rv = sso_cache_retrieve(r->server, SSO_CACHE_SESSIONS, (const char *)*id,
-                            SSO_ID_BYTES, buf, &len, r->pool);
+    rv = sso_session_fetch(r, c, *id, buf, &len);
     /* The cache drops records when they expire: a cookie it no longer
      * knows belonged to a session that ended. */
     if (rv == APR_NOTFOUND)
