@@ -110,11 +110,24 @@ int sso_registry_post_config(apr_pool_t *pconf, apr_pool_t *plog,
     return OK;
 }
 
+/* apr_reslist's own cleanup runs after the child pool's subpools, where
+ * each handle lives, are gone: close the handles before that. */
+static apr_status_t sso_registry_pools_destroy(void *unused)
+{
+    apr_hash_index_t *hi;
+
+    for (hi = apr_hash_first(NULL, sso_registry_pools); hi; hi = apr_hash_next(hi))
+        apr_reslist_destroy(apr_hash_this_val(hi));
+    apr_hash_clear(sso_registry_pools);
+    return APR_SUCCESS;
+}
+
 void sso_registry_child_init(apr_pool_t *p, server_rec *s)
 {
     sso_registry_child_pool = p;
     sso_registry_pools = apr_hash_make(p);
     apr_thread_mutex_create(&sso_registry_pools_lock, APR_THREAD_MUTEX_DEFAULT, p);
+    apr_pool_pre_cleanup_register(p, NULL, sso_registry_pools_destroy);
 }
 
 typedef struct {
