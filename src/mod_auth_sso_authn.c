@@ -16,6 +16,9 @@ APLOG_USE_MODULE(auth_sso);
 
 #define SSO_AUTHN_CACHE_FILTER "AUTH_SSO_PRIVATE"
 
+/* By handle: adding a filter by name costs a lookup on every request. */
+static ap_filter_rec_t *sso_authn_cache_filter_handle;
+
 static const char *const sso_header_names[] = {
     "X-SSO-User", "X-SSO-Groups", "X-SSO-Email", "X-SSO-Name"
 };
@@ -214,13 +217,14 @@ static apr_status_t sso_authn_cache_filter(ap_filter_t *f, apr_bucket_brigade *b
 static void sso_authn_insert_filter(request_rec *r)
 {
     if (sso_identity_get(r))
-        ap_add_output_filter(SSO_AUTHN_CACHE_FILTER, NULL, r, r->connection);
+        ap_add_output_filter_handle(sso_authn_cache_filter_handle, NULL, r,
+                                    r->connection);
 }
 
 void sso_authn_register(apr_pool_t *p)
 {
-    ap_register_output_filter(SSO_AUTHN_CACHE_FILTER, sso_authn_cache_filter,
-                              NULL, AP_FTYPE_CONTENT_SET);
+    sso_authn_cache_filter_handle = ap_register_output_filter(
+        SSO_AUTHN_CACHE_FILTER, sso_authn_cache_filter, NULL, AP_FTYPE_CONTENT_SET);
     ap_hook_insert_filter(sso_authn_insert_filter, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_post_read_request(sso_authn_strip_headers, NULL, NULL,
                               APR_HOOK_REALLY_FIRST);

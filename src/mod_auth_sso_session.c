@@ -2,6 +2,7 @@
  * session cache, keyed by the ID's raw bytes. */
 #include "mod_auth_sso.h"
 #include "sso_random.h"
+#include "sso_cookie.h"
 
 #include "http_protocol.h"
 #include "http_log.h"
@@ -47,14 +48,38 @@ void sso_cookie_clear(request_rec *r, const sso_server_conf *c,
                      r->err_headers_out, NULL);
 }
 
-static const unsigned char *sso_session_cookie_id(request_rec *r,
-                                                  const sso_server_conf *c)
-{
-    const char *value = NULL;
+typedef struct {
+    const char *name;
+    apr_size_t name_len;
+    sso_cookie_found found;
+} sso_cookie_search;
 
-    if (ap_cookie_read(r, c->cookie_name, &value, 0) != APR_SUCCESS || !value)
+static int sso_session_cookie_scan(void *rec, const char *key, const char *value)
+{
+    sso_cookie_search *search = rec;
+
+    sso_cookie_scan(value, search->name, search->name_len, &search->found);
+    return 1;
+}
+
+/* The session cookie's value, copied into tok (SSO_ID_B64_LEN + 1 bytes)
+ * when it has the length of an ID; NULL when absent or malformed. */
+static const char *sso_session_token(request_rec *r, const sso_server_conf *c,
+                                     char *tok)
+{
+    sso_cookie_search search = { c->cookie_name, strlen(c->cookie_name), { 0 } };
+
+    apr_table_do(sso_session_cookie_scan, &search, r->headers_in, "Cookie", NULL);
+    if (search.found.conflict) {
+        sso_log_r(r, APLOG_WARNING, 0, "the request carries cookie %s twice, "
+                  "with different values: treated as signed out", c->cookie_name);
         return NULL;
-    return sso_id_decode(r->pool, value);
+    }
+    if (!search.found.count || search.found.len != SSO_ID_B64_LEN)
+        return NULL;
+    memcpy(tok, search.found.value, SSO_ID_B64_LEN);
+    tok[SSO_ID_B64_LEN] = '\0';
+    return tok;
 }
 
 /* One memo per connection, made when it first carries a session. */
@@ -72,29 +97,46 @@ static sso_memo *sso_session_memo(request_rec *r, const sso_server_conf *c)
     return m;
 }
 
+static int sso_session_from_memo(request_rec *r, const sso_server_conf *c,
+                                  const sso_memo *m, const char *tok,
+                                  const unsigned char **id, unsigned char *buf,
+                                  apr_size_t *len)
+{
+    const unsigned char *mid = sso_memo_id(m, c->session_cache, tok), *rec;
+    apr_uint32_t stamp;
+
+    if (!mid)
+        return 0;
+    stamp = sso_stamps_read(sso_cache_stamps(c->session_cache), mid);
+    if (!(rec = sso_memo_record(m, stamp, apr_time_sec(r->request_time), len)))
+        return 0;
+    sso_log_r(r, APLOG_TRACE1, 0, "session read from the connection's memo");
+    *id = apr_pmemdup(r->pool, mid, SSO_ID_BYTES);
+    memcpy(buf, rec, *len);
+    return 1;
+}
+
 /* The session record, from the connection's memo when it is still good,
  * else from the cache: on a keep-alive connection most requests then take
- * neither the cache's lock nor its lookup. */
+ * neither the cache's lock nor its lookup. APR_BADARG: tok is no ID. */
 static apr_status_t sso_session_fetch(request_rec *r, const sso_server_conf *c,
-                                      const unsigned char *id,
+                                      const char *tok, const unsigned char **id,
                                       unsigned char *buf, apr_size_t *len)
 {
-    const sso_stamps *st = sso_cache_stamps(c->session_cache);
     sso_memo *m = sso_session_memo(r, c);
-    apr_int64_t now = apr_time_sec(r->request_time);
-    apr_uint32_t stamp = m ? sso_stamps_read(st, id) : 0;
-    const unsigned char *rec;
+    apr_uint32_t stamp;
     apr_status_t rv;
 
-    if (m && (rec = sso_memo_get(m, c->session_cache, id, stamp, now, len))) {
-        sso_log_r(r, APLOG_TRACE1, 0, "session read from the connection's memo");
-        memcpy(buf, rec, *len);
+    if (m && sso_session_from_memo(r, c, m, tok, id, buf, len))
         return APR_SUCCESS;
-    }
-    rv = sso_cache_retrieve(r->server, SSO_CACHE_SESSIONS, (const char *)id,
+    if (!(*id = sso_id_decode(r->pool, tok)))
+        return APR_BADARG;
+    stamp = m ? sso_stamps_read(sso_cache_stamps(c->session_cache), *id) : 0;
+    rv = sso_cache_retrieve(r->server, SSO_CACHE_SESSIONS, (const char *)*id,
                             SSO_ID_BYTES, buf, len, r->pool);
     if (m && rv == APR_SUCCESS)
-        sso_memo_put(m, c->session_cache, id, stamp, now, buf, *len);
+        sso_memo_put(m, c->session_cache, tok, *id, stamp,
+                     apr_time_sec(r->request_time), buf, *len);
     return rv;
 }
 
@@ -102,14 +144,18 @@ sso_load_e sso_session_load(request_rec *r, const sso_server_conf *c,
                             sso_session *out, const unsigned char **id)
 {
     unsigned char buf[SSO_SESSION_MAX];
+    char tok[SSO_ID_B64_LEN + 1];
     apr_size_t len = sizeof(buf);
     apr_int64_t now = apr_time_sec(r->request_time);
     const char *problem;
     apr_status_t rv;
 
-    if (!(*id = sso_session_cookie_id(r, c)))
+    *id = NULL;
+    if (!sso_session_token(r, c, tok))
         return SSO_LOAD_NONE;
-    rv = sso_session_fetch(r, c, *id, buf, &len);
+    rv = sso_session_fetch(r, c, tok, id, buf, &len);
+    if (rv == APR_BADARG)
+        return SSO_LOAD_NONE;
     /* The cache drops records when they expire: a cookie it no longer
      * knows belonged to a session that ended. */
     if (rv == APR_NOTFOUND)

@@ -21,21 +21,28 @@ void sso_stamps_bump(sso_stamps *st, const unsigned char *id)
     apr_atomic_inc32(&st->bucket[sso_stamps_index(id)]);
 }
 
-/* The ID is a secret: compared in constant time. */
-const unsigned char *sso_memo_get(const sso_memo *m, const void *owner,
-                                  const unsigned char *id, apr_uint32_t stamp,
-                                  apr_int64_t now, apr_size_t *len)
+/* The cookie value is a secret: compared in constant time. */
+const unsigned char *sso_memo_id(const sso_memo *m, const void *owner,
+                                 const char *token)
 {
-    if (!m->len || m->owner != owner || m->stamp != stamp
-        || now < m->read_at || now - m->read_at >= SSO_MEMO_MAX_AGE
-        || CRYPTO_memcmp(m->id, id, SSO_ID_BYTES))
+    if (!m->len || m->owner != owner
+        || CRYPTO_memcmp(m->token, token, SSO_ID_B64_LEN))
+        return NULL;
+    return m->id;
+}
+
+const unsigned char *sso_memo_record(const sso_memo *m, apr_uint32_t stamp,
+                                     apr_int64_t now, apr_size_t *len)
+{
+    if (!m->len || m->stamp != stamp || now < m->read_at
+        || now - m->read_at >= SSO_MEMO_MAX_AGE)
         return NULL;
     *len = m->len;
     return m->rec;
 }
 
-void sso_memo_put(sso_memo *m, const void *owner, const unsigned char *id,
-                  apr_uint32_t stamp, apr_int64_t now,
+void sso_memo_put(sso_memo *m, const void *owner, const char *token,
+                  const unsigned char *id, apr_uint32_t stamp, apr_int64_t now,
                   const unsigned char *rec, apr_size_t len)
 {
     m->len = 0;
@@ -44,6 +51,7 @@ void sso_memo_put(sso_memo *m, const void *owner, const unsigned char *id,
     m->owner = owner;
     m->stamp = stamp;
     m->read_at = now;
+    memcpy(m->token, token, SSO_ID_B64_LEN);
     memcpy(m->id, id, SSO_ID_BYTES);
     memcpy(m->rec, rec, len);
     m->len = len;

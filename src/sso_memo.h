@@ -26,7 +26,8 @@ typedef struct {
     apr_uint32_t stamp;       /* its bucket's stamp before it was read */
     apr_int64_t read_at;      /* seconds since the epoch */
     apr_size_t len;           /* 0 when empty */
-    unsigned char id[SSO_ID_BYTES];
+    char token[SSO_ID_B64_LEN];     /* the cookie value it was read for */
+    unsigned char id[SSO_ID_BYTES]; /* the ID that value decodes to */
     unsigned char rec[SSO_MEMO_REC_MAX];
 } sso_memo;
 
@@ -35,14 +36,17 @@ typedef struct {
 apr_uint32_t sso_stamps_read(const sso_stamps *st, const unsigned char *id);
 void sso_stamps_bump(sso_stamps *st, const unsigned char *id);
 
-/* The memoised record of id, or NULL when the memo holds another session
- * or another cache's, or is stale: stamp differs, or it is too old. */
-const unsigned char *sso_memo_get(const sso_memo *m, const void *owner,
-                                  const unsigned char *id, apr_uint32_t stamp,
-                                  apr_int64_t now, apr_size_t *len);
+/* The session ID the memo holds for this cookie value (SSO_ID_B64_LEN
+ * characters) from owner's cache, or NULL: saves decoding the value. */
+const unsigned char *sso_memo_id(const sso_memo *m, const void *owner,
+                                 const char *token);
+/* The memoised record, or NULL when it is stale: its bucket's stamp is
+ * no longer stamp, or it is too old. */
+const unsigned char *sso_memo_record(const sso_memo *m, apr_uint32_t stamp,
+                                     apr_int64_t now, apr_size_t *len);
 /* Replaces the memo; a record over SSO_MEMO_REC_MAX empties it instead. */
-void sso_memo_put(sso_memo *m, const void *owner, const unsigned char *id,
-                  apr_uint32_t stamp, apr_int64_t now,
+void sso_memo_put(sso_memo *m, const void *owner, const char *token,
+                  const unsigned char *id, apr_uint32_t stamp, apr_int64_t now,
                   const unsigned char *rec, apr_size_t len);
 
 #endif

@@ -1,8 +1,8 @@
-/* The session cookie value: sso_id_decode, alone and on every value of a
- * whole Cookie header split the way a cookie reader would. */
+/* The session cookie: sso_id_decode alone, and sso_cookie_scan (the
+ * module's reader) over a whole Cookie header. */
 #include "fuzz.h"
 #include "sso_session.h"
-#include "sso_url.h"
+#include "sso_cookie.h"
 
 #include "apr_encode.h"
 #include "apr_strings.h"
@@ -28,36 +28,21 @@ static void check_id(apr_pool_t *p, const char *token)
     FUZZ_ASSERT(again && !strcmp(again, token));
 }
 
-/* "a=1; sso_session=XYZ; b" split on ';' and on the first '=' of each
- * pair, optional whitespace trimmed and one pair of double quotes removed
- * (RFC 6265 §4.1.1 cookie-value). Every value goes to sso_id_decode, as
- * the module would for whichever name is configured. */
-static void split_header(apr_pool_t *p, char *header)
+/* The module's own reader over a whole header: what it finds lies within
+ * the header, and a value of ID length goes to sso_id_decode as it would
+ * in a request. */
+static void scan_header(apr_pool_t *p, const char *header)
 {
-    char *last = NULL, *pair;
+    sso_cookie_found f = { 0 };
+    apr_size_t hlen = strlen(header);
 
-    for (pair = apr_strtok(header, ";", &last); pair;
-         pair = apr_strtok(NULL, ";", &last)) {
-        char *eq, *name = pair, *value, *end;
-
-        while (*name == ' ' || *name == '\t')
-            name++;
-        if (!(eq = strchr(name, '=')))
-            continue;
-        *eq = '\0';
-        value = eq + 1;
-        while (*value == ' ' || *value == '\t')
-            value++;
-        end = value + strlen(value);
-        while (end > value && (end[-1] == ' ' || end[-1] == '\t'))
-            *--end = '\0';
-        if (end - value >= 2 && *value == '"' && end[-1] == '"') {
-            end[-1] = '\0';
-            value++;
-        }
-        (void)sso_url_is_cookie_name(name);
-        check_id(p, value);
-    }
+    sso_cookie_scan(header, "sso_session", 11, &f);
+    if (!f.count)
+        return;
+    FUZZ_ASSERT(f.value >= header && f.value + f.len <= header + hlen);
+    FUZZ_ASSERT(!memchr(f.value, ';', f.len) && !memchr(f.value, ',', f.len));
+    if (!f.conflict && f.len == SSO_ID_B64_LEN)
+        check_id(p, apr_pstrmemdup(p, f.value, f.len));
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -65,7 +50,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     apr_pool_t *p = fuzz_pool;
 
     check_id(p, fuzz_cstr(p, data, size));
-    split_header(p, fuzz_cstr(p, data, size));
+    scan_header(p, fuzz_cstr(p, data, size));
     apr_pool_clear(p);
     return 0;
 }

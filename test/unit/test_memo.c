@@ -19,6 +19,36 @@ static void id_fill(unsigned char *id, unsigned char byte)
     memset(id, byte, SSO_ID_BYTES);
 }
 
+/* The cookie value of an ID in these tests: its first byte as a letter. */
+static const char *token_of(const unsigned char *id)
+{
+    static char tok[SSO_ID_B64_LEN];
+
+    memset(tok, 'A' + id[0] % 26, sizeof(tok));
+    tok[1] = 'a' + id[SSO_ID_BYTES - 1] % 26;
+    return tok;
+}
+
+static void memo_put(const void *owner, const unsigned char *id,
+                     apr_uint32_t stamp, apr_int64_t now,
+                     const unsigned char *r, apr_size_t len)
+{
+    sso_memo_put(&memo, owner, token_of(id), id, stamp, now, r, len);
+}
+
+/* What a request would get: the ID by cookie value, then the record. */
+static const unsigned char *memo_get(const void *owner, const unsigned char *id,
+                                     apr_uint32_t stamp, apr_int64_t now,
+                                     apr_size_t *len)
+{
+    const unsigned char *mid = sso_memo_id(&memo, owner, token_of(id));
+
+    if (!mid)
+        return NULL;
+    ck_assert_mem_eq(mid, id, SSO_ID_BYTES);
+    return sso_memo_record(&memo, stamp, now, len);
+}
+
 START_TEST(memo_returns_what_was_put)
 {
     unsigned char id[SSO_ID_BYTES];
@@ -26,9 +56,9 @@ START_TEST(memo_returns_what_was_put)
     apr_size_t len = 0;
 
     id_fill(id, 7);
-    sso_memo_put(&memo, &owner_a, id, sso_stamps_read(&stamps, id), 100,
+    memo_put(&owner_a, id, sso_stamps_read(&stamps, id), 100,
                  rec, sizeof(rec));
-    got = sso_memo_get(&memo, &owner_a, id, sso_stamps_read(&stamps, id), 104,
+    got = memo_get(&owner_a, id, sso_stamps_read(&stamps, id), 104,
                        &len);
     ck_assert_ptr_nonnull(got);
     ck_assert_uint_eq(len, sizeof(rec));
@@ -42,7 +72,7 @@ START_TEST(memo_is_empty_at_first)
     apr_size_t len = 0;
 
     id_fill(id, 0);
-    ck_assert_ptr_null(sso_memo_get(&memo, NULL, id, 0, 0, &len));
+    ck_assert_ptr_null(memo_get(NULL, id, 0, 0, &len));
 }
 END_TEST
 
@@ -54,10 +84,10 @@ START_TEST(bump_voids_the_memo)
 
     id_fill(id, 7);
     before = sso_stamps_read(&stamps, id);
-    sso_memo_put(&memo, &owner_a, id, before, 100, rec, sizeof(rec));
+    memo_put(&owner_a, id, before, 100, rec, sizeof(rec));
     sso_stamps_bump(&stamps, id);
     ck_assert_uint_ne(sso_stamps_read(&stamps, id), before);
-    ck_assert_ptr_null(sso_memo_get(&memo, &owner_a, id,
+    ck_assert_ptr_null(memo_get(&owner_a, id,
                                     sso_stamps_read(&stamps, id), 100, &len));
 }
 END_TEST
@@ -73,8 +103,8 @@ START_TEST(write_during_read_voids_the_memo)
     id_fill(id, 9);
     stamp = sso_stamps_read(&stamps, id);
     sso_stamps_bump(&stamps, id);
-    sso_memo_put(&memo, &owner_a, id, stamp, 100, rec, sizeof(rec));
-    ck_assert_ptr_null(sso_memo_get(&memo, &owner_a, id,
+    memo_put(&owner_a, id, stamp, 100, rec, sizeof(rec));
+    ck_assert_ptr_null(memo_get(&owner_a, id,
                                     sso_stamps_read(&stamps, id), 100, &len));
 }
 END_TEST
@@ -87,9 +117,9 @@ START_TEST(other_session_or_cache_misses)
     id_fill(id, 7);
     memcpy(other, id, SSO_ID_BYTES);
     other[SSO_ID_BYTES - 1] ^= 1;
-    sso_memo_put(&memo, &owner_a, id, 0, 100, rec, sizeof(rec));
-    ck_assert_ptr_null(sso_memo_get(&memo, &owner_a, other, 0, 100, &len));
-    ck_assert_ptr_null(sso_memo_get(&memo, &owner_b, id, 0, 100, &len));
+    memo_put(&owner_a, id, 0, 100, rec, sizeof(rec));
+    ck_assert_ptr_null(memo_get(&owner_a, other, 0, 100, &len));
+    ck_assert_ptr_null(memo_get(&owner_b, id, 0, 100, &len));
 }
 END_TEST
 
@@ -99,13 +129,13 @@ START_TEST(memo_ages_out)
     apr_size_t len = 0;
 
     id_fill(id, 7);
-    sso_memo_put(&memo, &owner_a, id, 0, 100, rec, sizeof(rec));
-    ck_assert_ptr_nonnull(sso_memo_get(&memo, &owner_a, id, 0,
+    memo_put(&owner_a, id, 0, 100, rec, sizeof(rec));
+    ck_assert_ptr_nonnull(memo_get(&owner_a, id, 0,
                                        100 + SSO_MEMO_MAX_AGE - 1, &len));
-    ck_assert_ptr_null(sso_memo_get(&memo, &owner_a, id, 0,
+    ck_assert_ptr_null(memo_get(&owner_a, id, 0,
                                     100 + SSO_MEMO_MAX_AGE, &len));
     /* A clock that went back does not stretch it. */
-    ck_assert_ptr_null(sso_memo_get(&memo, &owner_a, id, 0, 99, &len));
+    ck_assert_ptr_null(memo_get(&owner_a, id, 0, 99, &len));
 }
 END_TEST
 
@@ -116,11 +146,11 @@ START_TEST(large_record_empties_the_memo)
 
     id_fill(id, 7);
     memset(big, 'x', sizeof(big));
-    sso_memo_put(&memo, &owner_a, id, 0, 100, rec, sizeof(rec));
-    sso_memo_put(&memo, &owner_a, id, 0, 101, big, sizeof(big));
-    ck_assert_ptr_null(sso_memo_get(&memo, &owner_a, id, 0, 101, &len));
-    sso_memo_put(&memo, &owner_a, id, 0, 101, big, SSO_MEMO_REC_MAX);
-    ck_assert_ptr_nonnull(sso_memo_get(&memo, &owner_a, id, 0, 101, &len));
+    memo_put(&owner_a, id, 0, 100, rec, sizeof(rec));
+    memo_put(&owner_a, id, 0, 101, big, sizeof(big));
+    ck_assert_ptr_null(memo_get(&owner_a, id, 0, 101, &len));
+    memo_put(&owner_a, id, 0, 101, big, SSO_MEMO_REC_MAX);
+    ck_assert_ptr_nonnull(memo_get(&owner_a, id, 0, 101, &len));
     ck_assert_uint_eq(len, SSO_MEMO_REC_MAX);
 }
 END_TEST

@@ -1,0 +1,89 @@
+#include "unit.h"
+#include "sso_cookie.h"
+
+#include <string.h>
+
+static sso_cookie_found scan(const char *header)
+{
+    sso_cookie_found f = { 0 };
+
+    sso_cookie_scan(header, "sso_session", 11, &f);
+    return f;
+}
+
+static int found_is(const sso_cookie_found *f, const char *want)
+{
+    return f->count && !f->conflict && f->len == strlen(want)
+           && !memcmp(f->value, want, f->len);
+}
+
+START_TEST(cookie_found_among_others)
+{
+    sso_cookie_found f = scan("a=1; sso_session=abc; b=2");
+
+    ck_assert(found_is(&f, "abc"));
+    f = scan("sso_session=abc");
+    ck_assert(found_is(&f, "abc"));
+    f = scan("  \tsso_session=abc,b=2");
+    ck_assert(found_is(&f, "abc"));
+}
+END_TEST
+
+START_TEST(cookie_name_must_match_whole)
+{
+    sso_cookie_found f = scan("sso_session_login=abc; xsso_session=def; "
+                              "SSO_SESSION=ghi; sso_session =jkl; sso_session");
+
+    ck_assert_int_eq(f.count, 0);
+    f = scan("");
+    ck_assert_int_eq(f.count, 0);
+    f = scan(";;;, ;=;=");
+    ck_assert_int_eq(f.count, 0);
+}
+END_TEST
+
+START_TEST(cookie_value_kept_as_sent)
+{
+    sso_cookie_found f = scan("sso_session=");
+
+    ck_assert(f.count == 1 && f.len == 0);
+    f = scan("sso_session==abc ; x=1");
+    ck_assert(found_is(&f, "=abc "));
+}
+END_TEST
+
+START_TEST(cookie_twice)
+{
+    sso_cookie_found f = scan("sso_session=abc; sso_session=abc");
+
+    ck_assert(found_is(&f, "abc"));
+    f = scan("sso_session=abc; sso_session=abd");
+    ck_assert(f.conflict);
+}
+END_TEST
+
+START_TEST(cookie_across_headers)
+{
+    sso_cookie_found f = { 0 };
+
+    sso_cookie_scan("a=1", "sso_session", 11, &f);
+    sso_cookie_scan("sso_session=abc", "sso_session", 11, &f);
+    ck_assert(found_is(&f, "abc"));
+    sso_cookie_scan("sso_session=xyz", "sso_session", 11, &f);
+    ck_assert(f.conflict);
+}
+END_TEST
+
+Suite *sso_cookie_suite(void)
+{
+    Suite *s = suite_create("sso_cookie");
+    TCase *tc = tcase_create("core");
+
+    tcase_add_test(tc, cookie_found_among_others);
+    tcase_add_test(tc, cookie_name_must_match_whole);
+    tcase_add_test(tc, cookie_value_kept_as_sent);
+    tcase_add_test(tc, cookie_twice);
+    tcase_add_test(tc, cookie_across_headers);
+    suite_add_tcase(s, tc);
+    return s;
+}
