@@ -87,6 +87,8 @@ void sso_record_reader_init(sso_record_reader *r, const unsigned char *buf,
     r->len = len;
     r->pos = 0;
     r->bad = 0;
+    r->arena = NULL;
+    r->arena_used = 0;
 }
 
 static const unsigned char *sso_record_take(sso_record_reader *r, apr_size_t n)
@@ -127,6 +129,26 @@ apr_int64_t sso_record_get_i64(sso_record_reader *r)
     return (apr_int64_t)u;
 }
 
+void sso_record_reader_arena(sso_record_reader *r, apr_pool_t *p)
+{
+    r->arena = apr_palloc(p, r->len + 1);
+    r->arena_used = 0;
+}
+
+static const char *sso_record_copy(sso_record_reader *r, apr_pool_t *p,
+                                   const char *b, apr_size_t n)
+{
+    char *s;
+
+    if (!r->arena || n + 1 > r->len + 1 - r->arena_used)
+        return apr_pstrmemdup(p, b, n);
+    s = r->arena + r->arena_used;
+    memcpy(s, b, n);
+    s[n] = '\0';
+    r->arena_used += n + 1;
+    return s;
+}
+
 const char *sso_record_get_str(sso_record_reader *r, apr_pool_t *p)
 {
     unsigned n = sso_record_get_u16(r);
@@ -139,7 +161,7 @@ const char *sso_record_get_str(sso_record_reader *r, apr_pool_t *p)
         r->bad = 1;
         return NULL;
     }
-    return apr_pstrmemdup(p, (const char *)b, n);
+    return sso_record_copy(r, p, (const char *)b, n);
 }
 
 apr_array_header_t *sso_record_get_strs(sso_record_reader *r, apr_pool_t *p)

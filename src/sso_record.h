@@ -19,6 +19,8 @@ typedef struct {
     apr_size_t len;
     apr_size_t pos;
     int bad;               /* set once a read ran past the end */
+    char *arena;           /* when set, strings are copied here */
+    apr_size_t arena_used;
 } sso_record_reader;
 
 void sso_record_writer_init(sso_record_writer *w, unsigned char *buf,
@@ -30,6 +32,10 @@ void sso_record_put_strs(sso_record_writer *w, const apr_array_header_t *a);
 
 void sso_record_reader_init(sso_record_reader *r, const unsigned char *buf,
                             apr_size_t len);
+/* Strings read afterwards share one allocation of len bytes from p,
+ * instead of one each: a string takes at most the room of its length
+ * prefix and bytes in the record. */
+void sso_record_reader_arena(sso_record_reader *r, apr_pool_t *p);
 unsigned sso_record_get_u8(sso_record_reader *r);
 apr_int64_t sso_record_get_i64(sso_record_reader *r);
 /* NULL for a NULL string written; copies into p. */

@@ -61,6 +61,8 @@ const char *sso_session_decode(apr_pool_t *p, const unsigned char *buf,
     sso_record_reader r;
 
     sso_record_reader_init(&r, buf, len);
+    /* Read on every request: one allocation for all the strings. */
+    sso_record_reader_arena(&r, p);
     if (sso_record_get_u8(&r) != SSO_SESSION_MAGIC)
         return "not a session record of this version";
     out->created = sso_record_get_i64(&r);

@@ -41,6 +41,31 @@ START_TEST(session_round_trip)
 }
 END_TEST
 
+/* Decoded strings are copies (the buffer is reused by the next request),
+ * and empty strings and many groups fit the one allocation. */
+START_TEST(session_decode_copies_every_string)
+{
+    sso_session in = sample_session(), out;
+    unsigned char buf[SSO_SESSION_MAX];
+    apr_size_t len;
+    int i;
+
+    in.email = "";
+    for (i = 0; i < 100; i++)
+        APR_ARRAY_PUSH(in.groups, const char *) = i % 2 ? "" : "g";
+    len = sso_session_encode(&in, buf, sizeof(buf));
+    ck_assert_ptr_null(sso_session_decode(unit_pool, buf, len, &out));
+    memset(buf, 'X', sizeof(buf));
+    ck_assert_str_eq(out.user, "alice@example.com");
+    ck_assert_str_eq(out.method, "sso");
+    ck_assert_str_eq(out.email, "");
+    ck_assert_int_eq(out.groups->nelts, 102);
+    ck_assert_str_eq(APR_ARRAY_IDX(out.groups, 0, const char *), "Administrators");
+    ck_assert_str_eq(APR_ARRAY_IDX(out.groups, 101, const char *), "");
+    ck_assert_str_eq(APR_ARRAY_IDX(out.groups, 100, const char *), "g");
+}
+END_TEST
+
 START_TEST(session_every_truncation_refused)
 {
     sso_session in = sample_session(), out;
@@ -161,6 +186,7 @@ Suite *sso_session_suite(void)
     tcase_add_checked_fixture(tc, unit_pool_setup, unit_pool_teardown);
     tcase_add_test(tc, id_decode);
     tcase_add_test(tc, session_round_trip);
+    tcase_add_test(tc, session_decode_copies_every_string);
     tcase_add_test(tc, session_every_truncation_refused);
     tcase_add_test(tc, session_corruption_refused);
     tcase_add_test(tc, session_too_big_refused);
