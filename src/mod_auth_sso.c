@@ -23,6 +23,7 @@ static void sso_register_hooks(apr_pool_t *p)
     ap_hook_post_config(sso_check_post_config, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_child_init(sso_cache_child_init, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_child_init(sso_registry_child_init, NULL, NULL, APR_HOOK_MIDDLE);
+    ap_hook_child_init(sso_op_child_init, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_quick_handler(sso_routes_quick_handler, NULL, NULL, APR_HOOK_FIRST);
 #ifdef SSO_BENCH_SEED
     { /* bench/: POST <SSOBasePath>/_bench/seed, test builds only */

@@ -198,10 +198,14 @@ void sso_session_keep_id_token(request_rec *r, const sso_server_conf *c,
 
 /* mod_auth_sso_op.c: each int function returns OK, or the status of the
  * error page it prepared (DECLINED: a JWKS refetch was rate-limited). */
+void sso_op_child_init(apr_pool_t *p, server_rec *s);
 void sso_op_http_opts(const sso_server_conf *c, sso_http_opts *o);
-int sso_op_meta(request_rec *r, const sso_server_conf *c, sso_provider_meta **meta);
+/* *meta and *keys may be shared with other threads: read them only. */
+int sso_op_meta(request_rec *r, const sso_server_conf *c,
+                const sso_provider_meta **meta);
 int sso_op_jwks(request_rec *r, const sso_server_conf *c,
-                const sso_provider_meta *meta, int refetch, sso_jwks **keys);
+                const sso_provider_meta *meta, int refetch,
+                const sso_jwks **keys);
 
 /* mod_auth_sso_login.c */
 const char *sso_login_cookie_name(request_rec *r, const sso_server_conf *c);

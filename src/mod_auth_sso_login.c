@@ -125,7 +125,7 @@ static const char *sso_authorize_url(request_rec *r, const sso_server_conf *c,
 int sso_login_start(request_rec *r, const sso_server_conf *c,
                     const char *return_path)
 {
-    sso_provider_meta *meta;
+    const sso_provider_meta *meta;
     const char *state;
     sso_txn t;
     int rc;
@@ -154,7 +154,7 @@ typedef struct {
     const sso_server_conf *c;
     apr_table_t *args;
     sso_txn txn;
-    sso_provider_meta *meta;
+    const sso_provider_meta *meta;
     sso_token_response token;
     sso_jwt_result id;
     json_t *userinfo;
@@ -319,7 +319,7 @@ static sso_jwt_status sso_callback_verify_with(sso_callback *cb,
 
 static int sso_callback_id_token(sso_callback *cb)
 {
-    sso_jwks *keys;
+    const sso_jwks *keys;
     sso_jwt_status st;
     int rc;
 

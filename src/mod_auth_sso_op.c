@@ -2,6 +2,7 @@
  * for an hour in the login cache, which every child process shares. */
 #include "mod_auth_sso.h"
 #include "sso_http.h"
+#include "sso_parsed.h"
 
 #include "http_log.h"
 #include "apr_strings.h"
@@ -11,6 +12,34 @@ APLOG_USE_MODULE(auth_sso);
 #define SSO_OP_DOC_TTL      3600   /* seconds a fetched document is kept */
 #define SSO_OP_REFETCH_GAP  60     /* least seconds between JWKS refetches */
 #define SSO_OP_CACHED_MAX   (64 * 1024)  /* larger documents are not cached */
+
+/* This process's parsed documents (sso_parsed.h): a login takes the
+ * documents from the login cache as bytes and parses them only when they
+ * differ from the ones parsed last. NULL before child_init. */
+static sso_parsed *sso_op_memo;
+
+static apr_status_t sso_op_memo_gone(void *unused)
+{
+    sso_op_memo = NULL;
+    return APR_SUCCESS;
+}
+
+/* After fork: the memo's lock and the curl handles belong to this child. */
+void sso_op_child_init(apr_pool_t *p, server_rec *s)
+{
+    const char *why;
+    apr_status_t rv = sso_parsed_create(p, SSO_OP_CACHED_MAX, &sso_op_memo);
+
+    if (rv == APR_SUCCESS)
+        apr_pool_cleanup_register(p, NULL, sso_op_memo_gone,
+                                  apr_pool_cleanup_null);
+    else
+        ap_log_error(APLOG_MARK, APLOG_WARNING, rv, s, "cannot keep the "
+                     "provider's documents parsed: each login parses them");
+    if ((why = sso_http_reuse_init(p)))
+        ap_log_error(APLOG_MARK, APLOG_WARNING, 0, s, "cannot keep connections "
+                     "to the provider open: %s", why);
+}
 
 void sso_op_http_opts(const sso_server_conf *c, sso_http_opts *o)
 {
@@ -86,14 +115,39 @@ static const sso_http_response *sso_op_fetch(request_rec *r,
     return resp;
 }
 
+static const char *sso_op_meta_parse_fn(apr_pool_t *p, const char *doc,
+                                        apr_size_t len, const void *issuer,
+                                        void **value)
+{
+    sso_provider_meta *meta;
+    const char *err;
+
+    if (sso_provider_parse(p, doc, len, issuer, &meta, &err) != APR_SUCCESS)
+        return err;
+    *value = meta;
+    return NULL;
+}
+
+/* The parse depends on SSOAuthority too: it is part of the memo's name. */
+static sso_provider_meta *sso_op_meta_read(request_rec *r,
+                                           const sso_server_conf *c,
+                                           const char *doc, apr_size_t len,
+                                           const char **err)
+{
+    const char *name = apr_pstrcat(r->pool, "M", c->metadata_url, "\n",
+                                   c->authority, NULL);
+
+    return sso_parsed_get(sso_op_memo, r->pool, name, doc, len,
+                          sso_op_meta_parse_fn, c->authority, err);
+}
+
 static int sso_op_meta_parse(request_rec *r, const sso_server_conf *c,
                              const char *doc, apr_size_t len,
-                             sso_provider_meta **meta)
+                             const sso_provider_meta **meta)
 {
     const char *err;
 
-    if (sso_provider_parse(r->pool, doc, len, c->authority, meta, &err)
-        == APR_SUCCESS)
+    if ((*meta = sso_op_meta_read(r, c, doc, len, &err)))
         return OK;
     sso_log_r(r, APLOG_ERR, 0, "discovery document %s: %s "
                   "(check SSOAuthority and SSOMetadataAddress)",
@@ -104,15 +158,14 @@ static int sso_op_meta_parse(request_rec *r, const sso_server_conf *c,
 }
 
 int sso_op_meta(request_rec *r, const sso_server_conf *c,
-                sso_provider_meta **meta)
+                const sso_provider_meta **meta)
 {
     apr_size_t len;
     const char *err, *doc = sso_op_cached(r, 'M', c->metadata_url, &len);
     const sso_http_response *resp;
     int fail = OK;
 
-    if (doc && sso_provider_parse(r->pool, doc, len, c->authority, meta, &err)
-        == APR_SUCCESS)
+    if (doc && (*meta = sso_op_meta_read(r, c, doc, len, &err)))
         return OK;
     if (!(resp = sso_op_fetch(r, c, c->metadata_url, "discovery document",
                               "SSOMetadataAddress", &fail)))
@@ -132,6 +185,30 @@ static void sso_op_log_skipped(request_rec *r, const sso_jwks *keys)
                       sso_jwks_skipped_reason(keys, i));
 }
 
+static const char *sso_op_jwks_parse_fn(apr_pool_t *p, const char *doc,
+                                        apr_size_t len, const void *unused,
+                                        void **value)
+{
+    sso_jwks *keys;
+    const char *err;
+
+    if (sso_jwks_parse(p, doc, len, &keys, &err) != APR_SUCCESS)
+        return err;
+    *value = keys;
+    return NULL;
+}
+
+/* The keys come with their imported EVP_PKEYs: a token is verified with
+ * a key imported once per process, not once per login. */
+static sso_jwks *sso_op_jwks_read(request_rec *r, const char *jwks_uri,
+                                  const char *doc, apr_size_t len,
+                                  const char **err)
+{
+    return sso_parsed_get(sso_op_memo, r->pool,
+                          apr_pstrcat(r->pool, "J", jwks_uri, NULL), doc, len,
+                          sso_op_jwks_parse_fn, NULL, err);
+}
+
 /* At most one refetch a minute, however many unknown kids come in. */
 static int sso_op_may_refetch(request_rec *r, const char *jwks_uri)
 {
@@ -144,21 +221,23 @@ static int sso_op_may_refetch(request_rec *r, const char *jwks_uri)
 }
 
 int sso_op_jwks(request_rec *r, const sso_server_conf *c,
-                const sso_provider_meta *meta, int refetch, sso_jwks **keys)
+                const sso_provider_meta *meta, int refetch,
+                const sso_jwks **keys)
 {
     apr_size_t len;
     const char *err, *doc = refetch ? NULL : sso_op_cached(r, 'J', meta->jwks_uri, &len);
     const sso_http_response *resp;
     int fail = OK;
 
-    if (doc && sso_jwks_parse(r->pool, doc, len, keys, &err) == APR_SUCCESS)
+    if (doc && (*keys = sso_op_jwks_read(r, meta->jwks_uri, doc, len, &err)))
         return OK;
     if (refetch && !sso_op_may_refetch(r, meta->jwks_uri))
         return DECLINED;
     if (!(resp = sso_op_fetch(r, c, meta->jwks_uri, "signing keys (jwks_uri)",
                               "SSOMetadataAddress", &fail)))
         return fail;
-    if (sso_jwks_parse(r->pool, resp->body, resp->len, keys, &err) != APR_SUCCESS) {
+    if (!(*keys = sso_op_jwks_read(r, meta->jwks_uri, resp->body, resp->len,
+                                   &err))) {
         sso_log_r(r, APLOG_ERR, 0, "the provider's keys at %s "
                       "are unusable: %s", meta->jwks_uri, err);
         return sso_page_error(r, HTTP_BAD_GATEWAY, "Sign-in unavailable",

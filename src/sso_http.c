@@ -1,5 +1,6 @@
 #include "sso_http.h"
 
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <curl/curl.h>
@@ -8,9 +9,27 @@
 #include "apr_strings.h"
 #include "apr_escape.h"
 #include "apr_lib.h"
+#include "apr_thread_mutex.h"
 
 /* First allocation for a body; grows by doubling up to max_body + 1. */
 #define SSO_HTTP_BUF_START 4096
+/* Finished handles kept per process; more are closed. */
+#define SSO_HTTP_IDLE_MAX 8
+
+/* What sso_http_reuse_init keeps per process. Each kept handle holds the
+ * connections it opened: a handle is used by one thread at a time, since
+ * libcurl does not support one connection cache (CURL_LOCK_DATA_CONNECT)
+ * used by concurrent threads. The DNS cache and TLS sessions, which it
+ * does support, are shared among the handles. */
+typedef struct {
+    apr_thread_mutex_t *lock;            /* guards idle and nidle */
+    CURL *idle[SSO_HTTP_IDLE_MAX];       /* a stack: the warmest on top */
+    int nidle;
+    CURLSH *share;
+    apr_thread_mutex_t *locks[CURL_LOCK_DATA_LAST];
+} sso_http_reuse;
+
+static sso_http_reuse *sso_http_kept;   /* NULL: a new handle per call */
 
 /* The body is malloc'd rather than pool-allocated so that growing it never
  * leaves abandoned copies behind: memory stays within max_body + 1. */
@@ -47,6 +66,132 @@ const char *sso_http_global_init(void)
 void sso_http_global_cleanup(void)
 {
     curl_global_cleanup();
+}
+
+static void sso_http_share_lock(CURL *h, curl_lock_data data,
+                                curl_lock_access access, void *ud)
+{
+    sso_http_reuse *k = ud;
+
+    if ((unsigned)data < CURL_LOCK_DATA_LAST)
+        apr_thread_mutex_lock(k->locks[data]);
+}
+
+static void sso_http_share_unlock(CURL *h, curl_lock_data data, void *ud)
+{
+    sso_http_reuse *k = ud;
+
+    if ((unsigned)data < CURL_LOCK_DATA_LAST)
+        apr_thread_mutex_unlock(k->locks[data]);
+}
+
+static const char *sso_http_reuse_locks(apr_pool_t *p, sso_http_reuse *k)
+{
+    int i;
+
+    if (apr_thread_mutex_create(&k->lock, APR_THREAD_MUTEX_DEFAULT, p))
+        return "cannot create a mutex";
+    for (i = 0; i < CURL_LOCK_DATA_LAST; i++) {
+        if (apr_thread_mutex_create(&k->locks[i], APR_THREAD_MUTEX_DEFAULT, p))
+            return "cannot create a mutex";
+    }
+    return NULL;
+}
+
+static const char *sso_http_reuse_share(sso_http_reuse *k)
+{
+    CURLSH *sh = curl_share_init();
+    CURLSHcode rc = sh ? CURLSHE_OK : CURLSHE_NOMEM;
+
+    if (rc == CURLSHE_OK)
+        rc = curl_share_setopt(sh, CURLSHOPT_USERDATA, k);
+    if (rc == CURLSHE_OK)
+        rc = curl_share_setopt(sh, CURLSHOPT_LOCKFUNC, sso_http_share_lock);
+    if (rc == CURLSHE_OK)
+        rc = curl_share_setopt(sh, CURLSHOPT_UNLOCKFUNC, sso_http_share_unlock);
+    if (rc == CURLSHE_OK)
+        rc = curl_share_setopt(sh, CURLSHOPT_SHARE, CURL_LOCK_DATA_DNS);
+    if (rc == CURLSHE_OK)
+        rc = curl_share_setopt(sh, CURLSHOPT_SHARE, CURL_LOCK_DATA_SSL_SESSION);
+    if (rc == CURLSHE_OK) {
+        k->share = sh;
+        return NULL;
+    }
+    curl_share_cleanup(sh);
+    return curl_share_strerror(rc);
+}
+
+/* At child exit, when no thread makes calls any more. */
+static apr_status_t sso_http_reuse_cleanup(void *data)
+{
+    sso_http_reuse *k = data;
+
+    sso_http_kept = NULL;
+    while (k->nidle > 0)
+        curl_easy_cleanup(k->idle[--k->nidle]);
+    curl_share_cleanup(k->share);
+    curl_global_cleanup();
+    return APR_SUCCESS;
+}
+
+const char *sso_http_reuse_init(apr_pool_t *p)
+{
+    sso_http_reuse *k;
+    const char *why;
+
+    if (sso_http_kept)
+        return "already set up in this process";
+    k = apr_pcalloc(p, sizeof(*k));
+    if ((why = sso_http_reuse_locks(p, k)) || (why = sso_http_global_init()))
+        return why;
+    if ((why = sso_http_reuse_share(k))) {
+        curl_global_cleanup();
+        return why;
+    }
+    /* Registered after the mutexes: it runs before they are destroyed. */
+    apr_pool_cleanup_register(p, k, sso_http_reuse_cleanup,
+                              apr_pool_cleanup_null);
+    sso_http_kept = k;
+    return NULL;
+}
+
+/* The most recently used kept handle (its connections still open), else a
+ * new one. */
+static CURL *sso_http_take(void)
+{
+    sso_http_reuse *k = sso_http_kept;
+    CURL *h = NULL;
+
+    if (!k)
+        return curl_easy_init();
+    apr_thread_mutex_lock(k->lock);
+    if (k->nidle > 0)
+        h = k->idle[--k->nidle];
+    apr_thread_mutex_unlock(k->lock);
+    /* Without the share it still works: only DNS and TLS sessions are
+     * not shared then. */
+    if (!h && (h = curl_easy_init()))
+        (void)curl_easy_setopt(h, CURLOPT_SHARE, k->share);
+    return h;
+}
+
+/* curl_easy_reset drops every option of the call (header list, body,
+ * error buffer: pointers into the caller's memory) and keeps the open
+ * connections, the share and the caches. */
+static void sso_http_give_back(CURL *h)
+{
+    sso_http_reuse *k = sso_http_kept;
+
+    if (h && k) {
+        curl_easy_reset(h);
+        apr_thread_mutex_lock(k->lock);
+        if (k->nidle < SSO_HTTP_IDLE_MAX) {
+            k->idle[k->nidle++] = h;
+            h = NULL;
+        }
+        apr_thread_mutex_unlock(k->lock);
+    }
+    curl_easy_cleanup(h);
 }
 
 void sso_http_opts_init(sso_http_opts *o)
@@ -143,7 +288,7 @@ static void sso_http_call_init(sso_http_call *c, apr_pool_t *p,
     c->o = o;
     c->method = method;
     c->url = url;
-    c->curl = curl_easy_init();
+    c->curl = sso_http_take();
     c->buf = sso_http_buf_make(p, o->max_body ? o->max_body
                                               : SSO_HTTP_DEFAULT_MAX_BODY);
     sso_http_add_header(c, "Accept: application/json");
@@ -181,6 +326,18 @@ static long sso_http_or_default(int value, long dflt)
     return value > 0 ? value : dflt;
 }
 
+/* A kept connection outlives the call: a process forked meanwhile (a CGI
+ * script) must not inherit it. curl opens its sockets without CLOEXEC. */
+static int sso_http_cloexec(void *unused, curl_socket_t fd,
+                            curlsocktype purpose)
+{
+    int flags = fcntl(fd, F_GETFD);
+
+    if (flags < 0 || fcntl(fd, F_SETFD, flags | FD_CLOEXEC) < 0)
+        return CURL_SOCKOPT_ERROR;
+    return CURL_SOCKOPT_OK;
+}
+
 static CURLcode sso_http_set_limits(CURL *h, const sso_http_opts *o,
                                     apr_size_t max)
 {
@@ -216,6 +373,8 @@ static CURLcode sso_http_set_io(sso_http_call *c)
         rc = curl_easy_setopt(h, CURLOPT_HTTPHEADER, c->headers);
     if (rc == CURLE_OK)
         rc = curl_easy_setopt(h, CURLOPT_USERAGENT, "mod_auth_sso");
+    if (rc == CURLE_OK)
+        rc = curl_easy_setopt(h, CURLOPT_SOCKOPTFUNCTION, sso_http_cloexec);
     if (rc == CURLE_OK && c->post_body)
         rc = curl_easy_setopt(h, CURLOPT_POSTFIELDS, c->post_body);
     if (rc == CURLE_OK && c->post_body)
@@ -325,7 +484,7 @@ static sso_http_status_e sso_http_run(sso_http_call *c, sso_http_response *r)
     else
         sso_http_fill(c, curl_easy_perform(c->curl), r);
     sso_http_free_headers(c);
-    curl_easy_cleanup(c->curl);
+    sso_http_give_back(c->curl);
     return r->status;
 }
 

@@ -41,6 +41,15 @@ typedef struct {
 const char *sso_http_global_init(void);
 void sso_http_global_cleanup(void);
 
+/* Once per process, after fork (child_init), before any thread makes a
+ * call; it calls sso_http_global_init itself. Afterwards a finished call
+ * leaves its handle, with its open keep-alive connections, for the next
+ * call (so the token request goes over the connection of an earlier call
+ * to the provider), and handles share DNS answers and TLS sessions.
+ * Released with p. NULL on success, else why not: then each call opens
+ * its own connection, as without it. */
+const char *sso_http_reuse_init(apr_pool_t *p);
+
 /* Fills o with the defaults above and the system CA store. */
 void sso_http_opts_init(sso_http_opts *o);
 

@@ -6,6 +6,7 @@
 #include "sso_http.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <pthread.h>
 #include <stdatomic.h>
@@ -30,7 +31,8 @@ typedef enum {
     SRV_BODY,        /* 200 with body_len bytes, Content-Length optional */
     SRV_SILENT,      /* reads the request, never answers */
     SRV_REDIRECT,    /* 302 to /elsewhere */
-    SRV_NOT_TLS      /* answers a TLS ClientHello with plain HTTP */
+    SRV_NOT_TLS,     /* answers a TLS ClientHello with plain HTTP */
+    SRV_KEEPALIVE    /* 200 echo of each request, connection kept open */
 } srv_mode;
 
 #define SRV_REQUEST_MAX 16384
@@ -46,6 +48,7 @@ typedef struct {
     int running;
     atomic_int stop;
     atomic_int connections;
+    atomic_int requests;         /* SRV_KEEPALIVE: answered so far */
     atomic_size_t sent;          /* body bytes the kernel accepted */
     char request[SRV_REQUEST_MAX];
     size_t request_len;
@@ -153,9 +156,35 @@ static void srv_silent(int fd)
     }
 }
 
+/* Until the client hangs up or the test ends. */
+static void srv_keepalive(int fd)
+{
+    char head[160];
+
+    for (;;) {
+        while (!srv.stop && !srv_wait(fd, POLLIN, 50))
+            ;
+        if (srv.stop)
+            return;
+        srv_read_request(fd);
+        if (!srv.request_len)
+            return;
+        srv.requests++;
+        snprintf(head, sizeof(head), "HTTP/1.1 200 OK\r\nContent-Type: "
+                 "text/plain\r\nContent-Length: %zu\r\n\r\n", srv.request_len);
+        srv_send_str(fd, head);
+        srv_send(fd, srv.request, srv.request_len);
+    }
+}
+
 static void srv_handle(int fd)
 {
     char c[512];
+
+    if (srv.mode == SRV_KEEPALIVE) {
+        srv_keepalive(fd);
+        return;
+    }
 
     if (srv.mode == SRV_NOT_TLS) {
         (void)!recv(fd, c, sizeof(c), 0);
@@ -253,6 +282,13 @@ static void http_teardown(void)
 {
     srv_stop();
     unit_pool_teardown();
+}
+
+/* As in a child process after sso_http_reuse_init (child_init). */
+static void http_setup_reuse(void)
+{
+    http_setup();
+    ck_assert_ptr_null(sso_http_reuse_init(unit_pool));
 }
 
 static void http_global_setup(void)
@@ -538,14 +574,113 @@ START_TEST(tls_failure_classified)
 }
 END_TEST
 
-Suite *sso_http_suite(void)
+static apr_array_header_t *token_form(void)
 {
-    Suite *s = suite_create("sso_http");
-    TCase *tc = tcase_create("loopback");
+    apr_array_header_t *form = apr_array_make(unit_pool, 2, sizeof(char *));
 
+    APR_ARRAY_PUSH(form, const char *) = "code";
+    APR_ARRAY_PUSH(form, const char *) = "c1";
+    return form;
+}
+
+/* Without sso_http_reuse_init, every call opens its own connection. */
+START_TEST(no_reuse_connection_per_call)
+{
+    sso_http_response r;
+
+    srv_start(SRV_KEEPALIVE);
+    ck_assert_int_eq(sso_http_get(unit_pool, &opts, srv_url("/a"), NULL, &r),
+                     SSO_HTTP_OK);
+    ck_assert_int_eq(sso_http_get(unit_pool, &opts, srv_url("/b"), NULL, &r),
+                     SSO_HTTP_OK);
+    srv_stop();
+    ck_assert_int_eq(srv.connections, 2);
+}
+END_TEST
+
+/* The token request goes over the connection of the discovery call; no
+ * option of one call (method, body, Authorization) leaks into the next. */
+START_TEST(reuse_one_connection)
+{
+    sso_http_response r;
+
+    srv_start(SRV_KEEPALIVE);
+    ck_assert_int_eq(sso_http_get(unit_pool, &opts, srv_url("/.well-known/x"),
+                                  "at-1", &r), SSO_HTTP_OK);
+    ck_assert_ptr_nonnull(strstr(r.body, "Authorization: Bearer at-1\r\n"));
+    ck_assert_int_eq(sso_http_post_form(unit_pool, &opts, srv_url("/token"),
+                                        token_form(), "client", "s3cret", &r),
+                     SSO_HTTP_OK);
+    ck_assert_ptr_nonnull(strstr(r.body, "POST /token HTTP/1.1\r\n"));
+    ck_assert_ptr_null(strstr(r.body, "Bearer"));
+    ck_assert_int_eq(sso_http_get(unit_pool, &opts, srv_url("/jwks"), NULL, &r),
+                     SSO_HTTP_OK);
+    ck_assert_ptr_nonnull(strstr(r.body, "GET /jwks HTTP/1.1\r\n"));
+    ck_assert_ptr_null(strstr(r.body, "Authorization"));
+    ck_assert_ptr_null(strstr(r.body, "code=c1"));
+    ck_assert_ptr_null(strstr(r.body, "Content-Type"));
+    srv_stop();
+    ck_assert_int_eq(srv.requests, 3);
+    ck_assert_int_eq(srv.connections, 1);
+}
+END_TEST
+
+/* A kept connection does not carry over a lower limit of the next call. */
+START_TEST(reuse_keeps_the_cap)
+{
+    sso_http_response r;
+
+    srv_start(SRV_KEEPALIVE);
+    ck_assert_int_eq(sso_http_get(unit_pool, &opts, srv_url("/a"), NULL, &r),
+                     SSO_HTTP_OK);
+    opts.max_body = 16;
+    ck_assert_int_eq(sso_http_get(unit_pool, &opts, srv_url("/b"), NULL, &r),
+                     SSO_HTTP_TOO_LARGE);
+    ck_assert_msg(strstr(r.error, "response larger than 16 bytes"), "%s",
+                  r.error);
+    opts.max_body = 0;
+    ck_assert_int_eq(sso_http_get(unit_pool, &opts, srv_url("/c"), NULL, &r),
+                     SSO_HTTP_OK);
+    srv_stop();
+    ck_assert_int_eq(srv.connections, 2);   /* the aborted one was closed */
+}
+END_TEST
+
+/* The socket of this process connected to the test server, or -1. */
+static int kept_socket(void)
+{
+    struct sockaddr_in sa;
+    socklen_t len;
+    int fd;
+
+    for (fd = 3; fd < 1024; fd++) {
+        len = sizeof(sa);
+        if (srv.lfd != fd && getpeername(fd, (struct sockaddr *)&sa, &len) == 0
+            && sa.sin_family == AF_INET && ntohs(sa.sin_port) == srv.port)
+            return fd;
+    }
+    return -1;
+}
+
+/* A kept connection is not inherited by a process forked later (CGI). */
+START_TEST(reuse_connection_closed_on_exec)
+{
+    sso_http_response r;
+    int fd;
+
+    srv_start(SRV_KEEPALIVE);
+    ck_assert_int_eq(sso_http_get(unit_pool, &opts, srv_url("/a"), NULL, &r),
+                     SSO_HTTP_OK);
+    fd = kept_socket();
+    ck_assert_int_ge(fd, 0);
+    ck_assert(fcntl(fd, F_GETFD) & FD_CLOEXEC);
+}
+END_TEST
+
+static void http_add_common(TCase *tc)
+{
     tcase_set_timeout(tc, 30);
     tcase_add_unchecked_fixture(tc, http_global_setup, http_global_teardown);
-    tcase_add_checked_fixture(tc, http_setup, http_teardown);
     tcase_add_test(tc, get_json);
     tcase_add_test(tc, body_at_cap_accepted);
     tcase_add_test(tc, body_over_cap_streamed);
@@ -560,6 +695,24 @@ Suite *sso_http_suite(void)
     tcase_add_test(tc, redirect_not_followed);
     tcase_add_test(tc, other_protocols_refused);
     tcase_add_test(tc, tls_failure_classified);
+}
+
+Suite *sso_http_suite(void)
+{
+    Suite *s = suite_create("sso_http");
+    TCase *tc = tcase_create("loopback");
+    TCase *reuse = tcase_create("loopback, handles kept");
+
+    tcase_add_checked_fixture(tc, http_setup, http_teardown);
+    http_add_common(tc);
+    tcase_add_test(tc, no_reuse_connection_per_call);
     suite_add_tcase(s, tc);
+    /* Every test again, as in httpd's children. */
+    tcase_add_checked_fixture(reuse, http_setup_reuse, http_teardown);
+    http_add_common(reuse);
+    tcase_add_test(reuse, reuse_one_connection);
+    tcase_add_test(reuse, reuse_keeps_the_cap);
+    tcase_add_test(reuse, reuse_connection_closed_on_exec);
+    suite_add_tcase(s, reuse);
     return s;
 }
