@@ -11,7 +11,8 @@ use IO::Socket::INET;
 my @MODULES = qw(authn_core authz_core authz_user socache_shmcb socache_redis
                  socache_memcache mime dir headers env);
 
-# new(port => N, mpm => 'event', lines => [...], name => 'x')
+# new(port => N, mpm => 'event', lines => [...], name => 'x',
+#     store => SQLITE_FILE or userstore => 'pgsql:...')
 sub new {
     my ($class, %o) = @_;
     my $self = bless { mpm => 'event', lines => [], owner => $$, %o }, $class;
@@ -39,7 +40,7 @@ sub config_text {
         "SSOClientID $ENV{SSO_TEST_CLIENT_ID}",
         "SSOClientSecret env:SSO_TEST_CLIENT_SECRET",
         "SSOPublicURL http://127.0.0.1:$port",
-        "SSOUserStore sqlite3:" . ($self->{store} // "$dir/users.db"),
+        'SSOUserStore "' . ($self->{userstore} // "sqlite3:" . ($self->{store} // "$dir/users.db")) . '"',
         "SSOAllowSignup On",
         "SSOGroupMap technitium_admins Administrators",
         "SSOGroupMap technitium_dns_admins \"DNS Administrators\"",
