@@ -142,6 +142,13 @@ apr_status_t sso_cache_retrieve(server_rec *s, sso_cache_which which,
                                 apr_pool_t *p);
 apr_status_t sso_cache_remove(server_rec *s, sso_cache_which which,
                               const char *key, apr_size_t keylen, apr_pool_t *p);
+/* Stores only when key is absent (APR_EEXIST when present): a mark that
+ * rate-limits something. One hold of the lock where the provider needs
+ * one (shmcb); with Redis or memcached two servers may both store. */
+apr_status_t sso_cache_add(server_rec *s, sso_cache_which which,
+                           const char *key, apr_size_t keylen,
+                           apr_time_t expiry, const unsigned char *data,
+                           apr_size_t len, apr_pool_t *p);
 /* The stamps that void per-connection session memos (stores and removals
  * above bump them); NULL when cc's sessions are not memoised. */
 const sso_stamps *sso_cache_stamps(const sso_cache_conf *cc);

@@ -317,6 +317,34 @@ apr_status_t sso_cache_retrieve(server_rec *s, sso_cache_which which,
     return rv;
 }
 
+/* Marks are a byte or two: a larger record under the key still counts. */
+#define SSO_CACHE_ADD_PROBE 64
+
+apr_status_t sso_cache_add(server_rec *s, sso_cache_which which,
+                           const char *key, apr_size_t keylen,
+                           apr_time_t expiry, const unsigned char *data,
+                           apr_size_t len, apr_pool_t *p)
+{
+    sso_cache_target t = sso_cache_target_of(s, which, key);
+    int locked = sso_cache_lock(t.cc, s);
+    unsigned char probe[SSO_CACHE_ADD_PROBE];
+    unsigned int n = sizeof(probe);
+    apr_status_t rv;
+
+    if (locked < 0)
+        return APR_EGENERAL;
+    rv = t.cc->provider->retrieve(t.inst, s, (const unsigned char *)key,
+                                  (unsigned)keylen, probe, &n, p);
+    if (rv == APR_NOTFOUND)
+        rv = t.cc->provider->store(t.inst, s, (const unsigned char *)key,
+                                   (unsigned)keylen, expiry, (unsigned char *)data,
+                                   (unsigned)len, p);
+    else if (rv == APR_SUCCESS)
+        rv = APR_EEXIST;
+    sso_cache_unlock(locked);
+    return rv;
+}
+
 apr_status_t sso_cache_remove(server_rec *s, sso_cache_which which,
                               const char *key, apr_size_t keylen, apr_pool_t *p)
 {

@@ -209,15 +209,16 @@ static sso_jwks *sso_op_jwks_read(request_rec *r, const char *jwks_uri,
                           sso_op_jwks_parse_fn, NULL, err);
 }
 
-/* At most one refetch a minute, however many unknown kids come in. */
+/* At most one refetch a minute, however many unknown kids come in, in
+ * every process together. A cache that cannot answer does not block it. */
 static int sso_op_may_refetch(request_rec *r, const char *jwks_uri)
 {
-    apr_size_t len;
+    apr_size_t klen;
+    const char *key = sso_op_cache_key(r->pool, 'R', jwks_uri, &klen);
 
-    if (sso_op_cached(r, 'R', jwks_uri, &len))
-        return 0;
-    sso_op_remember(r, 'R', jwks_uri, "1", 1, SSO_OP_REFETCH_GAP);
-    return 1;
+    return sso_cache_add(r->server, SSO_CACHE_AUX, key, klen,
+                         apr_time_now() + apr_time_from_sec(SSO_OP_REFETCH_GAP),
+                         (const unsigned char *)"1", 1, r->pool) != APR_EEXIST;
 }
 
 int sso_op_jwks(request_rec *r, const sso_server_conf *c,

@@ -226,11 +226,12 @@ static int sso_aux_has(request_rec *r, const char *key)
                               &len, r->pool) == APR_SUCCESS;
 }
 
-static void sso_aux_mark(request_rec *r, const char *key, int ttl)
+/* Non-zero for the one caller that set the mark (absent before). */
+static int sso_aux_mark(request_rec *r, const char *key, int ttl)
 {
-    sso_cache_store(r->server, SSO_CACHE_AUX, key, strlen(key),
-                    r->request_time + apr_time_from_sec(ttl),
-                    (const unsigned char *)"1", 1, r->pool);
+    return sso_cache_add(r->server, SSO_CACHE_AUX, key, strlen(key),
+                         r->request_time + apr_time_from_sec(ttl),
+                         (const unsigned char *)"1", 1, r->pool) == APR_SUCCESS;
 }
 
 static void sso_session_watch_capacity(request_rec *r, const sso_server_conf *c)
@@ -242,16 +243,16 @@ static void sso_session_watch_capacity(request_rec *r, const sso_server_conf *c)
     if (sso_cache_retrieve(r->server, SSO_CACHE_SESSIONS, SSO_CANARY_KEY,
                            strlen(SSO_CANARY_KEY), b, &len, r->pool) == APR_SUCCESS)
         return;
-    if (sso_aux_has(r, SSO_CANARY_PLANTED) && !sso_aux_has(r, SSO_CANARY_WARNED)) {
+    /* Setting the mark and testing it are one step: two logins at once
+     * cannot both warn. */
+    if (sso_aux_has(r, SSO_CANARY_PLANTED) && sso_aux_mark(r, SSO_CANARY_WARNED, 60))
         sso_log_r(r, APLOG_WARNING, 0, "the session cache %s is "
                       "full: the oldest sessions are being dropped (give it more "
                       "room in SSOSessionCache)", c->session_cache->spec);
-        sso_aux_mark(r, SSO_CANARY_WARNED, 60);
-    }
     sso_cache_store(r->server, SSO_CACHE_SESSIONS, SSO_CANARY_KEY,
                     strlen(SSO_CANARY_KEY), r->request_time + apr_time_from_sec(year),
                     (const unsigned char *)"1", 1, r->pool);
-    sso_aux_mark(r, SSO_CANARY_PLANTED, (int)year);
+    (void)sso_aux_mark(r, SSO_CANARY_PLANTED, (int)year);
 }
 
 /* A fresh ID for every login: an ID is never reused or taken from the
