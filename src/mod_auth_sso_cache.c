@@ -279,6 +279,16 @@ static void sso_cache_unlock(int locked)
         apr_global_mutex_unlock(sso_cache_mutex);
 }
 
+static apr_status_t sso_cache_put(sso_cache_target t, server_rec *s,
+                                  const char *key, apr_size_t keylen,
+                                  apr_time_t expiry, const unsigned char *data,
+                                  apr_size_t len, apr_pool_t *p)
+{
+    return t.cc->provider->store(t.inst, s, (const unsigned char *)key,
+                                 (unsigned)keylen, expiry, (unsigned char *)data,
+                                 (unsigned)len, p);
+}
+
 apr_status_t sso_cache_store(server_rec *s, sso_cache_which which,
                              const char *key, apr_size_t keylen,
                              apr_time_t expiry, const unsigned char *data,
@@ -290,9 +300,7 @@ apr_status_t sso_cache_store(server_rec *s, sso_cache_which which,
 
     if (locked < 0)
         return APR_EGENERAL;
-    rv = t.cc->provider->store(t.inst, s, (const unsigned char *)key,
-                               (unsigned)keylen, expiry, (unsigned char *)data,
-                               (unsigned)len, p);
+    rv = sso_cache_put(t, s, key, keylen, expiry, data, len, p);
     sso_cache_unlock(locked);
     sso_cache_stamps_bump(t.cc, which, keylen, key);
     return rv;
@@ -336,13 +344,21 @@ apr_status_t sso_cache_add(server_rec *s, sso_cache_which which,
     rv = t.cc->provider->retrieve(t.inst, s, (const unsigned char *)key,
                                   (unsigned)keylen, probe, &n, p);
     if (rv == APR_NOTFOUND)
-        rv = t.cc->provider->store(t.inst, s, (const unsigned char *)key,
-                                   (unsigned)keylen, expiry, (unsigned char *)data,
-                                   (unsigned)len, p);
+        rv = sso_cache_put(t, s, key, keylen, expiry, data, len, p);
     else if (rv == APR_SUCCESS)
         rv = APR_EEXIST;
     sso_cache_unlock(locked);
+    sso_cache_stamps_bump(t.cc, which, keylen, key);
     return rv;
+}
+
+int sso_cache_mark(server_rec *s, const char *key, apr_size_t keylen,
+                   apr_time_t until, apr_pool_t *p)
+{
+    apr_status_t rv = sso_cache_add(s, SSO_CACHE_AUX, key, keylen, until,
+                                    (const unsigned char *)"1", 1, p);
+
+    return rv == APR_SUCCESS ? 1 : rv == APR_EEXIST ? 0 : -1;
 }
 
 apr_status_t sso_cache_remove(server_rec *s, sso_cache_which which,

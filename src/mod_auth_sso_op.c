@@ -216,9 +216,9 @@ static int sso_op_may_refetch(request_rec *r, const char *jwks_uri)
     apr_size_t klen;
     const char *key = sso_op_cache_key(r->pool, 'R', jwks_uri, &klen);
 
-    return sso_cache_add(r->server, SSO_CACHE_AUX, key, klen,
-                         apr_time_now() + apr_time_from_sec(SSO_OP_REFETCH_GAP),
-                         (const unsigned char *)"1", 1, r->pool) != APR_EEXIST;
+    return sso_cache_mark(r->server, key, klen,
+                          apr_time_now() + apr_time_from_sec(SSO_OP_REFETCH_GAP),
+                          r->pool) != 0;
 }
 
 int sso_op_jwks(request_rec *r, const sso_server_conf *c,

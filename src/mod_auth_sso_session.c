@@ -229,9 +229,8 @@ static int sso_aux_has(request_rec *r, const char *key)
 /* Non-zero for the one caller that set the mark (absent before). */
 static int sso_aux_mark(request_rec *r, const char *key, int ttl)
 {
-    return sso_cache_add(r->server, SSO_CACHE_AUX, key, strlen(key),
-                         r->request_time + apr_time_from_sec(ttl),
-                         (const unsigned char *)"1", 1, r->pool) == APR_SUCCESS;
+    return sso_cache_mark(r->server, key, strlen(key),
+                          r->request_time + apr_time_from_sec(ttl), r->pool) == 1;
 }
 
 static void sso_session_watch_capacity(request_rec *r, const sso_server_conf *c)
