@@ -12,6 +12,7 @@ const os = require('os');
 const path = require('path');
 const net = require('net');
 const { loginOnce, loginMany, request } = require('./login.js');
+const { sleep, freePort, waitPort, which } = require('./net.js');
 
 const top = path.resolve(__dirname, '..');
 
@@ -54,7 +55,6 @@ const smoke = opt.mode === 'smoke';
 
 // ---------------------------------------------------------------- helpers
 
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const log = (s) => process.stderr.write(`bench: ${s}\n`);
 const median = (xs) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -62,36 +62,6 @@ const median = (xs) => {
   return n ? (n % 2 ? s[(n - 1) / 2] : (s[n / 2 - 1] + s[n / 2]) / 2) : NaN;
 };
 const fmt = (x, d = 0) => (Number.isFinite(x) ? x.toFixed(d) : '-');
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.on('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address();
-      srv.close(() => resolve(port));
-    });
-  });
-}
-
-async function waitPort(port, ms) {
-  const end = Date.now() + ms;
-  while (Date.now() < end) {
-    const ok = await new Promise((resolve) => {
-      const s = net.connect(port, '127.0.0.1');
-      s.on('connect', () => { s.destroy(); resolve(true); });
-      s.on('error', () => resolve(false));
-    });
-    if (ok) return true;
-    await sleep(100);
-  }
-  return false;
-}
-
-function which(cmd) {
-  const r = spawnSync('sh', ['-c', `command -v ${cmd}`], { encoding: 'utf8' });
-  return r.status === 0 ? r.stdout.trim() : null;
-}
 
 // ------------------------------------------------- httpd's CPU and memory
 

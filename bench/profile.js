@@ -17,10 +17,10 @@ const { spawn, spawnSync } = require('child_process');
 const crypto = require('crypto');
 const fs = require('fs');
 const http = require('http');
-const net = require('net');
 const os = require('os');
 const path = require('path');
 const { loginOnce, loginMany, request } = require('./login.js');
+const { freePort, waitPort, which } = require('./net.js');
 
 const top = path.resolve(__dirname, '..');
 const opt = { module: path.join(top, '.libs/mod_auth_sso.so'), requests: 500, logins: 20 };
@@ -30,28 +30,8 @@ for (let i = 2; i < process.argv.length; i += 2) {
   opt[key] = key === 'module' ? path.resolve(process.argv[i + 1]) : Number(process.argv[i + 1]);
 }
 
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const children = [];
 process.on('exit', () => children.forEach((c) => { try { c.kill('SIGTERM'); } catch { /* gone */ } }));
-
-function freePort() {
-  return new Promise((resolve) => {
-    const s = net.createServer();
-    s.listen(0, '127.0.0.1', () => { const { port } = s.address(); s.close(() => resolve(port)); });
-  });
-}
-
-async function waitPort(port, ms) {
-  for (const end = Date.now() + ms; Date.now() < end; await sleep(200)) {
-    const up = await new Promise((res) => {
-      const s = net.connect(port, '127.0.0.1');
-      s.on('connect', () => { s.destroy(); res(true); });
-      s.on('error', () => res(false));
-    });
-    if (up) return true;
-  }
-  return false;
-}
 
 async function startProvider(dir, port, secret) {
   fs.writeFileSync(path.join(dir, 'op.json'), JSON.stringify({ clients: [
@@ -75,13 +55,13 @@ function startHttpd(dir, port, opUrl, secret) {
   const root = process.getuid() === 0;
   const user = root ? 'www-data' : os.userInfo().username;
   const group = root ? 'www-data' : spawnSync('id', ['-gn'], { encoding: 'utf8' }).stdout.trim();
-  const apxs = ['apxs', 'apxs2'].find((a) => spawnSync('which', [a]).status === 0);
+  const apxs = which('apxs') || which('apxs2');
   const env = { ...process.env, BENCH_DIR: dir, BENCH_USER: user, BENCH_GROUP: group,
     BENCH_PORT: String(port), BENCH_MODULE: opt.module, BENCH_OP_URL: opUrl,
     BENCH_MODDIR: spawnSync(apxs, ['-q', 'LIBEXECDIR'], { encoding: 'utf8' }).stdout.trim(),
     BENCH_SSO_SECRET: secret, BENCH_SHMCB_BYTES: String(8 * 1024 * 1024),
     BENCH_LOGLEVEL: 'core:warn', BENCH_MUTEX: 'default' };
-  const httpd = ['apache2', 'httpd'].find((h) => spawnSync('which', [h]).status === 0);
+  const httpd = which('apache2') || which('httpd');
   if (root) spawnSync('chown', ['-R', `${user}:${group}`, dir]);
   const vg = ['valgrind', '--tool=callgrind', '--toggle-collect=ap_process_async_request',
     '--dump-before=ap_send_error_response',
