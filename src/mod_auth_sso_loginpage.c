@@ -4,6 +4,7 @@
 #include "sso_random.h"
 #include "sso_registry.h"
 #include "sso_secret.h"
+#include "sso_template.h"
 #include "sso_throttle.h"
 #include "sso_url.h"
 
@@ -85,24 +86,6 @@ static const char *sso_login_local_form(request_rec *r, const sso_server_conf *c
         "class=\"btn\" type=\"submit\">Sign in</button></p></form>", NULL);
 }
 
-/* SSOLoginTemplate: {{site}}, {{message}}, {{sso_button}}, {{local_form}}
- * and {{reference}} are replaced with ready, escaped HTML. */
-static const char *sso_login_fill(request_rec *r, const char *tpl,
-                                  const char *const *names,
-                                  const char *const *values)
-{
-    const char *out = tpl;
-    int i;
-
-    for (i = 0; names[i]; i++) {
-        const char *at;
-        while ((at = strstr(out, names[i])))
-            out = apr_pstrcat(r->pool, apr_pstrmemdup(r->pool, out, at - out),
-                              values[i], at + strlen(names[i]), NULL);
-    }
-    return out;
-}
-
 static const char *sso_login_render(request_rec *r, const sso_server_conf *c,
                                     apr_table_t *args)
 {
@@ -113,12 +96,13 @@ static const char *sso_login_render(request_rec *r, const sso_server_conf *c,
                                              "</p>", NULL) : "";
     const char *button = sso_login_sso_button(r, c, ret);
     const char *form = sso_login_local_form(r, c, ret, sso_login_csrf_token(r, c));
+    /* SSOLoginTemplate: each placeholder becomes ready, escaped HTML. */
     static const char *const names[] = { "{{site}}", "{{message}}", "{{sso_button}}",
                                          "{{local_form}}", "{{reference}}", NULL };
     const char *values[] = { site, msg_html, button, form, sso_page_reference(r) };
 
     if (c->login_template)
-        return sso_login_fill(r, c->login_template, names, values);
+        return sso_template_fill(r->pool, c->login_template, names, values);
     if (!*button && !*form)
         form = "<p>No sign-in method is enabled on this site.</p>";
     return sso_page_html(r, apr_pstrcat(r->pool, "Sign in to ",

@@ -19,6 +19,7 @@ Suite *sso_cookie_suite(void);
 Suite *sso_jwt_suite(void);
 Suite *sso_registry_suite(void);
 Suite *sso_account_suite(void);
+Suite *sso_template_suite(void);
 
 /* A pool per test, destroyed in teardown. */
 extern apr_pool_t *unit_pool;
