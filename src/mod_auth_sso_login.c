@@ -1,6 +1,7 @@
 /* The authorization code flow: /sso/start sends the browser to the
  * provider, /sso/callback turns the code into a session. */
 #include "mod_auth_sso.h"
+#include "sso_account.h"
 #include "sso_http.h"
 #include "sso_random.h"
 #include "sso_secret.h"
@@ -432,6 +433,21 @@ int sso_login_session(request_rec *r, const sso_server_conf *c,
                           "later.");
 }
 
+/* email_verified present and not true: the address is only what the user
+ * typed at the provider, so it is neither a username nor SSO_EMAIL. */
+static void sso_callback_email_check(sso_callback *cb, sso_login_claims *lc)
+{
+    if (!lc->email
+        || sso_jwt_claim_vouches(sso_callback_claim(cb, "email_verified")))
+        return;
+    sso_log_r(cb->r, APLOG_INFO, 0, "user %s: email %s is not verified "
+              "(email_verified is not true): not used as a username "
+              "(SSOUsernameClaims) nor passed as SSO_EMAIL", lc->sub,
+              ap_escape_logitem(cb->r->pool, lc->email));
+    lc->email = NULL;
+    sso_account_drop_claim(cb->c->username_claims, lc->username_claims, "email");
+}
+
 static int sso_callback_login(sso_callback *cb)
 {
     const sso_server_conf *c = cb->c;
@@ -458,6 +474,7 @@ static int sso_callback_login(sso_callback *cb)
     for (rc = 0; rc < c->username_claims->nelts; rc++)
         APR_ARRAY_PUSH(lc.username_claims, const char *) = sso_callback_claim_string(
             cb, APR_ARRAY_IDX(c->username_claims, rc, const char *));
+    sso_callback_email_check(cb, &lc);
     if ((rc = sso_account_admit(cb->r, c, &lc, &s)) != OK)
         return rc;
     s.created = s.last_seen = s.verified = apr_time_sec(cb->r->request_time);

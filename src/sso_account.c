@@ -107,3 +107,15 @@ const char *sso_account_pick_username(apr_pool_t *p,
     }
     return NULL;
 }
+
+void sso_account_drop_claim(const apr_array_header_t *names,
+                            apr_array_header_t *values, const char *claim)
+{
+    int i;
+
+    for (i = 0; i < names->nelts && i < values->nelts; i++) {
+        if (!strcmp(APR_ARRAY_IDX(names, i, const char *), claim)) {
+            APR_ARRAY_IDX(values, i, const char *) = NULL;
+        }
+    }
+}

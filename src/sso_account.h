@@ -71,4 +71,10 @@ const char *sso_account_pick_username(apr_pool_t *p,
                                       const apr_array_header_t *candidates,
                                       sso_account_taken_fn taken, void *ctx);
 
+/* values[i] (the value of claim names[i], both const char *) set to NULL
+ * where names[i] is claim: e.g. "email" when email_verified is false, so
+ * that an address the user merely typed never becomes a username. */
+void sso_account_drop_claim(const apr_array_header_t *names,
+                            apr_array_header_t *values, const char *claim);
+
 #endif

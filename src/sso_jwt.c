@@ -1007,3 +1007,8 @@ const char *sso_jwt_status_name(sso_jwt_status status)
         return "SSO_JWT_UNKNOWN_STATUS";
     return names[status];
 }
+
+int sso_jwt_claim_vouches(const json_t *verified)
+{
+    return !verified || json_is_true(verified);
+}

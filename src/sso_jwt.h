@@ -81,4 +81,8 @@ const char *sso_jwt_status_name(sso_jwt_status status);
 /* The claim's value when it is a string without embedded NULs, else NULL. */
 const char *sso_jwt_claim_string(json_t *claims, const char *name);
 
+/* For email_verified: 1 when the value is absent (NULL) or JSON true, 0 for
+ * anything else (false, the string "true", null, a number). */
+int sso_jwt_claim_vouches(const json_t *verified);
+
 #endif

@@ -204,6 +204,30 @@ START_TEST(pick_username)
 }
 END_TEST
 
+/* issue 12: an unverified email is not a username source. */
+START_TEST(drop_unverified_email)
+{
+    apr_array_header_t *names = claims(3, "email", "preferred_username", "email");
+    apr_array_header_t *values = claims(3, "ceo@example.test", "heidi",
+                                        "ceo@example.test");
+    taken_list t = { 0 };
+
+    sso_account_drop_claim(names, values, "email");
+    ck_assert_ptr_null(APR_ARRAY_IDX(values, 0, const char *));
+    ck_assert_str_eq(APR_ARRAY_IDX(values, 1, const char *), "heidi");
+    ck_assert_ptr_null(APR_ARRAY_IDX(values, 2, const char *));
+    ck_assert_str_eq(sso_account_pick_username(unit_pool, values, is_taken, &t),
+                     "heidi");
+
+    /* Claim names are case-sensitive JSON keys; other claims stay. */
+    names = claims(2, "Email", "name");
+    values = claims(2, "a@example.test", "A");
+    sso_account_drop_claim(names, values, "email");
+    ck_assert_str_eq(APR_ARRAY_IDX(values, 0, const char *), "a@example.test");
+    ck_assert_str_eq(APR_ARRAY_IDX(values, 1, const char *), "A");
+}
+END_TEST
+
 Suite *sso_account_suite(void)
 {
     Suite *s = suite_create("sso_account");
@@ -214,6 +238,7 @@ Suite *sso_account_suite(void)
     tcase_add_test(tc, replace_groups_may_be_null);
     tcase_add_test(tc, reasons_and_causes);
     tcase_add_test(tc, pick_username);
+    tcase_add_test(tc, drop_unverified_email);
     suite_add_tcase(s, tc);
     return s;
 }

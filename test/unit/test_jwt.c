@@ -868,6 +868,22 @@ START_TEST(status_names)
 }
 END_TEST
 
+/* email_verified: only JSON true vouches; absent means nothing was said. */
+START_TEST(claim_vouches)
+{
+    json_t *c = json_pack("{s:b, s:b, s:s, s:n, s:i}", "t", 1, "f", 0,
+                          "s", "true", "n", "one", 1);
+
+    ck_assert_int_eq(sso_jwt_claim_vouches(NULL), 1);
+    ck_assert_int_eq(sso_jwt_claim_vouches(json_object_get(c, "t")), 1);
+    ck_assert_int_eq(sso_jwt_claim_vouches(json_object_get(c, "f")), 0);
+    ck_assert_int_eq(sso_jwt_claim_vouches(json_object_get(c, "s")), 0);
+    ck_assert_int_eq(sso_jwt_claim_vouches(json_object_get(c, "n")), 0);
+    ck_assert_int_eq(sso_jwt_claim_vouches(json_object_get(c, "one")), 0);
+    json_decref(c);
+}
+END_TEST
+
 Suite *sso_jwt_suite(void)
 {
     Suite *s = suite_create("sso_jwt");
@@ -911,6 +927,7 @@ Suite *sso_jwt_suite(void)
     tcase_add_test(tc, jwks_skips_unusable_keys);
     tcase_add_test(tc, jwks_document_refused);
     tcase_add_test(tc, status_names);
+    tcase_add_test(tc, claim_vouches);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -11,6 +11,8 @@ const SEED = [
   { username: 'erin', sub: '5eaf7096-b06c-4b4f-9e95-705d4cafbd05', given: 'Erin', family: 'Nogroup', groups: [] },
   { username: 'frank', sub: '6fb081a7-c17d-4c5a-8fa6-816e5db0ce06', given: 'Frank', family: 'Case', groups: ['Technitium_Admins'] },
   { username: 'grace', sub: '70c192b8-d28e-4d6b-90b7-927f6ec1df07', given: 'Grace', family: 'Noemail', groups: ['technitium_admins'], noEmail: true },
+  // Set an address they do not own: email_verified false (as Pocket ID sends).
+  { username: 'heidi', sub: '81d2a3c9-e39f-4e7c-a1a8-a38f7d02e008', given: 'Heidi', family: 'Unverified', groups: ['technitium_admins'], email: 'ceo@example.test', emailVerified: false },
 ];
 
 export function createUserStore() {
@@ -49,7 +51,7 @@ function subFor(username) {
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-8${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
 }
 
-function toUser({ username, sub, given, family, groups, noEmail }) {
+function toUser({ username, sub, given, family, groups, noEmail, email, emailVerified = true }) {
   const user = {
     username,
     sub,
@@ -58,7 +60,10 @@ function toUser({ username, sub, given, family, groups, noEmail }) {
     name: `${given} ${family}`,
     groups: [...groups],
   };
-  if (!noEmail) user.email = `${username}@example.test`;
+  if (!noEmail) {
+    user.email = email ?? `${username}@example.test`;
+    user.emailVerified = emailVerified;
+  }
   return user;
 }
 
@@ -76,7 +81,7 @@ export function userClaims(user) {
   };
   if (user.email !== undefined) {
     claims.email = user.email;
-    claims.email_verified = true;
+    claims.email_verified = user.emailVerified;
   }
   return claims;
 }

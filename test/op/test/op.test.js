@@ -304,6 +304,10 @@ describe('default OP (RS256, Pocket ID defaults)', () => {
     assert.equal('email_verified' in grace.idToken.payload, false);
     const info = await userinfo(op, grace.tokens.access_token);
     assert.equal('email' in info, false);
+    const heidi = await signInAndExchange(op, { username: 'heidi' });
+    assert.equal(heidi.idToken.payload.email, 'ceo@example.test');
+    assert.equal(heidi.idToken.payload.email_verified, false);
+    assert.equal(heidi.idToken.payload.preferred_username, 'heidi');
   });
 
   test('PKCE is optional, and checked when used', async () => {
@@ -376,7 +380,7 @@ describe('default OP (RS256, Pocket ID defaults)', () => {
   test('control API: list users, replace groups', async () => {
     await op.ready();
     const users = await getJson(new URL('/_test/users', op.issuer));
-    assert.deepEqual(users.map((user) => user.username), ['alice', 'bob', 'carol', 'dave', 'erin', 'frank', 'grace']);
+    assert.deepEqual(users.map((user) => user.username), ['alice', 'bob', 'carol', 'dave', 'erin', 'frank', 'grace', 'heidi']);
 
     const { tokens } = await signInAndExchange(op, { username: 'erin' });
     const put = await fetch(new URL('/_test/users/erin/groups', op.issuer), {
