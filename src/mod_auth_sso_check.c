@@ -1,5 +1,6 @@
 /* Startup checks: run by check_config, so `apachectl -t` reports them. */
 #include "mod_auth_sso.h"
+#include "sso_cookie.h"
 
 #include "http_log.h"
 #include "http_core.h"
@@ -65,6 +66,14 @@ static void sso_check_warnings(apr_pool_t *p, server_rec *s,
                      "On but %s has no SSOGroupMap: every SSO login will be "
                      "refused (add SSOGroupMap lines or set "
                      "SSORequireMappedGroup Off)", sso_server_label(p, s));
+    if (sso_cookie_prefix(c->cookie_name) && c->public_url
+        && strncasecmp(c->public_url, "https:", 6))
+        ap_log_error(APLOG_MARK, APLOG_WARNING, 0, s, "SSOCookieName %s in %s "
+                     "needs HTTPS: browsers drop a %s cookie sent over "
+                     "http (check SSOPublicURL %s)", c->cookie_name,
+                     sso_server_label(p, s), sso_cookie_prefix(c->cookie_name)
+                     & SSO_COOKIE_PREFIX_HOST ? "__Host-" : "__Secure-",
+                     c->public_url);
     if (c->session_max_age < c->session_timeout)
         ap_log_error(APLOG_MARK, APLOG_WARNING, 0, s,
                      "SSOSessionMaxAge (%d) is shorter than SSOSessionTimeout "

@@ -25,26 +25,27 @@ const char *sso_public_base(request_rec *r, const sso_server_conf *c)
                         r->server->server_hostname, port);
 }
 
-static const char *sso_cookie_attrs(request_rec *r, const sso_server_conf *c,
-                                    const char *path)
+/* Over an https SSOPublicURL every cookie is Secure; the name's prefix
+ * (__Host-, __Secure-) may demand Secure and Path=/ on its own. */
+static const char *sso_cookie_attrs_of(request_rec *r, const sso_server_conf *c,
+                                       const char *name, const char *path)
 {
     int secure = !strncasecmp(sso_public_base(r, c), "https:", 6);
 
-    return apr_pstrcat(r->pool, "HttpOnly;SameSite=Lax;Path=", path,
-                       secure ? ";Secure" : "", NULL);
+    return sso_cookie_attrs(r->pool, name, path, secure);
 }
 
 void sso_cookie_set(request_rec *r, const sso_server_conf *c, const char *name,
                     const char *value, long max_age, const char *path)
 {
-    ap_cookie_write(r, name, value, sso_cookie_attrs(r, c, path), max_age,
+    ap_cookie_write(r, name, value, sso_cookie_attrs_of(r, c, name, path), max_age,
                     r->err_headers_out, NULL);
 }
 
 void sso_cookie_clear(request_rec *r, const sso_server_conf *c,
                       const char *name, const char *path)
 {
-    ap_cookie_remove(r, name, sso_cookie_attrs(r, c, path),
+    ap_cookie_remove(r, name, sso_cookie_attrs_of(r, c, name, path),
                      r->err_headers_out, NULL);
 }
 
