@@ -84,5 +84,9 @@ int sso_routes_quick_handler(request_rec *r, int lookup_uri)
 
     if (!route || lookup_uri)
         return DECLINED;
+    /* httpd inserts the site's output filters (mod_headers: HSTS, CSP) for
+     * handlers only; our pages get them too, as mod_cache does. Error
+     * answers get the error filters instead (ap_send_error_response). */
+    ap_run_insert_filter(r);
     return sso_routes_dispatch(r, c, route);
 }

@@ -13,18 +13,24 @@ use Apache::TestRequest ();
 our @EXPORT_OK = qw(new_browser login follow site_url session_cookie
                     op_url server_log_since login_until_callback log_size);
 
-# site_url(PATH [, VHOST]): VHOST names a SSO_TEST_PORT_<VHOST> server.
+# site_url(PATH [, VHOST]): VHOST names a SSO_TEST_PORT_<VHOST> server;
+# the HTTPS* ones speak https (mod_ssl, conf/sso/vhosts.conf).
 sub site_url {
     my ($path, $vhost) = @_;
     my $hostport = $vhost ? '127.0.0.1:' . $ENV{"SSO_TEST_PORT_$vhost"}
                           : Apache::TestRequest::hostport();
-    return "http://$hostport" . ($path // '/');
+    my $scheme = $vhost && $vhost =~ /^HTTPS/ ? 'https' : 'http';
+    return "$scheme://$hostport" . ($path // '/');
 }
 sub op_url   { return $ENV{SSO_TEST_OP_URL} }
 
+# Trusts only the test CA of the run (scripts/make-test-ca), and checks
+# the certificate's name.
 sub new_browser {
     return LWP::UserAgent->new(max_redirect => 0, timeout => 30,
-                               cookie_jar => HTTP::Cookies->new);
+                               cookie_jar => HTTP::Cookies->new,
+                               ssl_opts => { verify_hostname => 1,
+                                             SSL_ca_file => "$ENV{SSO_TEST_TLS}/ca.pem" });
 }
 
 # Follows redirects from $res, filling in the provider's login form for
