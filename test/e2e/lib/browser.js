@@ -29,6 +29,11 @@ const fileEnv = process.env.SITE_URL ? process.env : readStackEnv();
 export const stack = {
   site: fileEnv.SITE_URL,
   off: fileEnv.OFF_URL,
+  // The site over HTTPS, and with SSOCookieName __Host-sso (scripts/stack).
+  https: fileEnv.HTTPS_URL,
+  host: fileEnv.HOST_URL,
+  // base64 SHA-256 of the stack's server key: the one certificate trusted.
+  spki: fileEnv.TLS_SPKI,
   op: fileEnv.OP_URL,
   adminUser: fileEnv.ADMIN_USER,
   adminPassword: fileEnv.ADMIN_PASSWORD,
@@ -49,11 +54,14 @@ const chromiumArgs = [
   '--disable-background-networking', '--disable-component-update', '--disable-sync',
 ];
 
+// The stack's HTTPS sites serve a certificate from a CA made for the run
+// (scripts/make-test-ca). Chromium trusts that one server key, pinned by
+// its SPKI hash; any other certificate error still fails the page.
 export async function launch() {
   return chromium.launch({
     executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
     headless: true,
-    args: chromiumArgs,
+    args: [...chromiumArgs, `--ignore-certificate-errors-spki-list=${stack.spki}`],
     timeout: 30_000,
   });
 }

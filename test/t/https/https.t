@@ -11,7 +11,7 @@ use URI;
 use URI::Escape qw(uri_unescape);
 use SSOTest qw(login new_browser site_url session_cookie follow);
 
-plan tests => 35;
+plan tests => 34;
 
 my $HSTS = 'max-age=63072000; includeSubDomains';
 my $store = "sqlite3:$ENV{SSO_TEST_OUT}/users-https.db";
@@ -118,17 +118,6 @@ my @login_cleared = grep { /^__Host-sso_login=;/ } @set;
 is(scalar @login_cleared, 1, '__Host-: the callback expires the login cookie at Path=/');
 is($hua->get(site_url('/protected/env.cgi', 'HTTPS_HOST'))->content =~ /^REMOTE_USER=(.*)$/m ? $1 : '',
    'alice@example.test', '__Host-sso: the session serves the application');
-
-# A browser drops a __Host- cookie whose Path is not /: the callback must
-# find the login cookie even when the browser keeps it at Path=/ only.
-my $strict = new_browser();
-$res = $strict->get(site_url('/sso/start?return=/protected/', 'HTTPS_HOST'));
-my ($state_cookie) = map { /^__Host-sso_login=([^;]*)/ ? $1 : () } site_cookies('HTTPS_HOST', $res);
-$strict->cookie_jar->clear;
-$strict->cookie_jar->set_cookie(0, '__Host-sso_login', $state_cookie, '/',
-                                '127.0.0.1', $ENV{SSO_TEST_PORT_HTTPS_HOST}, 0, 1, 600, 0);
-@seen = follow($strict, $res, user => 'bob');
-is($seen[-1]->code, 200, '__Host-sso: login with the login cookie held at Path=/ only');
 
 ($lua, $page, $csrf) = local_form('HTTPS_HOST');
 $res = local_post($lua, 'HTTPS_HOST', $csrf);
