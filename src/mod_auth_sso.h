@@ -79,6 +79,10 @@ typedef struct {
     const char *ca_file;
     const char *login_template;       /* SSOLoginTemplate, read at startup */
     apr_array_header_t *local_providers; /* SSOLocalAuthProvider names */
+    /* Session realms, computed once at startup (sso_server_conf_finalize):
+     * a session is accepted only where its realm is the one of its method. */
+    unsigned char realm_sso[SSO_REALM_BYTES];
+    unsigned char realm_local[SSO_REALM_BYTES];
 } sso_server_conf;
 
 typedef struct {

@@ -163,12 +163,17 @@ int sso_account_admit(request_rec *r, const sso_server_conf *c,
     return rc;
 }
 
+/* The issuer is this virtual host's SSOAuthority, never the one the
+ * record names: the realm already tied the session to it. */
 static apr_status_t sso_account_lookup(sso_registry *reg, request_rec *r,
+                                       const sso_server_conf *c,
                                        const sso_session *s, sso_user **u,
                                        const char **err)
 {
-    if (s->issuer && s->sub)
-        return sso_registry_find_sso(reg, r->pool, s->issuer, s->sub, u, err);
+    if (!strcmp(s->method, "sso"))
+        return c->authority && s->sub
+               ? sso_registry_find_sso(reg, r->pool, c->authority, s->sub, u, err)
+               : APR_NOTFOUND;
     return sso_registry_find_user(reg, r->pool, s->user, u, err);
 }
 
@@ -179,14 +184,18 @@ int sso_account_recheck(request_rec *r, const sso_server_conf *c, sso_session *s
     sso_user *u = NULL;
     apr_status_t rv;
 
-    /* Accounts of httpd's authn providers are not in the registry. */
-    if (!strcmp(s->method, "local") && s->issuer) {
+    /* Accounts of httpd's authn providers are not in the registry, and
+     * those providers cannot be asked about an account without its
+     * password: such a session holds while this virtual host still has
+     * SSOLocalAuthProvider (its realm says which ones). */
+    if (!strcmp(s->method, "local") && s->issuer
+        && c->local_providers && c->local_providers->nelts) {
         s->verified = apr_time_sec(r->request_time);
         return OK;
     }
     if (!(reg = sso_registry_acquire(r, c)))
         return HTTP_SERVICE_UNAVAILABLE;
-    rv = sso_account_lookup(reg, r, s, &u, &err);
+    rv = sso_account_lookup(reg, r, c, s, &u, &err);
     sso_registry_release(r, c, reg, rv != APR_SUCCESS && rv != APR_NOTFOUND);
     if (rv != APR_SUCCESS && rv != APR_NOTFOUND) {
         sso_log_r(r, APLOG_ERR, 0, "user registry error while "
@@ -194,7 +203,7 @@ int sso_account_recheck(request_rec *r, const sso_server_conf *c, sso_session *s
                       s->user, err);
         return HTTP_SERVICE_UNAVAILABLE;
     }
-    if (u && !s->issuer && strcmp(u->kind, "local"))
+    if (u && strcmp(s->method, "sso") && (s->issuer || strcmp(u->kind, "local")))
         u = NULL;
     if (!u || u->disabled) {
         sso_log_r(r, APLOG_NOTICE, 0, "session of %s ended: the "

@@ -188,6 +188,8 @@ const char *sso_server_conf_finalize(apr_pool_t *p, apr_pool_t *ptemp,
     sso_finalize_flags(c);
     sso_finalize_numbers(c);
     sso_finalize_strings(p, c);
+    sso_realm_of_sso(c->authority, c->client_id, c->user_store, c->realm_sso);
+    sso_realm_of_local(c->user_store, c->local_providers, c->realm_local);
     return sso_finalize_cache(p, ptemp, c, main_conf);
 }
 

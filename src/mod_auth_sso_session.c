@@ -170,6 +170,14 @@ sso_load_e sso_session_load(request_rec *r, const sso_server_conf *c,
         sso_log_r(r, APLOG_WARNING, 0, "session refused: %s", problem);
         return SSO_LOAD_NONE;
     }
+    /* After the memo too: a memo is shared by the virtual hosts of a cache. */
+    if (!sso_session_realm_ok(out, c->realm_sso, c->realm_local)) {
+        sso_log_r(r, APLOG_DEBUG, 0, "session of %s ignored: it was made "
+                  "under another configuration (its session realm differs in "
+                  "SSOAuthority, SSOClientID, SSOUserStore or "
+                  "SSOLocalAuthProvider)", out->user);
+        return SSO_LOAD_NONE;
+    }
     if (sso_session_expired(out, now, c->session_timeout, c->session_max_age)) {
         sso_cache_remove(r->server, SSO_CACHE_SESSIONS, (const char *)*id,
                          SSO_ID_BYTES, r->pool);
@@ -178,12 +186,19 @@ sso_load_e sso_session_load(request_rec *r, const sso_server_conf *c,
     return SSO_LOAD_OK;
 }
 
+/* Every record is written under the realm of this configuration: a
+ * session is only ever saved where it was made or accepted. */
 apr_status_t sso_session_save(request_rec *r, const sso_server_conf *c,
-                              const unsigned char *id, const sso_session *s)
+                              const unsigned char *id, const sso_session *in)
 {
     unsigned char buf[SSO_SESSION_MAX];
     apr_int64_t now = apr_time_sec(r->request_time);
-    apr_size_t len = sso_session_encode(s, buf, sizeof(buf));
+    sso_session copy = *in, *s = &copy;
+    apr_size_t len;
+
+    memcpy(s->realm, strcmp(s->method, "sso") ? c->realm_local : c->realm_sso,
+           SSO_REALM_BYTES);
+    len = sso_session_encode(s, buf, sizeof(buf));
     apr_int64_t ttl = sso_session_ttl(s, now, c->session_timeout,
                                       c->session_max_age);
 

@@ -80,6 +80,12 @@ void sso_record_put_strs(sso_record_writer *w, const apr_array_header_t *a)
         sso_record_put_str(w, APR_ARRAY_IDX(a, i, const char *));
 }
 
+void sso_record_put_raw(sso_record_writer *w, const unsigned char *data,
+                        apr_size_t n)
+{
+    sso_record_put(w, data, n);
+}
+
 void sso_record_reader_init(sso_record_reader *r, const unsigned char *buf,
                             apr_size_t len)
 {
@@ -185,6 +191,16 @@ apr_array_header_t *sso_record_get_strs(sso_record_reader *r, apr_pool_t *p)
             APR_ARRAY_PUSH(a, const char *) = s;
     }
     return r->bad ? NULL : a;
+}
+
+void sso_record_get_raw(sso_record_reader *r, unsigned char *out, apr_size_t n)
+{
+    const unsigned char *b = sso_record_take(r, n);
+
+    if (b)
+        memcpy(out, b, n);
+    else
+        memset(out, 0, n);
 }
 
 int sso_record_reader_done(const sso_record_reader *r)

@@ -29,6 +29,9 @@ void sso_record_put_u8(sso_record_writer *w, unsigned v);
 void sso_record_put_i64(sso_record_writer *w, apr_int64_t v);
 void sso_record_put_str(sso_record_writer *w, const char *s);  /* NULL ok */
 void sso_record_put_strs(sso_record_writer *w, const apr_array_header_t *a);
+/* n bytes as they are, no length: for fields of a fixed size. */
+void sso_record_put_raw(sso_record_writer *w, const unsigned char *data,
+                        apr_size_t n);
 
 void sso_record_reader_init(sso_record_reader *r, const unsigned char *buf,
                             apr_size_t len);
@@ -41,6 +44,8 @@ apr_int64_t sso_record_get_i64(sso_record_reader *r);
 /* NULL for a NULL string written; copies into p. */
 const char *sso_record_get_str(sso_record_reader *r, apr_pool_t *p);
 apr_array_header_t *sso_record_get_strs(sso_record_reader *r, apr_pool_t *p);
+/* Copies n bytes into out; zeroes it when the record is too short. */
+void sso_record_get_raw(sso_record_reader *r, unsigned char *out, apr_size_t n);
 /* Non-zero when every byte was consumed and no read failed. */
 int sso_record_reader_done(const sso_record_reader *r);
 

@@ -3,9 +3,11 @@
 
 #include <string.h>
 #include "apr_encode.h"
+#include <openssl/evp.h>
 
-/* First byte of each record: kind and format version together. */
-#define SSO_SESSION_MAGIC 0x73  /* 's', version 2 */
+/* First byte of each record: kind and format version together. A record
+ * of an older version is refused, so it counts as no session. */
+#define SSO_SESSION_MAGIC 0x33  /* version 3: with the realm */
 #define SSO_TXN_MAGIC     0x54  /* 'T', version 1 */
 /* 9999-12-31T23:59:59Z. A corrupt record's times are refused beyond it (or
  * below 0) so that the lifetime arithmetic below cannot overflow. */
@@ -35,6 +37,76 @@ const unsigned char *sso_id_decode(apr_pool_t *p, const char *token)
     return raw && len == SSO_ID_BYTES ? raw : NULL;
 }
 
+/* Each value with its length (or a NULL mark) before it, so that no two
+ * lists of values give the same input to the digest. */
+static void sso_realm_add(EVP_MD_CTX *md, const char *value)
+{
+    apr_size_t n = value ? strlen(value) : 0;
+    unsigned char len[9];
+    int i;
+
+    len[0] = value ? 1 : 0;
+    for (i = 8; i >= 1; i--, n >>= 8)
+        len[i] = (unsigned char)n;
+    EVP_DigestUpdate(md, len, sizeof(len));
+    if (value)
+        EVP_DigestUpdate(md, value, strlen(value));
+}
+
+static void sso_realm_digest(const char *kind, const char *const *values,
+                             int n, const apr_array_header_t *more,
+                             unsigned char *out)
+{
+    EVP_MD_CTX *md = EVP_MD_CTX_new();
+    unsigned char full[EVP_MAX_MD_SIZE];
+    unsigned int len = 0;
+    int i;
+
+    memset(out, 0, SSO_REALM_BYTES);
+    if (!md)
+        return;
+    if (EVP_DigestInit_ex(md, EVP_sha256(), NULL)) {
+        sso_realm_add(md, "mod_auth_sso session realm");
+        sso_realm_add(md, kind);
+        for (i = 0; i < n; i++)
+            sso_realm_add(md, values[i]);
+        for (i = 0; more && i < more->nelts; i++)
+            sso_realm_add(md, APR_ARRAY_IDX(more, i, const char *));
+        if (EVP_DigestFinal_ex(md, full, &len) && len >= SSO_REALM_BYTES)
+            memcpy(out, full, SSO_REALM_BYTES);
+    }
+    EVP_MD_CTX_free(md);
+}
+
+void sso_realm_of_sso(const char *authority, const char *client_id,
+                      const char *user_store, unsigned char *out)
+{
+    const char *values[] = { authority, client_id, user_store };
+
+    sso_realm_digest("sso", values, 3, NULL, out);
+}
+
+void sso_realm_of_local(const char *user_store,
+                        const apr_array_header_t *providers,
+                        unsigned char *out)
+{
+    const char *values[] = { user_store };
+
+    sso_realm_digest("local", values, 1, providers, out);
+}
+
+int sso_session_realm_ok(const sso_session *s, const unsigned char *sso_realm,
+                         const unsigned char *local_realm)
+{
+    static const unsigned char unset[SSO_REALM_BYTES];
+    const unsigned char *want = !strcmp(s->method, "sso") ? sso_realm
+                              : !strcmp(s->method, "local") ? local_realm : NULL;
+
+    /* All zero: the digest failed; nothing matches it. */
+    return want && memcmp(want, unset, SSO_REALM_BYTES)
+           && !memcmp(s->realm, want, SSO_REALM_BYTES);
+}
+
 apr_size_t sso_session_encode(const sso_session *s, unsigned char *buf,
                               apr_size_t cap)
 {
@@ -42,6 +114,7 @@ apr_size_t sso_session_encode(const sso_session *s, unsigned char *buf,
 
     sso_record_writer_init(&w, buf, cap);
     sso_record_put_u8(&w, SSO_SESSION_MAGIC);
+    sso_record_put_raw(&w, s->realm, SSO_REALM_BYTES);
     sso_record_put_i64(&w, s->created);
     sso_record_put_i64(&w, s->last_seen);
     sso_record_put_i64(&w, s->verified);
@@ -65,6 +138,7 @@ const char *sso_session_decode(apr_pool_t *p, const unsigned char *buf,
     sso_record_reader_arena(&r, p);
     if (sso_record_get_u8(&r) != SSO_SESSION_MAGIC)
         return "not a session record of this version";
+    sso_record_get_raw(&r, out->realm, SSO_REALM_BYTES);
     out->created = sso_record_get_i64(&r);
     out->last_seen = sso_record_get_i64(&r);
     out->verified = sso_record_get_i64(&r);

@@ -12,6 +12,10 @@
 #define SSO_ID_BYTES 32
 /* Length of its base64url form, without padding. */
 #define SSO_ID_B64_LEN 43
+/* Bytes of a session realm: a digest of the configuration a session was
+ * made under (SHA-256, cut short: it tells configurations apart, it is not
+ * a secret). */
+#define SSO_REALM_BYTES 16
 /* Pending logins expire after this many seconds. */
 #define SSO_TXN_TTL 600
 
@@ -26,6 +30,7 @@ typedef struct {
     const char *email;          /* may be NULL */
     const char *name;           /* may be NULL */
     apr_array_header_t *groups; /* local groups, const char * */
+    unsigned char realm[SSO_REALM_BYTES]; /* where it was made */
 } sso_session;
 
 typedef struct {
@@ -38,6 +43,20 @@ typedef struct {
 /* The SSO_ID_BYTES raw bytes behind a base64url session ID or state, or
  * NULL when token is not exactly that. */
 const unsigned char *sso_id_decode(apr_pool_t *p, const char *token);
+
+/* The realm of SSO sessions made under these SSOAuthority, SSOClientID
+ * and SSOUserStore values (NULL allowed). */
+void sso_realm_of_sso(const char *authority, const char *client_id,
+                      const char *user_store, unsigned char *out);
+/* The realm of local sessions made under this SSOUserStore and this
+ * SSOLocalAuthProvider list (NULL: none). */
+void sso_realm_of_local(const char *user_store,
+                        const apr_array_header_t *providers,
+                        unsigned char *out);
+/* Non-zero when s was made under this configuration: its realm is the
+ * one given for its method ("sso" or "local"). */
+int sso_session_realm_ok(const sso_session *s, const unsigned char *sso_realm,
+                         const unsigned char *local_realm);
 
 /* Encodes into buf (cap bytes). Returns the length, or 0 when it does not
  * fit in cap. */

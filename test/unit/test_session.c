@@ -81,7 +81,7 @@ END_TEST
 START_TEST(session_corruption_refused)
 {
     sso_session in = sample_session(), out;
-    unsigned char buf[SSO_SESSION_MAX + 1];
+    unsigned char buf[SSO_SESSION_MAX + 1], magic;
     apr_size_t len = sso_session_encode(&in, buf, SSO_SESSION_MAX);
 
     buf[len] = 'x';
@@ -89,9 +89,102 @@ START_TEST(session_corruption_refused)
     buf[0] = 'T';
     ck_assert_ptr_nonnull(sso_session_decode(unit_pool, buf, len, &out));
     /* A huge group count must not be believed. */
+    len = sso_session_encode(&in, buf, SSO_SESSION_MAX);
+    magic = buf[0];
     memset(buf, 0xff, sizeof(buf));
-    buf[0] = 0x73;
+    buf[0] = magic;
     ck_assert_ptr_nonnull(sso_session_decode(unit_pool, buf, sizeof(buf), &out));
+}
+END_TEST
+
+/* The realm is kept; a record of version 2 (before realms: magic 0x73,
+ * no realm bytes) counts as no session rather than a session of any realm. */
+START_TEST(session_realm_round_trip)
+{
+    sso_session in = sample_session(), out;
+    unsigned char buf[SSO_SESSION_MAX], old[SSO_SESSION_MAX];
+    apr_size_t len;
+
+    sso_realm_of_sso("http://op", "client", "sqlite3:/x.db", in.realm);
+    len = sso_session_encode(&in, buf, sizeof(buf));
+    ck_assert_ptr_null(sso_session_decode(unit_pool, buf, len, &out));
+    ck_assert_mem_eq(out.realm, in.realm, SSO_REALM_BYTES);
+    old[0] = 0x73;
+    memcpy(old + 1, buf + 1 + SSO_REALM_BYTES, len - 1 - SSO_REALM_BYTES);
+    ck_assert_str_eq(sso_session_decode(unit_pool, old, len - SSO_REALM_BYTES, &out),
+                     "not a session record of this version");
+}
+END_TEST
+
+static int realm_eq(const unsigned char *a, const unsigned char *b)
+{
+    return !memcmp(a, b, SSO_REALM_BYTES);
+}
+
+/* Each value of the configuration counts, NULL is not "", and values
+ * cannot be shifted from one to the next. */
+START_TEST(session_realm_values)
+{
+    unsigned char a[SSO_REALM_BYTES], b[SSO_REALM_BYTES];
+    apr_array_header_t *prov = apr_array_make(unit_pool, 2, sizeof(const char *));
+
+    sso_realm_of_sso("http://op", "client", "sqlite3:/x.db", a);
+    sso_realm_of_sso("http://op", "client", "sqlite3:/x.db", b);
+    ck_assert(realm_eq(a, b));
+    sso_realm_of_sso("http://op2", "client", "sqlite3:/x.db", b);
+    ck_assert(!realm_eq(a, b));
+    sso_realm_of_sso("http://op", "client2", "sqlite3:/x.db", b);
+    ck_assert(!realm_eq(a, b));
+    sso_realm_of_sso("http://op", "client", "sqlite3:/y.db", b);
+    ck_assert(!realm_eq(a, b));
+    sso_realm_of_sso("http://opc", "lient", "sqlite3:/x.db", b);
+    ck_assert(!realm_eq(a, b));
+    sso_realm_of_sso(NULL, "c", "s", a);
+    sso_realm_of_sso("", "c", "s", b);
+    ck_assert(!realm_eq(a, b));
+
+    /* Local: the store and the provider list; an empty list is none. */
+    sso_realm_of_local("sqlite3:/x.db", NULL, a);
+    sso_realm_of_local("sqlite3:/x.db", prov, b);
+    ck_assert(realm_eq(a, b));
+    APR_ARRAY_PUSH(prov, const char *) = "file";
+    sso_realm_of_local("sqlite3:/x.db", prov, b);
+    ck_assert(!realm_eq(a, b));
+    sso_realm_of_local("sqlite3:/x.db", prov, a);
+    ck_assert(realm_eq(a, b));
+    APR_ARRAY_PUSH(prov, const char *) = "dbm";
+    sso_realm_of_local("sqlite3:/x.db", prov, b);
+    ck_assert(!realm_eq(a, b));
+    sso_realm_of_local("sqlite3:/y.db", NULL, a);
+    sso_realm_of_local("sqlite3:/x.db", NULL, b);
+    ck_assert(!realm_eq(a, b));
+    /* The same store: an SSO realm is never a local one. */
+    sso_realm_of_sso(NULL, NULL, "sqlite3:/x.db", a);
+    ck_assert(!realm_eq(a, b));
+}
+END_TEST
+
+START_TEST(session_realm_ok_by_method)
+{
+    sso_session s = sample_session();
+    unsigned char sso[SSO_REALM_BYTES], local[SSO_REALM_BYTES];
+    static const unsigned char zero[SSO_REALM_BYTES];
+
+    sso_realm_of_sso("http://op", "client", "sqlite3:/x.db", sso);
+    sso_realm_of_local("sqlite3:/x.db", NULL, local);
+    memcpy(s.realm, sso, SSO_REALM_BYTES);
+    ck_assert(sso_session_realm_ok(&s, sso, local));
+    ck_assert(!sso_session_realm_ok(&s, local, sso));
+    s.method = "local";
+    ck_assert(!sso_session_realm_ok(&s, sso, local));
+    memcpy(s.realm, local, SSO_REALM_BYTES);
+    ck_assert(sso_session_realm_ok(&s, sso, local));
+    s.method = "token";
+    ck_assert(!sso_session_realm_ok(&s, local, local));
+    /* An all-zero realm (a digest that failed) matches nothing. */
+    s.method = "sso";
+    memset(s.realm, 0, SSO_REALM_BYTES);
+    ck_assert(!sso_session_realm_ok(&s, zero, zero));
 }
 END_TEST
 
@@ -189,6 +282,9 @@ Suite *sso_session_suite(void)
     tcase_add_test(tc, session_decode_copies_every_string);
     tcase_add_test(tc, session_every_truncation_refused);
     tcase_add_test(tc, session_corruption_refused);
+    tcase_add_test(tc, session_realm_round_trip);
+    tcase_add_test(tc, session_realm_values);
+    tcase_add_test(tc, session_realm_ok_by_method);
     tcase_add_test(tc, session_too_big_refused);
     tcase_add_test(tc, session_expiry);
     tcase_add_test(tc, session_touch_and_ttl);
