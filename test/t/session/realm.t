@@ -19,10 +19,12 @@ plan tests => 23;
 my $realm = $ENV{SSO_TEST_PORT_REALM};
 my $realm_url = "http://127.0.0.1:$realm";
 
-# GET on the REALM port, as the name-based host $host.
+# GET on the REALM port, as the name-based host $host, with $ua's session
+# cookie (a cookie jar would look for cookies of $host).
 sub on_host {
     my ($ua, $host, $path) = @_;
-    return $ua->get("$realm_url$path", Host => $host);
+    return new_browser()->get("$realm_url$path", Host => $host,
+                              Cookie => 'sso_session=' . session_cookie($ua));
 }
 sub is_login_redirect {
     my ($res, $name) = @_;
@@ -73,7 +75,7 @@ is("@codes $code", '200 200 302', 'one connection: same.test served twice, then 
 like($loc, qr{/sso/login\?return=}, 'with the login redirect');
 like(server_log_since($mark2), qr/session read from the connection's memo/,
      'the memo was used on that connection');
-like(server_log_since($mark), qr/session of alice ignored: it was made under another configuration/,
+like(server_log_since($mark), qr/session of alice\S* ignored: it was made under another configuration/,
      'the refusal is a debug log line');
 
 # ---- local sessions: refused under another SSOUserStore ----
@@ -111,7 +113,7 @@ my $rb = $ua_b->get($a->url('/protected/'));
 is($rb->code, 302, "redis: server B's session on server A: login redirect");
 like($ua_a->get($a->url('/protected/'))->content . $ua_b->get($b->url('/protected/'))->content,
      qr/PROTECTED-CONTENT.*PROTECTED-CONTENT/s, 'redis: each session still works on its own server');
-like($b->log, qr/session of alice ignored: it was made under another configuration/,
+like($b->log, qr/session of alice\S* ignored: it was made under another configuration/,
      'redis: server B logs why');
 $_->stop for $a, $b;
 $store->stop;
