@@ -153,6 +153,16 @@ apr_status_t sso_cache_add(server_rec *s, sso_cache_which which,
                            const char *key, apr_size_t keylen,
                            apr_time_t expiry, const unsigned char *data,
                            apr_size_t len, apr_pool_t *p);
+/* Reads the record under key (*len = 0 when absent) and lets fn rewrite
+ * it in buf (cap bytes); fn returns the new record's expiry, or 0 to write
+ * nothing. One hold of the module's global lock, whatever the provider:
+ * atomic among the processes of this server. Servers sharing Redis or
+ * memcached do not share that lock: among them it is a read, then a write. */
+typedef apr_time_t (*sso_cache_update_fn)(void *ctx, unsigned char *buf,
+                                          apr_size_t *len, apr_size_t cap);
+apr_status_t sso_cache_update(server_rec *s, sso_cache_which which,
+                              const char *key, apr_size_t keylen,
+                              sso_cache_update_fn fn, void *ctx, apr_pool_t *p);
 /* A mark in the login cache until the given time, set with sso_cache_add:
  * 1 when this caller set it, 0 when it was already there, -1 when the
  * cache failed. */

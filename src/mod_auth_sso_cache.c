@@ -215,7 +215,8 @@ int sso_cache_post_config(apr_pool_t *pconf, apr_pool_t *plog,
         sso_cache_conf *cc = sso_server_conf_get(vs)->session_cache;
         if (!cc || cc->instances)
             continue;
-        if (sso_cache_needs_mutex(cc) && (rc = sso_cache_create_mutex(s)))
+        /* Every provider: read-modify-writes (sso_cache_update) take it. */
+        if ((rc = sso_cache_create_mutex(s)))
             return rc;
         if ((rc = sso_cache_attach(vs, ptemp, cc, generation)))
             return rc;
@@ -258,6 +259,16 @@ static sso_cache_target sso_cache_target_of(server_rec *s, sso_cache_which which
     if (which == SSO_CACHE_SESSIONS)
         t.inst = cc->instances[((const unsigned char *)key)[1] % cc->shards];
     return t;
+}
+
+static int sso_cache_lock_always(server_rec *s)
+{
+    apr_status_t rv = apr_global_mutex_lock(sso_cache_mutex);
+
+    if (rv != APR_SUCCESS)
+        ap_log_error(APLOG_MARK, APLOG_ERR, rv, s, "cannot lock the %s mutex",
+                     SSO_CACHE_MUTEX_TYPE);
+    return rv == APR_SUCCESS ? 1 : -1;
 }
 
 static int sso_cache_lock(const sso_cache_conf *cc, server_rec *s)
@@ -359,6 +370,38 @@ int sso_cache_mark(server_rec *s, const char *key, apr_size_t keylen,
                                     (const unsigned char *)"1", 1, p);
 
     return rv == APR_SUCCESS ? 1 : rv == APR_EEXIST ? 0 : -1;
+}
+
+/* Records read and rewritten in one step are small (throttle counts). */
+#define SSO_CACHE_UPDATE_MAX 256
+
+apr_status_t sso_cache_update(server_rec *s, sso_cache_which which,
+                              const char *key, apr_size_t keylen,
+                              sso_cache_update_fn fn, void *ctx, apr_pool_t *p)
+{
+    sso_cache_target t = sso_cache_target_of(s, which, key);
+    /* Under the lock whatever the provider: atomic among this server's
+     * processes also with Redis or memcached (not among servers). */
+    int locked = sso_cache_lock_always(s);
+    unsigned char buf[SSO_CACHE_UPDATE_MAX];
+    unsigned int n = sizeof(buf);
+    apr_size_t len;
+    apr_time_t expiry;
+    apr_status_t rv;
+
+    if (locked < 0)
+        return APR_EGENERAL;
+    rv = t.cc->provider->retrieve(t.inst, s, (const unsigned char *)key,
+                                  (unsigned)keylen, buf, &n, p);
+    if (rv == APR_SUCCESS || rv == APR_NOTFOUND) {
+        len = rv == APR_SUCCESS ? n : 0;
+        expiry = fn(ctx, buf, &len, sizeof(buf));
+        rv = expiry ? sso_cache_put(t, s, key, keylen, expiry, buf, len, p)
+                    : APR_SUCCESS;
+    }
+    sso_cache_unlock(locked);
+    sso_cache_stamps_bump(t.cc, which, keylen, key);
+    return rv;
 }
 
 apr_status_t sso_cache_remove(server_rec *s, sso_cache_which which,

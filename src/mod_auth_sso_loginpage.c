@@ -180,26 +180,45 @@ static const char *sso_throttle_key_of(request_rec *r, apr_size_t *len)
     return sso_throttle_key(r->pool, (const unsigned char *)sa->ipaddr_ptr, v6, len);
 }
 
-static void sso_throttle_load(request_rec *r, sso_throttle *t)
-{
-    unsigned char buf[64];
-    apr_size_t klen, len = sizeof(buf);
-    const char *key = sso_throttle_key_of(r, &klen);
+typedef struct {
+    apr_int64_t now;
+    sso_throttle t;
+    int allowed;
+} sso_throttle_step;
 
-    if (sso_cache_retrieve(r->server, SSO_CACHE_AUX, key, klen, buf, &len,
-                           r->pool) != APR_SUCCESS || !sso_throttle_decode(buf, len, t))
-        t->first = t->failures = 0;
+static apr_time_t sso_throttle_count(void *ctx, unsigned char *buf,
+                                     apr_size_t *len, apr_size_t cap)
+{
+    sso_throttle_step *st = ctx;
+
+    if (!*len || !sso_throttle_decode(buf, *len, &st->t))
+        st->t.first = st->t.failures = 0;
+    if (!(st->allowed = sso_throttle_attempt(&st->t, st->now)))
+        return 0;
+    *len = sso_throttle_encode(&st->t, buf, cap);
+    return *len ? apr_time_from_sec(st->t.first + SSO_THROTTLE_WINDOW) : 0;
 }
 
-static void sso_throttle_save(request_rec *r, const sso_throttle *t)
+/* Counts the attempt before any password work, in one step with the test
+ * of the block (sso_cache_update): attempts sent at once cannot all read
+ * the count before any of them has raised it. 1: go on; 0: blocked;
+ * -1: the cache failed. */
+static int sso_throttle_take(request_rec *r, sso_throttle *t)
 {
-    unsigned char buf[64];
-    apr_size_t klen, len = sso_throttle_encode(t, buf, sizeof(buf));
+    sso_throttle_step st = { apr_time_sec(r->request_time), { 0, 0 }, 0 };
+    apr_size_t klen;
     const char *key = sso_throttle_key_of(r, &klen);
+    apr_status_t rv = sso_cache_update(r->server, SSO_CACHE_AUX, key, klen,
+                                       sso_throttle_count, &st, r->pool);
 
-    sso_cache_store(r->server, SSO_CACHE_AUX, key, klen,
-                    apr_time_from_sec(t->first + SSO_THROTTLE_WINDOW), buf, len,
-                    r->pool);
+    *t = st.t;
+    if (rv != APR_SUCCESS) {
+        sso_log_r(r, APLOG_ERR, rv, "local login refused: the session cache "
+                  "%s failed to count the attempt (check SSOSessionCache)",
+                  sso_server_conf_get(r->server)->session_cache->spec);
+        return -1;
+    }
+    return st.allowed;
 }
 
 static void sso_throttle_clear(request_rec *r)
@@ -229,8 +248,7 @@ static int sso_login_failed(request_rec *r, const sso_server_conf *c,
                             const sso_login_form *f, sso_throttle *t,
                             const char *ret)
 {
-    sso_throttle_fail(t, apr_time_sec(r->request_time));
-    sso_throttle_save(r, t);
+    /* Counted already, by sso_throttle_take. */
     sso_log_r(r, APLOG_WARNING, 0, "local login failed for "
                   "user '%s' from %s (%d of %d before a %d s block)",
                   ap_escape_logitem(r->pool, f->username), r->useragent_ip,
@@ -349,8 +367,13 @@ int sso_loginpage_post(request_rec *r, const sso_server_conf *c)
                               "this site. Please reload the page and try again.");
     }
     ret = sso_url_return_path(r->pool, f.ret);
-    sso_throttle_load(r, &t);
-    if (sso_throttle_blocked(&t, apr_time_sec(r->request_time)))
+    switch (sso_throttle_take(r, &t)) {
+    case 1:
+        return sso_login_verify(r, c, &f, &t, ret);
+    case 0:
         return sso_login_blocked(r, &t);
-    return sso_login_verify(r, c, &f, &t, ret);
+    default:
+        return sso_page_error(r, HTTP_SERVICE_UNAVAILABLE, "Sign-in unavailable",
+                              "Sign-in is temporarily unavailable. Please try again.");
+    }
 }

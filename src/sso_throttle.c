@@ -41,6 +41,14 @@ void sso_throttle_fail(sso_throttle *t, apr_int64_t now)
     t->failures++;
 }
 
+int sso_throttle_attempt(sso_throttle *t, apr_int64_t now)
+{
+    if (sso_throttle_blocked(t, now))
+        return 0;
+    sso_throttle_fail(t, now);
+    return 1;
+}
+
 apr_int64_t sso_throttle_remaining(const sso_throttle *t, apr_int64_t now)
 {
     return sso_throttle_blocked(t, now) ? t->first + SSO_THROTTLE_WINDOW - now : 0;

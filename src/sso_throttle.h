@@ -24,6 +24,10 @@ const char *sso_throttle_key(apr_pool_t *p, const unsigned char *addr,
 int sso_throttle_blocked(const sso_throttle *t, apr_int64_t now);
 /* Counts one more failure; a failure after the window starts a new one. */
 void sso_throttle_fail(sso_throttle *t, apr_int64_t now);
+/* An attempt about to be evaluated: 0 when t blocks it (t unchanged),
+ * else 1 with the attempt counted as a failure already, so that
+ * attempts in flight at once count (a success clears the record). */
+int sso_throttle_attempt(sso_throttle *t, apr_int64_t now);
 /* Seconds until the block ends (0 when not blocked). */
 apr_int64_t sso_throttle_remaining(const sso_throttle *t, apr_int64_t now);
 

@@ -32,6 +32,27 @@ START_TEST(old_failures_expire)
 }
 END_TEST
 
+/* Each attempt counts before it is evaluated: the sixth of six at once is
+ * refused, and a refused attempt does not extend the block. */
+START_TEST(attempts_count_before_evaluation)
+{
+    sso_throttle t = { 0, 0 };
+    int i, allowed = 0;
+
+    for (i = 0; i < 60; i++)
+        allowed += sso_throttle_attempt(&t, 1000);
+    ck_assert_int_eq(allowed, SSO_THROTTLE_MAX_FAILURES);
+    ck_assert_int_eq(t.failures, SSO_THROTTLE_MAX_FAILURES);
+    ck_assert_int_eq(t.first, 1000);
+    ck_assert_int_eq(sso_throttle_remaining(&t, 1000), SSO_THROTTLE_WINDOW);
+    ck_assert_int_eq(sso_throttle_attempt(&t, 1000 + SSO_THROTTLE_WINDOW - 1), 0);
+    /* After the window: a fresh count. */
+    ck_assert_int_eq(sso_throttle_attempt(&t, 1000 + SSO_THROTTLE_WINDOW), 1);
+    ck_assert_int_eq(t.failures, 1);
+    ck_assert_int_eq(t.first, 1000 + SSO_THROTTLE_WINDOW);
+}
+END_TEST
+
 START_TEST(keys_by_address_and_prefix)
 {
     const unsigned char v4[4] = { 192, 0, 2, 7 };
@@ -78,6 +99,7 @@ Suite *sso_throttle_suite(void)
     tcase_add_checked_fixture(tc, unit_pool_setup, unit_pool_teardown);
     tcase_add_test(tc, five_failures_block_for_300_s);
     tcase_add_test(tc, old_failures_expire);
+    tcase_add_test(tc, attempts_count_before_evaluation);
     tcase_add_test(tc, keys_by_address_and_prefix);
     tcase_add_test(tc, record_round_trip);
     suite_add_tcase(s, tc);
