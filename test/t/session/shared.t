@@ -15,8 +15,11 @@ for my $kind (qw(redis memcache)) {
     my $port = $kind eq 'redis' ? $ENV{SSO_TEST_PORT_REDIS} : $ENV{SSO_TEST_PORT_MEMCACHE};
     my $store = SSOStore->new(kind => $kind, port => $port)->start;
     my @lines = ("SSOSessionCache $kind:127.0.0.1:$port");
-    my $a = SSOServer->new(port => $ENV{SSO_TEST_PORT_SRV1}, lines => \@lines)->start;
-    my $b = SSOServer->new(port => $ENV{SSO_TEST_PORT_SRV2}, lines => \@lines)->start;
+    # Servers share sessions within one session realm: the same
+    # SSOAuthority, SSOClientID and SSOUserStore (t/session/realm.t).
+    my $db = "$ENV{SSO_TEST_OUT}/users-shared-$kind.db";
+    my $a = SSOServer->new(port => $ENV{SSO_TEST_PORT_SRV1}, store => $db, lines => \@lines)->start;
+    my $b = SSOServer->new(port => $ENV{SSO_TEST_PORT_SRV2}, store => $db, lines => \@lines)->start;
 
     my ($ua, @seen) = login(user => 'alice', url => $a->url('/protected/'));
     is($seen[-1]->code, 200, "$kind: logged in on server A");
