@@ -3,6 +3,7 @@
  * the threads of each process. */
 #include "mod_auth_sso.h"
 #include "sso_registry.h"
+#include "sso_owner.h"
 
 #include "http_log.h"
 #include "mpm_common.h"
@@ -30,28 +31,99 @@ static const char *sso_registry_sqlite_file(apr_pool_t *p, const char *spec)
     return params;
 }
 
-/* The directory and every SQLite file belong to the User httpd serves as,
- * so that children can write them. */
-static void sso_registry_hand_over(apr_pool_t *p, server_rec *s, const char *db)
+/* SQLite's files beside the database. */
+static const char *const sso_registry_suffixes[] = { "", "-wal", "-shm",
+                                                    "-journal" };
+#define SSO_REGISTRY_FILES 4
+
+/* What was there before the store was opened: only what the module then
+ * creates is handed to the User httpd serves as. */
+typedef struct {
+    const char *db;
+    const char *dir;
+    int dir_existed;
+    const char *files[SSO_REGISTRY_FILES];
+    int existed[SSO_REGISTRY_FILES];
+} sso_registry_files;
+
+/* The User and Group children serve as: when httpd does not start as
+ * root, itself. */
+static void sso_registry_httpd_ids(uid_t *uid, gid_t *gid)
 {
-    static const char *const suffixes[] = { "", "-wal", "-shm" };
-    char *dir = apr_pstrdup(p, db), *slash = strrchr(dir, '/');
+    *uid = geteuid() == 0 ? ap_unixd_config.user_id : geteuid();
+    *gid = geteuid() == 0 ? ap_unixd_config.group_id : getegid();
+}
+
+static int sso_registry_store_error(server_rec *s, const char *spec,
+                                    const char *what)
+{
+    ap_log_error(APLOG_MARK, APLOG_EMERG, 0, s, "SSOUserStore %s: %s", spec, what);
+    return 500;
+}
+
+/* Before opening: a directory others can write is refused (they could
+ * plant the files root opens next), and a symlink under one of SQLite's
+ * names is never SQLite's own: the database's is refused, the others'
+ * removed (unlink does not follow it). */
+static int sso_registry_files_check(apr_pool_t *p, server_rec *s,
+                                    const char *spec, sso_registry_files *f)
+{
+    const char *unsafe;
+    uid_t uid;
+    gid_t gid;
+    int i;
+
+    sso_registry_httpd_ids(&uid, &gid);
+    f->dir_existed = f->dir && sso_path_lkind(f->dir) != SSO_PATH_ABSENT;
+    if (f->dir_existed && (unsafe = sso_owner_dir_unsafe(p, f->dir, uid, gid)))
+        return sso_registry_store_error(s, spec, apr_psprintf(p, "the directory "
+            "%s is %s: it must be writable only by root and the User httpd "
+            "serves as (uid %ld)", f->dir, unsafe, (long)uid));
+    for (i = 0; i < SSO_REGISTRY_FILES; i++) {
+        f->files[i] = apr_pstrcat(p, f->db, sso_registry_suffixes[i], NULL);
+        if (sso_path_lkind(f->files[i]) != SSO_PATH_LINK)
+            continue;
+        if (i == 0)
+            return sso_registry_store_error(s, spec, apr_psprintf(p, "%s is a "
+                "symbolic link: give the database's real path", f->db));
+        if (unlink(f->files[i]) != 0)
+            return sso_registry_store_error(s, spec, apr_psprintf(p, "%s is a "
+                "symbolic link and cannot be removed", f->files[i]));
+        ap_log_error(APLOG_MARK, APLOG_WARNING, 0, s, "SSOUserStore %s: %s was "
+                     "a symbolic link, not SQLite's file: removed", spec,
+                     f->files[i]);
+    }
+    for (i = 0; i < SSO_REGISTRY_FILES; i++)
+        f->existed[i] = sso_path_lkind(f->files[i]) != SSO_PATH_ABSENT;
+    return OK;
+}
+
+static void sso_registry_give(server_rec *s, const char *path, int want_dir)
+{
+    uid_t uid;
+    gid_t gid;
+    int err;
+
+    sso_registry_httpd_ids(&uid, &gid);
+    if ((err = sso_owner_give(path, want_dir, 0, uid, gid)))
+        ap_log_error(APLOG_MARK, APLOG_WARNING, err, s, "cannot give %s to "
+                     "the server's User (check SSOUserStore)", path);
+}
+
+/* After opening, as root: what the module created (the directory, the
+ * database, SQLite's files) belongs to the User httpd serves as, so that
+ * children can write it. Nothing that was there before is touched. */
+static void sso_registry_hand_over(server_rec *s, const sso_registry_files *f)
+{
     int i;
 
     if (geteuid() != 0)
         return;
-    if (slash && slash != dir) {
-        *slash = '\0';
-        if (chown(dir, ap_unixd_config.user_id, ap_unixd_config.group_id))
-            ap_log_error(APLOG_MARK, APLOG_WARNING, errno, s,
-                         "cannot give %s to the server's User", dir);
-    }
-    for (i = 0; i < 3; i++) {
-        const char *f = apr_pstrcat(p, db, suffixes[i], NULL);
-        if (access(f, F_OK) == 0
-            && chown(f, ap_unixd_config.user_id, ap_unixd_config.group_id))
-            ap_log_error(APLOG_MARK, APLOG_WARNING, errno, s,
-                         "cannot give %s to the server's User", f);
+    if (f->dir && !f->dir_existed)
+        sso_registry_give(s, f->dir, 1);
+    for (i = 0; i < SSO_REGISTRY_FILES; i++) {
+        if (!f->existed[i] && sso_path_lkind(f->files[i]) != SSO_PATH_ABSENT)
+            sso_registry_give(s, f->files[i], 0);
     }
 }
 
@@ -92,19 +164,30 @@ int sso_registry_post_config(apr_pool_t *pconf, apr_pool_t *plog,
     for (vs = s; vs; vs = vs->next) {
         const sso_server_conf *c = sso_server_conf_get(vs);
         sso_registry *reg;
-        const char *err, *db;
+        const char *err;
         sso_registry_add_mapped(c, known);
+        sso_registry_files files = { NULL };
+        int rc;
         if (apr_hash_get(done, c->user_store, APR_HASH_KEY_STRING))
             continue;
         apr_hash_set(done, c->user_store, APR_HASH_KEY_STRING, "1");
+        if ((files.db = sso_registry_sqlite_file(ptemp, c->user_store))
+            && *files.db && strcmp(files.db, ":memory:")) {
+            files.dir = sso_owner_dir_of(ptemp, files.db);
+            if ((rc = sso_registry_files_check(ptemp, vs, c->user_store, &files)))
+                return rc;
+        }
+        else {
+            files.db = NULL;
+        }
         if (sso_registry_open(ptemp, c->user_store, &reg, &err) != APR_SUCCESS) {
             ap_log_error(APLOG_MARK, APLOG_EMERG, 0, vs, "%s (check SSOUserStore)", err);
             return 500;
         }
         sso_registry_add_known(ptemp, reg, known);
         sso_registry_close(reg);
-        if ((db = sso_registry_sqlite_file(ptemp, c->user_store)))
-            sso_registry_hand_over(ptemp, vs, db);
+        if (files.db)
+            sso_registry_hand_over(vs, &files);
     }
     sso_authz_warn_unknown(ptemp, s, known);
     return OK;

@@ -4,6 +4,7 @@
  * of an httpd config file (-f, else the server's own config when present),
  * else the module's default. Exit status: 0 ok, 1 usage or bad input,
  * 2 user not found, 3 store error. */
+#include <errno.h>
 #include <glob.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -22,6 +23,7 @@
 #include "apr_time.h"
 
 #include "sso_groups.h"
+#include "sso_owner.h"
 #include "sso_registry.h"
 
 #define EXIT_USAGE 1
@@ -331,7 +333,7 @@ static void cli_fix_owner(cli *c)
 {
     static const char *const suffixes[] = { "", "-wal", "-shm", "-journal" };
     const char *driver, *path, *slash;
-    struct stat dir, st;
+    struct stat dir;
     size_t i;
 
     if (geteuid() != 0
@@ -340,12 +342,14 @@ static void cli_fix_owner(cli *c)
         || stat(slash == path ? "/" : apr_pstrmemdup(c->p, path, slash - path),
                 &dir) != 0 || dir.st_uid == 0)
         return;
+    /* Only root's own plain files, never through a symlink (sso_owner_give):
+     * one planted by the directory's owner is left alone. */
     for (i = 0; i < sizeof(suffixes) / sizeof(suffixes[0]); i++) {
         const char *f = apr_pstrcat(c->p, path, suffixes[i], NULL);
-        if (lstat(f, &st) == 0 && S_ISREG(st.st_mode) && st.st_uid == 0
-            && chown(f, dir.st_uid, dir.st_gid) != 0)
-            cli_error(0, "warning: cannot hand %s to uid %ld", f,
-                      (long)dir.st_uid);
+        int err = sso_owner_give(f, 0, 0, dir.st_uid, dir.st_gid);
+        if (err && err != ENOENT && err != EPERM)
+            cli_error(0, "warning: cannot hand %s to uid %ld: %s", f,
+                      (long)dir.st_uid, strerror(err));
     }
 }
 
