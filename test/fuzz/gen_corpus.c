@@ -1,7 +1,7 @@
 /* Writes the binary seeds of corpus/session with the real encoders:
  *
  *   cc -I src $(apr-1-config --cppflags --includes) test/fuzz/gen_corpus.c \
- *      src/sso_session.c src/sso_record.c $(apr-1-config --link-ld --libs) \
+ *      src/sso_session.c src/sso_record.c $(apr-1-config --link-ld --libs) -lcrypto \
  *      -o gen_corpus && ./gen_corpus test/fuzz/corpus/session
  *
  * Run once; the files are committed. */
