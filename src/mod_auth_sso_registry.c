@@ -153,6 +153,34 @@ static void sso_registry_add_mapped(const sso_server_conf *c, apr_hash_t *known)
                      APR_HASH_KEY_STRING, "1");
 }
 
+/* Opens one store: its files checked before, handed over after. */
+static int sso_registry_prepare(apr_pool_t *ptemp, server_rec *vs,
+                                const sso_server_conf *c, apr_hash_t *known)
+{
+    sso_registry_files files = { NULL };
+    sso_registry *reg;
+    const char *err;
+    int rc;
+
+    files.db = sso_registry_sqlite_file(ptemp, c->user_store);
+    if (files.db && (!*files.db || !strcmp(files.db, ":memory:")))
+        files.db = NULL;
+    if (files.db) {
+        files.dir = sso_owner_dir_of(ptemp, files.db);
+        if ((rc = sso_registry_files_check(ptemp, vs, c->user_store, &files)))
+            return rc;
+    }
+    if (sso_registry_open(ptemp, c->user_store, &reg, &err) != APR_SUCCESS) {
+        ap_log_error(APLOG_MARK, APLOG_EMERG, 0, vs, "%s (check SSOUserStore)", err);
+        return 500;
+    }
+    sso_registry_add_known(ptemp, reg, known);
+    sso_registry_close(reg);
+    if (files.db)
+        sso_registry_hand_over(vs, &files);
+    return OK;
+}
+
 /* Creates or upgrades the store once, in the parent, so that a broken
  * SSOUserStore is reported at startup. */
 int sso_registry_post_config(apr_pool_t *pconf, apr_pool_t *plog,
@@ -160,34 +188,16 @@ int sso_registry_post_config(apr_pool_t *pconf, apr_pool_t *plog,
 {
     apr_hash_t *done = apr_hash_make(ptemp), *known = apr_hash_make(ptemp);
     server_rec *vs;
+    int rc;
 
     for (vs = s; vs; vs = vs->next) {
         const sso_server_conf *c = sso_server_conf_get(vs);
-        sso_registry *reg;
-        const char *err;
         sso_registry_add_mapped(c, known);
-        sso_registry_files files = { NULL };
-        int rc;
         if (apr_hash_get(done, c->user_store, APR_HASH_KEY_STRING))
             continue;
         apr_hash_set(done, c->user_store, APR_HASH_KEY_STRING, "1");
-        if ((files.db = sso_registry_sqlite_file(ptemp, c->user_store))
-            && *files.db && strcmp(files.db, ":memory:")) {
-            files.dir = sso_owner_dir_of(ptemp, files.db);
-            if ((rc = sso_registry_files_check(ptemp, vs, c->user_store, &files)))
-                return rc;
-        }
-        else {
-            files.db = NULL;
-        }
-        if (sso_registry_open(ptemp, c->user_store, &reg, &err) != APR_SUCCESS) {
-            ap_log_error(APLOG_MARK, APLOG_EMERG, 0, vs, "%s (check SSOUserStore)", err);
-            return 500;
-        }
-        sso_registry_add_known(ptemp, reg, known);
-        sso_registry_close(reg);
-        if (files.db)
-            sso_registry_hand_over(vs, &files);
+        if ((rc = sso_registry_prepare(ptemp, vs, c, known)))
+            return rc;
     }
     sso_authz_warn_unknown(ptemp, s, known);
     return OK;
