@@ -14,7 +14,7 @@ use SSOStore;
 use HTTP::Request::Common qw(POST);
 use Net::HTTP;
 
-plan tests => 23;
+plan tests => 26;
 
 my $realm = $ENV{SSO_TEST_PORT_REALM};
 my $realm_url = "http://127.0.0.1:$realm";
@@ -94,6 +94,20 @@ like(on_host($lua, 'same.test', '/protected/')->content, qr/PROTECTED-CONTENT/,
      'the local session under the same store (same.test): served');
 is_login_redirect(on_host($main_ua, 'store.test', '/protected/'),
                   'an SSO session under another SSOUserStore (store.test): login redirect');
+
+# An SSOLocalAuthProvider session (htpasswd) under the same cache and store
+# without that provider (noprov.test on the AUTHN port): refused.
+my $pua = new_browser();
+$pua->local_address('127.0.0.22');
+my $authn_url = "http://127.0.0.1:$ENV{SSO_TEST_PORT_AUTHN}";
+($csrf) = $pua->get("$authn_url/sso/login?return=/protected/")->content =~ /name="csrf" value="([^"]+)"/;
+$res = $pua->request(POST "$authn_url/sso/login",
+    [ username => 'webuser', password => 'web-pass', csrf => $csrf // '', return => '/protected/' ]);
+is($res->code, 303, 'SSOLocalAuthProvider login (htpasswd user)');
+like($pua->get("$authn_url/protected/")->content, qr/PROTECTED-CONTENT/, 'served there');
+my $noprov = new_browser()->get("$authn_url/protected/", Host => 'noprov.test',
+                                Cookie => 'sso_session=' . session_cookie($pua));
+is_login_redirect($noprov, 'its session where SSOLocalAuthProvider is not set (noprov.test): login redirect');
 
 # ---- two servers sharing Redis, with different clients ----
 my $rport = $ENV{SSO_TEST_PORT_REDIS};

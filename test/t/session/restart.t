@@ -5,6 +5,8 @@ use warnings FATAL => 'all';
 use Apache::Test qw(-withtestmore);
 use SSOTest qw(login session_cookie);
 use SSOServer;
+use LWP::UserAgent;
+use Time::HiRes ();
 
 plan tests => 8;
 
@@ -38,6 +40,12 @@ unlike($srv->log, qr/\[auth_sso:(error|emerg)\]/, 'no module errors in the log')
         exec $ENV{SSO_TEST_HTTPD}, '-X', '-f', "$x->{dir}/httpd.conf" or die $!;
     }
     $x->wait_port;
+    # The port opens before httpd sets its signal handlers: wait for an
+    # answer, or a TERM sent in between kills it (a loaded machine).
+    for (1 .. 100) {
+        last if LWP::UserAgent->new(timeout => 5)->get($x->url('/sso/status'))->code == 200;
+        Time::HiRes::sleep(0.1);
+    }
     kill 'TERM', $pid;
     waitpid $pid, 0;
     is($? & 127, 0, 'httpd exits without a signal (no crash in exit cleanups)');
