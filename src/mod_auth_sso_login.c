@@ -265,13 +265,24 @@ static apr_array_header_t *sso_token_form(sso_callback *cb, const char *code,
     return f;
 }
 
-static int sso_callback_token_failed(sso_callback *cb, const char *err)
+/* Some providers get one method wrong (LemonLDAP::NG 2.16 refuses
+ * client_secret_basic when the base64 holds '+' or '/'): the other method
+ * is worth a try when the secret is right. */
+static const char *sso_callback_auth_hint(int post)
+{
+    return post ? "; if the secret is right, try SSOTokenAuth client_secret_basic"
+                : "; if the secret is right, try SSOTokenAuth client_secret_post";
+}
+
+static int sso_callback_token_failed(sso_callback *cb, const char *err, int post)
 {
     request_rec *r = cb->r;
+    int bad_client = cb->token.kind == SSO_TOKEN_INVALID_CLIENT;
 
-    sso_log_r(r, APLOG_ERR, 0, "token request to %s failed: %s",
-                  cb->meta->token_endpoint, err);
-    if (cb->token.kind == SSO_TOKEN_INVALID_CLIENT)
+    sso_log_r(r, APLOG_ERR, 0, "token request to %s failed: %s%s",
+              cb->meta->token_endpoint, err,
+              bad_client ? sso_callback_auth_hint(post) : "");
+    if (bad_client)
         return sso_page_error(r, HTTP_BAD_GATEWAY, "Sign-in failed",
                    "This site's single sign-on credentials were rejected by the "
                    "SSO provider. Please contact your administrator.");
@@ -300,7 +311,7 @@ static int sso_callback_token(sso_callback *cb, const char *code)
     }
     if (sso_provider_parse_token_response(cb->r->pool, resp.http_status, resp.body,
                                           resp.len, &cb->token, &err) != APR_SUCCESS)
-        return sso_callback_token_failed(cb, err);
+        return sso_callback_token_failed(cb, err, post);
     return OK;
 }
 
