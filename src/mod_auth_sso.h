@@ -60,7 +60,8 @@ typedef struct {
     int require_mapped_group;
     apr_array_header_t *group_map;    /* sso_group_map_entry */
     apr_array_header_t *username_claims; /* const char * */
-    const char *groups_claim;
+    const char *groups_claim;         /* as written, for log lines */
+    apr_array_header_t *groups_claim_path; /* its names, const char * */
     const char *base_path;
     const char *public_url;
     sso_cache_conf *session_cache;

@@ -359,7 +359,7 @@ static int sso_callback_userinfo(sso_callback *cb)
     const char *err;
     sso_http_opts o;
 
-    if (json_object_get(cb->id.claims, cb->c->groups_claim)
+    if (sso_claim_path_get(cb->id.claims, cb->c->groups_claim_path)
         || !cb->meta->userinfo_endpoint)
         return OK;
     sso_op_http_opts(cb->c, &o);
@@ -386,6 +386,16 @@ static json_t *sso_callback_claim(sso_callback *cb, const char *name)
     json_t *v = json_object_get(cb->id.claims, name);
 
     return v || !cb->userinfo ? v : json_object_get(cb->userinfo, name);
+}
+
+/* The groups claim (SSOGroupsClaim, a path) from the ID token, else from
+ * userinfo. */
+static json_t *sso_callback_groups(sso_callback *cb)
+{
+    const apr_array_header_t *path = cb->c->groups_claim_path;
+    json_t *v = sso_claim_path_get(cb->id.claims, path);
+
+    return v || !cb->userinfo ? v : sso_claim_path_get(cb->userinfo, path);
 }
 
 static const char *sso_callback_claim_string(sso_callback *cb, const char *name)
@@ -472,7 +482,7 @@ static int sso_callback_login(sso_callback *cb)
     lc.sub = cb->id.sub;
     lc.email = sso_callback_claim_string(cb, "email");
     lc.name = sso_callback_claim_string(cb, "name");
-    groups = sso_callback_claim(cb, c->groups_claim);
+    groups = sso_callback_groups(cb);
     lc.remote_groups = sso_groups_from_claim(cb->r->pool, groups, &problem);
     if (problem)
         sso_log_r(cb->r, APLOG_WARNING, 0, "user %s: %s "
