@@ -221,7 +221,6 @@ int sso_op_jwks(request_rec *r, const sso_server_conf *c,
                 const sso_jwks **keys);
 
 /* mod_auth_sso_login.c */
-const char *sso_login_cookie_name(request_rec *r, const sso_server_conf *c);
 int sso_login_start(request_rec *r, const sso_server_conf *c, const char *return_path);
 int sso_login_callback(request_rec *r, const sso_server_conf *c);
 int sso_login_session(request_rec *r, const sso_server_conf *c,
