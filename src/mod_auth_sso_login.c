@@ -332,8 +332,9 @@ static int sso_callback_txn(sso_callback *cb, const char *state)
         return HTTP_INTERNAL_SERVER_ERROR;
     unbound = sso_callback_unbound(cb, state, name);
     missing = sso_callback_txn_get(cb, key, &known);
+    /* The record's state (used, unknown) is the truer reason. */
     if (unbound || missing)
-        return sso_callback_stale(cb, unbound ? unbound : missing, known);
+        return sso_callback_stale(cb, missing ? missing : unbound, known);
     sso_callback_txn_use(cb, key);
     if (sso_txn_expired(&cb->txn, apr_time_sec(cb->r->request_time)))
         return sso_callback_bad(cb, "login took longer than 10 minutes");
