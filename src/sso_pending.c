@@ -1,6 +1,7 @@
 #include "sso_pending.h"
 #include "sso_session.h"
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <openssl/evp.h>
@@ -40,21 +41,21 @@ const char *sso_pending_value(apr_pool_t *p, const char *state,
                         (apr_uint64_t)started);
 }
 
+/* len lower-case hex digits, as sso_pending_value writes them. */
 static int sso_pending_hex(const char *s, apr_size_t len, apr_time_t *out)
 {
-    apr_uint64_t v = 0;
-    apr_size_t i;
+    char digits[SSO_PENDING_TIME_MAX + 1];
+    char *end;
 
     if (len < 1 || len > SSO_PENDING_TIME_MAX)
         return 0;
-    for (i = 0; i < len; i++) {
-        const char *d = strchr("0123456789abcdef", s[i]);
-        if (!d || !s[i])
-            return 0;
-        v = v * 16 + (apr_uint64_t)(d - "0123456789abcdef");
-    }
-    *out = (apr_time_t)v;
-    return *out > 0;
+    memcpy(digits, s, len);
+    digits[len] = '\0';
+    if (strspn(digits, "0123456789abcdef") != len)
+        return 0;
+    errno = 0;
+    *out = (apr_time_t)apr_strtoi64(digits, &end, 16);
+    return errno != ERANGE && *out > 0;
 }
 
 const char *sso_pending_parse(apr_pool_t *p, const char *value, apr_size_t len,

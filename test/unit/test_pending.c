@@ -59,6 +59,10 @@ START_TEST(pending_value_malformed)
     ck_assert(!parses(STATE_A "."));
     ck_assert(!parses(STATE_A ".0"));
     ck_assert(!parses(STATE_A ".12345678901234567"));  /* 17 digits */
+    ck_assert(!parses(STATE_A ".ffffffffffffffff"));   /* beyond apr_time_t */
+    ck_assert(parses(STATE_A ".7fffffffffffffff"));
+    ck_assert(!parses(STATE_A ".-1"));
+    ck_assert(!parses(STATE_A ". 1"));
     ck_assert(!parses(STATE_A ".ABC"));                /* upper-case hex */
     ck_assert(!parses(STATE_A ".12x"));
     ck_assert(!parses(STATE_A "x.12"));
