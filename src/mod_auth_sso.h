@@ -60,7 +60,8 @@ typedef struct {
     int require_mapped_group;
     apr_array_header_t *group_map;    /* sso_group_map_entry */
     apr_array_header_t *username_claims; /* const char * */
-    const char *groups_claim;
+    const char *groups_claim;         /* as written, for log lines */
+    apr_array_header_t *groups_claim_path; /* its names, const char * */
     const char *base_path;
     const char *public_url;
     sso_cache_conf *session_cache;
@@ -234,7 +235,6 @@ int sso_op_jwks(request_rec *r, const sso_server_conf *c,
                 const sso_jwks **keys);
 
 /* mod_auth_sso_login.c */
-const char *sso_login_cookie_name(request_rec *r, const sso_server_conf *c);
 int sso_login_start(request_rec *r, const sso_server_conf *c, const char *return_path);
 int sso_login_callback(request_rec *r, const sso_server_conf *c);
 int sso_login_session(request_rec *r, const sso_server_conf *c,

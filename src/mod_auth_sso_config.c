@@ -55,6 +55,7 @@ void *sso_server_conf_merge(apr_pool_t *p, void *basev, void *addv)
     SSO_MERGE_PTR(group_map);
     SSO_MERGE_PTR(username_claims);
     SSO_MERGE_PTR(groups_claim);
+    SSO_MERGE_PTR(groups_claim_path);
     SSO_MERGE_PTR(base_path);
     SSO_MERGE_PTR(public_url);
     SSO_MERGE_PTR(session_cache);
@@ -170,7 +171,11 @@ static void sso_finalize_strings(apr_pool_t *p, sso_server_conf *c)
         c->username_claims = sso_words(p, SSO_DEFAULT_USERNAME_CLAIMS);
     if (!c->group_map)
         c->group_map = apr_array_make(p, 1, sizeof(sso_group_map_entry));
-    c->groups_claim = sso_default_str(c->groups_claim, SSO_DEFAULT_GROUPS_CLAIM);
+    if (!c->groups_claim) {
+        c->groups_claim = SSO_DEFAULT_GROUPS_CLAIM;
+        c->groups_claim_path = apr_array_make(p, 1, sizeof(const char *));
+        APR_ARRAY_PUSH(c->groups_claim_path, const char *) = c->groups_claim;
+    }
     c->base_path = sso_default_str(c->base_path, SSO_DEFAULT_BASE_PATH);
     c->cookie_name = sso_default_str(c->cookie_name, SSO_DEFAULT_COOKIE_NAME);
     if (!c->user_store)
@@ -335,6 +340,18 @@ static const char *sso_set_base_path(cmd_parms *cmd, void *d, const char *arg)
     if (problem)
         return sso_cmd_error(cmd, arg, problem);
     sso_cmd_conf(cmd)->base_path = arg;
+    return NULL;
+}
+
+/* Parsed here, once: the callback only walks the path. */
+static const char *sso_set_groups_claim(cmd_parms *cmd, void *d, const char *arg)
+{
+    sso_server_conf *c = sso_cmd_conf(cmd);
+    const char *err = NULL;
+
+    if (!(c->groups_claim_path = sso_claim_path_parse(cmd->pool, arg, &err)))
+        return sso_cmd_error(cmd, arg, err);
+    c->groups_claim = arg;
     return NULL;
 }
 
@@ -557,8 +574,9 @@ const command_rec sso_cmds[] = {
                  "refuse SSO logins of users in no mapped group"),
     AP_INIT_ITERATE("SSOUsernameClaims", sso_set_username_claims, NULL, RSRC_CONF,
                     "claims tried in order for a new local username"),
-    AP_INIT_TAKE1("SSOGroupsClaim", sso_set_string, SSO_SLOT(groups_claim),
-                  RSRC_CONF, "claim holding the array of group names"),
+    AP_INIT_TAKE1("SSOGroupsClaim", sso_set_groups_claim, NULL, RSRC_CONF,
+                  "claim holding the group names; a dotted path for nested "
+                  "claims (\\. is a literal dot)"),
     AP_INIT_TAKE1("SSOBasePath", sso_set_base_path, NULL, RSRC_CONF,
                   "path prefix of the module's routes (default /sso)"),
     AP_INIT_TAKE1("SSOPublicURL", sso_set_http_url, SSO_SLOT(public_url),

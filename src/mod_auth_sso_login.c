@@ -2,7 +2,9 @@
  * provider, /sso/callback turns the code into a session. */
 #include "mod_auth_sso.h"
 #include "sso_account.h"
+#include "sso_cookie.h"
 #include "sso_http.h"
+#include "sso_pending.h"
 #include "sso_random.h"
 #include "sso_secret.h"
 #include "sso_url.h"
@@ -17,9 +19,12 @@ APLOG_USE_MODULE(auth_sso);
 
 #define SSO_TXN_KEY_LEN (1 + SSO_ID_BYTES)
 
-const char *sso_login_cookie_name(request_rec *r, const sso_server_conf *c)
+/* The cookie that binds the login of this state to the browser. */
+static const char *sso_login_cookie_name(request_rec *r, const sso_server_conf *c,
+                                         const char *state)
 {
-    return apr_pstrcat(r->pool, c->cookie_name, "_login", NULL);
+    return sso_pending_name(r->pool, sso_pending_prefix(r->pool, c->cookie_name),
+                            state);
 }
 
 static const char *sso_callback_path(request_rec *r, const sso_server_conf *c)
@@ -54,6 +59,7 @@ static int sso_login_txn_new(request_rec *r, const sso_provider_meta *meta,
                              const sso_server_conf *c, sso_txn *t)
 {
     t->created = apr_time_sec(r->request_time);
+    t->used = 0;
     t->pkce_verifier = NULL;
     if (sso_random_token(r->pool, SSO_ID_BYTES, &t->nonce) != APR_SUCCESS)
         return HTTP_INTERNAL_SERVER_ERROR;
@@ -123,9 +129,45 @@ static const char *sso_authorize_url(request_rec *r, const sso_server_conf *c,
                        "&code_challenge_method=S256", NULL);
 }
 
+typedef struct {
+    apr_pool_t *pool;
+    const char *prefix;
+    apr_array_header_t *found;
+} sso_pending_search;
+
+static int sso_login_pending_scan(void *rec, const char *key, const char *value)
+{
+    sso_pending_search *ps = rec;
+
+    sso_pending_scan(ps->pool, value, ps->prefix, ps->found);
+    return 1;
+}
+
+/* Makes room for one more pending login in this browser: the oldest
+ * beyond SSO_PENDING_MAX are dropped (their callbacks are then refused).
+ * The cookies are sent everywhere (Path=/), so that a login started from
+ * any page (SSOUnauthenticated provider) sees them all. */
+static void sso_login_pending_trim(request_rec *r, const sso_server_conf *c)
+{
+    sso_pending_search ps;
+    int i, n;
+
+    ps.pool = r->pool;
+    ps.prefix = sso_pending_prefix(r->pool, c->cookie_name);
+    ps.found = apr_array_make(r->pool, SSO_PENDING_MAX, sizeof(sso_pending));
+    apr_table_do(sso_login_pending_scan, &ps, r->headers_in, "Cookie", NULL);
+    n = sso_pending_excess(ps.found, SSO_PENDING_MAX - 1);
+    for (i = 0; i < n; i++)
+        sso_cookie_clear(r, c, APR_ARRAY_IDX(ps.found, i, sso_pending).name, "/");
+    if (n)
+        sso_log_r(r, APLOG_INFO, 0, "this browser has %d unfinished logins: "
+                  "the %d oldest dropped", ps.found->nelts, n);
+}
+
 int sso_login_start(request_rec *r, const sso_server_conf *c,
                     const char *return_path)
 {
+    const char *name;
     const sso_provider_meta *meta;
     const char *state;
     sso_txn t;
@@ -137,11 +179,16 @@ int sso_login_start(request_rec *r, const sso_server_conf *c,
         || sso_random_token(r->pool, SSO_ID_BYTES, &state) != APR_SUCCESS)
         return HTTP_INTERNAL_SERVER_ERROR;
     t.return_path = sso_url_return_path(r->pool, return_path);
+    if (!(name = sso_login_cookie_name(r, c, state)))
+        return HTTP_INTERNAL_SERVER_ERROR;
     if ((rc = sso_login_txn_store(r, &t, state)) != OK)
         return rc;
-    /* Binds the login to this browser: a callback without it is refused. */
-    sso_cookie_set(r, c, sso_login_cookie_name(r, c), state, SSO_TXN_TTL,
-                   sso_callback_path(r, c));
+    /* Binds the login to this browser: a callback without it is refused.
+     * One cookie per login, so that tabs signing in at once do not
+     * overwrite each other's. */
+    sso_login_pending_trim(r, c);
+    sso_cookie_set(r, c, name, sso_pending_value(r->pool, state, r->request_time),
+                   SSO_TXN_TTL, "/");
     apr_table_setn(r->headers_out, "Location",
                    sso_authorize_url(r, c, meta, &t, state));
     apr_table_setn(r->err_headers_out, "Cache-Control", "no-store");
@@ -177,36 +224,118 @@ static int sso_callback_args(sso_callback *cb)
     return problem ? sso_callback_bad(cb, problem) : OK;
 }
 
-static int sso_callback_browser_bound(sso_callback *cb, const char *state)
-{
-    const char *bound = NULL;
+typedef struct {
+    const char *name;
+    apr_size_t name_len;
+    sso_cookie_found found;
+} sso_login_cookie_search;
 
-    ap_cookie_read(cb->r, sso_login_cookie_name(cb->r, cb->c), &bound, 0);
-    if (bound && sso_secret_equal(bound, state))
-        return OK;
-    return sso_callback_bad(cb, bound ? "state does not match this browser's "
-                            "login cookie" : "no login cookie: the login was "
-                            "not started in this browser, or it expired");
+static int sso_callback_cookie_scan(void *rec, const char *key, const char *value)
+{
+    sso_login_cookie_search *search = rec;
+
+    sso_cookie_scan(value, search->name, search->name_len, &search->found);
+    return 1;
 }
 
-/* Takes the login out of the cache: a state works once. */
-static int sso_callback_txn(sso_callback *cb, const char *state)
+/* NULL when this browser holds the login cookie of state, else why not.
+ * The cookie, if any, is cleared: the state is used up or refused now. */
+static const char *sso_callback_unbound(sso_callback *cb, const char *state,
+                                        const char *name)
+{
+    sso_login_cookie_search search = { name, strlen(name), { 0 } };
+    const char *bound;
+    apr_time_t started;
+
+    apr_table_do(sso_callback_cookie_scan, &search, cb->r->headers_in, "Cookie",
+                 NULL);
+    if (!search.found.count || (!search.found.len && !search.found.conflict))
+        return "no login cookie for this state: the login was not started in "
+               "this browser, was dropped for newer ones (8 at most), or expired";
+    sso_cookie_clear(cb->r, cb->c, name, "/");
+    if (search.found.conflict)
+        return "the login cookie of this state is there twice, with different values";
+    bound = sso_pending_parse(cb->r->pool, search.found.value, search.found.len,
+                              &started);
+    if (!bound || !sso_secret_equal(bound, state))
+        return "state does not match this browser's login cookie";
+    return NULL;
+}
+
+/* The login record of state into cb->txn: NULL when it is pending, else
+ * why not; *known when cb->txn was read (pending or used). */
+static const char *sso_callback_txn_get(sso_callback *cb, const char *key,
+                                        int *known)
 {
     unsigned char buf[SSO_SESSION_MAX];
     apr_size_t len = sizeof(buf);
+
+    *known = 0;
+    if (sso_cache_retrieve(cb->r->server, SSO_CACHE_AUX, key, SSO_TXN_KEY_LEN,
+                           buf, &len, cb->r->pool) != APR_SUCCESS)
+        return "state is unknown, expired or already used";
+    if (sso_txn_decode(cb->r->pool, buf, len, &cb->txn))
+        return "login record is corrupt";
+    *known = 1;
+    return cb->txn.used ? "state was already used" : NULL;
+}
+
+/* Keeps the return path only, until the login would have expired: a
+ * second callback of this state (the back button, or a reload) in a
+ * browser that is now signed in lands there. */
+static void sso_callback_txn_use(sso_callback *cb, const char *key)
+{
+    unsigned char buf[SSO_SESSION_MAX];
+    sso_txn used = cb->txn;
+    apr_size_t len;
+
+    used.used = 1;
+    used.nonce = used.pkce_verifier = NULL;
+    if ((len = sso_txn_encode(&used, buf, sizeof(buf)))
+        && sso_cache_store(cb->r->server, SSO_CACHE_AUX, key, SSO_TXN_KEY_LEN,
+                           apr_time_from_sec(used.created + SSO_TXN_TTL), buf,
+                           len, cb->r->pool) == APR_SUCCESS)
+        return;
+    sso_cache_remove(cb->r->server, SSO_CACHE_AUX, key, SSO_TXN_KEY_LEN,
+                     cb->r->pool);
+}
+
+/* A callback that cannot sign in (another tab did, or the back button):
+ * a browser with a valid session goes to the login's return path (or /
+ * when the login is unknown) instead of an error. Nothing is created. */
+static int sso_callback_stale(sso_callback *cb, const char *why, int known)
+{
+    const unsigned char *id;
+    sso_session s;
+    const char *to = known ? cb->txn.return_path : "/";
+
+    if (sso_session_load(cb->r, cb->c, &s, &id) != SSO_LOAD_OK)
+        return sso_callback_bad(cb, why);
+    sso_log_r(cb->r, APLOG_INFO, 0, "login callback not used (%s): %s is "
+              "already signed in, sent to %s", why, s.user,
+              ap_escape_logitem(cb->r->pool, to));
+    apr_table_setn(cb->r->headers_out, "Location", to);
+    return HTTP_MOVED_TEMPORARILY;
+}
+
+/* Takes this browser's login of state: a state works once, in the
+ * browser that started it. */
+static int sso_callback_txn(sso_callback *cb, const char *state)
+{
     const char *key = sso_txn_key(cb->r, state);
+    const char *name, *unbound, *missing;
+    int known;
 
     if (!key)
         return sso_callback_bad(cb, "state is malformed");
-    if (sso_cache_retrieve(cb->r->server, SSO_CACHE_AUX, key, SSO_TXN_KEY_LEN,
-                           buf, &len, cb->r->pool) != APR_SUCCESS)
-        return sso_callback_bad(cb, "state is unknown, expired or already used");
-    sso_cache_remove(cb->r->server, SSO_CACHE_AUX, key, SSO_TXN_KEY_LEN,
-                     cb->r->pool);
-    sso_cookie_clear(cb->r, cb->c, sso_login_cookie_name(cb->r, cb->c),
-                     sso_callback_path(cb->r, cb->c));
-    if (sso_txn_decode(cb->r->pool, buf, len, &cb->txn))
-        return sso_callback_bad(cb, "login record is corrupt");
+    if (!(name = sso_login_cookie_name(cb->r, cb->c, state)))
+        return HTTP_INTERNAL_SERVER_ERROR;
+    unbound = sso_callback_unbound(cb, state, name);
+    missing = sso_callback_txn_get(cb, key, &known);
+    /* The record's state (used, unknown) is the truer reason. */
+    if (unbound || missing)
+        return sso_callback_stale(cb, missing ? missing : unbound, known);
+    sso_callback_txn_use(cb, key);
     if (sso_txn_expired(&cb->txn, apr_time_sec(cb->r->request_time)))
         return sso_callback_bad(cb, "login took longer than 10 minutes");
     return OK;
@@ -265,13 +394,24 @@ static apr_array_header_t *sso_token_form(sso_callback *cb, const char *code,
     return f;
 }
 
-static int sso_callback_token_failed(sso_callback *cb, const char *err)
+/* Some providers get one method wrong (LemonLDAP::NG 2.16 refuses
+ * client_secret_basic when the base64 holds '+' or '/'): the other method
+ * is worth a try when the secret is right. */
+static const char *sso_callback_auth_hint(int post)
+{
+    return post ? "; if the secret is right, try SSOTokenAuth client_secret_basic"
+                : "; if the secret is right, try SSOTokenAuth client_secret_post";
+}
+
+static int sso_callback_token_failed(sso_callback *cb, const char *err, int post)
 {
     request_rec *r = cb->r;
+    int bad_client = cb->token.kind == SSO_TOKEN_INVALID_CLIENT;
 
-    sso_log_r(r, APLOG_ERR, 0, "token request to %s failed: %s",
-                  cb->meta->token_endpoint, err);
-    if (cb->token.kind == SSO_TOKEN_INVALID_CLIENT)
+    sso_log_r(r, APLOG_ERR, 0, "token request to %s failed: %s%s",
+              cb->meta->token_endpoint, err,
+              bad_client ? sso_callback_auth_hint(post) : "");
+    if (bad_client)
         return sso_page_error(r, HTTP_BAD_GATEWAY, "Sign-in failed",
                    "This site's single sign-on credentials were rejected by the "
                    "SSO provider. Please contact your administrator.");
@@ -300,7 +440,7 @@ static int sso_callback_token(sso_callback *cb, const char *code)
     }
     if (sso_provider_parse_token_response(cb->r->pool, resp.http_status, resp.body,
                                           resp.len, &cb->token, &err) != APR_SUCCESS)
-        return sso_callback_token_failed(cb, err);
+        return sso_callback_token_failed(cb, err, post);
     return OK;
 }
 
@@ -348,7 +488,7 @@ static int sso_callback_userinfo(sso_callback *cb)
     const char *err;
     sso_http_opts o;
 
-    if (json_object_get(cb->id.claims, cb->c->groups_claim)
+    if (sso_claim_path_get(cb->id.claims, cb->c->groups_claim_path)
         || !cb->meta->userinfo_endpoint)
         return OK;
     sso_op_http_opts(cb->c, &o);
@@ -377,6 +517,16 @@ static json_t *sso_callback_claim(sso_callback *cb, const char *name)
     return v || !cb->userinfo ? v : json_object_get(cb->userinfo, name);
 }
 
+/* The groups claim (SSOGroupsClaim, a path) from the ID token, else from
+ * userinfo. */
+static json_t *sso_callback_groups(sso_callback *cb)
+{
+    const apr_array_header_t *path = cb->c->groups_claim_path;
+    json_t *v = sso_claim_path_get(cb->id.claims, path);
+
+    return v || !cb->userinfo ? v : sso_claim_path_get(cb->userinfo, path);
+}
+
 static const char *sso_callback_claim_string(sso_callback *cb, const char *name)
 {
     const char *v = sso_jwt_claim_string(cb->id.claims, name);
@@ -393,8 +543,7 @@ static int sso_callback_run(sso_callback *cb)
 
     if (!state)
         return sso_callback_bad(cb, "state parameter missing");
-    if ((rc = sso_callback_browser_bound(cb, state)) != OK
-        || (rc = sso_callback_txn(cb, state)) != OK)
+    if ((rc = sso_callback_txn(cb, state)) != OK)
         return rc;
     if (error)
         return sso_callback_provider_error(cb, error);
@@ -461,7 +610,7 @@ static int sso_callback_login(sso_callback *cb)
     lc.sub = cb->id.sub;
     lc.email = sso_callback_claim_string(cb, "email");
     lc.name = sso_callback_claim_string(cb, "name");
-    groups = sso_callback_claim(cb, c->groups_claim);
+    groups = sso_callback_groups(cb);
     lc.remote_groups = sso_groups_from_claim(cb->r->pool, groups, &problem);
     if (problem)
         sso_log_r(cb->r, APLOG_WARNING, 0, "user %s: %s "

@@ -9,6 +9,27 @@ static apr_array_header_t *sso_groups_empty(apr_pool_t *p)
     return apr_array_make(p, 1, sizeof(const char *));
 }
 
+/* A string without an embedded NUL (jansson allows "\u0000"). */
+static int sso_groups_name_ok(json_t *item)
+{
+    return json_is_string(item)
+           && json_string_length(item) == strlen(json_string_value(item));
+}
+
+/* LemonLDAP::NG's "array mode" sends one group as a plain string. */
+static apr_array_header_t *sso_groups_from_string(apr_pool_t *p, json_t *claim,
+                                                  const char **problem)
+{
+    apr_array_header_t *out = sso_groups_empty(p);
+
+    if (!sso_groups_name_ok(claim))
+        *problem = "the groups claim is a string with a NUL byte; treated as "
+                   "no groups";
+    else if (json_string_length(claim))
+        APR_ARRAY_PUSH(out, const char *) = apr_pstrdup(p, json_string_value(claim));
+    return out;
+}
+
 apr_array_header_t *sso_groups_from_claim(apr_pool_t *p, json_t *claim,
                                           const char **problem)
 {
@@ -19,12 +40,15 @@ apr_array_header_t *sso_groups_from_claim(apr_pool_t *p, json_t *claim,
     *problem = NULL;
     if (!claim)
         return out;
+    if (json_is_string(claim))
+        return sso_groups_from_string(p, claim, problem);
     if (!json_is_array(claim)) {
-        *problem = "the groups claim is not an array; treated as no groups";
+        *problem = "the groups claim is neither an array nor a string; "
+                   "treated as no groups";
         return out;
     }
     json_array_foreach(claim, i, item) {
-        if (json_is_string(item) && json_string_length(item) == strlen(json_string_value(item)))
+        if (sso_groups_name_ok(item))
             APR_ARRAY_PUSH(out, const char *) = apr_pstrdup(p, json_string_value(item));
         else
             skipped++;
@@ -34,6 +58,53 @@ apr_array_header_t *sso_groups_from_claim(apr_pool_t *p, json_t *claim,
                                 " entries that are not strings; they were ignored",
                                 skipped);
     return out;
+}
+
+apr_array_header_t *sso_claim_path_parse(apr_pool_t *p, const char *spec,
+                                         const char **err)
+{
+    apr_array_header_t *path = apr_array_make(p, 2, sizeof(const char *));
+    char *seg = apr_palloc(p, strlen(spec) + 1), *w = seg;
+    const char *s;
+
+    for (s = spec; ; s++) {
+        if (*s == '\\') {
+            if (s[1] != '.' && s[1] != '\\') {
+                *err = "a backslash must be followed by '.' or '\\'";
+                return NULL;
+            }
+            *w++ = *++s;
+            continue;
+        }
+        if (*s && *s != '.') {
+            *w++ = *s;
+            continue;
+        }
+        if (w == seg) {
+            *err = "an empty name (two dots, or a dot at either end)";
+            return NULL;
+        }
+        *w++ = '\0';
+        APR_ARRAY_PUSH(path, const char *) = seg;
+        if (path->nelts > SSO_CLAIM_PATH_MAX) {
+            *err = apr_psprintf(p, "more than %d names", SSO_CLAIM_PATH_MAX);
+            return NULL;
+        }
+        if (!*s)
+            return path;
+        seg = w;
+    }
+}
+
+json_t *sso_claim_path_get(json_t *claims, const apr_array_header_t *path)
+{
+    json_t *v = claims;
+    int i;
+
+    for (i = 0; v && i < path->nelts; i++)
+        v = json_is_object(v) ? json_object_get(v, APR_ARRAY_IDX(path, i, const char *))
+                              : NULL;
+    return v;
 }
 
 int sso_groups_contain(const apr_array_header_t *list, const char *name)

@@ -8,7 +8,7 @@
 /* First byte of each record: kind and format version together. A record
  * of an older version is refused, so it counts as no session. */
 #define SSO_SESSION_MAGIC 0x33  /* version 3: with the realm */
-#define SSO_TXN_MAGIC     0x54  /* 'T', version 1 */
+#define SSO_TXN_MAGIC     0x74  /* 't', version 2: with the used mark */
 /* 9999-12-31T23:59:59Z. A corrupt record's times are refused beyond it (or
  * below 0) so that the lifetime arithmetic below cannot overflow. */
 #define SSO_SESSION_TIME_MAX APR_INT64_C(253402300799)
@@ -193,6 +193,7 @@ apr_size_t sso_txn_encode(const sso_txn *t, unsigned char *buf, apr_size_t cap)
     sso_record_writer_init(&w, buf, cap);
     sso_record_put_u8(&w, SSO_TXN_MAGIC);
     sso_record_put_i64(&w, t->created);
+    sso_record_put_u8(&w, t->used ? 1 : 0);
     sso_record_put_str(&w, t->nonce);
     sso_record_put_str(&w, t->pkce_verifier);
     sso_record_put_str(&w, t->return_path);
@@ -208,10 +209,13 @@ const char *sso_txn_decode(apr_pool_t *p, const unsigned char *buf,
     if (sso_record_get_u8(&r) != SSO_TXN_MAGIC)
         return "not a login transaction record of this version";
     out->created = sso_record_get_i64(&r);
+    out->used = sso_record_get_u8(&r);
     out->nonce = sso_record_get_str(&r, p);
     out->pkce_verifier = sso_record_get_str(&r, p);
     out->return_path = sso_record_get_str(&r, p);
-    if (!sso_record_reader_done(&r) || !out->nonce || !out->return_path
+    if (!sso_record_reader_done(&r) || out->used > 1
+        || (out->used ? out->nonce != NULL : out->nonce == NULL)
+        || !out->return_path
         || !sso_session_time_ok(out->created))
         return "login transaction record is truncated or corrupt";
     return NULL;

@@ -35,9 +35,12 @@ typedef struct {
 
 typedef struct {
     apr_int64_t created;
-    const char *nonce;
-    const char *pkce_verifier;  /* NULL when PKCE was not used */
+    const char *nonce;          /* NULL once used */
+    const char *pkce_verifier;  /* NULL when PKCE was not used, or once used */
     const char *return_path;
+    int used;                   /* kept after the callback took it, with
+                                 * the return path only: a second callback
+                                 * of the browser that signed in lands there */
 } sso_txn;
 
 /* The SSO_ID_BYTES raw bytes behind a base64url session ID or state, or

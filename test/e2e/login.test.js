@@ -154,3 +154,34 @@ test('SSOEnable Off: no "Login with SSO", local login still works', async () => 
     await page.getByRole('heading', { name: 'admin area' }).waitFor();
   });
 });
+
+// Issue 19: two tabs of one browser at the login form of the provider at
+// once (restored tabs, a double click). Each pending login has its own
+// cookie, so both tabs land on their own pages, whichever finishes first.
+for (const first of ['/admin/', '/dns/']) {
+  test(`two tabs sign in at once, ${first} finishing first: both land on their own pages`, async () => {
+    await withPage(browser, `two-tabs-${first.replace(/\//g, '')}`, async (page) => {
+      const tabs = { '/admin/': page, '/dns/': await page.context().newPage() };
+      for (const [target, tab] of Object.entries(tabs)) {
+        await openLoginPage(tab, stack.site, target);
+        await tab.getByText('Login with SSO', { exact: true }).click();
+        await providerLogin(tab, 'alice');
+      }
+      const order = first === '/admin/' ? ['/admin/', '/dns/'] : ['/dns/', '/admin/'];
+      for (const target of order) {
+        const tab = tabs[target];
+        const answer = tab.waitForResponse((r) => r.url().startsWith(`${stack.site}${target}`)
+          && r.request().isNavigationRequest());
+        await tab.getByRole('button', { name: 'Sign in' }).click();
+        assert.equal((await answer).status(), 200, `${target}: HTTP status of the page`);
+        await tab.waitForLoadState();
+        assert.equal(tab.url(), `${stack.site}${target}`);
+        await tab.getByRole('heading', { name: `${target.replace(/\//g, '')} area` }).waitFor();
+      }
+      await screenshot(tabs[order[0]], `two-tabs-${first.replace(/\//g, '')}-first.png`);
+      // No pending-login cookie is left behind.
+      const left = (await page.context().cookies(stack.site)).filter((c) => /_login_/.test(c.name));
+      assert.deepEqual(left.map((c) => c.name), []);
+    });
+  });
+}

@@ -1,6 +1,8 @@
 /* Claims JSON as the provider sends it (ID token payload or userinfo):
- * sso_groups_from_claim, sso_jwt_claim_string, sso_username_normalize and
- * what the module does with their results (group map, join). */
+ * sso_groups_from_claim, sso_claim_path_parse/_get (SSOGroupsClaim paths,
+ * fixed ones and every string in the input taken as a path),
+ * sso_jwt_claim_string, sso_username_normalize and what the module does
+ * with their results (group map, join). */
 #include "fuzz.h"
 #include "sso_groups.h"
 #include "sso_jwt.h"
@@ -50,7 +52,13 @@ static void check_groups(apr_pool_t *p, json_t *claim)
 
     FUZZ_ASSERT(g);
     FUZZ_ASSERT(problem != (const char *)1);
-    if (!json_is_array(claim))
+    if (json_is_string(claim))
+        /* One group; none for "" or a string with a NUL (then a problem). */
+        FUZZ_ASSERT(g->nelts <= 1 && (g->nelts == 1 || json_string_length(claim) == 0
+                                      || problem != NULL)
+                    && (g->nelts == 0 || !strcmp(APR_ARRAY_IDX(g, 0, const char *),
+                                                 json_string_value(claim))));
+    else if (!json_is_array(claim))
         FUZZ_ASSERT(g->nelts == 0 && (claim ? problem != NULL : !problem));
     else
         FUZZ_ASSERT((size_t)g->nelts <= json_array_size(claim));
@@ -62,6 +70,42 @@ static void check_groups(apr_pool_t *p, json_t *claim)
     FUZZ_ASSERT(joined);
     (void)sso_groups_join(p, local);
     (void)sso_groups_contain(g, "admins");
+}
+
+/* A string as an SSOGroupsClaim value: a parsed path has 1 to
+ * SSO_CLAIM_PATH_MAX non-empty names, no longer in all than the spec;
+ * following it in root ends in a value of root or nowhere. */
+static void check_path(apr_pool_t *p, json_t *root, const char *spec)
+{
+    const char *err = NULL;
+    apr_array_header_t *path = sso_claim_path_parse(p, spec, &err);
+    size_t total = 0;
+    int i;
+
+    if (!path) {
+        FUZZ_ASSERT(err != NULL);
+        return;
+    }
+    FUZZ_ASSERT(path->nelts >= 1 && path->nelts <= SSO_CLAIM_PATH_MAX);
+    for (i = 0; i < path->nelts; i++) {
+        size_t len = strlen(APR_ARRAY_IDX(path, i, const char *));
+        FUZZ_ASSERT(len >= 1);
+        total += len + 1;
+    }
+    FUZZ_ASSERT(total <= strlen(spec) + 1);
+    check_groups(p, sso_claim_path_get(root, path));
+}
+
+static void check_fixed_paths(apr_pool_t *p, json_t *root)
+{
+    static const char *const specs[] = {
+        "groups", "realm_access.roles", "resource_access.app.roles",
+        "https://example\\.com/groups",
+    };
+    size_t i;
+
+    for (i = 0; i < sizeof(specs) / sizeof(specs[0]); i++)
+        check_path(p, root, specs[i]);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -77,12 +121,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         return 0;
     check_groups(p, root);
     check_groups(p, json_object_get(root, "groups"));
+    check_fixed_paths(p, root);
     json_object_foreach(root, key, value) {
         const char *s = sso_jwt_claim_string(root, key);
         json_t *got = json_object_get(root, key);
 
         FUZZ_ASSERT(!s || (json_is_string(got) && strlen(s) == json_string_length(got)));
         check_username(p, s);
+        if (s)
+            check_path(p, root, s);
         if (json_is_array(value))
             check_groups(p, value);
     }

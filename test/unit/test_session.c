@@ -252,6 +252,32 @@ START_TEST(txn_round_trip_and_expiry)
 }
 END_TEST
 
+/* A used login keeps only its return path; the two kinds never mix. */
+START_TEST(txn_used)
+{
+    sso_txn in = { 1700000000, NULL, NULL, "/dns/", 1 }, out;
+    unsigned char buf[1024];
+    apr_size_t len = sso_txn_encode(&in, buf, sizeof(buf));
+
+    ck_assert_ptr_null(sso_txn_decode(unit_pool, buf, len, &out));
+    ck_assert_int_eq(out.used, 1);
+    ck_assert_ptr_null(out.nonce);
+    ck_assert_str_eq(out.return_path, "/dns/");
+    out.used = 0;
+    ck_assert_ptr_null(sso_txn_decode(unit_pool, buf,
+                                      sso_txn_encode(&in, buf, sizeof(buf)), &out));
+    ck_assert_int_eq(out.used, 1);
+    /* A pending login without a nonce, a used one with it: corrupt. */
+    in.used = 0;
+    len = sso_txn_encode(&in, buf, sizeof(buf));
+    ck_assert_ptr_nonnull(sso_txn_decode(unit_pool, buf, len, &out));
+    in.used = 1;
+    in.nonce = "n";
+    len = sso_txn_encode(&in, buf, sizeof(buf));
+    ck_assert_ptr_nonnull(sso_txn_decode(unit_pool, buf, len, &out));
+}
+END_TEST
+
 START_TEST(id_decode)
 {
     /* base64url of the bytes 0, 1, ..., 31 */
@@ -290,6 +316,7 @@ Suite *sso_session_suite(void)
     tcase_add_test(tc, session_touch_and_ttl);
     tcase_add_test(tc, session_recheck);
     tcase_add_test(tc, txn_round_trip_and_expiry);
+    tcase_add_test(tc, txn_used);
     suite_add_tcase(s, tc);
     return s;
 }

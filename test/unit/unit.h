@@ -16,6 +16,7 @@ Suite *sso_random_suite(void);
 Suite *sso_session_suite(void);
 Suite *sso_memo_suite(void);
 Suite *sso_cookie_suite(void);
+Suite *sso_pending_suite(void);
 Suite *sso_jwt_suite(void);
 Suite *sso_registry_suite(void);
 Suite *sso_account_suite(void);

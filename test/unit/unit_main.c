@@ -33,6 +33,7 @@ int main(void)
     srunner_add_suite(sr, sso_session_suite());
     srunner_add_suite(sr, sso_memo_suite());
     srunner_add_suite(sr, sso_cookie_suite());
+    srunner_add_suite(sr, sso_pending_suite());
     srunner_add_suite(sr, sso_jwt_suite());
     srunner_add_suite(sr, sso_registry_suite());
     srunner_add_suite(sr, sso_account_suite());

@@ -187,7 +187,11 @@ const SCENARIOS = {
     claims: (c) => { delete c.groups; },
     userinfo: (u) => { u.sub = 'someone-else-0002'; },
   },
-  'groups-string': { claims: (c) => { c.groups = 'technitium_admins'; } },
+  // One group as a plain string (LemonLDAP::NG): a one-item list.
+  'groups-string': { accept: true, claims: (c) => { c.groups = 'technitium_admins'; } },
+  // Neither an array nor a string: no groups, so 403.
+  'groups-number': { claims: (c) => { c.groups = 42; } },
+  'groups-object': { claims: (c) => { c.groups = { technitium_admins: true }; } },
   // Nothing here but the one plain string may count as a group.
   'groups-numbers-objects': {
     accept: true,

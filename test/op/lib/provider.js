@@ -59,7 +59,7 @@ function buildConfiguration({ options, keys, users, Adapter, cookieKeys }) {
       openid: ['sub'],
       profile: ['name', 'given_name', 'family_name', 'preferred_username'],
       email: ['email', 'email_verified'],
-      groups: ['groups'],
+      groups: ['groups', 'realm_access'],
       acr: null,
       sid: null,
       auth_time: null,

@@ -13,6 +13,10 @@ const SEED = [
   { username: 'grace', sub: '70c192b8-d28e-4d6b-90b7-927f6ec1df07', given: 'Grace', family: 'Noemail', groups: ['technitium_admins'], noEmail: true },
   // Set an address they do not own: email_verified false (as Pocket ID sends).
   { username: 'heidi', sub: '81d2a3c9-e39f-4e7c-a1a8-a38f7d02e008', given: 'Heidi', family: 'Unverified', groups: ['technitium_admins'], email: 'ceo@example.test', emailVerified: false },
+  // LemonLDAP::NG's "array mode": a single group is sent as a plain string.
+  { username: 'judy', sub: 'a3f4c5eb-05b1-4fae-83c8-c5a19f200a10', given: 'Judy', family: 'Single', groups: ['technitium_dns_admins'], groupsShape: 'string' },
+  // Keycloak: roles under realm_access.roles, no top-level groups claim.
+  { username: 'ivan', sub: '92e3b4da-f4a0-4f8d-b2b7-b4908e1ff009', given: 'Ivan', family: 'Nested', groups: ['technitium_dhcp_admins'], groupsShape: 'keycloak' },
 ];
 
 export function createUserStore() {
@@ -51,7 +55,8 @@ function subFor(username) {
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-8${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
 }
 
-function toUser({ username, sub, given, family, groups, noEmail, email, emailVerified = true }) {
+function toUser({ username, sub, given, family, groups, noEmail, email, emailVerified = true,
+                  groupsShape = 'array' }) {
   const user = {
     username,
     sub,
@@ -59,6 +64,7 @@ function toUser({ username, sub, given, family, groups, noEmail, email, emailVer
     familyName: family,
     name: `${given} ${family}`,
     groups: [...groups],
+    groupsShape,
   };
   if (!noEmail) {
     user.email = email ?? `${username}@example.test`;
@@ -76,9 +82,15 @@ export function userClaims(user) {
     name: user.name,
     given_name: user.givenName,
     family_name: user.familyName,
-    // Pocket ID always sends the array, empty when the user has no group.
-    groups: [...user.groups],
   };
+  if (user.groupsShape === 'keycloak') {
+    claims.realm_access = { roles: [...user.groups] };
+  } else if (user.groupsShape === 'string' && user.groups.length === 1) {
+    claims.groups = user.groups[0];
+  } else {
+    // Pocket ID always sends the array, empty when the user has no group.
+    claims.groups = [...user.groups];
+  }
   if (user.email !== undefined) {
     claims.email = user.email;
     claims.email_verified = user.emailVerified;

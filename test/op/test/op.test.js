@@ -308,6 +308,15 @@ describe('default OP (RS256, Pocket ID defaults)', () => {
     assert.equal(heidi.idToken.payload.email, 'ceo@example.test');
     assert.equal(heidi.idToken.payload.email_verified, false);
     assert.equal(heidi.idToken.payload.preferred_username, 'heidi');
+    // One group as a string (LemonLDAP::NG), in the ID token and userinfo.
+    const judy = await signInAndExchange(op, { username: 'judy' });
+    assert.equal(judy.idToken.payload.groups, 'technitium_dns_admins');
+    assert.equal((await userinfo(op, judy.tokens.access_token)).groups, 'technitium_dns_admins');
+    // Roles under a nested claim (Keycloak), no top-level groups.
+    const ivan = await signInAndExchange(op, { username: 'ivan' });
+    assert.deepEqual(ivan.idToken.payload.realm_access, { roles: ['technitium_dhcp_admins'] });
+    assert.equal('groups' in ivan.idToken.payload, false);
+    assert.deepEqual((await userinfo(op, ivan.tokens.access_token)).realm_access, { roles: ['technitium_dhcp_admins'] });
   });
 
   test('PKCE is optional, and checked when used', async () => {
@@ -380,7 +389,7 @@ describe('default OP (RS256, Pocket ID defaults)', () => {
   test('control API: list users, replace groups', async () => {
     await op.ready();
     const users = await getJson(new URL('/_test/users', op.issuer));
-    assert.deepEqual(users.map((user) => user.username), ['alice', 'bob', 'carol', 'dave', 'erin', 'frank', 'grace', 'heidi']);
+    assert.deepEqual(users.map((user) => user.username), ['alice', 'bob', 'carol', 'dave', 'erin', 'frank', 'grace', 'heidi', 'judy', 'ivan']);
 
     const { tokens } = await signInAndExchange(op, { username: 'erin' });
     const put = await fetch(new URL('/_test/users/erin/groups', op.issuer), {

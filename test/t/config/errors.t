@@ -73,6 +73,10 @@ my @fails = (
       qr/SSOLocalAuthProvider nosuch: unknown authn provider/ ],
     [ 'zero account recheck', [ 'SSOAccountRecheck 0' ],
       qr/SSOAccountRecheck 0: must be a whole number of seconds greater than zero/ ],
+    [ 'SSOGroupsClaim with an empty name', [ 'SSOGroupsClaim realm_access..roles' ],
+      qr/SSOGroupsClaim realm_access\.\.roles: an empty name/ ],
+    [ 'SSOGroupsClaim with a bad escape', [ 'SSOGroupsClaim a\\b' ],
+      qr/SSOGroupsClaim a(?:\\){1,2}b: a backslash must be followed by/ ],
     [ 'server directive in a Location', [
         '<Location /x>', 'SSOAuthority https://id.example.com', '</Location>' ],
       qr/SSOAuthority not allowed in <Location> context/ ],

@@ -346,7 +346,7 @@ my @reflect = (
 my $eb = new_browser();
 my $start = $eb->get("$origin/sso/start?return=/protected/");
 my $state = URI->new($start->header('Location') // '')->query_param('state') // 'none';
-my ($login_cookie) = join(' ', $start->header('Set-Cookie')) =~ /(sso_session_login=[^;]+)/;
+my ($login_cookie) = join(' ', $start->header('Set-Cookie')) =~ /(sso_session_login_[A-Za-z0-9_-]{12}=[^;]+)/;
 push @reflect, [ GET => "/sso/callback?state=$state&error=" . uri_escape("/\"><script>alert(1)</script>")
                         . "&error_description=" . uri_escape("<img src=x onerror=alert(1)>"),
                  "Cookie: $login_cookie\r\n" ];

@@ -39,7 +39,8 @@ my @refuse = (
     [ 'nonce-missing',         502, qr/ID token refused \(SSO_JWT_BAD_NONCE\): ID token has no nonce/ ],
     [ 'at-hash-wrong',         502, qr/ID token refused \(SSO_JWT_BAD_AT_HASH\)/ ],
     [ 'userinfo-sub-differs',  502, qr/userinfo refused: userinfo sub differs from the ID token's/ ],
-    [ 'groups-string',         403, qr/the groups claim is not an array.*\n.*login refused for sub hostile-sub-0001 .*in no group of SSOGroupMap/ ],
+    [ 'groups-number',         403, qr/the groups claim is neither an array nor a string.*\n.*login refused for sub hostile-sub-0001 .*in no group of SSOGroupMap/ ],
+    [ 'groups-object',         403, qr/the groups claim is neither an array nor a string.*\n.*login refused for sub hostile-sub-0001 .*in no group of SSOGroupMap/ ],
     [ 'token-invalid-client',  502, qr/token request to \S+ failed: the client secret \(or client ID\) was rejected by the provider: check SSOClientSecret/ ],
     [ 'token-slow',            503, qr/cannot reach the token endpoint: POST \S+ failed: .*(?i:timed out|timeout)/ ],
     [ 'token-50mib',           503, qr/cannot reach the token endpoint: POST \S+: response larger than \d+ bytes/ ],
@@ -49,7 +50,8 @@ my @refuse = (
     [ 'discovery-issuer-mismatch', 502, qr/discovery issuer 'https:\/\/evil\.example' differs from SSOAuthority '\Q$OP\E'/ ],
 );
 my @accept = qw(good-rs256 good-es256 good-eddsa aud-array-with-azp
-                no-kid-single-key jwks-malformed-plus-good groups-numbers-objects);
+                no-kid-single-key jwks-malformed-plus-good groups-numbers-objects
+                groups-string);
 
 # 4 a case; token-slow +2, token-50mib +1 each and memory +2, two accepted
 # cases +1 each, rotate 4, groups-10000 2 x 4, the closing checks 2.

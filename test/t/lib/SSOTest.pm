@@ -28,7 +28,7 @@ sub op_url   { return $ENV{SSO_TEST_OP_URL} }
 # the certificate's name.
 sub new_browser {
     return LWP::UserAgent->new(max_redirect => 0, timeout => 30,
-                               cookie_jar => HTTP::Cookies->new,
+                               cookie_jar => SSOTest::Jar->new,
                                ssl_opts => { verify_hostname => 1,
                                              SSL_ca_file => "$ENV{SSO_TEST_TLS}/ca.pem" });
 }
@@ -99,6 +99,28 @@ sub server_log_since {
     seek $fh, $offset // 0, 0;
     local $/;
     return <$fh> // '';
+}
+
+# HTTP::Cookies ignores Max-Age in Set-Cookie and keeps a removed cookie
+# with an empty value; browsers delete it (RFC 6265 5.2.2, 5.3). Without
+# this, every pending-login cookie the module removes would stay in the
+# jar and grow the Cookie header of a browser that signs in many times.
+package SSOTest::Jar;
+use parent -norequire, 'HTTP::Cookies';
+
+sub extract_cookies {
+    my ($self, $res) = @_;
+    $self->SUPER::extract_cookies($res);
+    my $host = eval { $res->request->uri->host } // return $res;
+    for my $set ($res->header('Set-Cookie')) {
+        next unless $set =~ /^\s*([^=;\s]+)\s*=[^;]*;(?:[^;]*;)*?\s*max-age\s*=\s*(-?\d+)/i && $2 <= 0;
+        my $name = $1;
+        my @gone;
+        $self->scan(sub { push @gone, [ @_[4, 3, 1] ]
+                              if $_[1] eq $name && ($_[4] eq $host || $_[4] eq "$host.local") });
+        $self->clear(@$_) for @gone;
+    }
+    return $res;
 }
 
 1;

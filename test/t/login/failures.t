@@ -6,7 +6,7 @@ use Apache::Test qw(-withtestmore);
 use LWP::UserAgent;
 use SSOTest qw(login session_cookie site_url new_browser follow server_log_since);
 
-plan tests => 21;
+plan tests => 22;
 
 sub log_size { -s Apache::Test::vars('t_logs') . '/error_log' }
 sub none_protected { !grep { $_->content =~ /PROTECTED-CONTENT/ } @_ }
@@ -19,6 +19,10 @@ like($seen[-1]->content, qr/credentials were rejected by the SSO provider/,
      'wrong secret: the page says the credentials were rejected');
 like(server_log_since($mark), qr/the client secret \(or client ID\) was rejected by the provider: check SSOClientSecret/,
      'wrong secret: the log names SSOClientSecret');
+# Basic authentication (this host's default): the line ends with the hint
+# for providers that mishandle it (LemonLDAP::NG 2.16, issue 19).
+like(server_log_since($mark), qr/token request to \S+ failed: the client secret .*; if the secret is right, try SSOTokenAuth client_secret_post(?: \[request [^\]]+\])?$/m,
+     'wrong secret: the invalid_client log line ends with the SSOTokenAuth client_secret_post hint');
 ok(!session_cookie($ua) && none_protected(@seen), 'wrong secret: no session, no content');
 unlike(server_log_since($mark), qr/not-the-registered-secret|\Q$ENV{SSO_TEST_CLIENT_SECRET}\E/,
        'wrong secret: the secret itself is never logged');

@@ -36,7 +36,7 @@ my ($gua) = login(user => 'grace');
 unlike($gua->get(site_url('/protected/env.cgi'))->content, qr/^SSO_EMAIL=/m, 'grace: no SSO_EMAIL');
 # The cookie is Secure when the public URL is https.
 my $sres = new_browser()->get(site_url('/sso/start?return=/', 'SECURE'));
-like(join(' ', $sres->header('Set-Cookie')), qr/sso_session_login=[^;]+;.*Secure/i,
+like(join(' ', $sres->header('Set-Cookie')), qr/sso_session_login_[A-Za-z0-9_-]{12}=[^;]+;.*Secure/i,
      'cookies are Secure when SSOPublicURL is https');
 
 # No-group and wrong-case users are refused at login (SSORequireMappedGroup On).
