@@ -1,0 +1,61 @@
+# The redirect URI when SSOPublicURL is unset: a virtual host on its own
+# port whose ServerName has none sends its port (issue 20), logs the URI
+# at startup whatever the LogLevel, and shows it in /sso/status. A
+# trailing '/' in SSOAuthority is named at startup, and discovery still
+# goes to the right address, so the issuer mismatch is what is reported.
+use strict;
+use warnings FATAL => 'all';
+use Apache::Test qw(-withtestmore);
+use JSON::PP qw(decode_json);
+use URI;
+use SSOTest qw(login new_browser);
+use SSOServer;
+
+plan tests => 13;
+
+my $port = $ENV{SSO_TEST_PORT_SRV1};
+my $op = $ENV{SSO_TEST_OP_URL};
+my $want = "http://127.0.0.1:$port/sso/callback";
+
+my $srv = SSOServer->new(port => $port, public_url => 0, lines => [
+    'LogLevel warn',
+    "<VirtualHost 127.0.0.1:$port>", 'ServerName 127.0.0.1', '</VirtualHost>',
+])->start;
+
+like($srv->log, qr/\[auth_sso:notice\] .*redirect URI of virtual host 127\.0\.0\.1 \(\S+:\d+\): \Q$want\E \(from ServerName and the port/,
+     'startup log names the virtual host and its redirect URI, at LogLevel warn');
+
+my $ua = new_browser();
+my $res = $ua->get($srv->url('/sso/start?return=/protected/'));
+is($res->code, 302, '/sso/start redirects to the provider');
+my %q = URI->new($res->header('Location') // '')->query_form;
+is($q{redirect_uri}, $want, 'redirect_uri carries the virtual host\'s port');
+
+$res = $ua->get($srv->url('/sso/status'));
+is(decode_json($res->content)->{redirectUri}, $want, '/sso/status shows the redirect URI');
+
+my (undef, @seen) = login(user => 'alice', url => $srv->url('/protected/'));
+is($seen[-1]->code, 200, 'the provider accepts it: the login completes');
+like($seen[-1]->content, qr/PROTECTED-CONTENT/, 'and the page is served');
+$srv->stop;
+
+# SSOAuthority with a trailing slash.
+$srv = SSOServer->new(port => $port, lines => [ "SSOAuthority $op/" ])->start;
+like($srv->log, qr/\[auth_sso:warn\] .*SSOAuthority \Q$op\E\/ in the main server ends with '\/'.*write SSOAuthority \Q$op\E$/m,
+     'startup warns about the trailing slash and says what to write');
+$res = new_browser()->get($srv->url('/sso/start?return=/'));
+is($res->code, 502, 'sign-in is refused');
+like($res->content, qr/not configured correctly/, 'the page says the configuration is wrong');
+my $log = $srv->log;
+like($log, qr/discovery issuer '\Q$op\E' differs from SSOAuthority '\Q$op\E\/'/,
+     'the log reports the issuer mismatch');
+unlike($log, qr/well-known\/openid-configuration: HTTP 404|\/\/\.well-known/,
+       'discovery was not fetched from //.well-known (404)');
+$srv->stop;
+
+# Given SSOPublicURL, the log says so.
+$srv = SSOServer->new(port => $port)->start;
+like($srv->log, qr/redirect URI of the main server: http:\/\/127\.0\.0\.1:$port\/sso\/callback \(from SSOPublicURL\)/,
+     'with SSOPublicURL the startup log names it as the source');
+$srv->stop;
+unlike($srv->log, qr/\[auth_sso:(error|emerg)\]/, 'no module errors in the log');
