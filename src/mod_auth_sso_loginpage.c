@@ -86,6 +86,20 @@ static const char *sso_login_local_form(request_rec *r, const sso_server_conf *c
         "class=\"btn\" type=\"submit\">Sign in</button></p></form>", NULL);
 }
 
+/* After a failed local login, the page shows the reference of the POST
+ * that failed (its log line's), carried in ?ref=: mod_unique_id's
+ * alphabet only, so nothing else can be made to appear. */
+static void sso_login_reference_carry(request_rec *r, apr_table_t *args)
+{
+    const char *ref = apr_table_get(args, "ref");
+    size_t len = ref ? strlen(ref) : 0;
+
+    if (apr_table_get(args, "error") && len && len <= 64
+        && strspn(ref, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+                       "0123456789@-_") == len)
+        apr_table_setn(r->notes, "sso-reference", ref);
+}
+
 static const char *sso_login_render(request_rec *r, const sso_server_conf *c,
                                     apr_table_t *args)
 {
@@ -114,6 +128,7 @@ int sso_loginpage_show(request_rec *r, const sso_server_conf *c, apr_table_t *ar
 {
     ap_set_content_type(r, "text/html; charset=utf-8");
     apr_table_setn(r->headers_out, "Cache-Control", "no-store");
+    sso_login_reference_carry(r, args);
     ap_rputs(sso_login_render(r, c, args), r);
     return OK;
 }
@@ -229,15 +244,19 @@ static int sso_login_failed(request_rec *r, const sso_server_conf *c,
                             const sso_login_form *f, sso_throttle *t,
                             const char *ret)
 {
+    const char *ref;
+
     sso_throttle_fail(t, apr_time_sec(r->request_time));
     sso_throttle_save(r, t);
     sso_log_r(r, APLOG_WARNING, 0, "local login failed for "
                   "user '%s' from %s (%d of %d before a %d s block)",
                   ap_escape_logitem(r->pool, f->username), r->useragent_ip,
                   t->failures, SSO_THROTTLE_MAX_FAILURES, SSO_THROTTLE_WINDOW);
+    ref = apr_table_get(r->subprocess_env, "UNIQUE_ID");
     apr_table_setn(r->headers_out, "Location", apr_pstrcat(r->pool,
                    sso_login_path(r, c), "?error=credentials&return=",
-                   apr_pescape_urlencoded(r->pool, ret), NULL));
+                   apr_pescape_urlencoded(r->pool, ret), ref ? "&ref=" : "",
+                   ref ? apr_pescape_urlencoded(r->pool, ref) : "", NULL));
     return HTTP_SEE_OTHER;
 }
 
