@@ -305,6 +305,26 @@ static int sso_login_check_registry(request_rec *r, const sso_server_conf *c,
     return sso_registry_password_check((*u)->password_hash, f->password);
 }
 
+/* "last login" in sso-users, for local users too. A store that cannot be
+ * written must not lock out the emergency account: logged, not refused. */
+static void sso_login_record(request_rec *r, const sso_server_conf *c,
+                             const char *username)
+{
+    sso_registry *reg = sso_registry_acquire(r, c);
+    const char *err = NULL;
+    apr_status_t rv = APR_EGENERAL;
+
+    if (reg)
+        rv = sso_registry_local_login(reg, r->pool, username, r->useragent_ip,
+                                      &err);
+    if (reg)
+        sso_registry_release(r, c, reg, rv != APR_SUCCESS);
+    if (rv != APR_SUCCESS)
+        sso_log_r(r, APLOG_WARNING, rv, "local user %s logged in, but its "
+                  "last login was not recorded: %s (check SSOUserStore)",
+                  username, err ? err : "the user store is unavailable");
+}
+
 static int sso_login_succeed(request_rec *r, const sso_server_conf *c,
                              const char *user, apr_array_header_t *groups,
                              const char *source, const char *ret)
@@ -345,6 +365,7 @@ static int sso_login_verify(request_rec *r, const sso_server_conf *c,
                       "%s: the account is disabled (sso-users enable)", u->username);
         return sso_page_refused(r, HTTP_FORBIDDEN, "User account is disabled.");
     }
+    sso_login_record(r, c, u->username);
     return sso_login_succeed(r, c, u->username, u->groups, NULL, ret);
 }
 
