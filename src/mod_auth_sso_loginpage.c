@@ -314,11 +314,12 @@ static void sso_login_record(request_rec *r, const sso_server_conf *c,
     const char *err = NULL;
     apr_status_t rv = APR_EGENERAL;
 
-    if (reg)
+    if (reg) {
         rv = sso_registry_local_login(reg, r->pool, username, r->useragent_ip,
                                       &err);
-    if (reg)
-        sso_registry_release(r, c, reg, rv != APR_SUCCESS);
+        sso_registry_release(r, c, reg, rv != APR_SUCCESS
+                             && rv != APR_NOTFOUND && rv != APR_EINVAL);
+    }
     if (rv != APR_SUCCESS)
         sso_log_r(r, APLOG_WARNING, rv, "local user %s logged in, but its "
                   "last login was not recorded: %s (check SSOUserStore)",

@@ -1229,7 +1229,7 @@ static apr_status_t sso_registry_local_login_work(sso_registry *reg,
                                                   const char **err)
 {
     sso_local_login_ctx *c = ctx;
-    sso_user *u;
+    sso_user *u = NULL;
     apr_status_t rv = sso_registry_find_user(reg, p, c->username, &u, err);
     const void *args[] = { &c->now, c->addr, "local", u ? &u->id : NULL };
 
