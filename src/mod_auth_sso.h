@@ -64,6 +64,9 @@ typedef struct {
     apr_array_header_t *groups_claim_path; /* its names, const char * */
     const char *base_path;
     const char *public_url;
+    apr_port_t self_port;             /* decided at startup (sso_check_post_config):
+                                       * port of URLs back to this server when
+                                       * SSOPublicURL is unset; 0: the default */
     sso_cache_conf *session_cache;
     int session_timeout;
     int session_max_age;
@@ -206,6 +209,9 @@ const char *sso_form_value(request_rec *r, ap_form_pair_t *pair);
 /* mod_auth_sso_session.c */
 typedef enum { SSO_LOAD_NONE, SSO_LOAD_OK, SSO_LOAD_EXPIRED, SSO_LOAD_ERROR } sso_load_e;
 const char *sso_public_base(request_rec *r, const sso_server_conf *c);
+const char *sso_redirect_uri(request_rec *r, const sso_server_conf *c);
+const char *sso_public_url_for(apr_pool_t *p, const char *scheme,
+                               const char *host, apr_port_t port);
 void sso_cookie_set(request_rec *r, const sso_server_conf *c, const char *name,
                     const char *value, long max_age, const char *path);
 void sso_cookie_clear(request_rec *r, const sso_server_conf *c,

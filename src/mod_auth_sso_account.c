@@ -72,7 +72,7 @@ static apr_status_t sso_account_write(sso_admission *a, const char *username,
                                       int replace, sso_user **u)
 {
     sso_registry_login login = { a->lc->issuer, a->lc->sub, username,
-                                 a->mapped, replace };
+                                 a->mapped, replace, a->r->useragent_ip };
     int created;
 
     return sso_registry_sso_login(a->reg, a->r->pool, &login, u, &created,

@@ -6,7 +6,9 @@
 #include "http_core.h"
 #include "mod_auth.h"
 #include "ap_provider.h"
+#include "ap_listen.h"
 #include "apr_strings.h"
+#include "sso_url.h"
 
 APLOG_USE_MODULE(auth_sso);
 
@@ -53,9 +55,32 @@ static int sso_check_local_providers(server_rec *s, const sso_server_conf *c)
     return errors;
 }
 
+/* The mistakes in SSOAuthority that configtest cannot refuse: a trailing
+ * '/' (some issuers do end with one) and plain http to another host. */
+static void sso_check_authority(apr_pool_t *p, server_rec *s,
+                                const sso_server_conf *c)
+{
+    const char *a = c->authority, *host;
+
+    if (!c->enable || !a)
+        return;
+    if (a[strlen(a) - 1] == '/')
+        ap_log_error(APLOG_MARK, APLOG_WARNING, 0, s, "SSOAuthority %s in %s "
+                     "ends with '/': it must equal the provider's issuer "
+                     "exactly, which seldom does (Pocket ID's never): write "
+                     "SSOAuthority %s", a, sso_server_label(p, s),
+                     sso_url_trim_slash(p, a));
+    if ((host = sso_url_cleartext_host(p, a)))
+        ap_log_error(APLOG_MARK, APLOG_WARNING, 0, s, "SSOAuthority %s in %s "
+                     "is plain http to %s: the client secret and the tokens "
+                     "would travel in clear text (use https://)", a,
+                     sso_server_label(p, s), host);
+}
+
 static void sso_check_warnings(apr_pool_t *p, server_rec *s,
                                const sso_server_conf *c)
 {
+    sso_check_authority(p, s, c);
     if (c->group_map->nelts && !sso_groups_contain(c->scopes, "groups"))
         ap_log_error(APLOG_MARK, APLOG_WARNING, 0, s,
                      "SSOScopes in %s lacks 'groups': the provider will send "
@@ -109,14 +134,75 @@ int sso_check_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp,
     return errors ? HTTP_INTERNAL_SERVER_ERROR : OK;
 }
 
+/* The port of URLs back to s, as httpd builds them with UseCanonicalName
+ * On (never from the Host header): ServerName's, else the virtual host's
+ * own address, else the only Listen; 0: the scheme's default. */
+static apr_port_t sso_check_self_port(server_rec *s)
+{
+    server_addr_rec *a;
+
+    if (s->port)
+        return s->port;
+    for (a = s->addrs; a; a = a->next) {
+        if (a->host_port)
+            return a->host_port;
+    }
+    if (ap_listeners && !ap_listeners->next && ap_listeners->bind_addr)
+        return ap_listeners->bind_addr->port;
+    return 0;
+}
+
+/* The scheme of s when the configuration tells it: ServerName's, or no
+ * mod_ssl, or a well-known port. NULL: only a request can tell. */
+static const char *sso_check_self_scheme(server_rec *s, apr_port_t port)
+{
+    if (s->server_scheme)
+        return s->server_scheme;
+    if (!ap_find_linked_module("mod_ssl.c") || port == 80)
+        return "http";
+    return port == 443 ? "https" : NULL;
+}
+
+/* One notice per SSO server, whatever the LogLevel: the callback URL to
+ * register at the provider, so a wrong one is seen here, not there. */
+static void sso_check_log_redirect(apr_pool_t *p, server_rec *s,
+                                   const sso_server_conf *c)
+{
+    const char *path = apr_pstrcat(p, c->base_path, "/callback", NULL);
+    const char *scheme = sso_check_self_scheme(s, c->self_port);
+    const char *host = s->server_hostname ? s->server_hostname : "localhost";
+
+    if (c->public_url)
+        ap_log_error(APLOG_MARK, APLOG_NOTICE, 0, s, "redirect URI of %s: "
+                     "%s%s (from SSOPublicURL)", sso_server_label(p, s),
+                     c->public_url, path);
+    else if (scheme)
+        ap_log_error(APLOG_MARK, APLOG_NOTICE, 0, s, "redirect URI of %s: "
+                     "%s%s (from ServerName and the port; set SSOPublicURL "
+                     "if clients use another address)", sso_server_label(p, s),
+                     sso_public_url_for(p, scheme, host, c->self_port), path);
+    else
+        ap_log_error(APLOG_MARK, APLOG_NOTICE, 0, s, "redirect URI of %s: "
+                     "%s%s with SSLEngine on, else %s%s (set SSOPublicURL to "
+                     "say which)", sso_server_label(p, s),
+                     sso_public_url_for(p, "https", host, c->self_port), path,
+                     sso_public_url_for(p, "http", host, c->self_port), path);
+}
+
 int sso_check_post_config(apr_pool_t *pconf, apr_pool_t *plog,
                           apr_pool_t *ptemp, server_rec *s)
 {
     server_rec *vs;
 
+    for (vs = s; vs; vs = vs->next)
+        sso_server_conf_get(vs)->self_port = sso_check_self_port(vs);
     if (ap_state_query(AP_SQ_MAIN_STATE) == AP_SQ_MS_CREATE_PRE_CONFIG)
         return OK;
-    for (vs = s; vs; vs = vs->next)
-        sso_check_warnings(ptemp, vs, sso_server_conf_get(vs));
+    for (vs = s; vs; vs = vs->next) {
+        sso_server_conf *c = sso_server_conf_get(vs);
+        sso_check_warnings(ptemp, vs, c);
+        if (c->enable)
+            sso_check_log_redirect(ptemp, vs, c);
+    }
     return OK;
 }

@@ -181,8 +181,10 @@ static void sso_finalize_strings(apr_pool_t *p, sso_server_conf *c)
     if (!c->user_store)
         c->user_store = apr_pstrcat(p, "sqlite3:", SSO_STATE_DIR, "/",
                                     SSO_DEFAULT_STORE_FILE, NULL);
+    /* OpenID Connect Discovery 1.0, section 4: a terminating '/' of the
+     * issuer is removed before appending. */
     if (!c->metadata_url && c->authority)
-        c->metadata_url = apr_pstrcat(p, c->authority,
+        c->metadata_url = apr_pstrcat(p, sso_url_trim_slash(p, c->authority),
                                       "/.well-known/openid-configuration", NULL);
 }
 

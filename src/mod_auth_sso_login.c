@@ -32,7 +32,7 @@ static const char *sso_callback_path(request_rec *r, const sso_server_conf *c)
     return apr_pstrcat(r->pool, c->base_path, "/callback", NULL);
 }
 
-static const char *sso_redirect_uri(request_rec *r, const sso_server_conf *c)
+const char *sso_redirect_uri(request_rec *r, const sso_server_conf *c)
 {
     return apr_pstrcat(r->pool, sso_public_base(r, c), sso_callback_path(r, c),
                        NULL);

@@ -86,6 +86,20 @@ static const char *sso_login_local_form(request_rec *r, const sso_server_conf *c
         "class=\"btn\" type=\"submit\">Sign in</button></p></form>", NULL);
 }
 
+/* After a failed local login, the page shows the reference of the POST
+ * that failed (its log line's), carried in ?ref=: mod_unique_id's
+ * alphabet only, so nothing else can be made to appear. */
+static void sso_login_reference_carry(request_rec *r, apr_table_t *args)
+{
+    const char *ref = apr_table_get(args, "ref");
+    size_t len = ref ? strlen(ref) : 0;
+
+    if (apr_table_get(args, "error") && len && len <= 64
+        && strspn(ref, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+                       "0123456789@-_") == len)
+        apr_table_setn(r->notes, "sso-reference", ref);
+}
+
 static const char *sso_login_render(request_rec *r, const sso_server_conf *c,
                                     apr_table_t *args)
 {
@@ -114,6 +128,7 @@ int sso_loginpage_show(request_rec *r, const sso_server_conf *c, apr_table_t *ar
 {
     ap_set_content_type(r, "text/html; charset=utf-8");
     apr_table_setn(r->headers_out, "Cache-Control", "no-store");
+    sso_login_reference_carry(r, args);
     ap_rputs(sso_login_render(r, c, args), r);
     return OK;
 }
@@ -248,14 +263,18 @@ static int sso_login_failed(request_rec *r, const sso_server_conf *c,
                             const sso_login_form *f, sso_throttle *t,
                             const char *ret)
 {
+    const char *ref;
+
     /* Counted already, by sso_throttle_take. */
     sso_log_r(r, APLOG_WARNING, 0, "local login failed for "
                   "user '%s' from %s (%d of %d before a %d s block)",
                   ap_escape_logitem(r->pool, f->username), r->useragent_ip,
                   t->failures, SSO_THROTTLE_MAX_FAILURES, SSO_THROTTLE_WINDOW);
+    ref = apr_table_get(r->subprocess_env, "UNIQUE_ID");
     apr_table_setn(r->headers_out, "Location", apr_pstrcat(r->pool,
                    sso_login_path(r, c), "?error=credentials&return=",
-                   apr_pescape_urlencoded(r->pool, ret), NULL));
+                   apr_pescape_urlencoded(r->pool, ret), ref ? "&ref=" : "",
+                   ref ? apr_pescape_urlencoded(r->pool, ref) : "", NULL));
     return HTTP_SEE_OTHER;
 }
 
@@ -304,6 +323,27 @@ static int sso_login_check_registry(request_rec *r, const sso_server_conf *c,
     return sso_registry_password_check((*u)->password_hash, f->password);
 }
 
+/* "last login" in sso-users, for local users too. A store that cannot be
+ * written must not lock out the emergency account: logged, not refused. */
+static void sso_login_record(request_rec *r, const sso_server_conf *c,
+                             const char *username)
+{
+    sso_registry *reg = sso_registry_acquire(r, c);
+    const char *err = NULL;
+    apr_status_t rv = APR_EGENERAL;
+
+    if (reg) {
+        rv = sso_registry_local_login(reg, r->pool, username, r->useragent_ip,
+                                      &err);
+        sso_registry_release(r, c, reg, rv != APR_SUCCESS
+                             && rv != APR_NOTFOUND && rv != APR_EINVAL);
+    }
+    if (rv != APR_SUCCESS)
+        sso_log_r(r, APLOG_WARNING, rv, "local user %s logged in, but its "
+                  "last login was not recorded: %s (check SSOUserStore)",
+                  username, err ? err : "the user store is unavailable");
+}
+
 static int sso_login_succeed(request_rec *r, const sso_server_conf *c,
                              const char *user, apr_array_header_t *groups,
                              const char *source, const char *ret)
@@ -344,6 +384,7 @@ static int sso_login_verify(request_rec *r, const sso_server_conf *c,
                       "%s: the account is disabled (sso-users enable)", u->username);
         return sso_page_refused(r, HTTP_FORBIDDEN, "User account is disabled.");
     }
+    sso_login_record(r, c, u->username);
     return sso_login_succeed(r, c, u->username, u->groups, NULL, ret);
 }
 

@@ -17,9 +17,14 @@ static const char sso_page_style[] =
     "color:#fff;border-radius:4px;text-decoration:none;border:0;font-size:1rem}"
     ".ref{color:#666;font-size:.8rem}";
 
+/* The request's mod_unique_id, or the one of the request the page reports
+ * on (note "sso-reference", e.g. a failed login before a redirect). */
 const char *sso_page_reference(request_rec *r)
 {
-    const char *id = apr_table_get(r->subprocess_env, "UNIQUE_ID");
+    const char *id = apr_table_get(r->notes, "sso-reference");
+
+    if (!id)
+        id = apr_table_get(r->subprocess_env, "UNIQUE_ID");
 
     if (!id)
         return "";

@@ -28,7 +28,11 @@ int sso_routes_send_json(request_rec *r, json_t *doc)
 
 static int sso_routes_status(request_rec *r, const sso_server_conf *c)
 {
-    return sso_routes_send_json(r, json_pack("{s:b}", "ssoEnabled", c->enable));
+    if (!c->enable)
+        return sso_routes_send_json(r, json_pack("{s:b}", "ssoEnabled", 0));
+    /* The callback URL to register at the provider: public anyway. */
+    return sso_routes_send_json(r, json_pack("{s:b,s:s}", "ssoEnabled", 1,
+                                             "redirectUri", sso_redirect_uri(r, c)));
 }
 
 static int sso_routes_only_get(request_rec *r)

@@ -8,21 +8,27 @@
 #include "http_log.h"
 #include "util_cookies.h"
 #include "apr_strings.h"
+#include "apr_uri.h"
 
 APLOG_USE_MODULE(auth_sso);
 
+/* scheme://host, with :port unless it is the scheme's default (or 0). */
+const char *sso_public_url_for(apr_pool_t *p, const char *scheme,
+                               const char *host, apr_port_t port)
+{
+    if (!port || port == apr_uri_port_of_scheme(scheme))
+        return apr_psprintf(p, "%s://%s", scheme, host);
+    return apr_psprintf(p, "%s://%s:%u", scheme, host, port);
+}
+
+/* SSOPublicURL, else built as httpd builds self-referential URLs: from
+ * ServerName and the port decided at startup, never from the Host header. */
 const char *sso_public_base(request_rec *r, const sso_server_conf *c)
 {
-    const char *scheme = ap_http_scheme(r);
-    apr_port_t port = r->server->port ? r->server->port : ap_default_port(r);
-
     if (c->public_url)
         return c->public_url;
-    /* From ServerName, never from the request's Host header. */
-    if (port == ap_default_port(r))
-        return apr_psprintf(r->pool, "%s://%s", scheme, r->server->server_hostname);
-    return apr_psprintf(r->pool, "%s://%s:%u", scheme,
-                        r->server->server_hostname, port);
+    return sso_public_url_for(r->pool, ap_http_scheme(r),
+                              r->server->server_hostname, c->self_port);
 }
 
 /* Over an https SSOPublicURL every cookie is Secure; the name's prefix

@@ -34,7 +34,8 @@
 #define SSO_REGISTRY_PG_LOCK "91617278182727"
 
 #define SSO_USER_COLUMNS "id, username, kind, issuer, sub, disabled, " \
-                         "password_hash, created, last_login"
+                         "password_hash, created, last_login, " \
+                         "last_login_addr, last_login_method"
 
 enum {
     Q_FIND_SUB, Q_FIND_USER, Q_USER_ID, Q_GROUPS, Q_ALL_USERS, Q_ALL_GROUPS,
@@ -58,10 +59,11 @@ static const struct {
     { "SELECT " SSO_USER_COLUMNS " FROM users", "list users" },
     { "SELECT user_id, group_name FROM user_groups", "list groups" },
     { "INSERT INTO users (username, kind, issuer, sub, disabled, "
-      "password_hash, created, last_login) "
-      "VALUES (%s, %s, %s, %s, 0, %s, %lld, %lld)", "insert user" },
-    { "UPDATE users SET last_login = %lld WHERE id = %lld",
-      "record last login" },
+      "password_hash, created, last_login, last_login_addr, "
+      "last_login_method) VALUES (%s, %s, %s, %s, 0, %s, %lld, %lld, %s, %s)",
+      "insert user" },
+    { "UPDATE users SET last_login = %lld, last_login_addr = %s, "
+      "last_login_method = %s WHERE id = %lld", "record last login" },
     { "UPDATE users SET password_hash = %s WHERE id = %lld",
       "set password" },
     { "UPDATE users SET disabled = %d WHERE id = %lld", "set disabled" },
@@ -104,6 +106,13 @@ static const char *const sso_registry_v1_pgsql[] = {
     NULL
 };
 
+/* Version 2: where and how each user last logged in (local logins too). */
+static const char *const sso_registry_v2[] = {
+    "ALTER TABLE users ADD COLUMN last_login_addr TEXT",
+    "ALTER TABLE users ADD COLUMN last_login_method TEXT",
+    NULL
+};
+
 /* Upgrade steps: [v] takes a store from version v - 1 to v. Append a step
  * and bump SSO_REGISTRY_SCHEMA_VERSION to change the schema. */
 static const struct {
@@ -112,6 +121,7 @@ static const struct {
 } sso_registry_steps[SSO_REGISTRY_SCHEMA_VERSION + 1] = {
     { NULL, NULL },
     { sso_registry_v1_sqlite3, sso_registry_v1_pgsql },
+    { sso_registry_v2, sso_registry_v2 },
 };
 
 /* A bcrypt hash (cost 12) of a random string nobody knows: checked against
@@ -866,6 +876,8 @@ static sso_user *sso_registry_user_row(sso_registry *reg, apr_pool_t *p,
     u->password_hash = sso_registry_col(reg, p, row, 6);
     u->created = sso_registry_col_int(reg, p, row, 7);
     u->last_login = sso_registry_col_int(reg, p, row, 8);
+    u->last_login_addr = sso_registry_col(reg, p, row, 9);
+    u->last_login_method = sso_registry_col(reg, p, row, 10);
     u->groups = apr_array_make(p, 4, sizeof(const char *));
     return u;
 }
@@ -1046,7 +1058,8 @@ static apr_status_t sso_registry_insert(sso_registry *reg, apr_pool_t *p,
 {
     const void *args[] = { tpl->username, tpl->kind, tpl->issuer, tpl->sub,
                            tpl->password_hash, &tpl->created,
-                           tpl->last_login ? &tpl->last_login : NULL };
+                           tpl->last_login ? &tpl->last_login : NULL,
+                           tpl->last_login_addr, tpl->last_login_method };
     apr_status_t rv;
     int taken;
 
@@ -1091,7 +1104,7 @@ static apr_status_t sso_registry_login_existing(sso_registry *reg,
                                                 const char **err)
 {
     sso_user *u = c->user;
-    const void *args[] = { &c->now, &u->id };
+    const void *args[] = { &c->now, c->in->addr, "sso", &u->id };
     apr_status_t rv;
 
     if (u->disabled) {
@@ -1103,6 +1116,8 @@ static apr_status_t sso_registry_login_existing(sso_registry *reg,
     if (rv == APR_SUCCESS && c->in->replace_groups)
         rv = sso_registry_replace_groups(reg, p, u, c->groups, err);
     u->last_login = c->now;
+    u->last_login_addr = c->in->addr;
+    u->last_login_method = "sso";
     return rv;
 }
 
@@ -1121,6 +1136,8 @@ static apr_status_t sso_registry_login_new(sso_registry *reg, apr_pool_t *p,
     tpl.issuer = c->in->issuer;
     tpl.sub = c->in->sub;
     tpl.created = tpl.last_login = c->now;
+    tpl.last_login_addr = c->in->addr;
+    tpl.last_login_method = "sso";
     c->inserting = 1;
     c->created = 1;
     return sso_registry_insert(reg, p, &tpl, c->groups, &c->user, err);
@@ -1197,6 +1214,43 @@ apr_status_t sso_registry_sso_login(sso_registry *reg, apr_pool_t *p,
         *created = rv == APR_SUCCESS && c.created;
     }
     return rv;
+}
+
+/* ---- local login ---- */
+
+typedef struct {
+    const char *username;
+    const char *addr;
+    apr_int64_t now;
+} sso_local_login_ctx;
+
+static apr_status_t sso_registry_local_login_work(sso_registry *reg,
+                                                  apr_pool_t *p, void *ctx,
+                                                  const char **err)
+{
+    sso_local_login_ctx *c = ctx;
+    sso_user *u = NULL;
+    apr_status_t rv = sso_registry_find_user(reg, p, c->username, &u, err);
+    const void *args[] = { &c->now, c->addr, "local", u ? &u->id : NULL };
+
+    if (rv == APR_SUCCESS && strcmp(u->kind, "local")) {
+        sso_registry_set_err(err, apr_psprintf(p, "user '%s' is no local "
+                                               "user", c->username));
+        return APR_EINVAL;
+    }
+    return rv ? rv : sso_registry_exec(reg, p, Q_TOUCH, args, err);
+}
+
+apr_status_t sso_registry_local_login(sso_registry *reg, apr_pool_t *p,
+                                      const char *username, const char *addr,
+                                      const char **err)
+{
+    sso_local_login_ctx c;
+
+    c.username = username;
+    c.addr = addr;
+    c.now = sso_registry_now();
+    return sso_registry_write(reg, p, sso_registry_local_login_work, &c, err);
 }
 
 /* ---- administration ---- */

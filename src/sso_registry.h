@@ -27,7 +27,7 @@ typedef struct sso_registry sso_registry;
  * must agree with SSO_DEFAULT_STORE_FILE in mod_auth_sso.h. */
 #define SSO_REGISTRY_DEFAULT_FILE "sso/users.db"
 /* The schema this build writes; older stores are upgraded at open. */
-#define SSO_REGISTRY_SCHEMA_VERSION 1
+#define SSO_REGISTRY_SCHEMA_VERSION 2
 /* How long SQLite waits for another process's lock, in milliseconds. */
 #define SSO_REGISTRY_BUSY_TIMEOUT_MS 5000
 /* bcrypt cost of new password hashes; bcrypt reads at most 72 bytes. */
@@ -44,6 +44,8 @@ typedef struct {
     const char *password_hash;    /* local users; NULL for sso ones */
     apr_int64_t created;          /* seconds since the epoch */
     apr_int64_t last_login;       /* seconds since the epoch; 0: never */
+    const char *last_login_addr;  /* client address of that login, or NULL */
+    const char *last_login_method; /* "sso" or "local", or NULL */
     apr_array_header_t *groups;   /* const char *, sorted by name */
 } sso_user;
 
@@ -54,6 +56,7 @@ typedef struct {
     const char *username;               /* for a new user; may be NULL */
     const apr_array_header_t *groups;   /* mapped local groups (const char *) */
     int replace_groups;                 /* existing user: groups := groups */
+    const char *addr;                   /* client address; may be NULL */
 } sso_registry_login;
 
 /* Splits spec ("sqlite3:/path/users.db", "pgsql:host=... dbname=...") into
@@ -104,6 +107,13 @@ apr_status_t sso_registry_sso_login(sso_registry *reg, apr_pool_t *p,
                                     const sso_registry_login *login,
                                     sso_user **out, int *created,
                                     const char **err);
+
+/* A local user logged in with its password from addr: records the time,
+ * the address and the method "local", in one transaction. APR_NOTFOUND
+ * when absent, APR_EINVAL for an SSO user. */
+apr_status_t sso_registry_local_login(sso_registry *reg, apr_pool_t *p,
+                                      const char *username, const char *addr,
+                                      const char **err);
 
 /* Administration, each one transaction. APR_NOTFOUND when the user is
  * absent, APR_EEXIST when a username (or, for link, issuer + sub) is

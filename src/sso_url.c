@@ -97,6 +97,22 @@ int sso_url_is_cookie_name(const char *name)
     return 1;
 }
 
+const char *sso_url_cleartext_host(apr_pool_t *p, const char *url)
+{
+    static const char *const loopback[] = { "localhost", "127.0.0.1", "::1", NULL };
+    apr_uri_t uri;
+    int i;
+
+    if (apr_uri_parse(p, url, &uri) != APR_SUCCESS || !uri.scheme
+        || strcasecmp(uri.scheme, "http") || !uri.hostname)
+        return NULL;
+    for (i = 0; loopback[i]; i++) {
+        if (!strcasecmp(uri.hostname, loopback[i]))
+            return NULL;
+    }
+    return uri.hostname;
+}
+
 const char *sso_url_trim_slash(apr_pool_t *p, const char *url)
 {
     size_t len = strlen(url);

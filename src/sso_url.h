@@ -31,6 +31,10 @@ const char *sso_url_query_parse(apr_pool_t *p, const char *query,
 /* Non-zero when s holds a control character (CR, LF, tab...). */
 int sso_url_has_control(const char *s);
 
+/* The host name when url is plain http:// to a host other than localhost,
+ * 127.0.0.1 or ::1 (what goes there travels in clear text); else NULL. */
+const char *sso_url_cleartext_host(apr_pool_t *p, const char *url);
+
 /* url without trailing slashes, e.g. for SSOPublicURL. */
 const char *sso_url_trim_slash(apr_pool_t *p, const char *url);
 

@@ -443,6 +443,17 @@ static int cli_read_password(cli *c, const char **hash)
     return 0;
 }
 
+/* "2026-12-06 01:02:03 from 192.0.2.7 (local)", or "never". */
+static const char *cli_last_login(apr_pool_t *p, const sso_user *u)
+{
+    const char *when = cli_time(p, u->last_login);
+
+    if (u->last_login <= 0 || !u->last_login_addr)
+        return when;
+    return apr_psprintf(p, "%s from %s (%s)", when, u->last_login_addr,
+                        u->last_login_method ? u->last_login_method : "?");
+}
+
 /* ---- commands ---- */
 
 static int cmd_store(cli *c, int argc, const char *const *argv)
@@ -473,7 +484,7 @@ static int cmd_list(cli *c, int argc, const char *const *argv)
         sso_user *u = APR_ARRAY_IDX(users, i, sso_user *);
         printf("%-*s  %-5s  %-*s  %-8s  %s\n", wu, u->username, u->kind, wg,
                cli_groups(c->p, u->groups), u->disabled ? "yes" : "no",
-               cli_time(c->p, u->last_login));
+               cli_last_login(c->p, u));
     }
     return 0;
 }
@@ -509,7 +520,7 @@ static int cmd_show(cli *c, int argc, const char *const *argv)
     printf("password:    %s\n", local ? (u->password_hash ? "set" : "none")
                                       : "none (signs in at the provider)");
     printf("created:     %s\n", cli_time(c->p, u->created));
-    printf("last login:  %s\n", cli_time(c->p, u->last_login));
+    printf("last login:  %s\n", cli_last_login(c->p, u));
     return 0;
 }
 

@@ -184,7 +184,8 @@ static apr_status_t login(sso_registry *reg, const char *sub,
                           const char *username, apr_array_header_t *g,
                           int replace, sso_user **u, int *created)
 {
-    sso_registry_login in = { ISSUER, sub, username, g, replace };
+    sso_registry_login in = { ISSUER, sub, username, g, replace,
+                              "198.51.100.1" };
     const char *err = NULL;
 
     return sso_registry_sso_login(reg, unit_pool, &in, u, created, &err);
@@ -270,6 +271,49 @@ START_TEST(upgrade_without_meta)
     ck_assert_int_eq(raw_number("SELECT schema_version FROM sso_meta"),
                      SSO_REGISTRY_SCHEMA_VERSION);
     add_local(reg, "alice", NULL);
+    sso_registry_close(reg);
+}
+END_TEST
+
+/* A version-1 store (before last_login_addr and last_login_method): its
+ * users and their last logins are kept, and the new columns start empty. */
+START_TEST(upgrade_from_version_1)
+{
+    sso_registry *reg;
+    sso_user *u;
+    const char *err = NULL;
+
+    store_prepare();
+    raw_exec("CREATE TABLE sso_meta (schema_version INTEGER NOT NULL)");
+    raw_exec("INSERT INTO sso_meta (schema_version) VALUES (1)");
+    raw_exec(store_file
+        ? "CREATE TABLE users (id INTEGER PRIMARY KEY AUTOINCREMENT, "
+          "username TEXT NOT NULL UNIQUE, kind TEXT NOT NULL, issuer TEXT, "
+          "sub TEXT, disabled INTEGER NOT NULL DEFAULT 0, password_hash TEXT, "
+          "created BIGINT NOT NULL, last_login BIGINT, UNIQUE (issuer, sub))"
+        : "CREATE TABLE users (id BIGSERIAL PRIMARY KEY, "
+          "username TEXT NOT NULL UNIQUE, kind TEXT NOT NULL, issuer TEXT, "
+          "sub TEXT, disabled INTEGER NOT NULL DEFAULT 0, password_hash TEXT, "
+          "created BIGINT NOT NULL, last_login BIGINT, UNIQUE (issuer, sub))");
+    raw_exec(store_file
+        ? "CREATE TABLE user_groups (user_id INTEGER NOT NULL REFERENCES users "
+          "(id) ON DELETE CASCADE, group_name TEXT NOT NULL, "
+          "PRIMARY KEY (user_id, group_name))"
+        : "CREATE TABLE user_groups (user_id BIGINT NOT NULL REFERENCES users "
+          "(id) ON DELETE CASCADE, group_name TEXT NOT NULL, "
+          "PRIMARY KEY (user_id, group_name))");
+    raw_exec("INSERT INTO users (username, kind, password_hash, created, "
+             "last_login) VALUES ('old', 'local', '$2y$12$x', 1, 5)");
+    reg = store_open();
+    ck_assert_int_eq(raw_number("SELECT schema_version FROM sso_meta"),
+                     SSO_REGISTRY_SCHEMA_VERSION);
+    u = must_find(reg, "old");
+    ck_assert_int_eq(u->last_login, 5);
+    ck_assert_ptr_null(u->last_login_addr);
+    ck_assert_ptr_null(u->last_login_method);
+    ck_assert_int_eq(sso_registry_local_login(reg, unit_pool, "old",
+                                              "192.0.2.7", &err), APR_SUCCESS);
+    ck_assert_str_eq(must_find(reg, "old")->last_login_addr, "192.0.2.7");
     sso_registry_close(reg);
 }
 END_TEST
@@ -417,6 +461,39 @@ START_TEST(find_insert_update)
     ck_assert_str_eq(APR_ARRAY_IDX(users, 1, sso_user *)->username, "alice");
     ck_assert_str_eq(APR_ARRAY_IDX(users, 2, sso_user *)->username, "bob");
     ck_assert_str_eq(joined(APR_ARRAY_IDX(users, 2, sso_user *)->groups), "ops");
+    sso_registry_close(reg);
+}
+END_TEST
+
+/* ---- local logins ---- */
+
+/* A local login records when, from where and how, as an SSO login does. */
+START_TEST(local_login_recorded)
+{
+    sso_registry *reg = store_open();
+    apr_int64_t now = apr_time_sec(apr_time_now());
+    const char *err = NULL;
+    sso_user *u;
+    int created;
+
+    add_local(reg, "alice", NULL);
+    u = must_find(reg, "alice");
+    ck_assert_int_eq(u->last_login, 0);
+    ck_assert_ptr_null(u->last_login_addr);
+    ck_assert_int_eq(sso_registry_local_login(reg, unit_pool, "alice",
+                                              "2001:db8::7", &err), APR_SUCCESS);
+    u = must_find(reg, "alice");
+    ck_assert_int_ge(u->last_login, now - 5);
+    ck_assert_str_eq(u->last_login_addr, "2001:db8::7");
+    ck_assert_str_eq(u->last_login_method, "local");
+    ck_assert_int_eq(sso_registry_local_login(reg, unit_pool, "nobody",
+                                              "192.0.2.1", &err), APR_NOTFOUND);
+    ck_assert_int_eq(login(reg, "s1", "sam", NULL, 1, &u, &created), APR_SUCCESS);
+    ck_assert_str_eq(must_find(reg, "sam")->last_login_method, "sso");
+    ck_assert_str_eq(must_find(reg, "sam")->last_login_addr, "198.51.100.1");
+    ck_assert_int_eq(sso_registry_local_login(reg, unit_pool, "sam",
+                                              "192.0.2.1", &err), APR_EINVAL);
+    ck_assert_str_eq(must_find(reg, "sam")->last_login_addr, "198.51.100.1");
     sso_registry_close(reg);
 }
 END_TEST
@@ -856,6 +933,8 @@ static void add_store_tests(TCase *tc)
     tcase_add_test(tc, upgrade_without_meta);
     tcase_add_test(tc, newer_schema_refused);
     tcase_add_test(tc, find_insert_update);
+    tcase_add_test(tc, upgrade_from_version_1);
+    tcase_add_test(tc, local_login_recorded);
     tcase_add_test(tc, sso_login_new_user);
     tcase_add_test(tc, sso_login_existing_replaces_groups);
     tcase_add_test(tc, sso_login_existing_keeps_groups);

@@ -100,6 +100,19 @@ START_TEST(trim_slash)
 }
 END_TEST
 
+START_TEST(cleartext_host)
+{
+    ck_assert_str_eq(sso_url_cleartext_host(unit_pool, "http://id.example.com"),
+                     "id.example.com");
+    ck_assert_str_eq(sso_url_cleartext_host(unit_pool, "HTTP://10.0.0.5:8080/x"),
+                     "10.0.0.5");
+    ck_assert_ptr_null(sso_url_cleartext_host(unit_pool, "https://id.example.com"));
+    ck_assert_ptr_null(sso_url_cleartext_host(unit_pool, "http://localhost:1411"));
+    ck_assert_ptr_null(sso_url_cleartext_host(unit_pool, "http://127.0.0.1:3000/"));
+    ck_assert_ptr_null(sso_url_cleartext_host(unit_pool, "http://[::1]:3000"));
+}
+END_TEST
+
 START_TEST(query_parse)
 {
     apr_table_t *t;
@@ -132,6 +145,7 @@ Suite *sso_url_suite(void)
     tcase_add_test(tc, base_path_rules);
     tcase_add_test(tc, cookie_names);
     tcase_add_test(tc, trim_slash);
+    tcase_add_test(tc, cleartext_host);
     tcase_add_test(tc, query_parse);
     suite_add_tcase(s, tc);
     return s;

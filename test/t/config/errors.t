@@ -82,7 +82,7 @@ my @fails = (
       qr/SSOAuthority not allowed in <Location> context/ ],
 );
 
-plan tests => 2 * @fails + 9;
+plan tests => 2 * @fails + 16;
 
 for my $case (@fails) {
     my ($name, $lines, $expect) = @$case;
@@ -124,3 +124,21 @@ unlike($out, qr/s3cr3t-VALUE-never-logged/, 'the client secret is not printed');
     ($rc, $out) = config_test(without('^SSOClientSecret'), 'SSOClientSecret env:SSO_TEST_SECRET_VAR');
     is($rc, 0, 'SSOClientSecret env: set variable accepted');
 }
+
+# SSOAuthority over plain http to another host: the secret would travel in
+# clear text. A warning naming the directive, not a failure (issue 20).
+sub with_authority { ((grep { !/^SSOAuthority/ } @complete), "SSOAuthority $_[0]") }
+($rc, $out) = config_test(with_authority('http://id.example.com'));
+is($rc, 0, 'http:// authority still starts');
+like($out, qr/\[auth_sso:warn\].*SSOAuthority http:\/\/id\.example\.com in the main server is plain http to id\.example\.com: the client secret .* clear text/,
+     'http:// authority to another host warns, naming SSOAuthority');
+for my $local ('http://localhost:1411', 'http://127.0.0.1:1411', 'http://[::1]:1411') {
+    ($rc, $out) = config_test(with_authority($local));
+    unlike($out, qr/plain http/, "no clear-text warning for $local");
+}
+
+# A trailing slash: named at configtest, with what to write instead.
+($rc, $out) = config_test(with_authority('https://id.example.com/'));
+is($rc, 0, 'trailing slash in SSOAuthority still starts');
+like($out, qr/\[auth_sso:warn\].*SSOAuthority https:\/\/id\.example\.com\/ in the main server ends with '\/'.*write SSOAuthority https:\/\/id\.example\.com$/m,
+     'trailing slash in SSOAuthority warns and says what to write');

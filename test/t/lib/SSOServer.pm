@@ -12,7 +12,8 @@ my @MODULES = qw(authn_core authz_core authz_user socache_shmcb socache_redis
                  socache_memcache mime dir headers env);
 
 # new(port => N, mpm => 'event', lines => [...], name => 'x',
-#     store => SQLITE_FILE or userstore => 'pgsql:...')
+#     store => SQLITE_FILE or userstore => 'pgsql:...',
+#     public_url => 0 to leave SSOPublicURL unset)
 sub new {
     my ($class, %o) = @_;
     my $self = bless { mpm => 'event', lines => [], owner => $$, %o }, $class;
@@ -39,7 +40,7 @@ sub config_text {
         "SSOEnable On", "SSOAuthority $ENV{SSO_TEST_OP_URL}",
         "SSOClientID $ENV{SSO_TEST_CLIENT_ID}",
         "SSOClientSecret env:SSO_TEST_CLIENT_SECRET",
-        "SSOPublicURL http://127.0.0.1:$port",
+        ($self->{public_url} // 1 ? "SSOPublicURL http://127.0.0.1:$port" : ()),
         'SSOUserStore "' . ($self->{userstore} // "sqlite3:" . ($self->{store} // "$dir/users.db")) . '"',
         "SSOAllowSignup On",
         "SSOGroupMap technitium_admins Administrators",
@@ -79,10 +80,15 @@ sub wait_port {
     die "httpd on port $self->{port} did not start: " . $self->log;
 }
 
+sub started { my $n = () = $_[0]->log =~ /resuming normal operations/g; $n }
+
+# Returns once the port answers and the startup lines are in the log.
 sub start {
     my ($self) = @_;
+    my $before = $self->started;
     $self->httpd('-k', 'start') or die "httpd -k start failed: " . $self->log;
     $self->wait_port;
+    for (1 .. 100) { last if $self->started > $before; sleep 0.1 }
     return $self;
 }
 

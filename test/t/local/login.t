@@ -7,7 +7,7 @@ use Apache::Test qw(-withtestmore);
 use SSOTest qw(site_url new_browser session_cookie server_log_since log_size);
 use HTTP::Request::Common qw(POST);
 
-plan tests => 30;
+plan tests => 32;
 
 my $store = "sqlite3:$ENV{SSO_TEST_OUT}/users-local.db";
 my $cli = "$ENV{SSO_TEST_TOP}/sso-users -s $store";
@@ -48,6 +48,11 @@ ok(!session_cookie($ua), 'no session');
 $res = post_login($ua, 'LOCAL', 'LocalAdmin', 'admin-pass', $csrf);
 is($res->code, 303, 'good password: redirected');
 is($res->header('Location'), '/protected/admin/', 'to the return path');
+# The login is recorded in the registry, as SSO logins are (issue 20).
+like(`$cli show localadmin`, qr/^last login:  \d{4}-\d\d-\d\d \d\d:\d\d:\d\d from 127\.0\.0\.1 \(local\)$/m,
+     'sso-users show: last login with time, address and method');
+like(`$cli list`, qr/^localadmin +local +Administrators +no +\d{4}-\S+ \S+ from 127\.0\.0\.1 \(local\)$/m,
+     'sso-users list: the same');
 $res = $ua->get(site_url('/protected/admin/', 'LOCAL'));
 is($res->code, 200, 'local admin passes Require sso-group Administrators');
 my $env = $ua->get(site_url('/protected/env.cgi', 'LOCAL'))->content;

@@ -6,8 +6,9 @@ use Apache::Test qw(-withtestmore);
 use SSOTest qw(login site_url new_browser server_log_since log_size);
 use SSOTest ();
 use URI;
+use HTTP::Request::Common qw(POST);
 
-plan tests => 16;
+plan tests => 20;
 
 # A provider error page carries a reference, and the log line names it.
 my $ua = new_browser();
@@ -50,3 +51,22 @@ my ($sua) = SSOTest::login(user => 'alice');
 is($sua->get(site_url('/protected/'))->header('Cache-Control'), 'private, no-cache',
    'authenticated page: Cache-Control private, no-cache');
 like($sua->get(site_url('/protected/env.cgi'))->content, qr/REMOTE_USER/, 'CGI still served');
+
+# A failed local login: the login page shown next carries the reference of
+# the POST that failed, the one its log line ends with (issue 20).
+{
+    my $b = new_browser();
+    my ($csrf) = $b->get(site_url('/sso/login'))->content =~ /name="csrf" value="([^"]+)"/;
+    my $mark = log_size();
+    my $post = $b->request(POST site_url('/sso/login'),
+        [ username => 'nobody-here', password => 'wrong', csrf => $csrf, return => '/' ]);
+    is($post->code, 303, 'failed local login: redirected to the login page');
+    my ($page_ref) = $b->get(site_url($post->header('Location') // '/'))->content
+        =~ /Reference: ([\w@-]+)/;
+    my ($log_ref) = server_log_since($mark)
+        =~ /local login failed for user 'nobody-here' .*\[request ([\w@-]+)\]/;
+    ok($log_ref, 'the failure is logged with a reference');
+    is($page_ref, $log_ref, 'the page after it shows that same reference');
+    unlike(new_browser()->get(site_url('/sso/login?error=credentials&ref=%3Cb%3Ebold'))->content,
+           qr/<b>|Reference: [^<]*bold/, 'a ref outside mod_unique_id\'s alphabet is not shown');
+}
