@@ -13,6 +13,7 @@
 #include "sso_provider.h"
 #include "sso_session.h"
 #include "sso_memo.h"
+#include "sso_cookie.h"
 
 /* Marks a scalar directive that was not given in this context. */
 #define SSO_UNSET (-1)
@@ -214,6 +215,8 @@ const char *sso_public_url_for(apr_pool_t *p, const char *scheme,
                                const char *host, apr_port_t port);
 void sso_cookie_set(request_rec *r, const sso_server_conf *c, const char *name,
                     const char *value, long max_age, const char *path);
+/* The cookie name across all of the request's Cookie headers. */
+void sso_cookie_find(request_rec *r, const char *name, sso_cookie_found *found);
 void sso_cookie_clear(request_rec *r, const sso_server_conf *c,
                       const char *name, const char *path);
 sso_load_e sso_session_load(request_rec *r, const sso_server_conf *c,

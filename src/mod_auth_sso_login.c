@@ -224,38 +224,23 @@ static int sso_callback_args(sso_callback *cb)
     return problem ? sso_callback_bad(cb, problem) : OK;
 }
 
-typedef struct {
-    const char *name;
-    apr_size_t name_len;
-    sso_cookie_found found;
-} sso_login_cookie_search;
-
-static int sso_callback_cookie_scan(void *rec, const char *key, const char *value)
-{
-    sso_login_cookie_search *search = rec;
-
-    sso_cookie_scan(value, search->name, search->name_len, &search->found);
-    return 1;
-}
-
 /* NULL when this browser holds the login cookie of state, else why not.
  * The cookie, if any, is cleared: the state is used up or refused now. */
 static const char *sso_callback_unbound(sso_callback *cb, const char *state,
                                         const char *name)
 {
-    sso_login_cookie_search search = { name, strlen(name), { 0 } };
+    sso_cookie_found found;
     const char *bound;
     apr_time_t started;
 
-    apr_table_do(sso_callback_cookie_scan, &search, cb->r->headers_in, "Cookie",
-                 NULL);
-    if (!search.found.count || (!search.found.len && !search.found.conflict))
+    sso_cookie_find(cb->r, name, &found);
+    if (!found.count || (!found.len && !found.conflict))
         return "no login cookie for this state: the login was not started in "
                "this browser, was dropped for newer ones (8 at most), or expired";
     sso_cookie_clear(cb->r, cb->c, name, "/");
-    if (search.found.conflict)
+    if (found.conflict)
         return "the login cookie of this state is there twice, with different values";
-    bound = sso_pending_parse(cb->r->pool, search.found.value, search.found.len,
+    bound = sso_pending_parse(cb->r->pool, found.value, found.len,
                               &started);
     if (!bound || !sso_secret_equal(bound, state))
         return "state does not match this browser's login cookie";

@@ -61,7 +61,7 @@ typedef struct {
     sso_cookie_found found;
 } sso_cookie_search;
 
-static int sso_session_cookie_scan(void *rec, const char *key, const char *value)
+static int sso_cookie_find_in(void *rec, const char *key, const char *value)
 {
     sso_cookie_search *search = rec;
 
@@ -69,22 +69,30 @@ static int sso_session_cookie_scan(void *rec, const char *key, const char *value
     return 1;
 }
 
+void sso_cookie_find(request_rec *r, const char *name, sso_cookie_found *found)
+{
+    sso_cookie_search search = { name, strlen(name), { 0 } };
+
+    apr_table_do(sso_cookie_find_in, &search, r->headers_in, "Cookie", NULL);
+    *found = search.found;
+}
+
 /* The session cookie's value, copied into tok (SSO_ID_B64_LEN + 1 bytes)
  * when it has the length of an ID; NULL when absent or malformed. */
 static const char *sso_session_token(request_rec *r, const sso_server_conf *c,
                                      char *tok)
 {
-    sso_cookie_search search = { c->cookie_name, strlen(c->cookie_name), { 0 } };
+    sso_cookie_found found;
 
-    apr_table_do(sso_session_cookie_scan, &search, r->headers_in, "Cookie", NULL);
-    if (search.found.conflict) {
+    sso_cookie_find(r, c->cookie_name, &found);
+    if (found.conflict) {
         sso_log_r(r, APLOG_WARNING, 0, "the request carries cookie %s twice, "
                   "with different values: treated as signed out", c->cookie_name);
         return NULL;
     }
-    if (!search.found.count || search.found.len != SSO_ID_B64_LEN)
+    if (!found.count || found.len != SSO_ID_B64_LEN)
         return NULL;
-    memcpy(tok, search.found.value, SSO_ID_B64_LEN);
+    memcpy(tok, found.value, SSO_ID_B64_LEN);
     tok[SSO_ID_B64_LEN] = '\0';
     return tok;
 }
