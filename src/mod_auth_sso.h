@@ -30,6 +30,8 @@ typedef enum {
     SSO_UNAUTH_401
 } sso_unauth_e;
 
+typedef struct sso_cache_state sso_cache_state;
+
 /* A socache instance as named by SSOSessionCache. */
 typedef struct {
     const char *spec;                 /* as written, e.g. "shmcb:/run/x(512000)" */
@@ -44,6 +46,7 @@ typedef struct {
                                        * flood of logins cannot evict sessions */
     int memo;                         /* on this host only (shmcb): keep-alive
                                        * connections may memoise a session */
+    sso_cache_state *state;           /* what outlives restarts (its mutex) */
 } sso_cache_conf;
 
 typedef enum { SSO_CACHE_SESSIONS, SSO_CACHE_AUX } sso_cache_which;

@@ -10,15 +10,13 @@
 #include "apr_shm.h"
 #include <dlfcn.h>
 #include "sso_session.h"
+#include "sso_key.h"
 
 APLOG_USE_MODULE(auth_sso);
 
 #define SSO_CACHE_MUTEX_TYPE "auth-sso-cache"
 #define SSO_CACHE_NAMESPACE  "auth_sso"
 #define SSO_CACHE_AUX_NAMESPACE "auth_sso_login"
-
-static apr_global_mutex_t *sso_cache_mutex;
-static sso_stamps *sso_cache_stamps_table;
 
 int sso_cache_pre_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp)
 {
@@ -38,10 +36,10 @@ static int sso_cache_needs_mutex(const sso_cache_conf *cc)
     return cc->provider->flags & AP_SOCACHE_FLAG_NOTMPSAFE;
 }
 
-/* Instances and the mutex live in the process pool, not pconf: the parent
- * survives graceful and plain restarts, and so do sessions, as long as the
- * SSOSessionCache spec is unchanged. */
+/* One cache as named by an SSOSessionCache spec, with its own pool so that
+ * letting it go frees everything it took. */
 typedef struct {
+    apr_pool_t *pool;
     ap_socache_instance_t **sessions; /* one per shard */
     int shards;
     ap_socache_instance_t *aux;
@@ -49,33 +47,54 @@ typedef struct {
     apr_uint64_t generation;          /* last generation that used it */
 } sso_cache_kept;
 
-static apr_hash_t *sso_cache_kept_all(server_rec *s)
+/* Everything that outlives a restart, in the process pool's userdata:
+ * httpd unloads the module at every restart, so statics start again. The
+ * parent survives graceful and plain restarts, and so do sessions, as
+ * long as the SSOSessionCache spec is unchanged. Every generation of
+ * children locks the one mutex: during a graceful restart old and new
+ * children share a cache. */
+struct sso_cache_state {
+    apr_hash_t *caches;               /* spec -> sso_cache_kept */
+    apr_uint64_t generation;          /* post_config runs so far */
+    apr_global_mutex_t *mutex;        /* made when a cache first needs it */
+    sso_stamps *stamps;               /* NULL: no anonymous shared memory */
+};
+
+static sso_cache_state *sso_cache_state_get(server_rec *s)
 {
     apr_pool_t *pp = s->process->pool;
-    void *kept = NULL;
+    void *state = NULL;
 
-    apr_pool_userdata_get(&kept, "auth_sso_caches", pp);
-    if (!kept) {
-        kept = apr_hash_make(pp);
-        apr_pool_userdata_set(kept, "auth_sso_caches", apr_pool_cleanup_null, pp);
+    apr_pool_userdata_get(&state, "auth_sso_cache_state", pp);
+    if (!state) {
+        sso_cache_state *st = apr_pcalloc(pp, sizeof(*st));
+        st->caches = apr_hash_make(pp);
+        apr_pool_userdata_set(st, "auth_sso_cache_state",
+                              apr_pool_cleanup_null, pp);
+        state = st;
     }
-    return kept;
+    return state;
 }
 
+/* shmcb sizes its index from the hints: sessions are about 200 bytes;
+ * the login cache holds mostly pending logins of about 110 bytes, keyed as
+ * in sso_key.h, so it gets twice as many index entries per MiB. */
 static apr_status_t sso_cache_new_instance(server_rec *s, apr_pool_t *ptemp,
                                            const sso_cache_conf *cc,
-                                           const char *arg, const char *ns,
+                                           apr_pool_t *pool, const char *arg,
+                                           sso_cache_which which,
                                            ap_socache_instance_t **inst)
 {
     struct ap_socache_hints hints = { 0 };
-    apr_pool_t *pp = s->process->pool;
+    int aux = which == SSO_CACHE_AUX;
 
-    hints.avg_id_len = SSO_ID_BYTES;
-    hints.avg_obj_size = 256;
+    hints.avg_id_len = aux ? SSO_KEY_OVERHEAD + SSO_ID_BYTES : SSO_ID_BYTES;
+    hints.avg_obj_size = aux ? 128 : 256;
     hints.expiry_interval = 60;
-    if (cc->provider->create(inst, arg, ptemp, pp))
+    if (cc->provider->create(inst, arg, ptemp, pool))
         return APR_EINVAL;
-    return cc->provider->init(*inst, ns, &hints, s, pp);
+    return cc->provider->init(*inst, aux ? SSO_CACHE_AUX_NAMESPACE
+                              : SSO_CACHE_NAMESPACE, &hints, s, pool);
 }
 
 /* The instances live in the process pool, and providers register pool
@@ -93,75 +112,90 @@ static void sso_cache_pin_provider(const ap_socache_provider_t *provider)
 static sso_cache_kept *sso_cache_keep(server_rec *s, apr_pool_t *ptemp,
                                       const sso_cache_conf *cc)
 {
-    sso_cache_kept *k = apr_pcalloc(s->process->pool, sizeof(*k));
-    apr_status_t rv = APR_SUCCESS;
+    apr_pool_t *pool;
+    sso_cache_kept *k;
+    apr_status_t rv = apr_pool_create(&pool, s->process->pool);
     int i;
 
-    sso_cache_pin_provider(cc->provider);
-    k->provider = cc->provider;
-    k->shards = cc->shards;
-    k->sessions = apr_pcalloc(s->process->pool, k->shards * sizeof(*k->sessions));
-    for (i = 0; i < k->shards && rv == APR_SUCCESS; i++)
-        rv = sso_cache_new_instance(s, ptemp, cc, cc->shard_args[i],
-                                    SSO_CACHE_NAMESPACE, &k->sessions[i]);
-    if (rv == APR_SUCCESS)
-        rv = sso_cache_new_instance(s, ptemp, cc, cc->aux_arg,
-                                    SSO_CACHE_AUX_NAMESPACE, &k->aux);
-    if (rv == APR_SUCCESS)
+    if (rv == APR_SUCCESS) {
+        sso_cache_pin_provider(cc->provider);
+        k = apr_pcalloc(pool, sizeof(*k));
+        k->pool = pool;
+        k->provider = cc->provider;
+        k->shards = cc->shards;
+        k->sessions = apr_pcalloc(pool, k->shards * sizeof(*k->sessions));
+        for (i = 0; i < k->shards && rv == APR_SUCCESS; i++) {
+            rv = sso_cache_new_instance(s, ptemp, cc, pool, cc->shard_args[i],
+                                        SSO_CACHE_SESSIONS, &k->sessions[i]);
+        }
+    }
+    if (rv == APR_SUCCESS) {
+        rv = sso_cache_new_instance(s, ptemp, cc, pool, cc->aux_arg,
+                                    SSO_CACHE_AUX, &k->aux);
+    }
+    if (rv == APR_SUCCESS) {
         return k;
+    }
     ap_log_error(APLOG_MARK, APLOG_EMERG, rv, s, "SSOSessionCache %s: cannot "
                  "initialise the session cache", cc->spec);
     return NULL;
 }
 
 static int sso_cache_attach(server_rec *s, apr_pool_t *ptemp, sso_cache_conf *cc,
-                            apr_uint64_t generation)
+                            sso_cache_state *st)
 {
-    apr_hash_t *all = sso_cache_kept_all(s);
-    sso_cache_kept *k = apr_hash_get(all, cc->spec, APR_HASH_KEY_STRING);
+    sso_cache_kept *k = apr_hash_get(st->caches, cc->spec, APR_HASH_KEY_STRING);
 
     if (!k || k->provider != cc->provider || k->shards != cc->shards) {
-        if (!(k = sso_cache_keep(s, ptemp, cc)))
+        if (!(k = sso_cache_keep(s, ptemp, cc))) {
             return 500;
-        apr_hash_set(all, apr_pstrdup(s->process->pool, cc->spec),
+        }
+        apr_hash_set(st->caches, apr_pstrdup(k->pool, cc->spec),
                      APR_HASH_KEY_STRING, k);
     }
-    k->generation = generation;
+    k->generation = st->generation;
     cc->instances = k->sessions;
     cc->aux = k->aux;
+    cc->state = st;
     return OK;
 }
 
-/* A cache no longer named by any SSOSessionCache is let go. */
-static void sso_cache_release_unused(server_rec *s, apr_uint64_t generation)
+/* A cache no longer named by any SSOSessionCache is let go: its segments
+ * are unmapped in the parent (old children keep their own mapping until
+ * they exit). */
+static void sso_cache_release_unused(server_rec *s, sso_cache_state *st)
 {
-    apr_hash_t *all = sso_cache_kept_all(s);
     apr_hash_index_t *hi;
     int i;
 
-    for (hi = apr_hash_first(NULL, all); hi; hi = apr_hash_next(hi)) {
+    for (hi = apr_hash_first(NULL, st->caches); hi; hi = apr_hash_next(hi)) {
         const char *spec = apr_hash_this_key(hi);
         sso_cache_kept *k = apr_hash_this_val(hi);
-        if (k->generation == generation)
+        if (k->generation == st->generation) {
             continue;
-        for (i = 0; i < k->shards; i++)
+        }
+        for (i = 0; i < k->shards; i++) {
             k->provider->destroy(k->sessions[i], s);
+        }
         k->provider->destroy(k->aux, s);
-        apr_hash_set(all, spec, APR_HASH_KEY_STRING, NULL);
+        apr_hash_set(st->caches, spec, APR_HASH_KEY_STRING, NULL);
+        apr_pool_destroy(k->pool);
     }
 }
 
-static int sso_cache_create_mutex(server_rec *s)
+static int sso_cache_create_mutex(server_rec *s, sso_cache_state *st)
 {
     apr_status_t rv;
 
-    if (sso_cache_mutex)
+    if (st->mutex) {
         return OK;
-    rv = ap_global_mutex_create(&sso_cache_mutex, NULL, SSO_CACHE_MUTEX_TYPE,
+    }
+    rv = ap_global_mutex_create(&st->mutex, NULL, SSO_CACHE_MUTEX_TYPE,
                                 NULL, s, s->process->pool, 0);
     if (rv != APR_SUCCESS) {
         ap_log_error(APLOG_MARK, APLOG_EMERG, rv, s,
                      "cannot create the %s mutex", SSO_CACHE_MUTEX_TYPE);
+        st->mutex = NULL;
         return 500;
     }
     return OK;
@@ -170,28 +204,26 @@ static int sso_cache_create_mutex(server_rec *s)
 /* Anonymous shared memory made once in the parent: children inherit it,
  * and it outlives restarts as the caches do. Without it there are no
  * memos, only cache lookups. */
-static void sso_cache_stamps_create(server_rec *s)
+static void sso_cache_stamps_create(server_rec *s, sso_cache_state *st)
 {
-    apr_pool_t *pp = s->process->pool;
-    apr_shm_t *shm = NULL;
+    apr_shm_t *shm;
     apr_status_t rv;
 
-    apr_pool_userdata_get((void **)&shm, "auth_sso_stamps", pp);
-    if (!shm) {
-        if ((rv = apr_shm_create(&shm, sizeof(sso_stamps), NULL, pp))) {
-            ap_log_error(APLOG_MARK, APLOG_INFO, rv, s, "no anonymous shared "
-                         "memory: sessions are not memoised per connection");
-            return;
-        }
-        memset(apr_shm_baseaddr_get(shm), 0, sizeof(sso_stamps));
-        apr_pool_userdata_set(shm, "auth_sso_stamps", apr_pool_cleanup_null, pp);
+    if (st->stamps) {
+        return;
     }
-    sso_cache_stamps_table = apr_shm_baseaddr_get(shm);
+    if ((rv = apr_shm_create(&shm, sizeof(sso_stamps), NULL, s->process->pool))) {
+        ap_log_error(APLOG_MARK, APLOG_INFO, rv, s, "no anonymous shared "
+                     "memory: sessions are not memoised per connection");
+        return;
+    }
+    st->stamps = apr_shm_baseaddr_get(shm);
+    memset(st->stamps, 0, sizeof(sso_stamps));
 }
 
 const sso_stamps *sso_cache_stamps(const sso_cache_conf *cc)
 {
-    return cc->memo ? sso_cache_stamps_table : NULL;
+    return cc->memo && cc->state ? cc->state->stamps : NULL;
 }
 
 /* After a session's record changed or went: memos of it are void. */
@@ -199,46 +231,55 @@ static void sso_cache_stamps_bump(const sso_cache_conf *cc,
                                   sso_cache_which which, apr_size_t keylen,
                                   const char *key)
 {
-    if (which == SSO_CACHE_SESSIONS && keylen >= 4 && sso_cache_stamps(cc))
-        sso_stamps_bump(sso_cache_stamps_table, (const unsigned char *)key);
+    if (which == SSO_CACHE_SESSIONS && keylen >= 4 && sso_cache_stamps(cc)) {
+        sso_stamps_bump(cc->state->stamps, (const unsigned char *)key);
+    }
 }
 
 int sso_cache_post_config(apr_pool_t *pconf, apr_pool_t *plog,
                           apr_pool_t *ptemp, server_rec *s)
 {
-    static apr_uint64_t generation;
+    sso_cache_state *st = sso_cache_state_get(s);
     server_rec *vs;
     int rc;
 
-    generation++;
+    st->generation++;
     for (vs = s; vs; vs = vs->next) {
         sso_cache_conf *cc = sso_server_conf_get(vs)->session_cache;
-        if (!cc || cc->instances)
+        if (!cc || cc->instances) {
             continue;
+        }
         /* Every provider: read-modify-writes (sso_cache_update) take it. */
-        if ((rc = sso_cache_create_mutex(s)))
+        if ((rc = sso_cache_create_mutex(s, st))) {
             return rc;
-        if ((rc = sso_cache_attach(vs, ptemp, cc, generation)))
+        }
+        if ((rc = sso_cache_attach(vs, ptemp, cc, st))) {
             return rc;
-        if (cc->memo && !sso_cache_stamps_table)
-            sso_cache_stamps_create(s);
+        }
+        if (cc->memo) {
+            sso_cache_stamps_create(s, st);
+        }
     }
-    sso_cache_release_unused(s, generation);
+    sso_cache_release_unused(s, st);
     return OK;
 }
 
+/* The child's copy of the state takes the child's handle on the mutex. */
 void sso_cache_child_init(apr_pool_t *p, server_rec *s)
 {
+    sso_cache_state *st = sso_cache_state_get(s);
     apr_status_t rv;
 
-    if (!sso_cache_mutex)
+    if (!st->mutex) {
         return;
-    rv = apr_global_mutex_child_init(&sso_cache_mutex,
-                                     apr_global_mutex_lockfile(sso_cache_mutex), p);
-    if (rv != APR_SUCCESS)
+    }
+    rv = apr_global_mutex_child_init(&st->mutex,
+                                     apr_global_mutex_lockfile(st->mutex), p);
+    if (rv != APR_SUCCESS) {
         ap_log_error(APLOG_MARK, APLOG_CRIT, rv, s,
                      "cannot re-attach the %s mutex in this child",
                      SSO_CACHE_MUTEX_TYPE);
+    }
 }
 
 /* ---- access, under the mutex where the provider needs one ---- */
@@ -261,9 +302,9 @@ static sso_cache_target sso_cache_target_of(server_rec *s, sso_cache_which which
     return t;
 }
 
-static int sso_cache_lock_always(server_rec *s)
+static int sso_cache_lock_always(const sso_cache_conf *cc, server_rec *s)
 {
-    apr_status_t rv = apr_global_mutex_lock(sso_cache_mutex);
+    apr_status_t rv = apr_global_mutex_lock(cc->state->mutex);
 
     if (rv != APR_SUCCESS)
         ap_log_error(APLOG_MARK, APLOG_ERR, rv, s, "cannot lock the %s mutex",
@@ -277,17 +318,17 @@ static int sso_cache_lock(const sso_cache_conf *cc, server_rec *s)
 
     if (!sso_cache_needs_mutex(cc))
         return 0;
-    rv = apr_global_mutex_lock(sso_cache_mutex);
+    rv = apr_global_mutex_lock(cc->state->mutex);
     if (rv != APR_SUCCESS)
         ap_log_error(APLOG_MARK, APLOG_ERR, rv, s, "cannot lock the %s mutex",
                      SSO_CACHE_MUTEX_TYPE);
     return rv == APR_SUCCESS ? 1 : -1;
 }
 
-static void sso_cache_unlock(int locked)
+static void sso_cache_unlock(const sso_cache_conf *cc, int locked)
 {
     if (locked == 1)
-        apr_global_mutex_unlock(sso_cache_mutex);
+        apr_global_mutex_unlock(cc->state->mutex);
 }
 
 static apr_status_t sso_cache_put(sso_cache_target t, server_rec *s,
@@ -312,7 +353,7 @@ apr_status_t sso_cache_store(server_rec *s, sso_cache_which which,
     if (locked < 0)
         return APR_EGENERAL;
     rv = sso_cache_put(t, s, key, keylen, expiry, data, len, p);
-    sso_cache_unlock(locked);
+    sso_cache_unlock(t.cc, locked);
     sso_cache_stamps_bump(t.cc, which, keylen, key);
     return rv;
 }
@@ -331,7 +372,7 @@ apr_status_t sso_cache_retrieve(server_rec *s, sso_cache_which which,
         return APR_EGENERAL;
     rv = t.cc->provider->retrieve(t.inst, s, (const unsigned char *)key,
                                   (unsigned)keylen, buf, &n, p);
-    sso_cache_unlock(locked);
+    sso_cache_unlock(t.cc, locked);
     *len = n;
     return rv;
 }
@@ -358,7 +399,7 @@ apr_status_t sso_cache_add(server_rec *s, sso_cache_which which,
         rv = sso_cache_put(t, s, key, keylen, expiry, data, len, p);
     else if (rv == APR_SUCCESS)
         rv = APR_EEXIST;
-    sso_cache_unlock(locked);
+    sso_cache_unlock(t.cc, locked);
     sso_cache_stamps_bump(t.cc, which, keylen, key);
     return rv;
 }
@@ -382,7 +423,7 @@ apr_status_t sso_cache_update(server_rec *s, sso_cache_which which,
     sso_cache_target t = sso_cache_target_of(s, which, key);
     /* Under the lock whatever the provider: atomic among this server's
      * processes also with Redis or memcached (not among servers). */
-    int locked = sso_cache_lock_always(s);
+    int locked = sso_cache_lock_always(t.cc, s);
     unsigned char buf[SSO_CACHE_UPDATE_MAX];
     unsigned int n = sizeof(buf);
     apr_size_t len;
@@ -399,7 +440,7 @@ apr_status_t sso_cache_update(server_rec *s, sso_cache_which which,
         rv = expiry ? sso_cache_put(t, s, key, keylen, expiry, buf, len, p)
                     : APR_SUCCESS;
     }
-    sso_cache_unlock(locked);
+    sso_cache_unlock(t.cc, locked);
     sso_cache_stamps_bump(t.cc, which, keylen, key);
     return rv;
 }
@@ -415,7 +456,7 @@ apr_status_t sso_cache_remove(server_rec *s, sso_cache_which which,
         return APR_EGENERAL;
     rv = t.cc->provider->remove(t.inst, s, (const unsigned char *)key,
                                 (unsigned)keylen, p);
-    sso_cache_unlock(locked);
+    sso_cache_unlock(t.cc, locked);
     sso_cache_stamps_bump(t.cc, which, keylen, key);
     return rv;
 }
