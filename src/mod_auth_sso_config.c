@@ -387,16 +387,25 @@ static const char *sso_cache_conf_make(apr_pool_t *p, const char *spec,
 }
 
 /* shmcb names its segment after the path in its argument: the login cache
- * needs a path of its own, and a small fixed size. */
+ * needs a path of its own. It gets a quarter of the session cache's size
+ * on top of it, at least 1 MiB: pending logins scale with the users. */
+#define SSO_CACHE_AUX_MIN (1024 * 1024)
+
 static const char *sso_cache_aux_arg(apr_pool_t *p, const sso_cache_conf *cc)
 {
     const char *paren;
+    apr_int64_t size;
 
     if (strcmp(cc->name, "shmcb") || !cc->arg || !*cc->arg)
         return cc->arg;
     paren = ap_strchr_c(cc->arg, '(');
-    return apr_pstrcat(p, paren ? apr_pstrmemdup(p, cc->arg, paren - cc->arg)
-                                : cc->arg, ".login(1048576)", NULL);
+    size = paren ? apr_atoi64(paren + 1) / 4 : 0;
+    if (size < SSO_CACHE_AUX_MIN) {
+        size = SSO_CACHE_AUX_MIN;
+    }
+    return apr_psprintf(p, "%s.login(%" APR_INT64_T_FMT ")",
+                        paren ? apr_pstrmemdup(p, cc->arg, paren - cc->arg)
+                              : cc->arg, size);
 }
 
 /* shmcb scans one of at most 256 index lists per lookup: a large cache is

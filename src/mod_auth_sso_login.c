@@ -4,6 +4,7 @@
 #include "sso_account.h"
 #include "sso_cookie.h"
 #include "sso_http.h"
+#include "sso_key.h"
 #include "sso_pending.h"
 #include "sso_random.h"
 #include "sso_secret.h"
@@ -17,7 +18,7 @@
 
 APLOG_USE_MODULE(auth_sso);
 
-#define SSO_TXN_KEY_LEN (1 + SSO_ID_BYTES)
+#define SSO_TXN_KEY_LEN (SSO_KEY_OVERHEAD + SSO_ID_BYTES)
 
 /* The cookie that binds the login of this state to the browser. */
 static const char *sso_login_cookie_name(request_rec *r, const sso_server_conf *c,
@@ -38,19 +39,15 @@ const char *sso_redirect_uri(request_rec *r, const sso_server_conf *c)
                        NULL);
 }
 
-/* 'T' + the state's raw bytes: login records never collide with the
- * provider documents kept in the same cache. */
+/* Keyed by the state's raw bytes (sso_key.h), SSO_TXN_KEY_LEN long. */
 static const char *sso_txn_key(request_rec *r, const char *state)
 {
     const unsigned char *raw = sso_id_decode(r->pool, state);
-    char *key;
+    apr_size_t len;
 
     if (!raw)
         return NULL;
-    key = apr_palloc(r->pool, SSO_TXN_KEY_LEN);
-    key[0] = 'T';
-    memcpy(key + 1, raw, SSO_ID_BYTES);
-    return key;
+    return sso_key_make(r->pool, SSO_KEY_LOGIN, raw, SSO_ID_BYTES, &len);
 }
 
 /* ---- /sso/start ---- */

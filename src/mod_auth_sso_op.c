@@ -2,6 +2,7 @@
  * for an hour in the login cache, which every child process shares. */
 #include "mod_auth_sso.h"
 #include "sso_http.h"
+#include "sso_key.h"
 #include "sso_parsed.h"
 
 #include "http_log.h"
@@ -52,10 +53,7 @@ void sso_op_http_opts(const sso_server_conf *c, sso_http_opts *o)
 static const char *sso_op_cache_key(apr_pool_t *p, char kind, const char *url,
                                     apr_size_t *len)
 {
-    const char *key = apr_psprintf(p, "%c%s", kind, url);
-
-    *len = strlen(key);
-    return key;
+    return sso_key_make(p, kind, url, strlen(url), len);
 }
 
 static const char *sso_op_cached(request_rec *r, char kind, const char *url,
@@ -161,7 +159,7 @@ int sso_op_meta(request_rec *r, const sso_server_conf *c,
                 const sso_provider_meta **meta)
 {
     apr_size_t len;
-    const char *err, *doc = sso_op_cached(r, 'M', c->metadata_url, &len);
+    const char *err, *doc = sso_op_cached(r, SSO_KEY_METADATA, c->metadata_url, &len);
     const sso_http_response *resp;
     int fail = OK;
 
@@ -171,7 +169,7 @@ int sso_op_meta(request_rec *r, const sso_server_conf *c,
                               "SSOMetadataAddress", &fail)))
         return fail;
     if ((fail = sso_op_meta_parse(r, c, resp->body, resp->len, meta)) == OK)
-        sso_op_remember(r, 'M', c->metadata_url, resp->body, resp->len,
+        sso_op_remember(r, SSO_KEY_METADATA, c->metadata_url, resp->body, resp->len,
                         SSO_OP_DOC_TTL);
     return fail;
 }
@@ -214,7 +212,7 @@ static sso_jwks *sso_op_jwks_read(request_rec *r, const char *jwks_uri,
 static int sso_op_may_refetch(request_rec *r, const char *jwks_uri)
 {
     apr_size_t klen;
-    const char *key = sso_op_cache_key(r->pool, 'R', jwks_uri, &klen);
+    const char *key = sso_op_cache_key(r->pool, SSO_KEY_JWKS_REFETCH, jwks_uri, &klen);
 
     return sso_cache_mark(r->server, key, klen,
                           apr_time_now() + apr_time_from_sec(SSO_OP_REFETCH_GAP),
@@ -226,7 +224,7 @@ int sso_op_jwks(request_rec *r, const sso_server_conf *c,
                 const sso_jwks **keys)
 {
     apr_size_t len;
-    const char *err, *doc = refetch ? NULL : sso_op_cached(r, 'J', meta->jwks_uri, &len);
+    const char *err, *doc = refetch ? NULL : sso_op_cached(r, SSO_KEY_JWKS, meta->jwks_uri, &len);
     const sso_http_response *resp;
     int fail = OK;
 
@@ -245,6 +243,6 @@ int sso_op_jwks(request_rec *r, const sso_server_conf *c,
                               "The SSO provider's signing keys are unusable.");
     }
     sso_op_log_skipped(r, *keys);
-    sso_op_remember(r, 'J', meta->jwks_uri, resp->body, resp->len, SSO_OP_DOC_TTL);
+    sso_op_remember(r, SSO_KEY_JWKS, meta->jwks_uri, resp->body, resp->len, SSO_OP_DOC_TTL);
     return OK;
 }

@@ -3,6 +3,7 @@
 #include "mod_auth_sso.h"
 #include "sso_random.h"
 #include "sso_cookie.h"
+#include "sso_key.h"
 
 #include "http_protocol.h"
 #include "http_log.h"
@@ -244,22 +245,28 @@ void sso_session_touch(request_rec *r, const sso_server_conf *c,
  * canary planted with a far expiry is among the oldest records: when it is
  * gone, the cache has started dropping sessions. Checked at login only. */
 #define SSO_CANARY_KEY     "\x01sso-capacity-canary"
-#define SSO_CANARY_PLANTED "Psso-canary-planted"
-#define SSO_CANARY_WARNED  "Wsso-canary-warned"
+#define SSO_CANARY_PLANTED "sso-canary-planted"
+#define SSO_CANARY_WARNED  "sso-canary-warned"
 
-static int sso_aux_has(request_rec *r, const char *key)
+static int sso_aux_has(request_rec *r, const char *name)
 {
     unsigned char b[8];
-    apr_size_t len = sizeof(b);
+    apr_size_t klen, len = sizeof(b);
+    const char *key = sso_key_make(r->pool, SSO_KEY_MARK, name, strlen(name),
+                                   &klen);
 
-    return sso_cache_retrieve(r->server, SSO_CACHE_AUX, key, strlen(key), b,
+    return sso_cache_retrieve(r->server, SSO_CACHE_AUX, key, klen, b,
                               &len, r->pool) == APR_SUCCESS;
 }
 
 /* Non-zero for the one caller that set the mark (absent before). */
-static int sso_aux_mark(request_rec *r, const char *key, int ttl)
+static int sso_aux_mark(request_rec *r, const char *name, int ttl)
 {
-    return sso_cache_mark(r->server, key, strlen(key),
+    apr_size_t klen;
+    const char *key = sso_key_make(r->pool, SSO_KEY_MARK, name, strlen(name),
+                                   &klen);
+
+    return sso_cache_mark(r->server, key, klen,
                           r->request_time + apr_time_from_sec(ttl), r->pool) == 1;
 }
 
@@ -305,11 +312,9 @@ apr_status_t sso_session_create(request_rec *r, const sso_server_conf *c,
 
 static const char *sso_session_aux_key(apr_pool_t *p, const unsigned char *id)
 {
-    char *key = apr_palloc(p, 1 + SSO_ID_BYTES);
+    apr_size_t len;
 
-    key[0] = 'I';
-    memcpy(key + 1, id, SSO_ID_BYTES);
-    return key;
+    return sso_key_make(p, SSO_KEY_ID_TOKEN, id, SSO_ID_BYTES, &len);
 }
 
 void sso_session_remove(request_rec *r, const sso_server_conf *c,
@@ -318,7 +323,7 @@ void sso_session_remove(request_rec *r, const sso_server_conf *c,
     sso_cache_remove(r->server, SSO_CACHE_SESSIONS, (const char *)id,
                      SSO_ID_BYTES, r->pool);
     sso_cache_remove(r->server, SSO_CACHE_AUX, sso_session_aux_key(r->pool, id),
-                     1 + SSO_ID_BYTES, r->pool);
+                     SSO_KEY_OVERHEAD + SSO_ID_BYTES, r->pool);
 }
 
 /* The ID token is only needed at logout (id_token_hint): it is kept in the
@@ -329,7 +334,7 @@ void sso_session_keep_id_token(request_rec *r, const sso_server_conf *c,
     const unsigned char *id = sso_id_decode(r->pool, token);
 
     sso_cache_store(r->server, SSO_CACHE_AUX, sso_session_aux_key(r->pool, id),
-                    1 + SSO_ID_BYTES,
+                    SSO_KEY_OVERHEAD + SSO_ID_BYTES,
                     r->request_time + apr_time_from_sec(c->session_max_age),
                     (const unsigned char *)id_token, strlen(id_token), r->pool);
 }

@@ -1,5 +1,6 @@
 #include "sso_throttle.h"
 #include "sso_record.h"
+#include "sso_key.h"
 
 #include <string.h>
 
@@ -9,16 +10,11 @@ static const unsigned char sso_throttle_v4_mapped[12] =
 const char *sso_throttle_key(apr_pool_t *p, const unsigned char *addr,
                              int ipv6, apr_size_t *len)
 {
-    char *key = apr_palloc(p, 9);
-
     if (ipv6 && !memcmp(addr, sso_throttle_v4_mapped, 12)) {
         addr += 12;
         ipv6 = 0;
     }
-    key[0] = 'B';
-    memcpy(key + 1, addr, ipv6 ? 8 : 4);
-    *len = ipv6 ? 9 : 5;
-    return key;
+    return sso_key_make(p, SSO_KEY_THROTTLE, addr, ipv6 ? 8 : 4, len);
 }
 
 static int sso_throttle_in_window(const sso_throttle *t, apr_int64_t now)

@@ -14,7 +14,7 @@ typedef struct {
     int failures;
 } sso_throttle;
 
-/* Cache key for an address: "B" and the IPv4 address, or the /64 prefix of
+/* Cache key for an address (sso_key.h): the IPv4 address, or the /64 prefix of
  * an IPv6 one (a host owns a whole /64). addr is in network order; an
  * IPv4-mapped IPv6 address counts as IPv4. *len is the key length. */
 const char *sso_throttle_key(apr_pool_t *p, const unsigned char *addr,

@@ -1,5 +1,6 @@
 #include "unit.h"
 #include "sso_throttle.h"
+#include "sso_key.h"
 
 #include <string.h>
 
@@ -66,14 +67,14 @@ START_TEST(keys_by_address_and_prefix)
     v6b[15] = 0x99;   /* same /64 */
     ka = sso_throttle_key(unit_pool, v6a, 1, &la);
     kb = sso_throttle_key(unit_pool, v6b, 1, &lb);
-    ck_assert_uint_eq(la, 9);
+    ck_assert_uint_eq(la, 8 + SSO_KEY_OVERHEAD);
     ck_assert(la == lb && !memcmp(ka, kb, la));
     v6b[7] = 2;       /* another /64 */
     kb = sso_throttle_key(unit_pool, v6b, 1, &lb);
     ck_assert(memcmp(ka, kb, la));
     ka = sso_throttle_key(unit_pool, v4, 0, &la);
     kb = sso_throttle_key(unit_pool, mapped, 1, &lb);
-    ck_assert_uint_eq(la, 5);
+    ck_assert_uint_eq(la, 4 + SSO_KEY_OVERHEAD);
     ck_assert(la == lb && !memcmp(ka, kb, la));
 }
 END_TEST

@@ -8,6 +8,7 @@
 Suite *sso_url_suite(void);
 Suite *sso_secret_suite(void);
 Suite *sso_throttle_suite(void);
+Suite *sso_key_suite(void);
 Suite *sso_groups_suite(void);
 Suite *sso_http_suite(void);
 Suite *sso_provider_suite(void);

@@ -1,0 +1,32 @@
+/* Every cache key the module builds, in one place. Pure logic.
+ *
+ * A key is [spread][kind][body]: spread is one byte of a hash of the body.
+ * shmcb keeps one index list per sub-cache and picks the list by a key's
+ * first byte: with the spread byte first, each kind of record (pending
+ * logins above all) is spread over every sub-cache, instead of filling the
+ * one list its letter picks while the others stay empty.
+ *
+ * Session keys are the only exception: a session's key is its 32 random
+ * bytes, already spread. */
+#ifndef SSO_KEY_H
+#define SSO_KEY_H
+
+#include "apr_pools.h"
+
+/* Kinds of record in the login cache (SSO_CACHE_AUX). */
+#define SSO_KEY_LOGIN        'T'  /* pending login; body: the state's raw bytes */
+#define SSO_KEY_ID_TOKEN     'I'  /* a session's ID token; body: the session ID */
+#define SSO_KEY_THROTTLE     'B'  /* failed local logins; body: address or /64 */
+#define SSO_KEY_METADATA     'M'  /* discovery document; body: its URL */
+#define SSO_KEY_JWKS         'J'  /* provider's keys; body: jwks_uri */
+#define SSO_KEY_JWKS_REFETCH 'R'  /* a refetch of the keys this minute; jwks_uri */
+#define SSO_KEY_MARK         'P'  /* a named mark; body: its name */
+
+/* Bytes a key adds to its body. */
+#define SSO_KEY_OVERHEAD 2
+
+/* The key of kind for body (len bytes); *keylen is its length. */
+const char *sso_key_make(apr_pool_t *p, char kind, const void *body,
+                         apr_size_t len, apr_size_t *keylen);
+
+#endif
