@@ -6,8 +6,11 @@
 # back. One error-log line per failed fetch, not one per request.
 #
 # An httpd of its own (50 workers) with two virtual hosts on one provider
-# of its own: sessions are made on the first; the second names the
-# discovery document by another address, so that it has never fetched it.
+# of its own. A: sessions are made on it, and it keeps the provider's
+# documents, which say Cache-Control: no-cache (fetched again for each
+# login): during the outage it answers from that last good copy. B names
+# the discovery document by another address and never fetched it: it
+# answers 503 at once.
 use strict;
 use warnings FATAL => 'all';
 use Apache::Test qw(-withtestmore);
@@ -18,7 +21,7 @@ use IO::Select;
 use Time::HiRes qw(time sleep);
 
 use constant { TIMEOUT => 3, BURST => 200 };
-plan tests => 16;
+plan tests => 20;
 
 my $op_port = IO::Socket::INET->new(Listen => 1, LocalAddr => '127.0.0.1:0')->sockport;
 my $op_url = "http://127.0.0.1:$op_port";
@@ -26,7 +29,8 @@ my ($a_port, $b_port) = ($ENV{SSO_TEST_PORT_SRV1}, $ENV{SSO_TEST_PORT_SRV2});
 
 sub start_op {
     my $log = "$ENV{SSO_TEST_OUT}/op-outage.log";
-    my @args = (split(' ', $ENV{SSO_TEST_OP_ARGS}), '--port', $op_port, '--exit-with-parent');
+    my @args = (split(' ', $ENV{SSO_TEST_OP_ARGS}), '--port', $op_port, '--exit-with-parent',
+                '--discovery-no-cache');
     pipe(my $rd, my $wr) or die $!;
     my $pid = fork // die $!;
     if (!$pid) {
@@ -73,13 +77,15 @@ for my $user (qw(alice bob carol)) {
 }
 is(scalar @sessions, 3, 'three sessions made while the provider is up');
 
-# BURST requests sent at once; (seconds until each answer, status or 0).
+# BURST /sso/start requests to $port sent at once; (seconds until each
+# answer, status or 0, Location).
 sub burst {
+    my ($port) = @_;
     my @socks;
     my $t0 = time;
     for (1 .. BURST) {
-        my $s = IO::Socket::INET->new(PeerAddr => "127.0.0.1:$b_port") or die "connect: $!";
-        syswrite $s, "GET /sso/start?return=/protected/ HTTP/1.0\r\nHost: 127.0.0.1:$b_port\r\n\r\n";
+        my $s = IO::Socket::INET->new(PeerAddr => "127.0.0.1:$port") or die "connect: $!";
+        syswrite $s, "GET /sso/start?return=/protected/ HTTP/1.0\r\nHost: 127.0.0.1:$port\r\n\r\n";
         push @socks, { s => $s, buf => '' };
     }
     my $sel = IO::Select->new(map { $_->{s} } @socks);
@@ -94,7 +100,11 @@ sub burst {
             close $s;
         }
     }
-    return map { [ $_->{t} // 999, $_->{buf} =~ m{^HTTP/1\.\d (\d+)} ? $1 : 0 ] } @socks;
+    return map {
+        my ($code) = $_->{buf} =~ m{^HTTP/1\.\d (\d+)};
+        my ($loc) = $_->{buf} =~ m{^Location: (\S+)}mi;
+        [ $_->{t} // 999, $code // 0, $loc // '' ];
+    } @socks;
 }
 
 # Authenticated requests on vhost A while $code runs: (count, not 200,
@@ -143,19 +153,29 @@ for my $phase ('refused', 'black-holed') {
     sleep 6 if $phase eq 'black-holed';
     $hole = start_black_hole() if $phase eq 'black-holed';
     $log_mark = length $srv->log;
-    my ($answers, $probes, $bad, $slow) = while_probing(\&burst);
-    my @t = map { $_->[0] } @$answers;
+    my ($answers, $probes, $bad, $slow) = while_probing(sub { (burst($b_port), burst($a_port)) });
+    my @b = @$answers[0 .. BURST - 1];
+    my @a = @$answers[BURST .. 2 * BURST - 1];
+    my @t = map { $_->[0] } @b;
     my $max = (sort { $b <=> $a } @t)[0];
     my %codes;
-    $codes{$_->[1]}++ for @$answers;
-    diag(sprintf('provider %s: %d /sso/start answered in max %.2f s, median %.2f s (%s); '
+    $codes{$_->[1]}++ for @b;
+    my @ta = map { $_->[0] } @a;
+    my $max_a = (sort { $b <=> $a } @ta)[0];
+    diag(sprintf('provider %s: %d /sso/start on B answered in max %.2f s, median %.2f s (%s); '
+                 . 'on A (last good copy) in max %.2f s, median %.2f s; '
                  . '%d authenticated requests meanwhile, slowest %.2f s',
                  $phase, BURST, $max, median(@t),
-                 join(', ', map { "$codes{$_} x $_" } sort keys %codes), $probes, $slow));
+                 join(', ', map { "$codes{$_} x $_" } sort keys %codes), $max_a, median(@ta),
+                 $probes, $slow));
     ok($max < 2 * TIMEOUT, sprintf('provider %s: all %d /sso/start answered within 2 x SSOHTTPTimeout (max %.2f s)',
                                    $phase, BURST, $max));
-    is(scalar(grep { $_->[1] == 503 || $_->[1] == 302 } @$answers), BURST,
-       "provider $phase: every answer is a 503 page (or a redirect)");
+    is(scalar(grep { $_->[1] == 503 } @b), BURST,
+       "provider $phase: B, which never had the document, answers 503 pages");
+    ok($max_a < 2 * TIMEOUT, sprintf('provider %s: A answered all %d within 2 x SSOHTTPTimeout too (max %.2f s)',
+                                     $phase, BURST, $max_a));
+    is(scalar(grep { $_->[1] == 302 && $_->[2] =~ m{^\Q$op_url\E/authorize\?} } @a), BURST,
+       "provider $phase: A sends every login on to the provider, from its last good copy");
     ok($probes > 0 && $bad == 0, "provider $phase: all $probes authenticated requests served");
     ok($slow < 1.5, sprintf("provider $phase: the slowest of them took %.2f s (< 1.5)", $slow));
     my $failures = fetch_failures_since();
