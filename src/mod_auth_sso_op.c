@@ -93,17 +93,24 @@ static const char *sso_op_cache_key(apr_pool_t *p, char kind, const char *url,
     return key;
 }
 
+/* The login cache in shmcb (1 MiB) holds no record over a few dozen KiB: a
+ * smaller buffer will do. Redis and memcached copy the whole value first
+ * anyway, and log an error when the buffer is too small. */
+#define SSO_OP_SHMCB_READ (64 * 1024)
+
 /* In the login cache a document is "<fetched time>\n<document>". */
-static int sso_op_cached(request_rec *r, char kind, const char *url,
-                         sso_op_doc *d)
+static int sso_op_cached(request_rec *r, const sso_server_conf *c, char kind,
+                         const char *url, sso_op_doc *d)
 {
-    apr_size_t klen, n = SSO_OP_CACHED_MAX + 32;
+    apr_size_t klen, n = !strcmp(c->session_cache->name, "shmcb")
+                         ? SSO_OP_SHMCB_READ : SSO_OP_CACHED_MAX + 32;
     const char *key = sso_op_cache_key(r->pool, kind, url, &klen);
     unsigned char *buf = apr_palloc(r->pool, n + 1);
+    apr_status_t rv;
     char *nl;
 
-    if (sso_cache_retrieve(r->server, SSO_CACHE_AUX, key, klen, buf, &n,
-                           r->pool) != APR_SUCCESS)
+    rv = sso_cache_retrieve(r->server, SSO_CACHE_AUX, key, klen, buf, &n, r->pool);
+    if (rv != APR_SUCCESS)
         return 0;
     buf[n] = '\0';
     if (!(nl = memchr(buf, '\n', n)))
@@ -124,8 +131,8 @@ static int sso_op_fresh(const sso_op_doc *d, apr_time_t now, int max_age)
 /* The newest copy of url's document: this child's, or the login cache's
  * when this child has none fresh (another child fetched it, or it
  * survived a restart); with fresh_only, only a fresh one. */
-static void sso_op_doc_find(request_rec *r, char kind, const char *url,
-                            sso_op_doc *d)
+static void sso_op_doc_find(request_rec *r, const sso_server_conf *c,
+                            char kind, const char *url, sso_op_doc *d)
 {
     sso_op_doc shared = { NULL, 0, 0 };
     apr_time_t now = apr_time_now();
@@ -135,7 +142,7 @@ static void sso_op_doc_find(request_rec *r, char kind, const char *url,
         && sso_docs_get(sso_op_state->docs, r->pool, url, &d->doc, &d->len,
                         &d->fetched) && sso_op_fresh(d, now, SSO_OP_DOC_TTL))
         return;
-    if (!sso_op_cached(r, kind, url, &shared)
+    if (!sso_op_cached(r, c, kind, url, &shared)
         || (d->doc && shared.fetched <= d->fetched))
         return;
     *d = shared;
@@ -284,7 +291,7 @@ static int sso_op_document(request_rec *r, const sso_server_conf *c,
     int rc = HTTP_SERVICE_UNAVAILABLE;
 
     if (!refetch)
-        sso_op_doc_find(r, k->kind, url, &d);
+        sso_op_doc_find(r, c, k->kind, url, &d);
     if (sso_op_fresh(&d, now, SSO_OP_DOC_TTL)
         && (*value = k->read(r, c, url, d.doc, d.len, &err)))
         return OK;
@@ -412,12 +419,12 @@ static const sso_op_docdef sso_op_jwks_def = {
 
 /* Another child may have refetched the keys already: the login cache then
  * holds a newer copy than this child's. */
-static int sso_op_newer_shared(request_rec *r, char kind, const char *url,
-                               sso_op_doc *d)
+static int sso_op_newer_shared(request_rec *r, const sso_server_conf *c,
+                               char kind, const char *url, sso_op_doc *d)
 {
     sso_op_doc mine = { NULL, 0, 0 };
 
-    if (!sso_op_cached(r, kind, url, d))
+    if (!sso_op_cached(r, c, kind, url, d))
         return 0;
     if (!sso_op_state || !sso_op_state->docs)
         return 1;
@@ -437,7 +444,7 @@ int sso_op_jwks(request_rec *r, const sso_server_conf *c,
     sso_op_doc d;
     int rc;
 
-    if (refetch && sso_op_newer_shared(r, 'J', meta->jwks_uri, &d)
+    if (refetch && sso_op_newer_shared(r, c, 'J', meta->jwks_uri, &d)
         && (*keys = sso_op_jwks_read(r, meta->jwks_uri, d.doc, d.len, &err)))
         return OK;
     if (refetch && !sso_op_may_refetch(r, meta->jwks_uri))
