@@ -130,7 +130,7 @@ static int sso_op_fresh(const sso_op_doc *d, apr_time_t now, int max_age)
 
 /* The newest copy of url's document: this child's, or the login cache's
  * when this child has none fresh (another child fetched it, or it
- * survived a restart); with fresh_only, only a fresh one. */
+ * survived a restart). */
 static void sso_op_doc_find(request_rec *r, const sso_server_conf *c,
                             char kind, const char *url, sso_op_doc *d)
 {
