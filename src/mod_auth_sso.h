@@ -154,6 +154,15 @@ apr_status_t sso_cache_retrieve(server_rec *s, sso_cache_which which,
                                 apr_pool_t *p);
 apr_status_t sso_cache_remove(server_rec *s, sso_cache_which which,
                               const char *key, apr_size_t keylen, apr_pool_t *p);
+/* Stores only over a record present under key (APR_NOTFOUND when it is
+ * gone); max is the largest record that may be there. One hold of the
+ * lock where the provider needs one. */
+apr_status_t sso_cache_refresh(server_rec *s, sso_cache_which which,
+                               const char *key, apr_size_t keylen,
+                               apr_time_t expiry, const unsigned char *data,
+                               apr_size_t len, apr_size_t max, apr_pool_t *p);
+/* Non-zero when the cache's writes are serialised by its lock (shmcb). */
+int sso_cache_locked(server_rec *s);
 /* Stores only when key is absent (APR_EEXIST when present): a mark that
  * rate-limits something. One hold of the lock where the provider needs
  * one (shmcb); with Redis or memcached two servers may both store. */

@@ -445,6 +445,39 @@ apr_status_t sso_cache_update(server_rec *s, sso_cache_which which,
     return rv;
 }
 
+/* A refresh writes only over a record that is still there: under the lock
+ * (shmcb) a removal that came first is final. Without a lock (Redis,
+ * memcached) the check and the write are two round trips apart. */
+apr_status_t sso_cache_refresh(server_rec *s, sso_cache_which which,
+                               const char *key, apr_size_t keylen,
+                               apr_time_t expiry, const unsigned char *data,
+                               apr_size_t len, apr_size_t max, apr_pool_t *p)
+{
+    sso_cache_target t = sso_cache_target_of(s, which, key);
+    int locked = sso_cache_lock(t.cc, s);
+    unsigned int n = (unsigned int)max;
+    unsigned char *probe = apr_palloc(p, max);
+    apr_status_t rv;
+
+    if (locked < 0)
+        return APR_EGENERAL;
+    rv = t.cc->provider->retrieve(t.inst, s, (const unsigned char *)key,
+                                  (unsigned)keylen, probe, &n, p);
+    if (rv == APR_SUCCESS)
+        rv = sso_cache_put(t, s, key, keylen, expiry, data, len, p);
+    sso_cache_unlock(t.cc, locked);
+    if (rv == APR_SUCCESS)
+        sso_cache_stamps_bump(t.cc, which, keylen, key);
+    return rv;
+}
+
+/* Non-zero when removals are final without a tombstone: the provider's
+ * writes are serialised by the cache lock. */
+int sso_cache_locked(server_rec *s)
+{
+    return sso_cache_needs_mutex(sso_server_conf_get(s)->session_cache);
+}
+
 apr_status_t sso_cache_remove(server_rec *s, sso_cache_which which,
                               const char *key, apr_size_t keylen, apr_pool_t *p)
 {

@@ -1,45 +1,72 @@
 /* The provider's discovery document and keys, fetched on demand and kept
- * for an hour in the login cache, which every child process shares. */
+ * for an hour in the login cache, which every child process shares, and in
+ * each child. While the provider is down or hangs, a child fetches a
+ * document at most once every few seconds, one fetch at a time, and
+ * answers meanwhile from the last good copy (up to a day old) or with a
+ * 503 at once: an outage never ties up every worker. */
 #include "mod_auth_sso.h"
 #include "sso_http.h"
 #include "sso_key.h"
 #include "sso_parsed.h"
+#include "sso_docs.h"
+#include "sso_provider.h"
 
 #include "http_log.h"
 #include "apr_strings.h"
 
 APLOG_USE_MODULE(auth_sso);
 
-#define SSO_OP_DOC_TTL      3600   /* seconds a fetched document is kept */
+#define SSO_OP_DOC_TTL      3600   /* seconds a fetched document is fresh */
+#define SSO_OP_STALE_MAX    86400  /* seconds it still serves while the
+                                    * provider cannot be reached */
+#define SSO_OP_RETRY_GAP    5      /* seconds between fetches after a failure */
 #define SSO_OP_REFETCH_GAP  60     /* least seconds between JWKS refetches */
-#define SSO_OP_CACHED_MAX   (64 * 1024)  /* larger documents are not cached */
+/* Documents up to the size a fetch accepts are kept (the login cache may
+ * refuse the largest: then each child's copy serves). */
+#define SSO_OP_CACHED_MAX   SSO_PROVIDER_DOC_MAX
 
-/* This process's parsed documents (sso_parsed.h): a login takes the
- * documents from the login cache as bytes and parses them only when they
- * differ from the ones parsed last. NULL before child_init. */
-static sso_parsed *sso_op_memo;
+/* This process's parsed documents (sso_parsed.h) and last good copies
+ * (sso_docs.h): a login takes the documents as bytes and parses them only
+ * when they differ from the ones parsed last. Children do not outlive a
+ * restart, so neither does this; the login cache does. NULL before
+ * child_init. */
+typedef struct {
+    sso_parsed *parsed;
+    sso_docs *docs;
+} sso_op_child;
 
-static apr_status_t sso_op_memo_gone(void *unused)
+static sso_op_child *sso_op_state;
+
+static apr_status_t sso_op_state_gone(void *unused)
 {
-    sso_op_memo = NULL;
+    sso_op_state = NULL;
     return APR_SUCCESS;
 }
 
 /* After fork: the memo's lock and the curl handles belong to this child. */
 void sso_op_child_init(apr_pool_t *p, server_rec *s)
 {
+    sso_op_child *st = apr_pcalloc(p, sizeof(*st));
     const char *why;
-    apr_status_t rv = sso_parsed_create(p, SSO_OP_CACHED_MAX, &sso_op_memo);
+    apr_status_t rv = sso_parsed_create(p, SSO_OP_CACHED_MAX, &st->parsed);
 
-    if (rv == APR_SUCCESS)
-        apr_pool_cleanup_register(p, NULL, sso_op_memo_gone,
-                                  apr_pool_cleanup_null);
-    else
+    if (rv != APR_SUCCESS)
         ap_log_error(APLOG_MARK, APLOG_WARNING, rv, s, "cannot keep the "
                      "provider's documents parsed: each login parses them");
+    if ((rv = sso_docs_create(p, &st->docs)) != APR_SUCCESS)
+        ap_log_error(APLOG_MARK, APLOG_WARNING, rv, s, "cannot keep the "
+                     "provider's documents in this child: an outage of the "
+                     "provider makes every login wait for it");
+    sso_op_state = st;
+    apr_pool_cleanup_register(p, NULL, sso_op_state_gone, apr_pool_cleanup_null);
     if ((why = sso_http_reuse_init(p)))
         ap_log_error(APLOG_MARK, APLOG_WARNING, 0, s, "cannot keep connections "
                      "to the provider open: %s", why);
+}
+
+static sso_parsed *sso_op_parsed(void)
+{
+    return sso_op_state ? sso_op_state->parsed : NULL;
 }
 
 void sso_op_http_opts(const sso_server_conf *c, sso_http_opts *o)
@@ -50,45 +77,131 @@ void sso_op_http_opts(const sso_server_conf *c, sso_http_opts *o)
     o->ca_file = c->ca_file;
 }
 
+/* ---- documents: this child's copy, the login cache, the provider ---- */
+
+typedef struct {
+    const char *doc;       /* NULL when there is none */
+    apr_size_t len;
+    apr_time_t fetched;
+} sso_op_doc;
+
 static const char *sso_op_cache_key(apr_pool_t *p, char kind, const char *url,
                                     apr_size_t *len)
 {
     return sso_key_make(p, kind, url, strlen(url), len);
 }
 
-static const char *sso_op_cached(request_rec *r, char kind, const char *url,
-                                 apr_size_t *len)
+/* The login cache in shmcb (1 MiB) holds no record over a few dozen KiB: a
+ * smaller buffer will do. Redis and memcached copy the whole value first
+ * anyway, and log an error when the buffer is too small. */
+#define SSO_OP_SHMCB_READ (64 * 1024)
+
+/* In the login cache a document is "<fetched time>\n<document>". */
+static int sso_op_cached(request_rec *r, const sso_server_conf *c, char kind,
+                         const char *url, sso_op_doc *d)
 {
-    apr_size_t klen, n = SSO_OP_CACHED_MAX;
+    apr_size_t klen, n = !strcmp(c->session_cache->name, "shmcb")
+                         ? SSO_OP_SHMCB_READ : SSO_OP_CACHED_MAX + 32;
     const char *key = sso_op_cache_key(r->pool, kind, url, &klen);
     unsigned char *buf = apr_palloc(r->pool, n + 1);
+    apr_status_t rv;
+    char *nl;
 
-    if (sso_cache_retrieve(r->server, SSO_CACHE_AUX, key, klen, buf, &n,
-                           r->pool) != APR_SUCCESS)
-        return NULL;
+    rv = sso_cache_retrieve(r->server, SSO_CACHE_AUX, key, klen, buf, &n, r->pool);
+    if (rv != APR_SUCCESS)
+        return 0;
     buf[n] = '\0';
-    *len = n;
-    return (const char *)buf;
+    if (!(nl = memchr(buf, '\n', n)))
+        return 0;
+    *nl = '\0';
+    d->fetched = apr_atoi64((const char *)buf);
+    d->doc = nl + 1;
+    d->len = n - (nl + 1 - (char *)buf);
+    return d->fetched > 0;
+}
+
+static int sso_op_fresh(const sso_op_doc *d, apr_time_t now, int max_age)
+{
+    return d->doc && now - d->fetched < apr_time_from_sec(max_age)
+           && d->fetched <= now + apr_time_from_sec(60);
+}
+
+/* The newest copy of url's document: this child's, or the login cache's
+ * when this child has none fresh (another child fetched it, or it
+ * survived a restart). */
+static void sso_op_doc_find(request_rec *r, const sso_server_conf *c,
+                            char kind, const char *url, sso_op_doc *d)
+{
+    sso_op_doc shared = { NULL, 0, 0 };
+    apr_time_t now = apr_time_now();
+
+    d->doc = NULL;
+    if (sso_op_state && sso_op_state->docs
+        && sso_docs_get(sso_op_state->docs, r->pool, url, &d->doc, &d->len,
+                        &d->fetched) && sso_op_fresh(d, now, SSO_OP_DOC_TTL))
+        return;
+    if (!sso_op_cached(r, c, kind, url, &shared)
+        || (d->doc && shared.fetched <= d->fetched))
+        return;
+    *d = shared;
+    if (sso_op_state && sso_op_state->docs)
+        sso_docs_put(sso_op_state->docs, url, d->doc, d->len, d->fetched);
+}
+
+/* A document whose answer said no-cache or no-store (or max-age=0) is
+ * counted as fetched SSO_OP_DOC_TTL ago: fetched again for the next login,
+ * yet still the copy an outage falls back on. */
+static apr_time_t sso_op_fetched_as(const sso_http_response *resp,
+                                    apr_time_t now)
+{
+    const char *cc = resp->cache_control;
+
+    if (cc && (ap_strcasestr(cc, "no-cache") || ap_strcasestr(cc, "no-store")
+               || ap_strcasestr(cc, "max-age=0")))
+        return now - apr_time_from_sec(SSO_OP_DOC_TTL);
+    return now;
 }
 
 static void sso_op_remember(request_rec *r, char kind, const char *url,
-                            const char *doc, apr_size_t len, int ttl)
+                            const sso_http_response *resp)
 {
+    apr_time_t fetched = sso_op_fetched_as(resp, apr_time_now());
     apr_size_t klen;
     const char *key = sso_op_cache_key(r->pool, kind, url, &klen);
+    const char *rec;
 
-    if (len > SSO_OP_CACHED_MAX)
+    if (resp->len > SSO_OP_CACHED_MAX)
         return;
+    if (sso_op_state && sso_op_state->docs)
+        sso_docs_put(sso_op_state->docs, url, resp->body, resp->len, fetched);
+    rec = apr_psprintf(r->pool, "%" APR_TIME_T_FMT "\n%.*s", fetched,
+                       (int)resp->len, resp->body);
     sso_cache_store(r->server, SSO_CACHE_AUX, key, klen,
-                    apr_time_now() + apr_time_from_sec(ttl),
-                    (const unsigned char *)doc, len, r->pool);
+                    fetched + apr_time_from_sec(SSO_OP_STALE_MAX),
+                    (const unsigned char *)rec, strlen(rec), r->pool);
 }
 
-/* GETs url; on failure sets *fail with the page to show and logs why. */
-static const sso_http_response *sso_op_fetch(request_rec *r,
-                                             const sso_server_conf *c,
-                                             const char *url, const char *what,
-                                             const char *directive, int *fail)
+/* Non-zero when this request may fetch url: one fetch at a time per child,
+ * none for SSO_OP_RETRY_GAP seconds after one failed. */
+static int sso_op_fetch_begin(const char *url)
+{
+    if (!sso_op_state || !sso_op_state->docs)
+        return 1;
+    return sso_docs_fetch_begin(sso_op_state->docs, url, apr_time_now());
+}
+
+static void sso_op_fetch_end(const char *url, int ok)
+{
+    if (sso_op_state && sso_op_state->docs)
+        sso_docs_fetch_end(sso_op_state->docs, url, ok, apr_time_now(),
+                           apr_time_from_sec(SSO_OP_RETRY_GAP));
+}
+
+/* GETs url; on failure logs why (one line per failed fetch) and returns
+ * the status of the page to show. */
+static int sso_op_fetch(request_rec *r, const sso_server_conf *c,
+                        const char *url, const char *what,
+                        const char *directive, const sso_http_response **out)
 {
     sso_http_response *resp = apr_pcalloc(r->pool, sizeof(*resp));
     sso_http_opts o;
@@ -96,21 +209,27 @@ static const sso_http_response *sso_op_fetch(request_rec *r,
     sso_op_http_opts(c, &o);
     if (sso_http_get(r->pool, &o, url, NULL, resp) != SSO_HTTP_OK) {
         sso_log_r(r, APLOG_ERR, 0, "cannot fetch the provider's "
-                      "%s: %s (check %s and that the provider is reachable)",
-                      what, resp->error, directive);
-        *fail = sso_page_error(r, HTTP_SERVICE_UNAVAILABLE, "Sign-in unavailable",
-                   "Failed to reach SSO provider. Please try again later.");
-        return NULL;
+                      "%s: %s (check %s and SSOHTTPTimeout, and that the "
+                      "provider is reachable)", what, resp->error, directive);
+        return HTTP_SERVICE_UNAVAILABLE;
     }
     if (resp->http_status != 200) {
         sso_log_r(r, APLOG_ERR, 0, "the provider's %s at %s "
                       "answered HTTP %ld (check %s)", what, url,
                       resp->http_status, directive);
-        *fail = sso_page_error(r, HTTP_BAD_GATEWAY, "Sign-in unavailable",
-                   "The SSO provider gave an unexpected answer.");
-        return NULL;
+        return HTTP_BAD_GATEWAY;
     }
-    return resp;
+    *out = resp;
+    return OK;
+}
+
+static int sso_op_fail_page(request_rec *r, int status)
+{
+    if (status == HTTP_BAD_GATEWAY)
+        return sso_page_error(r, status, "Sign-in unavailable",
+                              "The SSO provider gave an unexpected answer.");
+    return sso_page_error(r, HTTP_SERVICE_UNAVAILABLE, "Sign-in unavailable",
+                          "Failed to reach SSO provider. Please try again later.");
 }
 
 static const char *sso_op_meta_parse_fn(apr_pool_t *p, const char *doc,
@@ -135,47 +254,103 @@ static sso_provider_meta *sso_op_meta_read(request_rec *r,
     const char *name = apr_pstrcat(r->pool, "M", c->metadata_url, "\n",
                                    c->authority, NULL);
 
-    return sso_parsed_get(sso_op_memo, r->pool, name, doc, len,
+    return sso_parsed_get(sso_op_parsed(), r->pool, name, doc, len,
                           sso_op_meta_parse_fn, c->authority, err);
 }
 
-static int sso_op_meta_parse(request_rec *r, const sso_server_conf *c,
-                             const char *doc, apr_size_t len,
-                             const sso_provider_meta **meta)
-{
-    const char *err;
+/* How each kind of document is named, read and refused. */
+typedef void *(*sso_op_read_fn)(request_rec *r, const sso_server_conf *c,
+                                const char *url, const char *doc,
+                                apr_size_t len, const char **err);
+typedef int (*sso_op_refuse_fn)(request_rec *r, const sso_server_conf *c,
+                                const char *url, const char *err);
+typedef struct {
+    char kind;               /* its login cache key's first byte */
+    const char *what;        /* for the log */
+    const char *directive;   /* the directive that names its URL */
+    sso_op_read_fn read;
+    sso_op_refuse_fn refuse; /* logs and makes the page */
+    void (*fetched)(request_rec *r, const void *value); /* may be NULL */
+} sso_op_docdef;
 
-    if ((*meta = sso_op_meta_read(r, c, doc, len, &err)))
+/* A fresh copy; else a fetch, one at a time per child and none for a few
+ * seconds after one failed; else, when the provider could not be reached
+ * or answered an error, a copy up to a day old; else a 503 at once. A
+ * document the provider did send but that does not parse is refused:
+ * that is no outage. With refetch, only a fetch. */
+static int sso_op_document(request_rec *r, const sso_server_conf *c,
+                           const sso_op_docdef *k, const char *url,
+                           int refetch, void **value)
+{
+    const sso_http_response *resp = NULL;
+    apr_time_t now = apr_time_now();
+    const char *err;
+    sso_op_doc d = { NULL, 0, 0 };
+    int rc = HTTP_SERVICE_UNAVAILABLE;
+
+    if (!refetch)
+        sso_op_doc_find(r, c, k->kind, url, &d);
+    if (sso_op_fresh(&d, now, SSO_OP_DOC_TTL)
+        && (*value = k->read(r, c, url, d.doc, d.len, &err)))
         return OK;
+    if (sso_op_fetch_begin(url)) {
+        rc = sso_op_fetch(r, c, url, k->what, k->directive, &resp);
+        sso_op_fetch_end(url, rc == OK);
+    }
+    if (rc == OK) {
+        if (!(*value = k->read(r, c, url, resp->body, resp->len, &err)))
+            return k->refuse(r, c, url, err);
+        if (k->fetched)
+            k->fetched(r, *value);
+        sso_op_remember(r, k->kind, url, resp);
+        return OK;
+    }
+    if (sso_op_fresh(&d, now, SSO_OP_STALE_MAX)
+        && (*value = k->read(r, c, url, d.doc, d.len, &err))) {
+        sso_log_r(r, APLOG_DEBUG, 0, "the provider's %s cannot be fetched: "
+                  "using the copy of %" APR_TIME_T_FMT " s ago", k->what,
+                  apr_time_sec(now - d.fetched));
+        return OK;
+    }
+    return sso_op_fail_page(r, rc);
+}
+
+static void *sso_op_meta_read_fn(request_rec *r, const sso_server_conf *c,
+                                 const char *url, const char *doc,
+                                 apr_size_t len, const char **err)
+{
+    return sso_op_meta_read(r, c, doc, len, err);
+}
+
+static int sso_op_meta_refuse(request_rec *r, const sso_server_conf *c,
+                              const char *url, const char *err)
+{
     sso_log_r(r, APLOG_ERR, 0, "discovery document %s: %s "
-                  "(check SSOAuthority and SSOMetadataAddress)",
-                  c->metadata_url, err);
+                  "(check SSOAuthority and SSOMetadataAddress)", url, err);
     return sso_page_error(r, HTTP_BAD_GATEWAY, "Sign-in unavailable",
                           "Single sign-on is not configured correctly. "
                           "Please contact your administrator.");
 }
 
+static const sso_op_docdef sso_op_meta_def = {
+    SSO_KEY_METADATA, "discovery document", "SSOMetadataAddress", sso_op_meta_read_fn,
+    sso_op_meta_refuse, NULL
+};
+
 int sso_op_meta(request_rec *r, const sso_server_conf *c,
                 const sso_provider_meta **meta)
 {
-    apr_size_t len;
-    const char *err, *doc = sso_op_cached(r, SSO_KEY_METADATA, c->metadata_url, &len);
-    const sso_http_response *resp;
-    int fail = OK;
+    void *value = NULL;
+    int rc = sso_op_document(r, c, &sso_op_meta_def, c->metadata_url, 0, &value);
 
-    if (doc && (*meta = sso_op_meta_read(r, c, doc, len, &err)))
-        return OK;
-    if (!(resp = sso_op_fetch(r, c, c->metadata_url, "discovery document",
-                              "SSOMetadataAddress", &fail)))
-        return fail;
-    if ((fail = sso_op_meta_parse(r, c, resp->body, resp->len, meta)) == OK)
-        sso_op_remember(r, SSO_KEY_METADATA, c->metadata_url, resp->body, resp->len,
-                        SSO_OP_DOC_TTL);
-    return fail;
+    *meta = value;
+    return rc;
 }
 
-static void sso_op_log_skipped(request_rec *r, const sso_jwks *keys)
+/* Once per fetch, not per login. */
+static void sso_op_log_skipped(request_rec *r, const void *value)
 {
+    const sso_jwks *keys = value;
     int i;
 
     for (i = 0; i < sso_jwks_skipped(keys); i++)
@@ -202,7 +377,7 @@ static sso_jwks *sso_op_jwks_read(request_rec *r, const char *jwks_uri,
                                   const char *doc, apr_size_t len,
                                   const char **err)
 {
-    return sso_parsed_get(sso_op_memo, r->pool,
+    return sso_parsed_get(sso_op_parsed(), r->pool,
                           apr_pstrcat(r->pool, "J", jwks_uri, NULL), doc, len,
                           sso_op_jwks_parse_fn, NULL, err);
 }
@@ -219,30 +394,60 @@ static int sso_op_may_refetch(request_rec *r, const char *jwks_uri)
                           r->pool) != 0;
 }
 
+static void *sso_op_jwks_read_fn(request_rec *r, const sso_server_conf *c,
+                                 const char *url, const char *doc,
+                                 apr_size_t len, const char **err)
+{
+    return sso_op_jwks_read(r, url, doc, len, err);
+}
+
+static int sso_op_jwks_refuse(request_rec *r, const sso_server_conf *c,
+                              const char *url, const char *err)
+{
+    sso_log_r(r, APLOG_ERR, 0, "the provider's keys at %s "
+                  "are unusable: %s", url, err);
+    return sso_page_error(r, HTTP_BAD_GATEWAY, "Sign-in unavailable",
+                          "The SSO provider's signing keys are unusable.");
+}
+
+static const sso_op_docdef sso_op_jwks_def = {
+    SSO_KEY_JWKS, "signing keys (jwks_uri)", "SSOMetadataAddress", sso_op_jwks_read_fn,
+    sso_op_jwks_refuse, sso_op_log_skipped
+};
+
+/* Another child may have refetched the keys already: the login cache then
+ * holds a newer copy than this child's. */
+static int sso_op_newer_shared(request_rec *r, const sso_server_conf *c,
+                               char kind, const char *url, sso_op_doc *d)
+{
+    sso_op_doc mine = { NULL, 0, 0 };
+
+    if (!sso_op_cached(r, c, kind, url, d))
+        return 0;
+    if (!sso_op_state || !sso_op_state->docs)
+        return 1;
+    if (sso_docs_get(sso_op_state->docs, r->pool, url, &mine.doc, &mine.len,
+                     &mine.fetched) && mine.fetched >= d->fetched)
+        return 0;
+    sso_docs_put(sso_op_state->docs, url, d->doc, d->len, d->fetched);
+    return 1;
+}
+
 int sso_op_jwks(request_rec *r, const sso_server_conf *c,
                 const sso_provider_meta *meta, int refetch,
                 const sso_jwks **keys)
 {
-    apr_size_t len;
-    const char *err, *doc = refetch ? NULL : sso_op_cached(r, SSO_KEY_JWKS, meta->jwks_uri, &len);
-    const sso_http_response *resp;
-    int fail = OK;
+    void *value = NULL;
+    const char *err;
+    sso_op_doc d;
+    int rc;
 
-    if (doc && (*keys = sso_op_jwks_read(r, meta->jwks_uri, doc, len, &err)))
+    if (refetch && sso_op_newer_shared(r, c, SSO_KEY_JWKS, meta->jwks_uri, &d)
+        && (*keys = sso_op_jwks_read(r, meta->jwks_uri, d.doc, d.len, &err)))
         return OK;
     if (refetch && !sso_op_may_refetch(r, meta->jwks_uri))
         return DECLINED;
-    if (!(resp = sso_op_fetch(r, c, meta->jwks_uri, "signing keys (jwks_uri)",
-                              "SSOMetadataAddress", &fail)))
-        return fail;
-    if (!(*keys = sso_op_jwks_read(r, meta->jwks_uri, resp->body, resp->len,
-                                   &err))) {
-        sso_log_r(r, APLOG_ERR, 0, "the provider's keys at %s "
-                      "are unusable: %s", meta->jwks_uri, err);
-        return sso_page_error(r, HTTP_BAD_GATEWAY, "Sign-in unavailable",
-                              "The SSO provider's signing keys are unusable.");
-    }
-    sso_op_log_skipped(r, *keys);
-    sso_op_remember(r, SSO_KEY_JWKS, meta->jwks_uri, resp->body, resp->len, SSO_OP_DOC_TTL);
-    return OK;
+    rc = sso_op_document(r, c, &sso_op_jwks_def, meta->jwks_uri, refetch, &value);
+    *keys = value;
+    return rc;
 }

@@ -202,26 +202,70 @@ sso_load_e sso_session_load(request_rec *r, const sso_server_conf *c,
 }
 
 /* Every record is written under the realm of this configuration: a
- * session is only ever saved where it was made or accepted. */
-apr_status_t sso_session_save(request_rec *r, const sso_server_conf *c,
-                              const unsigned char *id, const sso_session *in)
+ * session is only ever saved where it was made or accepted. refresh:
+ * write only over the record still in the cache (never bring back a
+ * session a logout or a disable removed meanwhile). */
+static apr_status_t sso_session_write(request_rec *r, const sso_server_conf *c,
+                                      const unsigned char *id,
+                                      const sso_session *in, int refresh)
 {
     unsigned char buf[SSO_SESSION_MAX];
     apr_int64_t now = apr_time_sec(r->request_time);
     sso_session copy = *in, *s = &copy;
     apr_size_t len;
+    apr_time_t expiry;
 
     memcpy(s->realm, strcmp(s->method, "sso") ? c->realm_local : c->realm_sso,
            SSO_REALM_BYTES);
     len = sso_session_encode(s, buf, sizeof(buf));
-    apr_int64_t ttl = sso_session_ttl(s, now, c->session_timeout,
-                                      c->session_max_age);
+    expiry = apr_time_from_sec(now + sso_session_ttl(s, now, c->session_timeout,
+                                                     c->session_max_age));
 
     if (!len)
         return APR_ENOSPC;
+    if (refresh)
+        return sso_cache_refresh(r->server, SSO_CACHE_SESSIONS, (const char *)id,
+                                 SSO_ID_BYTES, expiry, buf, len, SSO_SESSION_MAX,
+                                 r->pool);
     return sso_cache_store(r->server, SSO_CACHE_SESSIONS, (const char *)id,
-                           SSO_ID_BYTES, apr_time_from_sec(now + ttl), buf, len,
-                           r->pool);
+                           SSO_ID_BYTES, expiry, buf, len, r->pool);
+}
+
+apr_status_t sso_session_save(request_rec *r, const sso_server_conf *c,
+                              const unsigned char *id, const sso_session *s)
+{
+    return sso_session_write(r, c, id, s, 0);
+}
+
+/* Without a cache lock (Redis, memcached) a removal leaves a tombstone in
+ * the login cache, for longer than a refresh's check, write and look at
+ * the tombstone can take. */
+#define SSO_TOMBSTONE_TTL 60
+
+static const char *sso_session_tombstone_key(apr_pool_t *p,
+                                             const unsigned char *id)
+{
+    apr_size_t len;
+
+    return sso_key_make(p, SSO_KEY_TOMBSTONE, id, SSO_ID_BYTES, &len);
+}
+
+/* A refresh that checked before a removal and wrote after it brought the
+ * record back: the removal's tombstone says so, and it goes again. */
+static void sso_session_bury_again(request_rec *r, const unsigned char *id)
+{
+    unsigned char b[8];
+    apr_size_t len = sizeof(b);
+
+    if (sso_cache_locked(r->server)
+        || sso_cache_retrieve(r->server, SSO_CACHE_AUX,
+                              sso_session_tombstone_key(r->pool, id),
+                              SSO_KEY_OVERHEAD + SSO_ID_BYTES, b, &len,
+                              r->pool) != APR_SUCCESS)
+        return;
+    sso_log_r(r, APLOG_DEBUG, 0, "a refresh raced a logout: session removed again");
+    sso_cache_remove(r->server, SSO_CACHE_SESSIONS, (const char *)id,
+                     SSO_ID_BYTES, r->pool);
 }
 
 /* Writes last_seen back at most once per tenth of the timeout, or when
@@ -235,10 +279,19 @@ void sso_session_touch(request_rec *r, const sso_server_conf *c,
     if (!changed && !sso_session_needs_touch(s, now, c->session_timeout))
         return;
     s->last_seen = now;
-    sso_log_r(r, APLOG_DEBUG, 0, "session of %s refreshed", s->user);
-    if ((rv = sso_session_save(r, c, id, s)) != APR_SUCCESS)
+    rv = sso_session_write(r, c, id, s, 1);
+    if (rv == APR_NOTFOUND) {
+        sso_log_r(r, APLOG_DEBUG, 0, "session of %s ended meanwhile: not "
+                  "refreshed", s->user);
+        return;
+    }
+    if (rv != APR_SUCCESS) {
         sso_log_r(r, APLOG_WARNING, rv,
                       "could not refresh the session of %s", s->user);
+        return;
+    }
+    sso_log_r(r, APLOG_DEBUG, 0, "session of %s refreshed", s->user);
+    sso_session_bury_again(r, id);
 }
 
 /* The socache API does not say when a full cache drops old records. A
@@ -317,9 +370,17 @@ static const char *sso_session_aux_key(apr_pool_t *p, const unsigned char *id)
     return sso_key_make(p, SSO_KEY_ID_TOKEN, id, SSO_ID_BYTES, &len);
 }
 
+/* Final: a refresh in flight never brings the session back (see
+ * sso_session_touch). */
 void sso_session_remove(request_rec *r, const sso_server_conf *c,
                         const unsigned char *id)
 {
+    if (!sso_cache_locked(r->server))
+        sso_cache_store(r->server, SSO_CACHE_AUX,
+                        sso_session_tombstone_key(r->pool, id),
+                        SSO_KEY_OVERHEAD + SSO_ID_BYTES,
+                        r->request_time + apr_time_from_sec(SSO_TOMBSTONE_TTL),
+                        (const unsigned char *)"1", 1, r->pool);
     sso_cache_remove(r->server, SSO_CACHE_SESSIONS, (const char *)id,
                      SSO_ID_BYTES, r->pool);
     sso_cache_remove(r->server, SSO_CACHE_AUX, sso_session_aux_key(r->pool, id),

@@ -440,6 +440,17 @@ static const char *sso_http_error(sso_http_call *c, CURLcode rc,
                         curl_easy_strerror(rc), c->errbuf);
 }
 
+/* The last value of a response header, or NULL. */
+static const char *sso_http_header(sso_http_call *c, const char *name)
+{
+    struct curl_header *h = NULL;
+
+    if (curl_easy_header(c->curl, name, 0, CURLH_HEADER, -1, &h) != CURLHE_OK
+        || !h || !h->value)
+        return NULL;
+    return apr_pstrdup(c->p, h->value);
+}
+
 static void sso_http_fill(sso_http_call *c, CURLcode rc, sso_http_response *r)
 {
     char *ctype = NULL;
@@ -451,6 +462,7 @@ static void sso_http_fill(sso_http_call *c, CURLcode rc, sso_http_response *r)
     if (curl_easy_getinfo(c->curl, CURLINFO_CONTENT_TYPE, &ctype) == CURLE_OK
         && ctype)
         r->content_type = apr_pstrdup(c->p, ctype);
+    r->cache_control = sso_http_header(c, "Cache-Control");
     if (r->status != SSO_HTTP_OK) {
         r->error = sso_http_error(c, rc, r->status);
         return;

@@ -32,6 +32,7 @@ typedef struct {
     const char *body;          /* NUL-terminated; "" on failure */
     apr_size_t len;
     const char *content_type;  /* NULL when the server sent none */
+    const char *cache_control; /* the Cache-Control header, or NULL */
     const char *error;         /* NULL on SSO_HTTP_OK; names the URL, never
                                 * a secret or the Authorization header */
 } sso_http_response;

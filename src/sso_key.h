@@ -21,6 +21,7 @@
 #define SSO_KEY_JWKS         'J'  /* provider's keys; body: jwks_uri */
 #define SSO_KEY_JWKS_REFETCH 'R'  /* a refetch of the keys this minute; jwks_uri */
 #define SSO_KEY_MARK         'P'  /* a named mark; body: its name */
+#define SSO_KEY_TOMBSTONE    'X'  /* a removed session; body: the session ID */
 
 /* Bytes a key adds to its body. */
 #define SSO_KEY_OVERHEAD 2

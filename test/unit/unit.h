@@ -13,6 +13,7 @@ Suite *sso_groups_suite(void);
 Suite *sso_http_suite(void);
 Suite *sso_provider_suite(void);
 Suite *sso_parsed_suite(void);
+Suite *sso_docs_suite(void);
 Suite *sso_random_suite(void);
 Suite *sso_session_suite(void);
 Suite *sso_memo_suite(void);

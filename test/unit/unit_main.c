@@ -30,6 +30,7 @@ int main(void)
     srunner_add_suite(sr, sso_http_suite());
     srunner_add_suite(sr, sso_provider_suite());
     srunner_add_suite(sr, sso_parsed_suite());
+    srunner_add_suite(sr, sso_docs_suite());
     srunner_add_suite(sr, sso_random_suite());
     srunner_add_suite(sr, sso_session_suite());
     srunner_add_suite(sr, sso_memo_suite());

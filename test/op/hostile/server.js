@@ -21,10 +21,11 @@ console.info = console.error;
 
 const HOST = '127.0.0.1';
 const BODY_MAX = 1024 * 1024;
-// mod_auth_sso keeps provider documents of up to 64 KiB for an hour
-// (SSO_OP_CACHED_MAX in src/mod_auth_sso_op.c). The discovery document is
-// padded past that, so the module fetches it for every login and sees the
-// scenario's own jwks_uri and issuer. /_test/requests lets a test check it.
+// mod_auth_sso keeps provider documents for an hour unless the answer says
+// Cache-Control: no-cache (src/mod_auth_sso_op.c). The discovery document
+// says so, so the module fetches it for every login and sees the
+// scenario's own jwks_uri and issuer; it is padded past 64 KiB, so a
+// large document takes the same path. /_test/requests lets a test check it.
 const DISCOVERY_PADDING = 66 * 1024;
 
 const USAGE = `Usage: node test/op/hostile/server.js [options]
@@ -308,7 +309,7 @@ class HostileOP {
     };
     if (this.def.discovery) this.def.discovery(doc);
     doc.x_hostile_padding = 'p'.repeat(DISCOVERY_PADDING);
-    return sendJson(res, 200, doc);
+    return sendJson(res, 200, doc, { 'Cache-Control': 'no-cache' });
   }
 
   jwks(res, url) {

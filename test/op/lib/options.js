@@ -15,6 +15,7 @@ const SPEC = {
   'token-auth': { type: 'string' },
   'require-pkce': { type: 'boolean' },
   'no-iss-param': { type: 'boolean' },
+  'discovery-no-cache': { type: 'boolean' },
   'client-id': { type: 'string' },
   'client-secret': { type: 'string' },
   'redirect-uri': { type: 'string', multiple: true },
@@ -47,6 +48,7 @@ export const USAGE = `Usage: node test/op/server.js [options]
   --token-auth both|basic|post    token endpoint client auth methods (default both)
   --require-pkce                  require PKCE S256 (default: optional)
   --no-iss-param                  omit RFC 9207 iss from authorization responses
+  --discovery-no-cache            send discovery and JWKS with Cache-Control: no-cache
   --client-id ID                  client id (default mod_auth_sso)
   --client-secret SECRET          client secret (default mod_auth_sso-secret)
   --redirect-uri URI              redirect URI (repeatable; required unless --config has clients)
@@ -128,6 +130,7 @@ function validate(settings, fileClients) {
     tokenAuth: settings.tokenAuth,
     requirePkce: Boolean(settings.requirePkce),
     issParam: !settings.noIssParam && settings.issParam !== false,
+    discoveryNoCache: Boolean(settings.discoveryNoCache),
     exitWithParent: Boolean(settings.exitWithParent),
     clients: collectClients(settings, fileClients),
   };

@@ -155,6 +155,9 @@ function requestAdjustments({ options, issuer }) {
     }
     await next();
     if (!options.issParam) stripIssParam(ctx, issuer);
+    if (options.discoveryNoCache && [ROUTES.jwks, '/.well-known/openid-configuration'].includes(ctx.path)) {
+      ctx.set('Cache-Control', 'no-cache');
+    }
   };
 }
 

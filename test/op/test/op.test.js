@@ -489,6 +489,20 @@ describe('variants', () => {
     assert.equal(tokens.status, 200);
   });
 
+  test('--discovery-no-cache', async (t) => {
+    const op = await startOp(['--discovery-no-cache']);
+    t.after(() => stopOp(op.child));
+    for (const path of ['/.well-known/openid-configuration', '/.well-known/jwks.json']) {
+      const res = await fetch(new URL(path, op.issuer));
+      assert.equal(res.status, 200);
+      assert.equal(res.headers.get('cache-control'), 'no-cache', path);
+    }
+    const plain = await startOp();
+    t.after(() => stopOp(plain.child));
+    const res = await fetch(new URL('/.well-known/openid-configuration', plain.issuer));
+    assert.notEqual(res.headers.get('cache-control'), 'no-cache');
+  });
+
   test('--keys persists keys across restarts; --rotate-key adds one', async (t) => {
     const dir = mkdtempSync(join(tmpdir(), 'test-op-'));
     t.after(() => rmSync(dir, { recursive: true, force: true }));
