@@ -81,8 +81,26 @@ static const char *sso_routes_match(const request_rec *r, const char *base)
     return r->parsed_uri.path + len + 1;
 }
 
+/* httpd runs the init functions of inserted filters for handlers only
+ * (ap_invoke_handler); mod_filter's harness (AddOutputFilterByType, on in
+ * Debian's deflate.conf) dereferences what its init sets up. */
+static int sso_routes_filters_init(ap_filter_t *f)
+{
+    int rc;
+
+    for (; f; f = f->next) {
+        if (f->frec->filter_init_func
+            && (rc = f->frec->filter_init_func(f)) != OK) {
+            return rc;
+        }
+    }
+    return OK;
+}
+
 int sso_routes_quick_handler(request_rec *r, int lookup_uri)
 {
+    int rc;
+
     const sso_server_conf *c = sso_server_conf_get(r->server);
     const char *route = sso_routes_match(r, c->base_path);
 
@@ -92,5 +110,9 @@ int sso_routes_quick_handler(request_rec *r, int lookup_uri)
      * handlers only; our pages get them too, as mod_cache does. Error
      * answers get the error filters instead (ap_send_error_response). */
     ap_run_insert_filter(r);
+    if ((rc = sso_routes_filters_init(r->input_filters)) != OK
+        || (rc = sso_routes_filters_init(r->output_filters)) != OK) {
+        return rc;
+    }
     return sso_routes_dispatch(r, c, route);
 }
