@@ -12,12 +12,12 @@ use warnings FATAL => 'all';
 use Apache::Test qw(-withtestmore);
 use Apache::TestRequest qw(GET);
 use JSON::PP qw(decode_json);
-use SSOTest qw(new_browser session_cookie);
+use SSOTest qw(new_browser session_cookie login);
 use SSOServer;
 use HTTP::Request::Common qw(POST);
 use URI;
 
-plan tests => 64;
+plan tests => 83;
 
 sub status_of {
     my ($vhost, $path) = @_;
@@ -263,3 +263,96 @@ ok($code == 302 && $where =~ m{/auth/login\?}, 'inherit vhost: the main server L
 ok($code == 302 && $where =~ m{^\Q$op_es\E/}, "over vhost: its own Location's provider");
 
 $srv->stop;
+
+# Directives that show only in an SSO login through the test provider, in
+# another httpd: each virtual host has its own redirect URI and registry,
+# so every login there is a first one (signup, username, groups).
+my %lport = map { $_ => $ENV{"SSO_TEST_PORT_MERGE_$_"} } qw(LM LI LO LS LN LX);
+sub lurl { my ($v, $path) = @_; return "http://127.0.0.1:$lport{$v}$path" }
+my $lsrv = SSOServer->new(port => $lport{LM});
+my $ldir = $lsrv->{dir};
+my $lvhost = sub {
+    my ($name, @lines) = @_;
+    return ("Listen 127.0.0.1:$lport{$name}", "<VirtualHost 127.0.0.1:$lport{$name}>",
+            "ServerName 127.0.0.1", "SSOPublicURL " . lurl($name, ''),
+            "SSOUserStore sqlite3:$ldir/\L$name\E.db", @lines, "</VirtualHost>");
+};
+$conf = join "\n",
+    "ServerRoot $ldir", "DefaultRuntimeDir $ldir", "PidFile $ldir/httpd.pid",
+    "ErrorLog $ldir/error_log", "LogLevel info auth_sso:debug",
+    "LoadModule mpm_event_module $md/mod_mpm_event.so",
+    (map { "LoadModule ${_}_module $md/mod_$_.so" } @modules),
+    "LoadModule auth_sso_module $ENV{SSO_TEST_MODULE}",
+    "Listen 127.0.0.1:$lport{LM}", "ServerName 127.0.0.1:$lport{LM}",
+    "TypesConfig /etc/mime.types", "DocumentRoot $top/test/t/htdocs",
+    "SSOEnable On", "SSOAuthority $op", "SSOClientID $ENV{SSO_TEST_CLIENT_ID}",
+    "SSOClientSecret env:SSO_TEST_CLIENT_SECRET",
+    "SSOPublicURL " . lurl('LM', ''), "SSOUserStore sqlite3:$ldir/lm.db",
+    # Not the defaults.
+    "SSOAllowSignup On",
+    "SSOAllowSignupOnlyForMappedUsers Off",
+    "SSORequireMappedGroup Off",
+    "SSOUsernameClaims preferred_username",
+    "SSOGroupMap technitium_admins MainAdmins",
+    "<Location /protected>", "AuthType sso", "Require valid-user",
+    'Header always set X-Echo-User "%{SSO_USER}e"',
+    'Header always set X-Echo-Groups "%{SSO_GROUPS}e"', "</Location>",
+    # Inherits all of the above.
+    $lvhost->('LI'),
+    # The defaults again: username from email first, another map, a
+    # mapped group required.
+    $lvhost->('LO', "SSOUsernameClaims email preferred_username",
+              "SSOGroupMap technitium_admins OverAdmins", "SSORequireMappedGroup On"),
+    # Signup only for mapped users, signup off (the defaults); a wrong
+    # client secret.
+    $lvhost->('LS', "SSOAllowSignupOnlyForMappedUsers On"),
+    $lvhost->('LN', "SSOAllowSignup Off"),
+    $lvhost->('LX', "SSOClientSecret not-the-secret"),
+    "";
+open $fh, '>', "$ldir/httpd.conf" or die $!;
+print $fh $conf;
+close $fh;
+$lsrv->start;
+
+sub sso_login {
+    my ($v, $user) = @_;
+    my ($ua, @seen) = login(user => $user, url => lurl($v, '/protected/'));
+    return $seen[-1];
+}
+$res = sso_login('LI', 'alice');
+is($res->code, 200, 'inherit: alice logs in (SSOClientSecret inherited)');
+is($res->header('X-Echo-User'), 'alice', 'inherit: SSOUsernameClaims preferred_username');
+is($res->header('X-Echo-Groups'), 'MainAdmins', 'inherit: SSOGroupMap');
+$res = sso_login('LI', 'erin');
+is($res->code, 200, 'inherit: erin, in no group, gets an account '
+   . '(SSOAllowSignupOnlyForMappedUsers Off, SSORequireMappedGroup Off inherited)');
+is($res->header('X-Echo-User'), 'erin', 'inherit: as erin');
+is($res->header('X-Echo-Groups') // '', '', 'inherit: with no group');
+
+$res = sso_login('LO', 'alice');
+is($res->code, 200, 'over: alice logs in');
+is($res->header('X-Echo-User'), 'alice@example.test',
+   'over: SSOUsernameClaims email preferred_username (the default) wins');
+is($res->header('X-Echo-Groups'), 'OverAdmins', 'over: its own SSOGroupMap');
+$res = sso_login('LO', 'erin');
+is($res->code, 403, 'over: erin refused');
+like($res->content, qr/not a member of any group that may use this site/,
+     'over: by SSORequireMappedGroup On (the default)');
+
+$res = sso_login('LS', 'erin');
+is($res->code, 403, 'signup-only-mapped: erin refused');
+like($res->content, qr/new accounts are only/, 'by SSOAllowSignupOnlyForMappedUsers On (the default)');
+$res = sso_login('LS', 'alice');
+is($res->code, 200, 'signup-only-mapped: alice, in a mapped group, gets an account');
+
+$res = sso_login('LN', 'alice');
+is($res->code, 403, 'no-signup: alice refused');
+like($res->content, qr/new user sign up is disabled/, 'by SSOAllowSignup Off (the default)');
+
+$res = sso_login('LX', 'alice');
+is($res->code, 502, 'wrong-secret vhost: alice does not log in');
+like($res->content, qr/credentials were rejected by the SSO provider/,
+     'its own SSOClientSecret was sent to the token endpoint');
+like($lsrv->log, qr/the client secret \(or client ID\) was rejected by the provider: check SSOClientSecret/,
+     'and the log says so');
+$lsrv->stop;
