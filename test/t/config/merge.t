@@ -17,7 +17,7 @@ use SSOServer;
 use HTTP::Request::Common qw(POST);
 use URI;
 
-plan tests => 83;
+plan tests => 87;
 
 sub status_of {
     my ($vhost, $path) = @_;
@@ -121,7 +121,9 @@ my $conf = join "\n",
     # Nothing of ours: everything from the main server.
     $vhost->('INHERIT'),
     # Only the inactivity timeout: the main server's max age still applies.
-    $vhost->('MAXAGE', "SSOSessionTimeout 1800"),
+    $vhost->('MAXAGE', "SSOSessionTimeout 1800",
+             # A discovery document that is not there.
+             "SSOMetadataAddress $op/no-such-discovery"),
     # Off and On-by-default flags.
     $vhost->('OFF', "SSOEnable Off", "SSOLocalLogin Off"),
     "";
@@ -171,6 +173,9 @@ is($q->{redirect_uri}, 'http://over.example.test/sso/callback', 'over: SSOPublic
 ok(exists $q->{code_challenge}, 'over: SSOPKCE On (the default) wins');
 
 is(new_browser()->get(url('OFF', '/auth/start?return=/'))->code, 404, 'off: /auth/start is 404');
+($res, $loc, $q) = start_of('MAXAGE', '/auth');
+is($res->code, 502, 'maxage: its SSOMetadataAddress (not there) is used: 502, no redirect');
+like($srv->log, qr{\Q$op\E/no-such-discovery}, 'maxage: the log names that address');
 
 # The login page: SSOLoginTemplate, SSOCookieName (the CSRF cookie is named
 # after it), SSOLocalLogin.
@@ -267,7 +272,7 @@ $srv->stop;
 # Directives that show only in an SSO login through the test provider, in
 # another httpd: each virtual host has its own redirect URI and registry,
 # so every login there is a first one (signup, username, groups).
-my %lport = map { $_ => $ENV{"SSO_TEST_PORT_MERGE_$_"} } qw(LM LI LO LS LN LX);
+my %lport = map { $_ => $ENV{"SSO_TEST_PORT_MERGE_$_"} } qw(LM LI LO LS LN LX LG);
 sub lurl { my ($v, $path) = @_; return "http://127.0.0.1:$lport{$v}$path" }
 my $lsrv = SSOServer->new(port => $lport{LM});
 my $ldir = $lsrv->{dir};
@@ -308,6 +313,8 @@ $conf = join "\n",
     $lvhost->('LS', "SSOAllowSignupOnlyForMappedUsers On"),
     $lvhost->('LN', "SSOAllowSignup Off"),
     $lvhost->('LX', "SSOClientSecret not-the-secret"),
+    # Groups from a claim the provider does not send.
+    $lvhost->('LG', "SSOGroupsClaim no_such_claim"),
     "";
 open $fh, '>', "$ldir/httpd.conf" or die $!;
 print $fh $conf;
@@ -355,4 +362,8 @@ like($res->content, qr/credentials were rejected by the SSO provider/,
      'its own SSOClientSecret was sent to the token endpoint');
 like($lsrv->log, qr/the client secret \(or client ID\) was rejected by the provider: check SSOClientSecret/,
      'and the log says so');
+$res = sso_login('LG', 'alice');
+is($res->code, 200, 'groups-claim vhost: alice logs in');
+is($res->header('X-Echo-Groups') // '', '', 'with no group: its own SSOGroupsClaim was read');
+
 $lsrv->stop;
