@@ -17,7 +17,7 @@ use SSOServer;
 use HTTP::Request::Common qw(POST);
 use URI;
 
-plan tests => 87;
+plan tests => 91;
 
 sub status_of {
     my ($vhost, $path) = @_;
@@ -47,7 +47,7 @@ like(decode_json($res->content)->{redirectUri}, qr{/auth/callback$},
 is(status_of('sso_basepath', '/sso/status')->code, 404, 'old base path is not served');
 is(status_of('default', '/sso/nosuchroute')->code, 404, 'unknown route is 404');
 
-my %port = map { $_ => $ENV{"SSO_TEST_PORT_MERGE_$_"} } qw(MAIN OVER INHERIT MAXAGE OFF);
+my %port = map { $_ => $ENV{"SSO_TEST_PORT_MERGE_$_"} } qw(MAIN OVER INHERIT MAXAGE OFF AUTHN CACHE);
 sub url { my ($v, $path) = @_; return "http://127.0.0.1:$port{$v}$path" }
 
 my $srv = SSOServer->new(port => $port{MAIN});
@@ -67,7 +67,8 @@ for (['main', 'mainuser', 'main-pass'], ['over', 'overuser', 'over-pass']) {
         or die "sso-users add $user failed";
 }
 
-my @modules = qw(authn_core authz_core authz_user socache_shmcb mime dir headers);
+system('htpasswd', '-bcB', "$dir/htpasswd", 'fileuser', 'file-pass') == 0 or die 'htpasswd failed';
+my @modules = qw(authn_core authn_file authz_core authz_user socache_shmcb mime dir headers);
 my $vhost = sub {
     my ($name, @lines) = @_;
     return ("Listen 127.0.0.1:$port{$name}", "<VirtualHost 127.0.0.1:$port{$name}>",
@@ -124,6 +125,11 @@ my $conf = join "\n",
     $vhost->('MAXAGE', "SSOSessionTimeout 1800",
              # A discovery document that is not there.
              "SSOMetadataAddress $op/no-such-discovery"),
+    # Local logins through mod_authn_file instead of the registry.
+    $vhost->('AUTHN', "SSOLocalAuthProvider file",
+             "<Location /auth/login>", "AuthUserFile $dir/htpasswd", "</Location>"),
+    # A session cache of its own.
+    $vhost->('CACHE', "SSOSessionCache shmcb:$dir/own-cache(512000)"),
     # Off and On-by-default flags.
     $vhost->('OFF', "SSOEnable Off", "SSOLocalLogin Off"),
     "";
@@ -230,6 +236,17 @@ ok($res, 'over: overuser logs in (its own SSOUserStore)');
 ok(!$res, 'over: mainuser unknown there');
 $res = login_and_fetch('MAXAGE', '/auth', 'mainuser', 'main-pass');
 ok($res, 'maxage: mainuser logs in');
+# The main server's session cache is inherited: a session made on one
+# host is valid on another with the same realm; not on a host with a cache
+# of its own.
+is($ua{INHERIT}->get(url('MAXAGE', '/protected/'))->code, 200,
+   'inherit: its session is in the cache MAXAGE shares (SSOSessionCache inherited)');
+is($ua{INHERIT}->get(url('CACHE', '/protected/'))->code, 401,
+   'cache: its own SSOSessionCache does not have it');
+(undef, $res) = local_login('AUTHN', '/auth', 'fileuser', 'file-pass');
+ok($res, 'authn: SSOLocalAuthProvider file: the htpasswd user logs in');
+(undef, $res) = local_login('INHERIT', '/auth', 'fileuser', 'file-pass');
+ok(!$res, 'inherit: no SSOLocalAuthProvider there: the htpasswd user does not log in');
 (undef, $res) = local_login('OFF', '/auth', 'mainuser', 'main-pass');
 ok(!$res, 'off: SSOLocalLogin Off refuses the form');
 
