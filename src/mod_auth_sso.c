@@ -1,6 +1,8 @@
 /* mod_auth_sso: OpenID Connect single sign-on for Apache httpd 2.4.
  * This file only wires hooks; logic lives in sso_*.c. */
 #include "mod_auth_sso.h"
+/* The public header; the internal one still has its name (issue 14). */
+#include "../include/mod_auth_sso.h"
 
 #include "http_request.h"
 
@@ -12,6 +14,28 @@ const sso_identity *sso_identity_get(request_rec *r)
 void sso_identity_set(request_rec *r, const sso_identity *id)
 {
     ap_set_module_config(r->request_config, &auth_sso_module, (void *)id);
+}
+
+/* The optional function of the public header, named as it is exported: a
+ * copy, so the internal struct can change without breaking callers. */
+static const mod_auth_sso_identity_t *mod_auth_sso_identity(request_rec *r)
+{
+    const sso_identity *id = sso_identity_get(r);
+    mod_auth_sso_identity_t *pub;
+
+    if (!id) {
+        return NULL;
+    }
+    pub = apr_pcalloc(r->pool, sizeof(*pub));
+    pub->version = MOD_AUTH_SSO_IDENTITY_VERSION;
+    pub->size = sizeof(*pub);
+    pub->user = id->user;
+    pub->groups = id->groups ? id->groups
+                             : apr_array_make(r->pool, 0, sizeof(const char *));
+    pub->email = id->email;
+    pub->name = id->name;
+    pub->method = id->method;
+    return pub;
 }
 
 static void sso_register_hooks(apr_pool_t *p)
@@ -34,6 +58,7 @@ static void sso_register_hooks(apr_pool_t *p)
 #endif
     sso_authn_register(p);
     sso_authz_register(p);
+    APR_REGISTER_OPTIONAL_FN(mod_auth_sso_identity);
 }
 
 AP_DECLARE_MODULE(auth_sso) = {
