@@ -20,6 +20,7 @@ APLOG_USE_MODULE(auth_sso);
 #define SSO_OP_STALE_MAX    86400  /* seconds it still serves while the
                                     * provider cannot be reached */
 #define SSO_OP_RETRY_GAP    5      /* seconds between fetches after a failure */
+#define SSO_OP_FETCH_WAIT   apr_time_from_msec(500) /* for another's fetch */
 #define SSO_OP_REFETCH_GAP  60     /* least seconds between JWKS refetches */
 /* Documents up to the size a fetch accepts are kept (the login cache may
  * refuse the largest: then each child's copy serves). */
@@ -190,6 +191,17 @@ static int sso_op_fetch_begin(const char *url)
     return sso_docs_fetch_begin(sso_op_state->docs, url, apr_time_now());
 }
 
+/* Waits briefly for another thread's fetch of url: long enough for a
+ * provider that answers (a cold start with many logins at once), short
+ * enough that a hanging one cannot tie up the workers. */
+static void sso_op_fetch_wait(const char *url)
+{
+    if (sso_op_state && sso_op_state->docs) {
+        sso_docs_fetch_wait(sso_op_state->docs, url,
+                            apr_time_now() + SSO_OP_FETCH_WAIT);
+    }
+}
+
 static void sso_op_fetch_end(const char *url, int ok)
 {
     if (sso_op_state && sso_op_state->docs)
@@ -273,6 +285,23 @@ typedef struct {
     void (*fetched)(request_rec *r, const void *value); /* may be NULL */
 } sso_op_docdef;
 
+/* A document the provider sent: read (or refused) and kept. */
+static int sso_op_take(request_rec *r, const sso_server_conf *c,
+                       const sso_op_docdef *k, const char *url,
+                       const sso_http_response *resp, void **value)
+{
+    const char *err;
+
+    if (!(*value = k->read(r, c, url, resp->body, resp->len, &err))) {
+        return k->refuse(r, c, url, err);
+    }
+    if (k->fetched) {
+        k->fetched(r, *value);
+    }
+    sso_op_remember(r, k->kind, url, resp);
+    return OK;
+}
+
 /* A fresh copy; else a fetch, one at a time per child and none for a few
  * seconds after one failed; else, when the provider could not be reached
  * or answered an error, a copy up to a day old; else a 503 at once. A
@@ -295,15 +324,22 @@ static int sso_op_document(request_rec *r, const sso_server_conf *c,
         return OK;
     if (sso_op_fetch_begin(url)) {
         rc = sso_op_fetch(r, c, url, k->what, k->directive, &resp);
-        sso_op_fetch_end(url, rc == OK);
+        if (rc == OK) {
+            /* Kept before the fetch ends: its waiters look for it then. */
+            rc = sso_op_take(r, c, k, url, resp, value);
+            sso_op_fetch_end(url, 1);
+            return rc;
+        }
+        sso_op_fetch_end(url, 0);
     }
-    if (rc == OK) {
-        if (!(*value = k->read(r, c, url, resp->body, resp->len, &err)))
-            return k->refuse(r, c, url, err);
-        if (k->fetched)
-            k->fetched(r, *value);
-        sso_op_remember(r, k->kind, url, resp);
-        return OK;
+    else if (!sso_op_fresh(&d, now, SSO_OP_STALE_MAX)) {
+        /* No copy at all: take what the fetch under way brings. */
+        sso_op_fetch_wait(url);
+        sso_op_doc_find(r, c, k->kind, url, &d);
+        if (sso_op_fresh(&d, apr_time_now(), SSO_OP_STALE_MAX)
+            && (*value = k->read(r, c, url, d.doc, d.len, &err))) {
+            return OK;
+        }
     }
     if (sso_op_fresh(&d, now, SSO_OP_STALE_MAX)
         && (*value = k->read(r, c, url, d.doc, d.len, &err))) {

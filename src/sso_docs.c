@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "apr_strings.h"
+#include "apr_thread_cond.h"
 #include "apr_thread_mutex.h"
 
 typedef struct {
@@ -18,6 +19,7 @@ typedef struct {
  * threads. */
 struct sso_docs {
     apr_thread_mutex_t *lock;
+    apr_thread_cond_t *done;   /* a fetch ended */
     sso_docs_slot slots[SSO_DOCS_SLOTS];
 };
 
@@ -44,8 +46,12 @@ apr_status_t sso_docs_create(apr_pool_t *p, sso_docs **out)
     apr_status_t rv = apr_thread_mutex_create(&d->lock, APR_THREAD_MUTEX_DEFAULT, p);
 
     *out = NULL;
-    if (rv != APR_SUCCESS)
+    if (rv == APR_SUCCESS) {
+        rv = apr_thread_cond_create(&d->done, p);
+    }
+    if (rv != APR_SUCCESS) {
         return rv;
+    }
     apr_pool_cleanup_register(p, d, sso_docs_free, apr_pool_cleanup_null);
     *out = d;
     return APR_SUCCESS;
@@ -149,5 +155,23 @@ void sso_docs_fetch_end(sso_docs *d, const char *url, int ok, apr_time_t now,
         s->fetching = 0;
         s->retry_at = ok ? 0 : now + gap;
     }
+    apr_thread_cond_broadcast(d->done);
     apr_thread_mutex_unlock(d->lock);
+}
+
+int sso_docs_fetch_wait(sso_docs *d, const char *url, apr_time_t deadline)
+{
+    sso_docs_slot *s;
+    apr_time_t now;
+    int waited = 0;
+
+    apr_thread_mutex_lock(d->lock);
+    while ((s = sso_docs_find(d, url)) && s->fetching
+           && (now = apr_time_now()) < deadline) {
+        apr_thread_cond_timedwait(d->done, d->lock, deadline - now);
+        waited = 1;
+    }
+    waited = waited && !(s && s->fetching);
+    apr_thread_mutex_unlock(d->lock);
+    return waited;
 }

@@ -32,5 +32,10 @@ void sso_docs_put(sso_docs *d, const char *url, const char *doc,
 int sso_docs_fetch_begin(sso_docs *d, const char *url, apr_time_t now);
 void sso_docs_fetch_end(sso_docs *d, const char *url, int ok, apr_time_t now,
                         apr_interval_time_t gap);
+/* Waits, until deadline at the latest, while another thread of this
+ * process fetches url: a cold start with many requests at once makes one
+ * fetch, and the others take its result instead of failing. Non-zero when
+ * it waited for a fetch that then ended. */
+int sso_docs_fetch_wait(sso_docs *d, const char *url, apr_time_t deadline);
 
 #endif

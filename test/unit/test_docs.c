@@ -3,6 +3,7 @@
 
 #include <string.h>
 #include "apr_strings.h"
+#include "apr_thread_proc.h"
 
 static sso_docs *docs;
 static const apr_interval_time_t gap = 5 * APR_USEC_PER_SEC;
@@ -112,6 +113,50 @@ START_TEST(slot_being_fetched_not_taken)
 }
 END_TEST
 
+/* The fetching thread: ends its fetch with a good copy after 100 ms. */
+static void *APR_THREAD_FUNC fetch_then_end(apr_thread_t *t, void *data)
+{
+    apr_sleep(100 * 1000);
+    sso_docs_put(docs, "https://op/a", "{}", 2, apr_time_now());
+    sso_docs_fetch_end(docs, "https://op/a", 1, apr_time_now(), gap);
+    apr_thread_exit(t, APR_SUCCESS);
+    return NULL;
+}
+
+START_TEST(waits_for_the_fetch_under_way)
+{
+    apr_thread_t *t;
+    apr_status_t rv;
+    apr_time_t start = apr_time_now();
+    const char *doc;
+    apr_size_t len;
+    apr_time_t at;
+
+    ck_assert_int_eq(sso_docs_fetch_begin(docs, "https://op/a", start), 1);
+    ck_assert_int_eq(apr_thread_create(&t, NULL, fetch_then_end, NULL, unit_pool),
+                     APR_SUCCESS);
+    ck_assert_int_eq(sso_docs_fetch_wait(docs, "https://op/a",
+                                         start + 10 * APR_USEC_PER_SEC), 1);
+    ck_assert_int_lt(apr_time_now() - start, 5 * APR_USEC_PER_SEC);
+    ck_assert_int_eq(sso_docs_get(docs, unit_pool, "https://op/a", &doc, &len, &at), 1);
+    apr_thread_join(&rv, t);
+}
+END_TEST
+
+START_TEST(wait_ends_at_the_deadline)
+{
+    apr_time_t start = apr_time_now();
+
+    /* Nothing under way: no wait at all. */
+    ck_assert_int_eq(sso_docs_fetch_wait(docs, "https://op/a", start + APR_USEC_PER_SEC), 0);
+    ck_assert_int_lt(apr_time_now() - start, APR_USEC_PER_SEC / 2);
+    /* A fetch that never ends: back at the deadline, not before. */
+    ck_assert_int_eq(sso_docs_fetch_begin(docs, "https://op/a", start), 1);
+    ck_assert_int_eq(sso_docs_fetch_wait(docs, "https://op/a", start + 200 * 1000), 0);
+    ck_assert_int_ge(apr_time_now() - start, 200 * 1000);
+}
+END_TEST
+
 Suite *sso_docs_suite(void)
 {
     Suite *s = suite_create("sso_docs");
@@ -125,6 +170,8 @@ Suite *sso_docs_suite(void)
     tcase_add_test(tc, failed_fetch_keeps_the_copy);
     tcase_add_test(tc, slots_bounded_oldest_goes);
     tcase_add_test(tc, slot_being_fetched_not_taken);
+    tcase_add_test(tc, waits_for_the_fetch_under_way);
+    tcase_add_test(tc, wait_ends_at_the_deadline);
     suite_add_tcase(s, tc);
     return s;
 }
