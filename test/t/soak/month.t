@@ -10,7 +10,7 @@ use SSOTest qw(login);
 use SSOServer;
 use SSOFlood qw(flood);
 use IO::Socket::INET;
-use File::Temp qw(tempfile);
+use File::Temp qw(tempfile tempdir);
 use Time::HiRes qw(time sleep);
 
 use constant { DURATION => $ENV{SSO_SOAK_SECONDS} // 180, RESTART_EVERY => 4,
@@ -20,6 +20,8 @@ plan tests => 10;
 # The provider, ours alone, on a port it keeps when started again.
 my $op_port = IO::Socket::INET->new(Listen => 1, LocalAddr => '127.0.0.1:0')->sockport;
 my $op_pid;
+# The provider keeps its signing keys across the restart, as Pocket ID does.
+my $op_keys = tempdir(CLEANUP => 1) . '/op.jwks';
 sub op_start {
     my ($ready_fh, $ready) = tempfile(UNLINK => 1);
     $op_pid = fork // die $!;
@@ -27,7 +29,8 @@ sub op_start {
         open STDOUT, '>', $ready or die $!;
         open STDERR, '>>', "$ENV{SSO_TEST_OUT}/op-soak.log";
         exec 'node', "$ENV{SSO_TEST_TOP}/test/op/server.js", '--port', $op_port,
-             '--exit-with-parent', split(' ', $ENV{SSO_TEST_OP_ARGS}) or die $!;
+             '--keys', $op_keys, '--exit-with-parent', split(' ', $ENV{SSO_TEST_OP_ARGS})
+            or die $!;
     }
     for (1 .. 100) { last if -s $ready; sleep 0.1 }
     open my $in, '<', $ready or die $!;
