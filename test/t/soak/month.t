@@ -119,7 +119,7 @@ my ($grace) = login(user => 'grace', url => $url);
 my $grace_who = $grace->get($url)->header('X-Echo-User') // '';
 my $grace_before;
 
-my (@samples, $disabled_at, $grace_end, $cache, $op_killed);
+my (@samples, $disabled_at, $grace_end, $cache, $op_killed, $asan);
 my $restarts = 0;
 my $next_restart = time + RESTART_EVERY;
 while (time < $t_end) {
@@ -141,7 +141,9 @@ while (time < $t_end) {
     }
     if (time >= $next_restart) {
         $restarts++;
-        my $change = ($restarts == 15 || $restarts == 30);
+        # SSOSessionCache changes a third and two thirds of the way in.
+        my $n = int(DURATION / RESTART_EVERY);
+        my $change = ($restarts == int($n / 3) || $restarts == int(2 * $n / 3));
         if ($change) { $cache++; $srv->{lines}[1] = cache_line($cache); $srv->write_config }
         $srv->graceful;
         $next_restart = time + RESTART_EVERY;
@@ -149,7 +151,14 @@ while (time < $t_end) {
     my $pid = $srv->pid;
     my ($fds, $maps, $rss) = (0, 0, 0);
     if (opendir my $d, "/proc/$pid/fd") { $fds = grep { !/^\./ } readdir $d }
-    if (open my $m, '<', "/proc/$pid/maps") { $maps++ while <$m> }
+    if (open my $m, '<', "/proc/$pid/maps") {
+        while (<$m>) {
+            $asan = 1 if m{/libasan\.so};
+            # Under ASan only the shared mappings are ours to count: its
+            # allocator maps private memory as it goes.
+            $maps++ if !$asan || (split)[1] =~ /s$/;
+        }
+    }
     if (open my $s, '<', "/proc/$pid/status") { while (<$s>) { $rss = $1 if /^VmRSS:\s+(\d+)/ } }
     push @samples, [$elapsed, $fds, $maps, $rss];
     sleep 0.5;
@@ -186,7 +195,15 @@ ok($grace_end && $grace_end - $disabled_at <= RECHECK + 3,
    sprintf("the disabled user's session ended %.1f s after the disable (SSOAccountRecheck %d)",
            ($grace_end // time) - $disabled_at, RECHECK));
 is($fig{fds}[1], $fig{fds}[0], 'parent descriptors flat between the first and last third');
-is($fig{maps}[1], $fig{maps}[0], 'parent mappings flat between the first and last third');
-ok($fig{rss}[1] <= $fig{rss}[0] * 1.1 + 1024, 'parent RSS flat between the first and last third');
+if ($asan) {
+    # test/run-sanitized-tests: ASan's quarantine (256 MiB at most) grows
+    # the RSS by design; the plain run checks that it is flat.
+    is($fig{maps}[1], $fig{maps}[0], 'parent shared mappings flat between the first and last third (ASan)');
+    ok($fig{rss}[1] < 512 * 1024, 'parent RSS bounded under ASan (< 512 MiB)');
+}
+else {
+    is($fig{maps}[1], $fig{maps}[0], 'parent mappings flat between the first and last third');
+    ok($fig{rss}[1] <= $fig{rss}[0] * 1.1 + 1024, 'parent RSS flat between the first and last third');
+}
 ok($restarts >= DURATION / RESTART_EVERY / 2, "$restarts graceful restarts done");
 $srv->stop;
