@@ -1,10 +1,37 @@
 /* mod_auth_sso: OpenID Connect single sign-on for Apache httpd 2.4.
  * This file only wires hooks; logic lives in sso_*.c. */
+#include "mod_auth_sso_private.h"
+#include "mod_auth_sso_authn.h"
+#include "mod_auth_sso_authz.h"
+#include "mod_auth_sso_cache.h"
+#include "mod_auth_sso_check.h"
+#include "mod_auth_sso_op.h"
+#include "mod_auth_sso_registry.h"
+#include "mod_auth_sso_routes.h"
 #include "mod_auth_sso.h"
-/* The public header; the internal one still has its name (issue 14). */
-#include "../include/mod_auth_sso.h"
+
+#include "apr_strings.h"
 
 #include "http_request.h"
+
+void sso_log_r_(const char *file, int line, int module_index, int level,
+                apr_status_t status, request_rec *r, const char *fmt, ...)
+{
+    const char *id, *msg;
+    va_list ap;
+
+    if (!APLOG_R_MODULE_IS_LEVEL(r, module_index, level))
+        return;
+    va_start(ap, fmt);
+    msg = apr_pvsprintf(r->pool, fmt, ap);
+    va_end(ap);
+    id = apr_table_get(r->subprocess_env, "UNIQUE_ID");
+    if (id)
+        ap_log_rerror_(file, line, module_index, level, status, r,
+                       "%s [request %s]", msg, id);
+    else
+        ap_log_rerror_(file, line, module_index, level, status, r, "%s", msg);
+}
 
 const sso_identity *sso_identity_get(request_rec *r)
 {
@@ -61,7 +88,8 @@ static void sso_register_hooks(apr_pool_t *p)
     APR_REGISTER_OPTIONAL_FN(mod_auth_sso_identity);
 }
 
-AP_DECLARE_MODULE(auth_sso) = {
+/* Not AP_DECLARE_MODULE: mod_auth_sso_private.h already says APLOG_USE_MODULE. */
+module AP_MODULE_DECLARE_DATA auth_sso_module = {
     STANDARD20_MODULE_STUFF,
     sso_dir_conf_create,
     sso_dir_conf_merge,

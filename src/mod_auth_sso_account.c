@@ -1,14 +1,16 @@
 /* Who a provider login becomes here: local groups from SSOGroupMap, the
  * account rules (sso_account_decide), and the registry row, written in one
  * transaction. */
-#include "mod_auth_sso.h"
+#include "mod_auth_sso_private.h"
+#include "mod_auth_sso_account.h"
+#include "mod_auth_sso_pages.h"
+#include "mod_auth_sso_registry.h"
 #include "sso_account.h"
 #include "sso_registry.h"
 
 #include "http_log.h"
 #include "apr_strings.h"
 
-APLOG_USE_MODULE(auth_sso);
 
 /* Username candidates tried before giving up on races with other logins. */
 #define SSO_ACCOUNT_CREATE_TRIES 4

@@ -1,6 +1,11 @@
 /* AuthType sso: one cache lookup turns the session cookie into REMOTE_USER,
  * the SSO_* environment and the identity Require sso-group reads. */
-#include "mod_auth_sso.h"
+#include "mod_auth_sso_private.h"
+#include "mod_auth_sso_account.h"
+#include "mod_auth_sso_authn.h"
+#include "mod_auth_sso_login.h"
+#include "mod_auth_sso_pages.h"
+#include "mod_auth_sso_session.h"
 #include "sso_url.h"
 
 #include "http_core.h"
@@ -12,7 +17,6 @@
 #include "apr_lib.h"
 #include "apr_strings.h"
 
-APLOG_USE_MODULE(auth_sso);
 
 #define SSO_AUTHN_CACHE_FILTER "AUTH_SSO_PRIVATE"
 

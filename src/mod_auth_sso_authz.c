@@ -1,5 +1,8 @@
 /* The "sso-group" authorization provider: Require sso-group LOCAL... */
-#include "mod_auth_sso.h"
+#include "mod_auth_sso_private.h"
+#include "mod_auth_sso_authz.h"
+#include "mod_auth_sso_pages.h"
+#include "sso_groups.h"
 
 #include "http_core.h"
 #include "http_log.h"
@@ -10,7 +13,6 @@
 #include "ap_provider.h"
 #include "apr_strings.h"
 
-APLOG_USE_MODULE(auth_sso);
 
 /* Every Require sso-group line of this configuration, for the startup
  * check of group names; reset with each configuration read. */

@@ -19,7 +19,10 @@
  * "present" counts the seeded sessions the cache still holds once all are
  * stored: fewer than N means the cache is too small and dropped some.
  */
-#include "mod_auth_sso.h"
+#include "mod_auth_sso_private.h"
+#include "mod_auth_sso_cache.h"
+#include "mod_auth_sso_routes.h"
+#include "mod_auth_sso_session.h"
 #include "sso_random.h"
 #include "sso_url.h"
 
@@ -29,7 +32,6 @@
 #include "apr_strings.h"
 #include <jansson.h>
 
-APLOG_USE_MODULE(auth_sso);
 
 #define SSO_BENCH_ROUTE "/_bench/seed"
 #define SSO_BENCH_MAX   1000000

@@ -1,6 +1,7 @@
 /* Session cache instances: created at config time, initialised in
  * post_config under one global mutex, re-attached in each child. */
-#include "mod_auth_sso.h"
+#include "mod_auth_sso_private.h"
+#include "mod_auth_sso_cache.h"
 
 #include "http_log.h"
 #include "util_mutex.h"
@@ -12,7 +13,6 @@
 #include "sso_session.h"
 #include "sso_key.h"
 
-APLOG_USE_MODULE(auth_sso);
 
 #define SSO_CACHE_MUTEX_TYPE "auth-sso-cache"
 #define SSO_CACHE_NAMESPACE  "auth_sso"

@@ -1,5 +1,7 @@
 /* Startup checks: run by check_config, so `apachectl -t` reports them. */
-#include "mod_auth_sso.h"
+#include "mod_auth_sso_private.h"
+#include "mod_auth_sso_check.h"
+#include "mod_auth_sso_session.h"
 #include "sso_cookie.h"
 
 #include "http_log.h"
@@ -10,7 +12,6 @@
 #include "apr_strings.h"
 #include "sso_url.h"
 
-APLOG_USE_MODULE(auth_sso);
 
 static const char *sso_server_label(apr_pool_t *p, server_rec *s)
 {

@@ -1,5 +1,6 @@
 /* Directives: parsing, per-vhost and per-directory merging, defaults. */
-#include "mod_auth_sso.h"
+#include "mod_auth_sso_private.h"
+#include "mod_auth_sso_config.h"
 #include "sso_url.h"
 #include "sso_secret.h"
 
@@ -149,7 +150,7 @@ static void sso_finalize_flags(sso_server_conf *c)
     c->local_login = sso_default_int(c->local_login, 1);
     c->pkce = sso_default_int(c->pkce, 1);
     c->pass_headers = sso_default_int(c->pass_headers, 0);
-    c->token_auth = sso_default_int(c->token_auth, SSO_TOKEN_AUTH_AUTO);
+    c->token_auth = sso_default_int(c->token_auth, SSO_PROVIDER_AUTH_AUTO);
 }
 
 static void sso_finalize_numbers(sso_server_conf *c)
@@ -483,9 +484,9 @@ static const char *sso_set_token_auth(cmd_parms *cmd, void *d, const char *arg)
     int *slot = &sso_cmd_conf(cmd)->token_auth;
 
     if (!strcasecmp(arg, "client_secret_basic"))
-        *slot = SSO_TOKEN_AUTH_BASIC;
+        *slot = SSO_PROVIDER_AUTH_BASIC;
     else if (!strcasecmp(arg, "client_secret_post"))
-        *slot = SSO_TOKEN_AUTH_POST;
+        *slot = SSO_PROVIDER_AUTH_POST;
     else
         return sso_cmd_error(cmd, arg, "must be client_secret_basic or "
                              "client_secret_post");

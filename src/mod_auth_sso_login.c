@@ -1,6 +1,12 @@
 /* The authorization code flow: /sso/start sends the browser to the
  * provider, /sso/callback turns the code into a session. */
-#include "mod_auth_sso.h"
+#include "mod_auth_sso_private.h"
+#include "mod_auth_sso_account.h"
+#include "mod_auth_sso_cache.h"
+#include "mod_auth_sso_login.h"
+#include "mod_auth_sso_op.h"
+#include "mod_auth_sso_pages.h"
+#include "mod_auth_sso_session.h"
 #include "sso_account.h"
 #include "sso_cookie.h"
 #include "sso_http.h"
@@ -16,7 +22,6 @@
 #include "apr_escape.h"
 #include "apr_strings.h"
 
-APLOG_USE_MODULE(auth_sso);
 
 #define SSO_TXN_KEY_LEN (SSO_KEY_OVERHEAD + SSO_ID_BYTES)
 

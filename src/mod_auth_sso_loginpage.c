@@ -1,6 +1,12 @@
 /* /sso/login: the page with "Login with SSO" and the local account form,
  * and the form's POST (local login: CSRF token, per-address throttle). */
-#include "mod_auth_sso.h"
+#include "mod_auth_sso_private.h"
+#include "mod_auth_sso_cache.h"
+#include "mod_auth_sso_login.h"
+#include "mod_auth_sso_loginpage.h"
+#include "mod_auth_sso_pages.h"
+#include "mod_auth_sso_registry.h"
+#include "mod_auth_sso_session.h"
 #include "sso_random.h"
 #include "sso_registry.h"
 #include "sso_secret.h"
@@ -17,7 +23,6 @@
 #include "apr_escape.h"
 #include "apr_strings.h"
 
-APLOG_USE_MODULE(auth_sso);
 
 #define SSO_FORM_MAX 8192
 

@@ -1,7 +1,11 @@
 /* /sso/logout: GET asks, POST ends the session. The POST is guarded by
  * SameSite=Lax on the session cookie and by an Origin (else Referer) check:
  * a form on another site can neither send the cookie nor pass the check. */
-#include "mod_auth_sso.h"
+#include "mod_auth_sso_private.h"
+#include "mod_auth_sso_loginpage.h"
+#include "mod_auth_sso_logout.h"
+#include "mod_auth_sso_pages.h"
+#include "mod_auth_sso_session.h"
 #include "sso_url.h"
 
 #include "http_log.h"
@@ -9,7 +13,6 @@
 #include "apr_escape.h"
 #include "apr_strings.h"
 
-APLOG_USE_MODULE(auth_sso);
 
 /* Largest logout form we read; it only carries a return path. */
 #define SSO_LOGOUT_FORM_MAX 4096

@@ -4,7 +4,10 @@
  * document at most once every few seconds, one fetch at a time, and
  * answers meanwhile from the last good copy (up to a day old) or with a
  * 503 at once: an outage never ties up every worker. */
-#include "mod_auth_sso.h"
+#include "mod_auth_sso_private.h"
+#include "mod_auth_sso_cache.h"
+#include "mod_auth_sso_op.h"
+#include "mod_auth_sso_pages.h"
 #include "sso_http.h"
 #include "sso_key.h"
 #include "sso_parsed.h"
@@ -14,7 +17,6 @@
 #include "http_log.h"
 #include "apr_strings.h"
 
-APLOG_USE_MODULE(auth_sso);
 
 #define SSO_OP_DOC_TTL      3600   /* seconds a fetched document is fresh */
 #define SSO_OP_STALE_MAX    86400  /* seconds it still serves while the

@@ -1,6 +1,7 @@
 /* Pages the module answers with. Each one is the whole response, sent
  * through ap_custom_response so it works from hooks and handlers alike. */
-#include "mod_auth_sso.h"
+#include "mod_auth_sso_private.h"
+#include "mod_auth_sso_pages.h"
 
 #include "http_core.h"
 #include "http_protocol.h"
@@ -70,21 +71,3 @@ int sso_page_refused(request_rec *r, int status, const char *reason)
                           sso_page_refusal_text(r, reason));
 }
 
-void sso_log_r_(const char *file, int line, int module_index, int level,
-                apr_status_t status, request_rec *r, const char *fmt, ...)
-{
-    const char *id, *msg;
-    va_list ap;
-
-    if (!APLOG_R_MODULE_IS_LEVEL(r, module_index, level))
-        return;
-    va_start(ap, fmt);
-    msg = apr_pvsprintf(r->pool, fmt, ap);
-    va_end(ap);
-    id = apr_table_get(r->subprocess_env, "UNIQUE_ID");
-    if (id)
-        ap_log_rerror_(file, line, module_index, level, status, r,
-                       "%s [request %s]", msg, id);
-    else
-        ap_log_rerror_(file, line, module_index, level, status, r, "%s", msg);
-}

@@ -1,7 +1,9 @@
 /* The user registry in httpd: created at startup (as root) and handed to
  * the User httpd serves as; in children, a pool of connections shared by
  * the threads of each process. */
-#include "mod_auth_sso.h"
+#include "mod_auth_sso_private.h"
+#include "mod_auth_sso_authz.h"
+#include "mod_auth_sso_registry.h"
 #include "sso_registry.h"
 #include "sso_owner.h"
 
@@ -14,7 +16,6 @@
 #include "apr_strings.h"
 #include <unistd.h>
 
-APLOG_USE_MODULE(auth_sso);
 
 /* One connection pool per store spec, per child process. */
 static apr_hash_t *sso_registry_pools;

@@ -1,6 +1,11 @@
 /* The module's own routes under SSOBasePath, served from the quick handler
  * so that no AuthType on an enclosing location can lock users out of them. */
-#include "mod_auth_sso.h"
+#include "mod_auth_sso_private.h"
+#include "mod_auth_sso_login.h"
+#include "mod_auth_sso_loginpage.h"
+#include "mod_auth_sso_logout.h"
+#include "mod_auth_sso_pages.h"
+#include "mod_auth_sso_routes.h"
 
 #include "http_protocol.h"
 #include "http_log.h"
@@ -10,7 +15,6 @@
 #include "sso_url.h"
 #include <jansson.h>
 
-APLOG_USE_MODULE(auth_sso);
 
 int sso_routes_send_json(request_rec *r, json_t *doc)
 {

@@ -1,6 +1,8 @@
 /* Sessions: the cookie holds only a random ID; the record lives in the
  * session cache, keyed by the ID's raw bytes. */
-#include "mod_auth_sso.h"
+#include "mod_auth_sso_private.h"
+#include "mod_auth_sso_cache.h"
+#include "mod_auth_sso_session.h"
 #include "sso_random.h"
 #include "sso_cookie.h"
 #include "sso_key.h"
@@ -11,7 +13,6 @@
 #include "apr_strings.h"
 #include "apr_uri.h"
 
-APLOG_USE_MODULE(auth_sso);
 
 /* scheme://host, with :port unless it is the scheme's default (or 0). */
 const char *sso_public_url_for(apr_pool_t *p, const char *scheme,

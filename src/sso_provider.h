@@ -13,9 +13,9 @@
 /* Longest provider-supplied string echoed in an error message. */
 #define SSO_PROVIDER_ECHO_MAX 200
 
-/* Same values as sso_token_auth_e in mod_auth_sso.h (SSOTokenAuth). */
+/* SSOTokenAuth: how the client authenticates at the token endpoint. */
 typedef enum {
-    SSO_PROVIDER_AUTH_AUTO = 0,
+    SSO_PROVIDER_AUTH_AUTO = 0,  /* basic, or post when only post is advertised */
     SSO_PROVIDER_AUTH_BASIC = 1,  /* client_secret_basic */
     SSO_PROVIDER_AUTH_POST = 2    /* client_secret_post */
 } sso_provider_auth_e;

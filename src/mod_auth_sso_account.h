@@ -1,0 +1,21 @@
+/* Accounts at login: the decision table applied, and the re-check */
+#ifndef MOD_AUTH_SSO_ACCOUNT_H
+#define MOD_AUTH_SSO_ACCOUNT_H
+
+#include "mod_auth_sso_config.h"
+
+typedef struct {
+    const char *issuer;
+    const char *sub;
+    const char *email;                 /* may be NULL */
+    const char *name;                  /* may be NULL */
+    apr_array_header_t *remote_groups; /* const char * */
+    apr_array_header_t *username_claims; /* values in SSOUsernameClaims order */
+} sso_login_claims;
+int sso_account_admit(request_rec *r, const sso_server_conf *c,
+                      const sso_login_claims *lc, sso_session *s);
+/* OK: the account is still there and enabled (groups refreshed);
+ * DECLINED: it was disabled or deleted; else the error status. */
+int sso_account_recheck(request_rec *r, const sso_server_conf *c, sso_session *s);
+
+#endif

@@ -1,0 +1,9 @@
+/* AuthType sso: the check_authn hook */
+#ifndef MOD_AUTH_SSO_AUTHN_H
+#define MOD_AUTH_SSO_AUTHN_H
+
+#include "mod_auth_sso_private.h"
+
+void sso_authn_register(apr_pool_t *p);
+
+#endif

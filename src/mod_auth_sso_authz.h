@@ -1,0 +1,11 @@
+/* Require sso-group: the authz provider */
+#ifndef MOD_AUTH_SSO_AUTHZ_H
+#define MOD_AUTH_SSO_AUTHZ_H
+
+#include "mod_auth_sso_private.h"
+#include "apr_hash.h"
+
+void sso_authz_register(apr_pool_t *p);
+void sso_authz_warn_unknown(apr_pool_t *ptemp, server_rec *s, apr_hash_t *known);
+
+#endif

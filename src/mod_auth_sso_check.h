@@ -1,0 +1,12 @@
+/* Startup checks of the configuration */
+#ifndef MOD_AUTH_SSO_CHECK_H
+#define MOD_AUTH_SSO_CHECK_H
+
+#include "mod_auth_sso_private.h"
+
+int sso_check_post_config(apr_pool_t *pconf, apr_pool_t *plog,
+                          apr_pool_t *ptemp, server_rec *s);
+int sso_check_config(apr_pool_t *pconf, apr_pool_t *plog,
+                     apr_pool_t *ptemp, server_rec *s);
+
+#endif

@@ -1,0 +1,21 @@
+/* The provider's documents (discovery, JWKS) as a request sees them */
+#ifndef MOD_AUTH_SSO_OP_H
+#define MOD_AUTH_SSO_OP_H
+
+#include "mod_auth_sso_config.h"
+#include "sso_http.h"
+#include "sso_jwt.h"
+#include "sso_provider.h"
+
+/* mod_auth_sso_op.c: each int function returns OK, or the status of the
+ * error page it prepared (DECLINED: a JWKS refetch was rate-limited). */
+void sso_op_child_init(apr_pool_t *p, server_rec *s);
+void sso_op_http_opts(const sso_server_conf *c, sso_http_opts *o);
+/* *meta and *keys may be shared with other threads: read them only. */
+int sso_op_meta(request_rec *r, const sso_server_conf *c,
+                const sso_provider_meta **meta);
+int sso_op_jwks(request_rec *r, const sso_server_conf *c,
+                const sso_provider_meta *meta, int refetch,
+                const sso_jwks **keys);
+
+#endif

@@ -1,0 +1,12 @@
+/* The module's own routes under SSOBasePath */
+#ifndef MOD_AUTH_SSO_ROUTES_H
+#define MOD_AUTH_SSO_ROUTES_H
+
+#include "mod_auth_sso_config.h"
+
+int sso_routes_quick_handler(request_rec *r, int lookup_uri);
+/* Sends doc (and releases it) as the whole application/json response. */
+struct json_t;
+int sso_routes_send_json(request_rec *r, struct json_t *doc);
+
+#endif
