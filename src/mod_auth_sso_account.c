@@ -30,7 +30,7 @@ static int sso_account_refuse(sso_admission *a, const char *cause,
 {
     const sso_login_claims *lc = a->lc;
 
-    sso_log_r(a->r, APLOG_WARNING, 0, "login refused for sub %s "
+    sso_log_r(a->r, APLOG_WARNING, 0, SSOLOGNO(00001) "login refused for sub %s "
                   "(email %s, groups [%s]): %s", lc->sub,
                   lc->email ? lc->email : "none",
                   sso_groups_join(a->r->pool, lc->remote_groups), cause);
@@ -39,7 +39,7 @@ static int sso_account_refuse(sso_admission *a, const char *cause,
 
 static int sso_account_store_failed(sso_admission *a, const char *err)
 {
-    sso_log_r(a->r, APLOG_ERR, 0, "user registry error at login "
+    sso_log_r(a->r, APLOG_ERR, 0, SSOLOGNO(00002) "user registry error at login "
                   "of sub %s: %s (check SSOUserStore)", a->lc->sub, err);
     return sso_page_error(a->r, HTTP_SERVICE_UNAVAILABLE, "Sign-in failed",
                           "Accounts are temporarily unavailable. Please try again.");
@@ -94,7 +94,7 @@ static int sso_account_create(sso_admission *a, sso_session *s)
             break;
         rv = sso_account_write(a, name, 1, &u);
         if (rv == APR_SUCCESS) {
-            sso_log_r(a->r, APLOG_NOTICE, 0, "new SSO user %s "
+            sso_log_r(a->r, APLOG_NOTICE, 0, SSOLOGNO(00003) "new SSO user %s "
                           "created for sub %s, groups [%s]", u->username,
                           a->lc->sub, sso_groups_join(a->r->pool, u->groups));
             sso_account_fill(s, a, u);
@@ -200,7 +200,7 @@ int sso_account_recheck(request_rec *r, const sso_server_conf *c, sso_session *s
     rv = sso_account_lookup(reg, r, c, s, &u, &err);
     sso_registry_release(r, c, reg, rv != APR_SUCCESS && rv != APR_NOTFOUND);
     if (rv != APR_SUCCESS && rv != APR_NOTFOUND) {
-        sso_log_r(r, APLOG_ERR, 0, "user registry error while "
+        sso_log_r(r, APLOG_ERR, 0, SSOLOGNO(00004) "user registry error while "
                       "checking the session of %s: %s (check SSOUserStore)",
                       s->user, err);
         return HTTP_SERVICE_UNAVAILABLE;
@@ -208,7 +208,7 @@ int sso_account_recheck(request_rec *r, const sso_server_conf *c, sso_session *s
     if (u && strcmp(s->method, "sso") && (s->issuer || strcmp(u->kind, "local")))
         u = NULL;
     if (!u || u->disabled) {
-        sso_log_r(r, APLOG_NOTICE, 0, "session of %s ended: the "
+        sso_log_r(r, APLOG_NOTICE, 0, SSOLOGNO(00005) "session of %s ended: the "
                       "account is %s", s->user, u ? "disabled" : "deleted");
         return DECLINED;
     }

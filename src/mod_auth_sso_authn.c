@@ -73,7 +73,7 @@ static void sso_export(request_rec *r, const char *env, const char *header,
     if (!value)
         return;
     if (sso_url_has_control(value)) {
-        sso_log_r(r, APLOG_WARNING, 0, "%s of user %s holds "
+        sso_log_r(r, APLOG_WARNING, 0, SSOLOGNO(00006) "%s of user %s holds "
                       "control characters: not passed on", env, r->user);
         return;
     }

@@ -60,7 +60,7 @@ static const char *sso_authz_parse(cmd_parms *cmd, const char *require_line,
         sso_authz_remember(cmd, word);
     }
     if (!groups->nelts)
-        return "Require sso-group needs at least one local group name";
+        return SSOLOGNO(00097) "Require sso-group needs at least one local group name";
     *parsed = groups;
     return NULL;
 }
@@ -141,7 +141,7 @@ static authz_status sso_authz_check(request_rec *r, const char *require_line,
         return AUTHZ_DENIED_NO_USER;
     if (!id) {
         ap_log_rerror(APLOG_MARK, APLOG_DEBUG, 0, r,
-                      "Require sso-group: user %s was not authenticated by "
+                      SSOLOGNO(00007) "Require sso-group: user %s was not authenticated by "
                       "AuthType sso", r->user);
         return AUTHZ_DENIED;
     }
@@ -166,7 +166,7 @@ void sso_authz_warn_unknown(apr_pool_t *ptemp, server_rec *s,
     for (i = 0; sso_authz_uses && i < sso_authz_uses->nelts; i++) {
         const sso_authz_use *u = &APR_ARRAY_IDX(sso_authz_uses, i, sso_authz_use);
         if (!apr_hash_get(known, u->group, APR_HASH_KEY_STRING))
-            ap_log_error(APLOG_MARK, APLOG_WARNING, 0, s, "Require sso-group "
+            ap_log_error(APLOG_MARK, APLOG_WARNING, 0, s, SSOLOGNO(00008) "Require sso-group "
                          "\"%s\" at %s: no SSOGroupMap line produces this group "
                          "and no local user has it (a typo?)", u->group, u->where);
     }

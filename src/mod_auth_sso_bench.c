@@ -49,7 +49,7 @@ static int sso_bench_is_loopback(const request_rec *r)
 
 static int sso_bench_fail(request_rec *r, int status, const char *why)
 {
-    ap_log_rerror(APLOG_MARK, APLOG_WARNING, 0, r, "bench seed refused: %s", why);
+    ap_log_rerror(APLOG_MARK, APLOG_WARNING, 0, r, SSOLOGNO(00009) "bench seed refused: %s", why);
     r->status = status;
     sso_routes_send_json(r, json_pack("{s:s}", "error", why));
     return OK;
@@ -138,7 +138,7 @@ static int sso_bench_seed(request_rec *r, const sso_server_conf *c)
     apr_pool_destroy(scratch);
     seeded_ms = apr_time_as_msec(apr_time_now() - start);
     present = sso_bench_count_present(r, ids, n);
-    ap_log_rerror(APLOG_MARK, APLOG_NOTICE, 0, r, "bench: seeded %ld sessions "
+    ap_log_rerror(APLOG_MARK, APLOG_NOTICE, 0, r, SSOLOGNO(00010) "bench: seeded %ld sessions "
                   "of %s in %ld ms, %ld still present", n, s.user,
                   (long)seeded_ms, present);
     return sso_routes_send_json(r, json_pack("{s:I,s:s,s:I,s:i,s:s,s:s,s:I,s:I}",

@@ -25,7 +25,7 @@ int sso_cache_pre_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp)
 
     if (rv != APR_SUCCESS) {
         ap_log_perror(APLOG_MARK, APLOG_CRIT, rv, plog,
-                      "failed to register the %s mutex", SSO_CACHE_MUTEX_TYPE);
+                      SSOLOGNO(00011) "failed to register the %s mutex", SSO_CACHE_MUTEX_TYPE);
         return 500;
     }
     return OK;
@@ -136,7 +136,7 @@ static sso_cache_kept *sso_cache_keep(server_rec *s, apr_pool_t *ptemp,
     if (rv == APR_SUCCESS) {
         return k;
     }
-    ap_log_error(APLOG_MARK, APLOG_EMERG, rv, s, "SSOSessionCache %s: cannot "
+    ap_log_error(APLOG_MARK, APLOG_EMERG, rv, s, SSOLOGNO(00012) "SSOSessionCache %s: cannot "
                  "initialise the session cache", cc->spec);
     return NULL;
 }
@@ -194,7 +194,7 @@ static int sso_cache_create_mutex(server_rec *s, sso_cache_state *st)
                                 NULL, s, s->process->pool, 0);
     if (rv != APR_SUCCESS) {
         ap_log_error(APLOG_MARK, APLOG_EMERG, rv, s,
-                     "cannot create the %s mutex", SSO_CACHE_MUTEX_TYPE);
+                     SSOLOGNO(00013) "cannot create the %s mutex", SSO_CACHE_MUTEX_TYPE);
         st->mutex = NULL;
         return 500;
     }
@@ -213,7 +213,7 @@ static void sso_cache_stamps_create(server_rec *s, sso_cache_state *st)
         return;
     }
     if ((rv = apr_shm_create(&shm, sizeof(sso_stamps), NULL, s->process->pool))) {
-        ap_log_error(APLOG_MARK, APLOG_INFO, rv, s, "no anonymous shared "
+        ap_log_error(APLOG_MARK, APLOG_INFO, rv, s, SSOLOGNO(00014) "no anonymous shared "
                      "memory: sessions are not memoised per connection");
         return;
     }
@@ -277,7 +277,7 @@ void sso_cache_child_init(apr_pool_t *p, server_rec *s)
                                      apr_global_mutex_lockfile(st->mutex), p);
     if (rv != APR_SUCCESS) {
         ap_log_error(APLOG_MARK, APLOG_CRIT, rv, s,
-                     "cannot re-attach the %s mutex in this child",
+                     SSOLOGNO(00015) "cannot re-attach the %s mutex in this child",
                      SSO_CACHE_MUTEX_TYPE);
     }
 }
@@ -307,7 +307,7 @@ static int sso_cache_lock_always(const sso_cache_conf *cc, server_rec *s)
     apr_status_t rv = apr_global_mutex_lock(cc->state->mutex);
 
     if (rv != APR_SUCCESS)
-        ap_log_error(APLOG_MARK, APLOG_ERR, rv, s, "cannot lock the %s mutex",
+        ap_log_error(APLOG_MARK, APLOG_ERR, rv, s, SSOLOGNO(00016) "cannot lock the %s mutex",
                      SSO_CACHE_MUTEX_TYPE);
     return rv == APR_SUCCESS ? 1 : -1;
 }
@@ -320,7 +320,7 @@ static int sso_cache_lock(const sso_cache_conf *cc, server_rec *s)
         return 0;
     rv = apr_global_mutex_lock(cc->state->mutex);
     if (rv != APR_SUCCESS)
-        ap_log_error(APLOG_MARK, APLOG_ERR, rv, s, "cannot lock the %s mutex",
+        ap_log_error(APLOG_MARK, APLOG_ERR, rv, s, SSOLOGNO(00017) "cannot lock the %s mutex",
                      SSO_CACHE_MUTEX_TYPE);
     return rv == APR_SUCCESS ? 1 : -1;
 }

@@ -34,7 +34,7 @@ static int sso_check_required(apr_pool_t *p, server_rec *s,
         if (values[i])
             continue;
         ap_log_error(APLOG_MARK, APLOG_EMERG, 0, s,
-                     "SSOEnable On in %s needs %s", sso_server_label(p, s),
+                     SSOLOGNO(00018) "SSOEnable On in %s needs %s", sso_server_label(p, s),
                      names[i]);
         errors++;
     }
@@ -49,7 +49,7 @@ static int sso_check_local_providers(server_rec *s, const sso_server_conf *c)
         const char *name = APR_ARRAY_IDX(c->local_providers, i, const char *);
         if (ap_lookup_provider(AUTHN_PROVIDER_GROUP, name, AUTHN_PROVIDER_VERSION))
             continue;
-        ap_log_error(APLOG_MARK, APLOG_EMERG, 0, s, "SSOLocalAuthProvider %s: "
+        ap_log_error(APLOG_MARK, APLOG_EMERG, 0, s, SSOLOGNO(00019) "SSOLocalAuthProvider %s: "
                      "unknown authn provider (is mod_authn_%s loaded?)", name, name);
         errors++;
     }
@@ -66,13 +66,13 @@ static void sso_check_authority(apr_pool_t *p, server_rec *s,
     if (!c->enable || !a)
         return;
     if (a[strlen(a) - 1] == '/')
-        ap_log_error(APLOG_MARK, APLOG_WARNING, 0, s, "SSOAuthority %s in %s "
+        ap_log_error(APLOG_MARK, APLOG_WARNING, 0, s, SSOLOGNO(00020) "SSOAuthority %s in %s "
                      "ends with '/': it must equal the provider's issuer "
                      "exactly, which seldom does (Pocket ID's never): write "
                      "SSOAuthority %s", a, sso_server_label(p, s),
                      sso_url_trim_slash(p, a));
     if ((host = sso_url_cleartext_host(p, a)))
-        ap_log_error(APLOG_MARK, APLOG_WARNING, 0, s, "SSOAuthority %s in %s "
+        ap_log_error(APLOG_MARK, APLOG_WARNING, 0, s, SSOLOGNO(00021) "SSOAuthority %s in %s "
                      "is plain http to %s: the client secret and the tokens "
                      "would travel in clear text (use https://)", a,
                      sso_server_label(p, s), host);
@@ -84,17 +84,17 @@ static void sso_check_warnings(apr_pool_t *p, server_rec *s,
     sso_check_authority(p, s, c);
     if (c->group_map->nelts && !sso_groups_contain(c->scopes, "groups"))
         ap_log_error(APLOG_MARK, APLOG_WARNING, 0, s,
-                     "SSOScopes in %s lacks 'groups': the provider will send "
+                     SSOLOGNO(00022) "SSOScopes in %s lacks 'groups': the provider will send "
                      "no groups claim and SSOGroupMap will have no effect",
                      sso_server_label(p, s));
     if (c->enable && c->require_mapped_group && !c->group_map->nelts)
-        ap_log_error(APLOG_MARK, APLOG_WARNING, 0, s, "SSORequireMappedGroup is "
+        ap_log_error(APLOG_MARK, APLOG_WARNING, 0, s, SSOLOGNO(00023) "SSORequireMappedGroup is "
                      "On but %s has no SSOGroupMap: every SSO login will be "
                      "refused (add SSOGroupMap lines or set "
                      "SSORequireMappedGroup Off)", sso_server_label(p, s));
     if (sso_cookie_prefix(c->cookie_name) && c->public_url
         && strncasecmp(c->public_url, "https:", 6))
-        ap_log_error(APLOG_MARK, APLOG_WARNING, 0, s, "SSOCookieName %s in %s "
+        ap_log_error(APLOG_MARK, APLOG_WARNING, 0, s, SSOLOGNO(00024) "SSOCookieName %s in %s "
                      "needs HTTPS: browsers drop a %s cookie sent over "
                      "http (check SSOPublicURL %s)", c->cookie_name,
                      sso_server_label(p, s), sso_cookie_prefix(c->cookie_name)
@@ -102,7 +102,7 @@ static void sso_check_warnings(apr_pool_t *p, server_rec *s,
                      c->public_url);
     if (c->session_max_age < c->session_timeout)
         ap_log_error(APLOG_MARK, APLOG_WARNING, 0, s,
-                     "SSOSessionMaxAge (%d) is shorter than SSOSessionTimeout "
+                     SSOLOGNO(00025) "SSOSessionMaxAge (%d) is shorter than SSOSessionTimeout "
                      "(%d) in %s: sessions end after %d seconds",
                      c->session_max_age, c->session_timeout,
                      sso_server_label(p, s), c->session_max_age);
@@ -120,7 +120,7 @@ int sso_check_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp,
         sso_server_conf *c = sso_server_conf_get(vs);
         if ((err = sso_server_conf_finalize(pconf, ptemp, c,
                                             vs == s ? NULL : main_conf))) {
-            ap_log_error(APLOG_MARK, APLOG_EMERG, 0, vs, "%s", err);
+            ap_log_error(APLOG_MARK, APLOG_EMERG, 0, vs, SSOLOGNO(00026) "%s", err);
             errors++;
             continue;
         }
@@ -174,16 +174,16 @@ static void sso_check_log_redirect(apr_pool_t *p, server_rec *s,
     const char *host = s->server_hostname ? s->server_hostname : "localhost";
 
     if (c->public_url)
-        ap_log_error(APLOG_MARK, APLOG_NOTICE, 0, s, "redirect URI of %s: "
+        ap_log_error(APLOG_MARK, APLOG_NOTICE, 0, s, SSOLOGNO(00027) "redirect URI of %s: "
                      "%s%s (from SSOPublicURL)", sso_server_label(p, s),
                      c->public_url, path);
     else if (scheme)
-        ap_log_error(APLOG_MARK, APLOG_NOTICE, 0, s, "redirect URI of %s: "
+        ap_log_error(APLOG_MARK, APLOG_NOTICE, 0, s, SSOLOGNO(00028) "redirect URI of %s: "
                      "%s%s (from ServerName and the port; set SSOPublicURL "
                      "if clients use another address)", sso_server_label(p, s),
                      sso_public_url_for(p, scheme, host, c->self_port), path);
     else
-        ap_log_error(APLOG_MARK, APLOG_NOTICE, 0, s, "redirect URI of %s: "
+        ap_log_error(APLOG_MARK, APLOG_NOTICE, 0, s, SSOLOGNO(00029) "redirect URI of %s: "
                      "%s%s with SSLEngine on, else %s%s (set SSOPublicURL to "
                      "say which)", sso_server_label(p, s),
                      sso_public_url_for(p, "https", host, c->self_port), path,

@@ -208,10 +208,26 @@ static sso_server_conf *sso_cmd_conf(cmd_parms *cmd)
     return sso_server_conf_get(cmd->server);
 }
 
-static const char *sso_cmd_error(cmd_parms *cmd, const char *value,
-                                 const char *problem)
+/* "SSOnnnnn: SSODirective value: problem"; id is SSOLOGNO(nnnnn). */
+static const char *sso_cmd_error(cmd_parms *cmd, const char *id,
+                                 const char *value, const char *problem)
 {
-    return apr_psprintf(cmd->pool, "%s %s: %s", cmd->cmd->name, value, problem);
+    return apr_psprintf(cmd->pool, "%s%s %s: %s", id, cmd->cmd->name, value,
+                        problem);
+}
+
+/* A directive error of another shape; fmt starts with SSOLOGNO(n). */
+static const char *sso_cmd_errorf(cmd_parms *cmd, const char *fmt, ...)
+                                  __attribute__((format(printf, 2, 3)));
+static const char *sso_cmd_errorf(cmd_parms *cmd, const char *fmt, ...)
+{
+    const char *msg;
+    va_list ap;
+
+    va_start(ap, fmt);
+    msg = apr_pvsprintf(cmd->pool, fmt, ap);
+    va_end(ap);
+    return msg;
 }
 
 /* Flags and strings are stored by offset, as ap_set_flag_slot does for
@@ -225,7 +241,7 @@ static const char *sso_set_flag(cmd_parms *cmd, void *dummy, int on)
 static const char *sso_set_string(cmd_parms *cmd, void *dummy, const char *arg)
 {
     if (!*arg)
-        return apr_psprintf(cmd->pool, "%s must not be empty", cmd->cmd->name);
+        return sso_cmd_errorf(cmd, SSOLOGNO(00030) "%s must not be empty", cmd->cmd->name);
     *(const char **)((char *)sso_cmd_conf(cmd) + (apr_size_t)cmd->info) = arg;
     return NULL;
 }
@@ -236,12 +252,16 @@ static const char *sso_parse_seconds(cmd_parms *cmd, const char *arg,
     char *end;
     apr_int64_t v = apr_strtoi64(arg, &end, 10);
 
-    if (*end || end == arg || v < min || v > 365 * 86400)
-        return sso_cmd_error(cmd, arg, min > 0
-               ? "must be a whole number of seconds greater than zero"
-               : "must be a whole number of seconds, zero or more");
-    *out = (int)v;
-    return NULL;
+    if (!*end && end != arg && v >= min && v <= 365 * 86400) {
+        *out = (int)v;
+        return NULL;
+    }
+    if (min > 0) {
+        return sso_cmd_error(cmd, SSOLOGNO(00031), arg, "must be a whole number of seconds "
+                             "greater than zero");
+    }
+    return sso_cmd_error(cmd, SSOLOGNO(00032), arg, "must be a whole number of seconds, "
+                         "zero or more");
 }
 
 static const char *sso_set_positive_seconds(cmd_parms *cmd, void *d, const char *arg)
@@ -260,7 +280,7 @@ static const char *sso_set_http_url(cmd_parms *cmd, void *d, const char *arg)
     const char *problem = sso_url_check_http(cmd->temp_pool, arg);
 
     if (problem)
-        return sso_cmd_error(cmd, arg, problem);
+        return sso_cmd_error(cmd, SSOLOGNO(00033), arg, problem);
     return sso_set_string(cmd, d, sso_url_trim_slash(cmd->pool, arg));
 }
 
@@ -270,7 +290,7 @@ static const char *sso_set_authority(cmd_parms *cmd, void *d, const char *arg)
 
     /* Kept exactly as written: it must equal the discovery issuer. */
     if (problem)
-        return sso_cmd_error(cmd, arg, problem);
+        return sso_cmd_error(cmd, SSOLOGNO(00034), arg, problem);
     sso_cmd_conf(cmd)->authority = arg;
     return NULL;
 }
@@ -280,7 +300,7 @@ static const char *sso_set_metadata(cmd_parms *cmd, void *d, const char *arg)
     const char *problem = sso_url_check_http(cmd->temp_pool, arg);
 
     if (problem)
-        return sso_cmd_error(cmd, arg, problem);
+        return sso_cmd_error(cmd, SSOLOGNO(00035), arg, problem);
     sso_cmd_conf(cmd)->metadata_url = arg;
     return NULL;
 }
@@ -292,7 +312,7 @@ static const char *sso_set_client_secret(cmd_parms *cmd, void *d, const char *ar
 
     /* Errors name the file or variable, never the secret itself. */
     if (problem)
-        return apr_psprintf(cmd->pool, "SSOClientSecret: %s", problem);
+        return sso_cmd_errorf(cmd, SSOLOGNO(00036) "SSOClientSecret: %s", problem);
     c->client_secret_source = strncmp(arg, "file:", 5) && strncmp(arg, "env:", 4)
                               ? "literal" : arg;
     return NULL;
@@ -324,10 +344,10 @@ static const char *sso_set_group_map(cmd_parms *cmd, void *d, int argc,
     sso_group_map_entry *e;
 
     if (argc != 2)
-        return apr_psprintf(cmd->pool, "SSOGroupMap needs exactly two arguments, "
+        return sso_cmd_errorf(cmd, SSOLOGNO(00037) "SSOGroupMap needs exactly two arguments, "
                             "REMOTE LOCAL (quote names with spaces), got %d", argc);
     if (!*argv[0] || !*argv[1])
-        return "SSOGroupMap: group names must not be empty";
+        return sso_cmd_errorf(cmd, SSOLOGNO(00038) "SSOGroupMap: group names must not be empty");
     if (!c->group_map)
         c->group_map = apr_array_make(cmd->pool, 4, sizeof(sso_group_map_entry));
     e = apr_array_push(c->group_map);
@@ -341,7 +361,7 @@ static const char *sso_set_base_path(cmd_parms *cmd, void *d, const char *arg)
     const char *problem = sso_url_check_base_path(arg);
 
     if (problem)
-        return sso_cmd_error(cmd, arg, problem);
+        return sso_cmd_error(cmd, SSOLOGNO(00039), arg, problem);
     sso_cmd_conf(cmd)->base_path = arg;
     return NULL;
 }
@@ -353,7 +373,7 @@ static const char *sso_set_groups_claim(cmd_parms *cmd, void *d, const char *arg
     const char *err = NULL;
 
     if (!(c->groups_claim_path = sso_claim_path_parse(cmd->pool, arg, &err)))
-        return sso_cmd_error(cmd, arg, err);
+        return sso_cmd_error(cmd, SSOLOGNO(00040), arg, err);
     c->groups_claim = arg;
     return NULL;
 }
@@ -361,7 +381,7 @@ static const char *sso_set_groups_claim(cmd_parms *cmd, void *d, const char *arg
 static const char *sso_set_cookie_name(cmd_parms *cmd, void *d, const char *arg)
 {
     if (!sso_url_is_cookie_name(arg))
-        return sso_cmd_error(cmd, arg, "is not a valid cookie name");
+        return sso_cmd_error(cmd, SSOLOGNO(00041), arg, "is not a valid cookie name");
     sso_cmd_conf(cmd)->cookie_name = arg;
     return NULL;
 }
@@ -473,7 +493,7 @@ static const char *sso_set_user_store(cmd_parms *cmd, void *d, const char *arg)
     const char *sep = ap_strchr_c(arg, ':');
 
     if (!sep || sep == arg || !sep[1])
-        return sso_cmd_error(cmd, arg, "must be DRIVER:PARAMS, e.g. "
+        return sso_cmd_error(cmd, SSOLOGNO(00042), arg, "must be DRIVER:PARAMS, e.g. "
                              "sqlite3:/var/lib/apache2/sso/users.db");
     sso_cmd_conf(cmd)->user_store = arg;
     return NULL;
@@ -488,7 +508,7 @@ static const char *sso_set_token_auth(cmd_parms *cmd, void *d, const char *arg)
     else if (!strcasecmp(arg, "client_secret_post"))
         *slot = SSO_PROVIDER_AUTH_POST;
     else
-        return sso_cmd_error(cmd, arg, "must be client_secret_basic or "
+        return sso_cmd_error(cmd, SSOLOGNO(00043), arg, "must be client_secret_basic or "
                              "client_secret_post");
     return NULL;
 }
@@ -515,11 +535,11 @@ static const char *sso_set_login_template(cmd_parms *cmd, void *d, const char *a
 
     if (!path || apr_file_open(&f, path, APR_FOPEN_READ, 0, cmd->temp_pool)
         || apr_file_info_get(&fi, APR_FINFO_SIZE, f) || fi.size > 256 * 1024)
-        return sso_cmd_error(cmd, arg, "cannot read the template file (at most 256 KiB)");
+        return sso_cmd_error(cmd, SSOLOGNO(00044), arg, "cannot read the template file (at most 256 KiB)");
     len = (apr_size_t)fi.size;
     text = apr_palloc(cmd->pool, len + 1);
     if (apr_file_read_full(f, text, len, &len) != APR_SUCCESS && len != (apr_size_t)fi.size)
-        return sso_cmd_error(cmd, arg, "cannot read the template file");
+        return sso_cmd_error(cmd, SSOLOGNO(00045), arg, "cannot read the template file");
     text[len] = '\0';
     apr_file_close(f);
     sso_cmd_conf(cmd)->login_template = text;
@@ -532,7 +552,7 @@ static const char *sso_set_ca_file(cmd_parms *cmd, void *d, const char *arg)
     apr_file_t *f;
 
     if (!path || apr_file_open(&f, path, APR_FOPEN_READ, 0, cmd->temp_pool))
-        return sso_cmd_error(cmd, arg, "cannot read the CA file");
+        return sso_cmd_error(cmd, SSOLOGNO(00046), arg, "cannot read the CA file");
     apr_file_close(f);
     sso_cmd_conf(cmd)->ca_file = path;
     return NULL;
@@ -554,7 +574,7 @@ static const char *sso_set_unauthenticated(cmd_parms *cmd, void *dv, const char 
     else if (!strcmp(arg, "401"))
         d->unauthenticated = SSO_UNAUTH_401;
     else
-        return sso_cmd_error(cmd, arg, "must be login, provider or 401");
+        return sso_cmd_error(cmd, SSOLOGNO(00047), arg, "must be login, provider or 401");
     return NULL;
 }
 

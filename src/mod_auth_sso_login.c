@@ -86,7 +86,7 @@ static int sso_login_txn_store(request_rec *r, const sso_txn *t,
                          buf, len, r->pool);
     if (rv == APR_SUCCESS)
         return OK;
-    sso_log_r(r, APLOG_ERR, rv, "cannot store a login in the "
+    sso_log_r(r, APLOG_ERR, rv, SSOLOGNO(00048) "cannot store a login in the "
                   "session cache (check SSOSessionCache)");
     return sso_page_error(r, HTTP_SERVICE_UNAVAILABLE, "Sign-in unavailable",
                           "Sign-in is temporarily unavailable. Please try again.");
@@ -162,7 +162,7 @@ static void sso_login_pending_trim(request_rec *r, const sso_server_conf *c)
     for (i = 0; i < n; i++)
         sso_cookie_clear(r, c, APR_ARRAY_IDX(ps.found, i, sso_pending).name, "/");
     if (n)
-        sso_log_r(r, APLOG_INFO, 0, "this browser has %d unfinished logins: "
+        sso_log_r(r, APLOG_INFO, 0, SSOLOGNO(00049) "this browser has %d unfinished logins: "
                   "the %d oldest dropped", ps.found->nelts, n);
 }
 
@@ -212,7 +212,7 @@ typedef struct {
 
 static int sso_callback_bad(sso_callback *cb, const char *why)
 {
-    sso_log_r(cb->r, APLOG_WARNING, 0, "login callback "
+    sso_log_r(cb->r, APLOG_WARNING, 0, SSOLOGNO(00050) "login callback "
                   "refused: %s", why);
     return sso_page_error(cb->r, HTTP_BAD_REQUEST, "Sign-in failed",
                           "This sign-in attempt is invalid or has expired. "
@@ -298,7 +298,7 @@ static int sso_callback_stale(sso_callback *cb, const char *why, int known)
 
     if (sso_session_load(cb->r, cb->c, &s, &id) != SSO_LOAD_OK)
         return sso_callback_bad(cb, why);
-    sso_log_r(cb->r, APLOG_INFO, 0, "login callback not used (%s): %s is "
+    sso_log_r(cb->r, APLOG_INFO, 0, SSOLOGNO(00051) "login callback not used (%s): %s is "
               "already signed in, sent to %s", why, s.user,
               ap_escape_logitem(cb->r->pool, to));
     apr_table_setn(cb->r->headers_out, "Location", to);
@@ -333,7 +333,7 @@ static int sso_callback_provider_error(sso_callback *cb, const char *error)
     const char *desc = apr_table_get(cb->args, "error_description");
     request_rec *r = cb->r;
 
-    sso_log_r(r, APLOG_ERR, 0, "the provider refused the login: "
+    sso_log_r(r, APLOG_ERR, 0, SSOLOGNO(00052) "the provider refused the login: "
                   "%s%s%s", ap_escape_logitem(r->pool, error), desc ? ": " : "",
                   desc ? ap_escape_logitem(r->pool, desc) : "");
     return sso_page_error(r, HTTP_BAD_GATEWAY, "Sign-in failed",
@@ -395,7 +395,7 @@ static int sso_callback_token_failed(sso_callback *cb, const char *err, int post
     request_rec *r = cb->r;
     int bad_client = cb->token.kind == SSO_TOKEN_INVALID_CLIENT;
 
-    sso_log_r(r, APLOG_ERR, 0, "token request to %s failed: %s%s",
+    sso_log_r(r, APLOG_ERR, 0, SSOLOGNO(00053) "token request to %s failed: %s%s",
               cb->meta->token_endpoint, err,
               bad_client ? sso_callback_auth_hint(post) : "");
     if (bad_client)
@@ -420,7 +420,7 @@ static int sso_callback_token(sso_callback *cb, const char *code)
                            sso_token_form(cb, code, post),
                            post ? NULL : cb->c->client_id,
                            post ? NULL : cb->c->client_secret, &resp) != SSO_HTTP_OK) {
-        sso_log_r(cb->r, APLOG_ERR, 0, "cannot reach the token "
+        sso_log_r(cb->r, APLOG_ERR, 0, SSOLOGNO(00054) "cannot reach the token "
                       "endpoint: %s", resp.error);
         return sso_page_error(cb->r, HTTP_SERVICE_UNAVAILABLE, "Sign-in unavailable",
                               "Failed to reach SSO provider. Please try again later.");
@@ -459,7 +459,7 @@ static int sso_callback_id_token(sso_callback *cb)
         st = sso_callback_verify_with(cb, keys);
     if (st == SSO_JWT_OK)
         return OK;
-    sso_log_r(cb->r, APLOG_ERR, 0, "ID token refused (%s): %s%s",
+    sso_log_r(cb->r, APLOG_ERR, 0, SSOLOGNO(00055) "ID token refused (%s): %s%s",
                   sso_jwt_status_name(st), cb->id.error,
                   st == SSO_JWT_EXPIRED || st == SSO_JWT_BAD_IAT
                   ? " (check the clocks and SSOClockSkew)" : "");
@@ -482,7 +482,7 @@ static int sso_callback_userinfo(sso_callback *cb)
     if (sso_http_get(cb->r->pool, &o, cb->meta->userinfo_endpoint,
                      cb->token.access_token, &resp) != SSO_HTTP_OK
         || resp.http_status != 200) {
-        sso_log_r(cb->r, APLOG_ERR, 0, "userinfo request failed: "
+        sso_log_r(cb->r, APLOG_ERR, 0, SSOLOGNO(00056) "userinfo request failed: "
                       "%s", resp.error ? resp.error
                       : apr_psprintf(cb->r->pool, "HTTP %ld", resp.http_status));
         return sso_page_error(cb->r, HTTP_BAD_GATEWAY, "Sign-in failed",
@@ -491,7 +491,7 @@ static int sso_callback_userinfo(sso_callback *cb)
     if (sso_provider_parse_userinfo(cb->r->pool, resp.body, resp.len, cb->id.sub,
                                     &cb->userinfo, &err) == APR_SUCCESS)
         return OK;
-    sso_log_r(cb->r, APLOG_ERR, 0, "userinfo refused: %s", err);
+    sso_log_r(cb->r, APLOG_ERR, 0, SSOLOGNO(00057) "userinfo refused: %s", err);
     return sso_page_error(cb->r, HTTP_BAD_GATEWAY, "Sign-in failed",
                           "The SSO provider returned an invalid profile.");
 }
@@ -553,7 +553,7 @@ int sso_login_session(request_rec *r, const sso_server_conf *c,
     apr_status_t rv;
 
     if (!sso_session_encode(s, buf, sizeof(buf))) {
-        sso_log_r(r, APLOG_ERR, 0, "login refused for %s: the "
+        sso_log_r(r, APLOG_ERR, 0, SSOLOGNO(00058) "login refused for %s: the "
                       "session record would exceed %d bytes (%d local groups; "
                       "check SSOGroupMap)", s->user, SSO_SESSION_MAX,
                       s->groups ? s->groups->nelts : 0);
@@ -562,7 +562,7 @@ int sso_login_session(request_rec *r, const sso_server_conf *c,
     }
     if ((rv = sso_session_create(r, c, s, token)) == APR_SUCCESS)
         return OK;
-    sso_log_r(r, APLOG_ERR, rv, "cannot store the session of %s "
+    sso_log_r(r, APLOG_ERR, rv, SSOLOGNO(00059) "cannot store the session of %s "
                   "(check SSOSessionCache %s)", s->user, c->session_cache->spec);
     return sso_page_error(r, HTTP_SERVICE_UNAVAILABLE, "Sign-in failed",
                           "Your session could not be created. Please try again "
@@ -576,7 +576,7 @@ static void sso_callback_email_check(sso_callback *cb, sso_login_claims *lc)
     if (!lc->email
         || sso_jwt_claim_vouches(sso_callback_claim(cb, "email_verified")))
         return;
-    sso_log_r(cb->r, APLOG_INFO, 0, "user %s: email %s is not verified "
+    sso_log_r(cb->r, APLOG_INFO, 0, SSOLOGNO(00060) "user %s: email %s is not verified "
               "(email_verified is not true): not used as a username "
               "(SSOUsernameClaims) nor passed as SSO_EMAIL", lc->sub,
               ap_escape_logitem(cb->r->pool, lc->email));
@@ -600,10 +600,10 @@ static int sso_callback_login(sso_callback *cb)
     groups = sso_callback_groups(cb);
     lc.remote_groups = sso_groups_from_claim(cb->r->pool, groups, &problem);
     if (problem)
-        sso_log_r(cb->r, APLOG_WARNING, 0, "user %s: %s "
+        sso_log_r(cb->r, APLOG_WARNING, 0, SSOLOGNO(00061) "user %s: %s "
                       "(check SSOGroupsClaim)", lc.sub, problem);
     else if (!groups && c->group_map->nelts)
-        sso_log_r(cb->r, APLOG_WARNING, 0, "user %s: the provider sent no '%s' "
+        sso_log_r(cb->r, APLOG_WARNING, 0, SSOLOGNO(00062) "user %s: the provider sent no '%s' "
                   "claim, so SSOGroupMap maps nothing (check that SSOScopes "
                   "includes groups, and SSOGroupsClaim)", lc.sub, c->groups_claim);
     lc.username_claims = apr_array_make(cb->r->pool, 2, sizeof(const char *));

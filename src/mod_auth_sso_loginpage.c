@@ -233,7 +233,7 @@ static int sso_throttle_take(request_rec *r, sso_throttle *t)
 
     *t = st.t;
     if (rv != APR_SUCCESS) {
-        sso_log_r(r, APLOG_ERR, rv, "local login refused: the session cache "
+        sso_log_r(r, APLOG_ERR, rv, SSOLOGNO(00063) "local login refused: the session cache "
                   "%s failed to count the attempt (check SSOSessionCache)",
                   sso_server_conf_get(r->server)->session_cache->spec);
         return -1;
@@ -253,7 +253,7 @@ static int sso_login_blocked(request_rec *r, const sso_throttle *t)
 {
     apr_int64_t left = sso_throttle_remaining(t, apr_time_sec(r->request_time));
 
-    sso_log_r(r, APLOG_WARNING, 0, "local login refused: %s is "
+    sso_log_r(r, APLOG_WARNING, 0, SSOLOGNO(00064) "local login refused: %s is "
                   "blocked for %" APR_INT64_T_FMT " more seconds after %d failed "
                   "logins", r->useragent_ip, left, t->failures);
     apr_table_setn(r->err_headers_out, "Retry-After",
@@ -271,7 +271,7 @@ static int sso_login_failed(request_rec *r, const sso_server_conf *c,
     const char *ref;
 
     /* Counted already, by sso_throttle_take. */
-    sso_log_r(r, APLOG_WARNING, 0, "local login failed for "
+    sso_log_r(r, APLOG_WARNING, 0, SSOLOGNO(00065) "local login failed for "
                   "user '%s' from %s (%d of %d before a %d s block)",
                   ap_escape_logitem(r->pool, f->username), r->useragent_ip,
                   t->failures, SSO_THROTTLE_MAX_FAILURES, SSO_THROTTLE_WINDOW);
@@ -344,7 +344,7 @@ static void sso_login_record(request_rec *r, const sso_server_conf *c,
                              && rv != APR_NOTFOUND && rv != APR_EINVAL);
     }
     if (rv != APR_SUCCESS)
-        sso_log_r(r, APLOG_WARNING, rv, "local user %s logged in, but its "
+        sso_log_r(r, APLOG_WARNING, rv, SSOLOGNO(00066) "local user %s logged in, but its "
                   "last login was not recorded: %s (check SSOUserStore)",
                   username, err ? err : "the user store is unavailable");
 }
@@ -365,7 +365,7 @@ static int sso_login_succeed(request_rec *r, const sso_server_conf *c,
     sso_throttle_clear(r);
     if ((rc = sso_login_session(r, c, &s, &token)) != OK)
         return rc;
-    sso_log_r(r, APLOG_INFO, 0, "local user %s logged in", user);
+    sso_log_r(r, APLOG_INFO, 0, SSOLOGNO(00067) "local user %s logged in", user);
     apr_table_setn(r->headers_out, "Location", ret);
     return HTTP_SEE_OTHER;
 }
@@ -385,7 +385,7 @@ static int sso_login_verify(request_rec *r, const sso_server_conf *c,
     if (!ok)
         return sso_login_failed(r, c, f, t, ret);
     if (u->disabled) {
-        sso_log_r(r, APLOG_WARNING, 0, "local login refused for "
+        sso_log_r(r, APLOG_WARNING, 0, SSOLOGNO(00068) "local login refused for "
                       "%s: the account is disabled (sso-users enable)", u->username);
         return sso_page_refused(r, HTTP_FORBIDDEN, "User account is disabled.");
     }
@@ -406,7 +406,7 @@ int sso_loginpage_post(request_rec *r, const sso_server_conf *c)
         return sso_page_error(r, HTTP_BAD_REQUEST, "Bad request",
                               "The sign-in form was incomplete.");
     if (!sso_login_csrf_ok(r, c, &f)) {
-        sso_log_r(r, APLOG_WARNING, 0, "local login refused: "
+        sso_log_r(r, APLOG_WARNING, 0, SSOLOGNO(00069) "local login refused: "
                       "the form's token does not match this browser's cookie");
         return sso_page_error(r, HTTP_FORBIDDEN, "Sign-in failed",
                               "This sign-in form has expired or did not come from "

@@ -52,7 +52,7 @@ static void sso_logout_forget(request_rec *r, const sso_server_conf *c)
 
     if (sso_session_load(r, c, &s, &id) == SSO_LOAD_OK) {
         sso_session_remove(r, c, id);
-        sso_log_r(r, APLOG_INFO, 0, "user %s logged out", s.user);
+        sso_log_r(r, APLOG_INFO, 0, SSOLOGNO(00070) "user %s logged out", s.user);
     }
     sso_cookie_clear(r, c, c->cookie_name, "/");
 }
@@ -63,7 +63,7 @@ static int sso_logout_post(request_rec *r, const sso_server_conf *c,
     const char *ret;
 
     if (!sso_logout_same_origin(r, c)) {
-        sso_log_r(r, APLOG_WARNING, 0, "logout refused: the "
+        sso_log_r(r, APLOG_WARNING, 0, SSOLOGNO(00071) "logout refused: the "
                       "request came from another site (Origin/Referer is not "
                       "%s; check SSOPublicURL)", sso_public_base(r, c));
         return sso_page_error(r, HTTP_FORBIDDEN, "Logout refused",

@@ -54,16 +54,16 @@ void sso_op_child_init(apr_pool_t *p, server_rec *s)
     apr_status_t rv = sso_parsed_create(p, SSO_OP_CACHED_MAX, &st->parsed);
 
     if (rv != APR_SUCCESS)
-        ap_log_error(APLOG_MARK, APLOG_WARNING, rv, s, "cannot keep the "
+        ap_log_error(APLOG_MARK, APLOG_WARNING, rv, s, SSOLOGNO(00072) "cannot keep the "
                      "provider's documents parsed: each login parses them");
     if ((rv = sso_docs_create(p, &st->docs)) != APR_SUCCESS)
-        ap_log_error(APLOG_MARK, APLOG_WARNING, rv, s, "cannot keep the "
+        ap_log_error(APLOG_MARK, APLOG_WARNING, rv, s, SSOLOGNO(00073) "cannot keep the "
                      "provider's documents in this child: an outage of the "
                      "provider makes every login wait for it");
     sso_op_state = st;
     apr_pool_cleanup_register(p, NULL, sso_op_state_gone, apr_pool_cleanup_null);
     if ((why = sso_http_reuse_init(p)))
-        ap_log_error(APLOG_MARK, APLOG_WARNING, 0, s, "cannot keep connections "
+        ap_log_error(APLOG_MARK, APLOG_WARNING, 0, s, SSOLOGNO(00074) "cannot keep connections "
                      "to the provider open: %s", why);
 }
 
@@ -222,13 +222,13 @@ static int sso_op_fetch(request_rec *r, const sso_server_conf *c,
 
     sso_op_http_opts(c, &o);
     if (sso_http_get(r->pool, &o, url, NULL, resp) != SSO_HTTP_OK) {
-        sso_log_r(r, APLOG_ERR, 0, "cannot fetch the provider's "
+        sso_log_r(r, APLOG_ERR, 0, SSOLOGNO(00075) "cannot fetch the provider's "
                       "%s: %s (check %s and SSOHTTPTimeout, and that the "
                       "provider is reachable)", what, resp->error, directive);
         return HTTP_SERVICE_UNAVAILABLE;
     }
     if (resp->http_status != 200) {
-        sso_log_r(r, APLOG_ERR, 0, "the provider's %s at %s "
+        sso_log_r(r, APLOG_ERR, 0, SSOLOGNO(00076) "the provider's %s at %s "
                       "answered HTTP %ld (check %s)", what, url,
                       resp->http_status, directive);
         return HTTP_BAD_GATEWAY;
@@ -345,7 +345,7 @@ static int sso_op_document(request_rec *r, const sso_server_conf *c,
     }
     if (sso_op_fresh(&d, now, SSO_OP_STALE_MAX)
         && (*value = k->read(r, c, url, d.doc, d.len, &err))) {
-        sso_log_r(r, APLOG_DEBUG, 0, "the provider's %s cannot be fetched: "
+        sso_log_r(r, APLOG_DEBUG, 0, SSOLOGNO(00077) "the provider's %s cannot be fetched: "
                   "using the copy of %" APR_TIME_T_FMT " s ago", k->what,
                   apr_time_sec(now - d.fetched));
         return OK;
@@ -363,7 +363,7 @@ static void *sso_op_meta_read_fn(request_rec *r, const sso_server_conf *c,
 static int sso_op_meta_refuse(request_rec *r, const sso_server_conf *c,
                               const char *url, const char *err)
 {
-    sso_log_r(r, APLOG_ERR, 0, "discovery document %s: %s "
+    sso_log_r(r, APLOG_ERR, 0, SSOLOGNO(00078) "discovery document %s: %s "
                   "(check SSOAuthority and SSOMetadataAddress)", url, err);
     return sso_page_error(r, HTTP_BAD_GATEWAY, "Sign-in unavailable",
                           "Single sign-on is not configured correctly. "
@@ -392,7 +392,7 @@ static void sso_op_log_skipped(request_rec *r, const void *value)
     int i;
 
     for (i = 0; i < sso_jwks_skipped(keys); i++)
-        sso_log_r(r, APLOG_WARNING, 0, "provider key skipped: %s",
+        sso_log_r(r, APLOG_WARNING, 0, SSOLOGNO(00079) "provider key skipped: %s",
                       sso_jwks_skipped_reason(keys, i));
 }
 
@@ -442,7 +442,7 @@ static void *sso_op_jwks_read_fn(request_rec *r, const sso_server_conf *c,
 static int sso_op_jwks_refuse(request_rec *r, const sso_server_conf *c,
                               const char *url, const char *err)
 {
-    sso_log_r(r, APLOG_ERR, 0, "the provider's keys at %s "
+    sso_log_r(r, APLOG_ERR, 0, SSOLOGNO(00080) "the provider's keys at %s "
                   "are unusable: %s", url, err);
     return sso_page_error(r, HTTP_BAD_GATEWAY, "Sign-in unavailable",
                           "The SSO provider's signing keys are unusable.");

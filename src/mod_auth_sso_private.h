@@ -11,7 +11,7 @@
 extern module AP_MODULE_DECLARE_DATA auth_sso_module;
 APLOG_USE_MODULE(auth_sso);
 
-/* A message ID, as httpd's APLOGNO: SSOLOGNO(00042) is "SSO00042: ".
+/* A message ID, as httpd's APLOGNO: SSOLOGNO(nnnnn) is "SSOnnnnn: ".
  * scripts/logno checks that every log line has one and that none repeats. */
 #define SSOLOGNO(n) "SSO" #n ": "
 

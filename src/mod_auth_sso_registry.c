@@ -58,7 +58,7 @@ static void sso_registry_httpd_ids(uid_t *uid, gid_t *gid)
 static int sso_registry_store_error(server_rec *s, const char *spec,
                                     const char *what)
 {
-    ap_log_error(APLOG_MARK, APLOG_EMERG, 0, s, "SSOUserStore %s: %s", spec, what);
+    ap_log_error(APLOG_MARK, APLOG_EMERG, 0, s, SSOLOGNO(00081) "SSOUserStore %s: %s", spec, what);
     return 500;
 }
 
@@ -90,7 +90,7 @@ static int sso_registry_files_check(apr_pool_t *p, server_rec *s,
         if (unlink(f->files[i]) != 0)
             return sso_registry_store_error(s, spec, apr_psprintf(p, "%s is a "
                 "symbolic link and cannot be removed", f->files[i]));
-        ap_log_error(APLOG_MARK, APLOG_WARNING, 0, s, "SSOUserStore %s: %s was "
+        ap_log_error(APLOG_MARK, APLOG_WARNING, 0, s, SSOLOGNO(00082) "SSOUserStore %s: %s was "
                      "a symbolic link, not SQLite's file: removed", spec,
                      f->files[i]);
     }
@@ -107,7 +107,7 @@ static void sso_registry_give(server_rec *s, const char *path, int want_dir)
 
     sso_registry_httpd_ids(&uid, &gid);
     if ((err = sso_owner_give(path, want_dir, 0, uid, gid)))
-        ap_log_error(APLOG_MARK, APLOG_WARNING, err, s, "cannot give %s to "
+        ap_log_error(APLOG_MARK, APLOG_WARNING, err, s, SSOLOGNO(00083) "cannot give %s to "
                      "the server's User (check SSOUserStore)", path);
 }
 
@@ -172,7 +172,7 @@ static int sso_registry_prepare(apr_pool_t *ptemp, server_rec *vs,
             return rc;
     }
     if (sso_registry_open(ptemp, c->user_store, &reg, &err) != APR_SUCCESS) {
-        ap_log_error(APLOG_MARK, APLOG_EMERG, 0, vs, "%s (check SSOUserStore)", err);
+        ap_log_error(APLOG_MARK, APLOG_EMERG, 0, vs, SSOLOGNO(00084) "%s (check SSOUserStore)", err);
         return 500;
     }
     sso_registry_add_known(ptemp, reg, known);
@@ -236,7 +236,7 @@ static apr_status_t sso_registry_construct(void **res, void *params, apr_pool_t 
     apr_status_t rv = sso_registry_open(p, t->spec, (sso_registry **)res, &err);
 
     if (rv != APR_SUCCESS)
-        ap_log_error(APLOG_MARK, APLOG_ERR, rv, t->s, "%s (check SSOUserStore)", err);
+        ap_log_error(APLOG_MARK, APLOG_ERR, rv, t->s, SSOLOGNO(00085) "%s (check SSOUserStore)", err);
     return rv;
 }
 
@@ -276,7 +276,7 @@ sso_registry *sso_registry_acquire(request_rec *r, const sso_server_conf *c)
     void *reg = NULL;
 
     if (!list || apr_reslist_acquire(list, &reg) != APR_SUCCESS) {
-        sso_log_r(r, APLOG_ERR, 0, "the user registry %s is "
+        sso_log_r(r, APLOG_ERR, 0, SSOLOGNO(00086) "the user registry %s is "
                       "unavailable (check SSOUserStore)",
                       sso_registry_display_spec(r->pool, c->user_store));
         return NULL;

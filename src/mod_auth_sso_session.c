@@ -88,7 +88,7 @@ static const char *sso_session_token(request_rec *r, const sso_server_conf *c,
 
     sso_cookie_find(r, c->cookie_name, &found);
     if (found.conflict) {
-        sso_log_r(r, APLOG_WARNING, 0, "the request carries cookie %s twice, "
+        sso_log_r(r, APLOG_WARNING, 0, SSOLOGNO(00087) "the request carries cookie %s twice, "
                   "with different values: treated as signed out", c->cookie_name);
         return NULL;
     }
@@ -127,7 +127,7 @@ static int sso_session_from_memo(request_rec *r, const sso_server_conf *c,
     stamp = sso_stamps_read(sso_cache_stamps(c->session_cache), mid);
     if (!(rec = sso_memo_record(m, stamp, apr_time_sec(r->request_time), len)))
         return 0;
-    sso_log_r(r, APLOG_TRACE1, 0, "session read from the connection's memo");
+    sso_log_r(r, APLOG_TRACE1, 0, SSOLOGNO(00088) "session read from the connection's memo");
     *id = apr_pmemdup(r->pool, mid, SSO_ID_BYTES);
     memcpy(buf, rec, *len);
     return 1;
@@ -178,17 +178,17 @@ sso_load_e sso_session_load(request_rec *r, const sso_server_conf *c,
     if (rv == APR_NOTFOUND)
         return SSO_LOAD_EXPIRED;
     if (rv != APR_SUCCESS) {
-        sso_log_r(r, APLOG_ERR, rv, "session cache %s failed "
+        sso_log_r(r, APLOG_ERR, rv, SSOLOGNO(00089) "session cache %s failed "
                       "to answer (check SSOSessionCache)", c->session_cache->spec);
         return SSO_LOAD_ERROR;
     }
     if ((problem = sso_session_decode(r->pool, buf, len, out))) {
-        sso_log_r(r, APLOG_WARNING, 0, "session refused: %s", problem);
+        sso_log_r(r, APLOG_WARNING, 0, SSOLOGNO(00090) "session refused: %s", problem);
         return SSO_LOAD_NONE;
     }
     /* After the memo too: a memo is shared by the virtual hosts of a cache. */
     if (!sso_session_realm_ok(out, c->realm_sso, c->realm_local)) {
-        sso_log_r(r, APLOG_DEBUG, 0, "session of %s ignored: it was made "
+        sso_log_r(r, APLOG_DEBUG, 0, SSOLOGNO(00091) "session of %s ignored: it was made "
                   "under another configuration (its session realm differs in "
                   "SSOAuthority, SSOClientID, SSOUserStore or "
                   "SSOLocalAuthProvider)", out->user);
@@ -264,7 +264,7 @@ static void sso_session_bury_again(request_rec *r, const unsigned char *id)
                               SSO_KEY_OVERHEAD + SSO_ID_BYTES, b, &len,
                               r->pool) != APR_SUCCESS)
         return;
-    sso_log_r(r, APLOG_DEBUG, 0, "a refresh raced a logout: session removed again");
+    sso_log_r(r, APLOG_DEBUG, 0, SSOLOGNO(00092) "a refresh raced a logout: session removed again");
     sso_cache_remove(r->server, SSO_CACHE_SESSIONS, (const char *)id,
                      SSO_ID_BYTES, r->pool);
 }
@@ -282,16 +282,16 @@ void sso_session_touch(request_rec *r, const sso_server_conf *c,
     s->last_seen = now;
     rv = sso_session_write(r, c, id, s, 1);
     if (rv == APR_NOTFOUND) {
-        sso_log_r(r, APLOG_DEBUG, 0, "session of %s ended meanwhile: not "
+        sso_log_r(r, APLOG_DEBUG, 0, SSOLOGNO(00093) "session of %s ended meanwhile: not "
                   "refreshed", s->user);
         return;
     }
     if (rv != APR_SUCCESS) {
         sso_log_r(r, APLOG_WARNING, rv,
-                      "could not refresh the session of %s", s->user);
+                      SSOLOGNO(00094) "could not refresh the session of %s", s->user);
         return;
     }
-    sso_log_r(r, APLOG_DEBUG, 0, "session of %s refreshed", s->user);
+    sso_log_r(r, APLOG_DEBUG, 0, SSOLOGNO(00095) "session of %s refreshed", s->user);
     sso_session_bury_again(r, id);
 }
 
@@ -336,7 +336,7 @@ static void sso_session_watch_capacity(request_rec *r, const sso_server_conf *c)
     /* Setting the mark and testing it are one step: two logins at once
      * cannot both warn. */
     if (sso_aux_has(r, SSO_CANARY_PLANTED) && sso_aux_mark(r, SSO_CANARY_WARNED, 60))
-        sso_log_r(r, APLOG_WARNING, 0, "the session cache %s is "
+        sso_log_r(r, APLOG_WARNING, 0, SSOLOGNO(00096) "the session cache %s is "
                       "full: the oldest sessions are being dropped (give it more "
                       "room in SSOSessionCache)", c->session_cache->spec);
     sso_cache_store(r->server, SSO_CACHE_SESSIONS, SSO_CANARY_KEY,
