@@ -1,6 +1,7 @@
 /* Directives: parsing, per-vhost and per-directory merging, defaults. */
 #include "mod_auth_sso.h"
 #include "sso_url.h"
+#include "sso_registry.h"
 #include "sso_secret.h"
 #include "sso_socache.h"
 
@@ -180,8 +181,7 @@ static void sso_finalize_strings(apr_pool_t *p, sso_server_conf *c)
     c->base_path = sso_default_str(c->base_path, SSO_DEFAULT_BASE_PATH);
     c->cookie_name = sso_default_str(c->cookie_name, SSO_DEFAULT_COOKIE_NAME);
     if (!c->user_store)
-        c->user_store = apr_pstrcat(p, "sqlite3:", SSO_STATE_DIR, "/",
-                                    SSO_DEFAULT_STORE_FILE, NULL);
+        c->user_store = SSO_REGISTRY_DEFAULT_SPEC;
     /* OpenID Connect Discovery 1.0, section 4: a terminating '/' of the
      * issuer is removed before appending. */
     if (!c->metadata_url && c->authority)
