@@ -10,7 +10,6 @@
 #include "http_request.h"
 #include "util_filter.h"
 #include "apr_escape.h"
-#include "apr_lib.h"
 #include "apr_strings.h"
 
 APLOG_USE_MODULE(auth_sso);
