@@ -6,6 +6,7 @@
 #include "mod_auth_sso_login.h"
 #include "mod_auth_sso_pages.h"
 #include "mod_auth_sso_session.h"
+#include "sso_identity.h"
 #include "sso_url.h"
 
 #include "http_core.h"
@@ -14,7 +15,6 @@
 #include "http_request.h"
 #include "util_filter.h"
 #include "apr_escape.h"
-#include "apr_lib.h"
 #include "apr_strings.h"
 
 
@@ -23,35 +23,11 @@
 /* By handle: adding a filter by name costs a lookup on every request. */
 static ap_filter_rec_t *sso_authn_cache_filter_handle;
 
-static const char *const sso_header_names[] = {
-    "X-SSO-User", "X-SSO-Groups", "X-SSO-Email", "X-SSO-Name"
-};
-
-/* Matches "x-sso-user", "X_SSO_USER"...: '_' stands for '-' because CGI
- * turns both into the same HTTP_X_SSO_USER variable. */
-static int sso_header_is_ours(const char *name)
-{
-    static const char prefix[] = "x-sso-";
-    int i;
-
-    for (i = 0; i < 6; i++) {
-        char ch = (char)apr_tolower((unsigned char)name[i]);
-        if (ch != prefix[i] && !(prefix[i] == '-' && ch == '_'))
-            return 0;
-    }
-    name += 6;
-    for (i = 0; i < 4; i++) {
-        if (!strcasecmp(name, sso_header_names[i] + 6))
-            return 1;
-    }
-    return 0;
-}
-
 static int sso_strip_one(void *rec, const char *key, const char *value)
 {
     apr_array_header_t *doomed = rec;
 
-    if (sso_header_is_ours(key))
+    if (sso_identity_owns_header(key))
         APR_ARRAY_PUSH(doomed, const char *) = key;
     return 1;
 }

@@ -2,7 +2,9 @@
 #include "mod_auth_sso_private.h"
 #include "mod_auth_sso_config.h"
 #include "sso_url.h"
+#include "sso_registry.h"
 #include "sso_secret.h"
+#include "sso_socache.h"
 
 #include "http_log.h"
 #include "ap_provider.h"
@@ -180,8 +182,7 @@ static void sso_finalize_strings(apr_pool_t *p, sso_server_conf *c)
     c->base_path = sso_default_str(c->base_path, SSO_DEFAULT_BASE_PATH);
     c->cookie_name = sso_default_str(c->cookie_name, SSO_DEFAULT_COOKIE_NAME);
     if (!c->user_store)
-        c->user_store = apr_pstrcat(p, "sqlite3:", SSO_STATE_DIR, "/",
-                                    SSO_DEFAULT_STORE_FILE, NULL);
+        c->user_store = SSO_REGISTRY_DEFAULT_SPEC;
     /* OpenID Connect Discovery 1.0, section 4: a terminating '/' of the
      * issuer is removed before appending. */
     if (!c->metadata_url && c->authority)
@@ -407,50 +408,13 @@ static const char *sso_cache_conf_make(apr_pool_t *p, const char *spec,
     return NULL;
 }
 
-/* shmcb names its segment after the path in its argument: the login cache
- * needs a path of its own. It gets a quarter of the session cache's size
- * on top of it, at least 1 MiB: pending logins scale with the users. */
-#define SSO_CACHE_AUX_MIN (1024 * 1024)
-
-static const char *sso_cache_aux_arg(apr_pool_t *p, const sso_cache_conf *cc)
-{
-    const char *paren;
-    apr_int64_t size;
-
-    if (strcmp(cc->name, "shmcb") || !cc->arg || !*cc->arg)
-        return cc->arg;
-    paren = ap_strchr_c(cc->arg, '(');
-    size = paren ? apr_atoi64(paren + 1) / 4 : 0;
-    if (size < SSO_CACHE_AUX_MIN) {
-        size = SSO_CACHE_AUX_MIN;
-    }
-    return apr_psprintf(p, "%s.login(%" APR_INT64_T_FMT ")",
-                        paren ? apr_pstrmemdup(p, cc->arg, paren - cc->arg)
-                              : cc->arg, size);
-}
-
-/* shmcb scans one of at most 256 index lists per lookup: a large cache is
- * split into shards of about 512 KiB, so each list stays short however many
- * sessions there are. Other providers look up by hash: one shard. */
-#define SSO_CACHE_SHARD_SIZE (512 * 1024)
-#define SSO_CACHE_SHARDS_MAX 64
-
 static void sso_cache_plan_shards(apr_pool_t *p, sso_cache_conf *cc)
 {
-    const char *paren = cc->arg ? ap_strchr_c(cc->arg, '(') : NULL;
-    apr_int64_t size = paren ? apr_atoi64(paren + 1) : 0;
-    const char *path = paren ? apr_pstrmemdup(p, cc->arg, paren - cc->arg) : NULL;
-    int i;
+    sso_socache_shards plan;
 
-    cc->shards = 1;
-    if (!strcmp(cc->name, "shmcb") && size >= 2 * SSO_CACHE_SHARD_SIZE)
-        cc->shards = (int)(size / SSO_CACHE_SHARD_SIZE > SSO_CACHE_SHARDS_MAX
-                           ? SSO_CACHE_SHARDS_MAX : size / SSO_CACHE_SHARD_SIZE);
-    cc->shard_args = apr_pcalloc(p, cc->shards * sizeof(char *));
-    cc->shard_args[0] = cc->arg;
-    for (i = 0; cc->shards > 1 && i < cc->shards; i++)
-        cc->shard_args[i] = apr_psprintf(p, "%s.%d(%" APR_INT64_T_FMT ")", path,
-                                         i, size / cc->shards);
+    sso_socache_plan_shards(p, cc->name, cc->arg, &plan);
+    cc->shards = plan.count;
+    cc->shard_args = plan.args;
 }
 
 /* Checks the argument with a throwaway instance; the real ones are made
@@ -461,7 +425,7 @@ static const char *sso_cache_conf_check(apr_pool_t *p, apr_pool_t *ptemp,
     ap_socache_instance_t *probe;
     const char *err = cc->provider->create(&probe, cc->arg, ptemp, ptemp);
 
-    cc->aux_arg = sso_cache_aux_arg(p, cc);
+    cc->aux_arg = sso_socache_plan_aux(p, cc->name, cc->arg);
     if (!err)
         sso_cache_plan_shards(p, cc);
     return err ? apr_psprintf(p, "SSOSessionCache %s: %s", cc->spec, err) : NULL;

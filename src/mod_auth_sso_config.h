@@ -93,7 +93,6 @@ typedef struct {
 #define SSO_DEFAULT_BASE_PATH       "/sso"
 #define SSO_DEFAULT_CACHE           "shmcb"
 #define SSO_DEFAULT_COOKIE_NAME     "sso_session"
-#define SSO_DEFAULT_STORE_FILE      "sso/users.db"
 #define SSO_DEFAULT_TIMEOUT         1800
 #define SSO_DEFAULT_MAX_AGE         28800
 #define SSO_DEFAULT_CLOCK_SKEW      120

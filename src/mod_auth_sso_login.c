@@ -11,6 +11,7 @@
 #include "sso_cookie.h"
 #include "sso_http.h"
 #include "sso_key.h"
+#include "sso_oidc.h"
 #include "sso_pending.h"
 #include "sso_random.h"
 #include "sso_secret.h"
@@ -19,7 +20,6 @@
 #include "http_log.h"
 #include "http_protocol.h"
 #include "util_cookies.h"
-#include "apr_escape.h"
 #include "apr_strings.h"
 
 
@@ -92,43 +92,22 @@ static int sso_login_txn_store(request_rec *r, const sso_txn *t,
                           "Sign-in is temporarily unavailable. Please try again.");
 }
 
-static const char *sso_scope_string(request_rec *r, const sso_server_conf *c)
-{
-    const char *scope = "openid";
-    int i;
-
-    for (i = 0; i < c->scopes->nelts; i++) {
-        const char *s = APR_ARRAY_IDX(c->scopes, i, const char *);
-        if (strcmp(s, "openid"))
-            scope = apr_pstrcat(r->pool, scope, " ", s, NULL);
-    }
-    return scope;
-}
-
-static const char *sso_q(request_rec *r, const char *name, const char *value)
-{
-    return apr_pstrcat(r->pool, "&", name, "=",
-                       apr_pescape_urlencoded(r->pool, value), NULL);
-}
-
 static const char *sso_authorize_url(request_rec *r, const sso_server_conf *c,
                                      const sso_provider_meta *meta,
                                      const sso_txn *t, const char *state)
 {
-    const char *ep = meta->authorization_endpoint;
-    const char *url = apr_pstrcat(r->pool, ep, strchr(ep, '?') ? "&" : "?",
-                                  "response_type=code",
-                                  sso_q(r, "client_id", c->client_id),
-                                  sso_q(r, "redirect_uri", sso_redirect_uri(r, c)),
-                                  sso_q(r, "scope", sso_scope_string(r, c)),
-                                  sso_q(r, "state", state),
-                                  sso_q(r, "nonce", t->nonce), NULL);
+    sso_oidc_authorize a;
 
-    if (!t->pkce_verifier)
-        return url;
-    return apr_pstrcat(r->pool, url, sso_q(r, "code_challenge",
-                       sso_pkce_challenge_s256(r->pool, t->pkce_verifier)),
-                       "&code_challenge_method=S256", NULL);
+    a.endpoint = meta->authorization_endpoint;
+    a.client_id = c->client_id;
+    a.redirect_uri = sso_redirect_uri(r, c);
+    a.scopes = c->scopes;
+    a.state = state;
+    a.nonce = t->nonce;
+    a.code_challenge = t->pkce_verifier
+                       ? sso_pkce_challenge_s256(r->pool, t->pkce_verifier)
+                       : NULL;
+    return sso_oidc_build_authorize_url(r->pool, &a);
 }
 
 typedef struct {
@@ -360,25 +339,15 @@ static int sso_callback_iss(sso_callback *cb)
 static apr_array_header_t *sso_token_form(sso_callback *cb, const char *code,
                                           int post_auth)
 {
-    apr_array_header_t *f = apr_array_make(cb->r->pool, 12, sizeof(const char *));
+    sso_oidc_token_req t;
 
-    APR_ARRAY_PUSH(f, const char *) = "grant_type";
-    APR_ARRAY_PUSH(f, const char *) = "authorization_code";
-    APR_ARRAY_PUSH(f, const char *) = "code";
-    APR_ARRAY_PUSH(f, const char *) = code;
-    APR_ARRAY_PUSH(f, const char *) = "redirect_uri";
-    APR_ARRAY_PUSH(f, const char *) = sso_redirect_uri(cb->r, cb->c);
-    if (cb->txn.pkce_verifier) {
-        APR_ARRAY_PUSH(f, const char *) = "code_verifier";
-        APR_ARRAY_PUSH(f, const char *) = cb->txn.pkce_verifier;
-    }
-    if (post_auth) {
-        APR_ARRAY_PUSH(f, const char *) = "client_id";
-        APR_ARRAY_PUSH(f, const char *) = cb->c->client_id;
-        APR_ARRAY_PUSH(f, const char *) = "client_secret";
-        APR_ARRAY_PUSH(f, const char *) = cb->c->client_secret;
-    }
-    return f;
+    t.code = code;
+    t.redirect_uri = sso_redirect_uri(cb->r, cb->c);
+    t.code_verifier = cb->txn.pkce_verifier;
+    t.post_auth = post_auth;
+    t.client_id = cb->c->client_id;
+    t.client_secret = cb->c->client_secret;
+    return sso_oidc_build_token_form(cb->r->pool, &t);
 }
 
 /* Some providers get one method wrong (LemonLDAP::NG 2.16 refuses

@@ -35,14 +35,9 @@ static const char *sso_logout_form_return(request_rec *r)
 /* Same origin as SSOPublicURL: by Origin, else by Referer. */
 static int sso_logout_same_origin(request_rec *r, const sso_server_conf *c)
 {
-    const char *base = sso_public_base(r, c);
-    const char *origin = apr_table_get(r->headers_in, "Origin");
-    const char *referer = apr_table_get(r->headers_in, "Referer");
-    apr_size_t len = strlen(base);
-
-    if (origin)
-        return !strcmp(origin, base);
-    return referer && !strncmp(referer, base, len) && referer[len] == '/';
+    return sso_url_match_origin(sso_public_base(r, c),
+                                apr_table_get(r->headers_in, "Origin"),
+                                apr_table_get(r->headers_in, "Referer"));
 }
 
 static void sso_logout_forget(request_rec *r, const sso_server_conf *c)

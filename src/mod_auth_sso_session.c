@@ -298,9 +298,6 @@ void sso_session_touch(request_rec *r, const sso_server_conf *c,
 /* The socache API does not say when a full cache drops old records. A
  * canary planted with a far expiry is among the oldest records: when it is
  * gone, the cache has started dropping sessions. Checked at login only. */
-#define SSO_CANARY_KEY     "\x01sso-capacity-canary"
-#define SSO_CANARY_PLANTED "sso-canary-planted"
-#define SSO_CANARY_WARNED  "sso-canary-warned"
 
 static int sso_aux_has(request_rec *r, const char *name)
 {
@@ -330,19 +327,20 @@ static void sso_session_watch_capacity(request_rec *r, const sso_server_conf *c)
     apr_size_t len = sizeof(b);
     const apr_int64_t year = 365 * 86400;
 
-    if (sso_cache_retrieve(r->server, SSO_CACHE_SESSIONS, SSO_CANARY_KEY,
-                           strlen(SSO_CANARY_KEY), b, &len, r->pool) == APR_SUCCESS)
+    if (sso_cache_retrieve(r->server, SSO_CACHE_SESSIONS, SSO_KEY_CANARY,
+                           strlen(SSO_KEY_CANARY), b, &len, r->pool) == APR_SUCCESS)
         return;
     /* Setting the mark and testing it are one step: two logins at once
      * cannot both warn. */
-    if (sso_aux_has(r, SSO_CANARY_PLANTED) && sso_aux_mark(r, SSO_CANARY_WARNED, 60))
+    if (sso_aux_has(r, SSO_KEY_MARK_CANARY_PLANTED)
+        && sso_aux_mark(r, SSO_KEY_MARK_CANARY_WARNED, 60))
         sso_log_r(r, APLOG_WARNING, 0, SSOLOGNO(00096) "the session cache %s is "
                       "full: the oldest sessions are being dropped (give it more "
                       "room in SSOSessionCache)", c->session_cache->spec);
-    sso_cache_store(r->server, SSO_CACHE_SESSIONS, SSO_CANARY_KEY,
-                    strlen(SSO_CANARY_KEY), r->request_time + apr_time_from_sec(year),
+    sso_cache_store(r->server, SSO_CACHE_SESSIONS, SSO_KEY_CANARY,
+                    strlen(SSO_KEY_CANARY), r->request_time + apr_time_from_sec(year),
                     (const unsigned char *)"1", 1, r->pool);
-    (void)sso_aux_mark(r, SSO_CANARY_PLANTED, (int)year);
+    (void)sso_aux_mark(r, SSO_KEY_MARK_CANARY_PLANTED, (int)year);
 }
 
 /* A fresh ID for every login: an ID is never reused or taken from the

@@ -7,7 +7,7 @@
  * one list its letter picks while the others stay empty.
  *
  * Session keys are the only exception: a session's key is its 32 random
- * bytes, already spread. */
+ * bytes, already spread (and SSO_KEY_CANARY lives beside them). */
 #ifndef SSO_KEY_H
 #define SSO_KEY_H
 
@@ -22,6 +22,14 @@
 #define SSO_KEY_JWKS_REFETCH 'R'  /* a refetch of the keys this minute; jwks_uri */
 #define SSO_KEY_MARK         'P'  /* a named mark; body: its name */
 #define SSO_KEY_TOMBSTONE    'X'  /* a removed session; body: the session ID */
+
+/* Bodies of SSO_KEY_MARK keys. */
+#define SSO_KEY_MARK_CANARY_PLANTED "sso-canary-planted"
+#define SSO_KEY_MARK_CANARY_WARNED  "sso-canary-warned"
+
+/* The session cache's capacity canary, the one key there that is not a
+ * session ID: no ID has its length (SSO_ID_BYTES). */
+#define SSO_KEY_CANARY "\x01sso-capacity-canary"
 
 /* Bytes a key adds to its body. */
 #define SSO_KEY_OVERHEAD 2

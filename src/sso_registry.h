@@ -23,9 +23,11 @@ typedef struct sso_registry sso_registry;
 #define SSO_REGISTRY_NAME_MAX 255
 /* Most local groups one user may have. */
 #define SSO_REGISTRY_GROUPS_MAX 1000
-/* The default store, under the server's state directory (SSO_STATE_DIR):
- * must agree with SSO_DEFAULT_STORE_FILE in mod_auth_sso.h. */
+/* The default store, under the server's state directory (SSO_STATE_DIR,
+ * from configure): the module's when SSOUserStore is unset, and the one
+ * sso-users opens when httpd.conf names none. */
 #define SSO_REGISTRY_DEFAULT_FILE "sso/users.db"
+#define SSO_REGISTRY_DEFAULT_SPEC "sqlite3:" SSO_STATE_DIR "/" SSO_REGISTRY_DEFAULT_FILE
 /* The schema this build writes; older stores are upgraded at open. */
 #define SSO_REGISTRY_SCHEMA_VERSION 2
 /* How long SQLite waits for another process's lock, in milliseconds. */

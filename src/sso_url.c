@@ -153,3 +153,17 @@ const char *sso_url_query_parse(apr_pool_t *p, const char *query,
         problem = sso_url_query_pair(p, pair, *out);
     return problem;
 }
+
+/* Compared as strings, not parsed: an Origin is a serialised origin
+ * (lower case, no default port), so differently written forms of base
+ * do not match. */
+int sso_url_match_origin(const char *base, const char *origin,
+                         const char *referer)
+{
+    apr_size_t len = strlen(base);
+
+    if (origin) {
+        return !strcmp(origin, base);
+    }
+    return referer && !strncmp(referer, base, len) && referer[len] == '/';
+}

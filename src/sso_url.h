@@ -35,6 +35,13 @@ int sso_url_has_control(const char *s);
  * 127.0.0.1 or ::1 (what goes there travels in clear text); else NULL. */
 const char *sso_url_cleartext_host(apr_pool_t *p, const char *url);
 
+/* Non-zero when a request came from base (SSOPublicURL's scheme://host[:port],
+ * no trailing slash): its Origin header equals base byte for byte, or, with
+ * no Origin, its Referer is base followed by '/'. origin and referer are
+ * NULL when absent; with neither, the request is not ours. */
+int sso_url_match_origin(const char *base, const char *origin,
+                         const char *referer);
+
 /* url without trailing slashes, e.g. for SSOPublicURL. */
 const char *sso_url_trim_slash(apr_pool_t *p, const char *url);
 

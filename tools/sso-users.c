@@ -30,7 +30,6 @@
 #define EXIT_NOTFOUND 2
 #define EXIT_STORE 3
 
-#define DEFAULT_STORE "sqlite3:" SSO_STATE_DIR "/" SSO_REGISTRY_DEFAULT_FILE
 /* Include nesting deeper than this is a loop. */
 #define CONF_DEPTH_MAX 16
 /* Room for a password line: anything near this is refused as too long. */
@@ -58,7 +57,7 @@ static int cli_usage(void)
           "  store                            the store that would be used\n"
           "The store: -s, else SSOUserStore in -f HTTPD_CONF (Include "
           "followed), else\nin " SSO_HTTPD_CONF_DIR "/apache2.conf or "
-          "httpd.conf, else " DEFAULT_STORE ".\n"
+          "httpd.conf, else " SSO_REGISTRY_DEFAULT_SPEC ".\n"
           "Exit status: 0 ok, 1 usage or bad input, 2 user not found, "
           "3 store error.\n", stderr);
     return EXIT_USAGE;
@@ -316,7 +315,7 @@ static int cli_resolve_store(cli *c, const char *spec, const char *conf)
     else if (!cli_readable(conf))
         return cli_error(EXIT_USAGE, "cannot read httpd config %s", conf);
     found = conf ? conf_user_store(c->p, conf) : NULL;
-    c->spec = found ? found : DEFAULT_STORE;
+    c->spec = found ? found : SSO_REGISTRY_DEFAULT_SPEC;
     c->source = found ? conf
                       : conf ? apr_pstrcat(c->p, "default (no SSOUserStore in ",
                                            conf, ")", NULL)

@@ -131,6 +131,72 @@ START_TEST(query_parse)
 }
 END_TEST
 
+START_TEST(origin_exact)
+{
+    const char *base = "https://app.example";
+
+    ck_assert(sso_url_match_origin(base, "https://app.example", NULL));
+    ck_assert(sso_url_match_origin("http://127.0.0.1:8529", "http://127.0.0.1:8529",
+                                   NULL));
+    ck_assert(sso_url_match_origin("http://[::1]:8080", "http://[::1]:8080", NULL));
+    ck_assert(!sso_url_match_origin(base, "https://app.example:8443", NULL));
+    ck_assert(!sso_url_match_origin(base, "http://app.example", NULL));
+    ck_assert(!sso_url_match_origin(base, "https://app.example.evil", NULL));
+    ck_assert(!sso_url_match_origin(base, "https://evil.example", NULL));
+    ck_assert(!sso_url_match_origin(base, "https://app.example/", NULL));
+    ck_assert(!sso_url_match_origin(base, "null", NULL));
+    ck_assert(!sso_url_match_origin(base, "", NULL));
+    ck_assert(!sso_url_match_origin("http://[::1]:8080", "http://[::1]:8081", NULL));
+}
+END_TEST
+
+/* Strings, not parsed origins: what a browser would not send is refused. */
+START_TEST(origin_written_otherwise)
+{
+    const char *base = "https://app.example";
+
+    ck_assert(!sso_url_match_origin(base, "https://APP.example", NULL));
+    ck_assert(!sso_url_match_origin(base, "HTTPS://app.example", NULL));
+    ck_assert(!sso_url_match_origin(base, "https://app.example:443", NULL));
+    ck_assert(!sso_url_match_origin("http://app.example", "http://app.example:80",
+                                    NULL));
+    ck_assert(!sso_url_match_origin(base, "https://user@app.example", NULL));
+}
+END_TEST
+
+START_TEST(origin_by_referer)
+{
+    const char *base = "https://app.example";
+
+    ck_assert(sso_url_match_origin(base, NULL, "https://app.example/"));
+    ck_assert(sso_url_match_origin(base, NULL, "https://app.example/sso/logout?x=1"));
+    ck_assert(!sso_url_match_origin(base, NULL, "https://app.example"));
+    ck_assert(!sso_url_match_origin(base, NULL, "https://app.example.evil/"));
+    ck_assert(!sso_url_match_origin(base, NULL, "https://app.example:8443/"));
+    ck_assert(!sso_url_match_origin(base, NULL, "https://app.example@evil/"));
+    ck_assert(!sso_url_match_origin(base, NULL, "https://user@app.example/"));
+    ck_assert(!sso_url_match_origin(base, NULL, "http://app.example/"));
+    ck_assert(!sso_url_match_origin(base, NULL, "https://APP.example/"));
+    ck_assert(!sso_url_match_origin(base, NULL, "/sso/logout"));
+    ck_assert(sso_url_match_origin("http://[::1]:8080", NULL, "http://[::1]:8080/a"));
+    ck_assert(!sso_url_match_origin("http://[::1]:8080", NULL, "http://[::1]/a"));
+}
+END_TEST
+
+/* Origin, when sent, decides alone; with neither header, not ours. */
+START_TEST(origin_first_then_nothing)
+{
+    const char *base = "https://app.example";
+
+    ck_assert(!sso_url_match_origin(base, "https://evil.example",
+                                    "https://app.example/"));
+    ck_assert(sso_url_match_origin(base, "https://app.example",
+                                   "https://evil.example/"));
+    ck_assert(!sso_url_match_origin(base, "null", "https://app.example/"));
+    ck_assert(!sso_url_match_origin(base, NULL, NULL));
+}
+END_TEST
+
 Suite *sso_url_suite(void)
 {
     Suite *s = suite_create("sso_url");
@@ -147,6 +213,10 @@ Suite *sso_url_suite(void)
     tcase_add_test(tc, trim_slash);
     tcase_add_test(tc, cleartext_host);
     tcase_add_test(tc, query_parse);
+    tcase_add_test(tc, origin_exact);
+    tcase_add_test(tc, origin_written_otherwise);
+    tcase_add_test(tc, origin_by_referer);
+    tcase_add_test(tc, origin_first_then_nothing);
     suite_add_tcase(s, tc);
     return s;
 }

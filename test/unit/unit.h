@@ -24,6 +24,9 @@ Suite *sso_registry_suite(void);
 Suite *sso_account_suite(void);
 Suite *sso_template_suite(void);
 Suite *sso_owner_suite(void);
+Suite *sso_identity_suite(void);
+Suite *sso_socache_suite(void);
+Suite *sso_oidc_suite(void);
 
 /* A pool per test, destroyed in teardown. */
 extern apr_pool_t *unit_pool;

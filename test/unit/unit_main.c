@@ -41,6 +41,9 @@ int main(void)
     srunner_add_suite(sr, sso_account_suite());
     srunner_add_suite(sr, sso_template_suite());
     srunner_add_suite(sr, sso_owner_suite());
+    srunner_add_suite(sr, sso_identity_suite());
+    srunner_add_suite(sr, sso_socache_suite());
+    srunner_add_suite(sr, sso_oidc_suite());
     srunner_run_all(sr, CK_NORMAL);
     failed = srunner_ntests_failed(sr);
     srunner_free(sr);
