@@ -401,7 +401,7 @@ static const char *sso_cache_conf_make(apr_pool_t *p, const char *spec,
     cc->provider = ap_lookup_provider(AP_SOCACHE_PROVIDER_GROUP, cc->name,
                                       AP_SOCACHE_PROVIDER_VERSION);
     if (!cc->provider)
-        return apr_psprintf(p, "SSOSessionCache %s: unknown session cache "
+        return apr_psprintf(p, SSOLOGNO(00098) "SSOSessionCache %s: unknown session cache "
                             "provider '%s' (is mod_socache_%s loaded?)",
                             spec, cc->name, cc->name);
     *out = cc;
@@ -428,7 +428,7 @@ static const char *sso_cache_conf_check(apr_pool_t *p, apr_pool_t *ptemp,
     cc->aux_arg = sso_socache_plan_aux(p, cc->name, cc->arg);
     if (!err)
         sso_cache_plan_shards(p, cc);
-    return err ? apr_psprintf(p, "SSOSessionCache %s: %s", cc->spec, err) : NULL;
+    return err ? apr_psprintf(p, SSOLOGNO(00099) "SSOSessionCache %s: %s", cc->spec, err) : NULL;
 }
 
 static const char *sso_set_session_cache(cmd_parms *cmd, void *d, const char *arg)
