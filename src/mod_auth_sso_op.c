@@ -427,7 +427,7 @@ static int sso_op_may_refetch(request_rec *r, const char *jwks_uri)
 
     return sso_cache_mark(r->server, key, klen,
                           apr_time_now() + apr_time_from_sec(SSO_OP_REFETCH_GAP),
-                          r->pool) != 0;
+                          r->pool) != SSO_MARK_PRESENT;
 }
 
 static void *sso_op_jwks_read_fn(request_rec *r, const sso_server_conf *c,
