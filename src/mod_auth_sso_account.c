@@ -43,17 +43,17 @@ static int sso_account_store_failed(sso_admission *a, const char *err)
                           "Accounts are temporarily unavailable. Please try again.");
 }
 
-static int sso_account_taken(void *ctx, const char *username)
+static sso_username_e sso_account_taken(void *ctx, const char *username)
 {
     sso_admission *a = ctx;
     int taken = 0;
 
     if (sso_groups_contain(a->tried, username))
-        return 1;
+        return SSO_USERNAME_TAKEN;
     if (sso_registry_username_taken(a->reg, a->r->pool, username, &taken,
                                     &a->store_error) != APR_SUCCESS)
-        return -1;
-    return taken;
+        return SSO_USERNAME_ERROR;
+    return taken ? SSO_USERNAME_TAKEN : SSO_USERNAME_FREE;
 }
 
 static void sso_account_fill(sso_session *s, const sso_admission *a,
