@@ -45,17 +45,17 @@ static int sso_account_store_failed(sso_admission *a, const char *err)
                           "Accounts are temporarily unavailable. Please try again.");
 }
 
-static int sso_account_taken(void *ctx, const char *username)
+static sso_username_e sso_account_taken(void *ctx, const char *username)
 {
     sso_admission *a = ctx;
     int taken = 0;
 
     if (sso_groups_contain(a->tried, username))
-        return 1;
+        return SSO_USERNAME_TAKEN;
     if (sso_registry_username_taken(a->reg, a->r->pool, username, &taken,
                                     &a->store_error) != APR_SUCCESS)
-        return -1;
-    return taken;
+        return SSO_USERNAME_ERROR;
+    return taken ? SSO_USERNAME_TAKEN : SSO_USERNAME_FREE;
 }
 
 static void sso_account_fill(sso_session *s, const sso_admission *a,
@@ -179,7 +179,8 @@ static apr_status_t sso_account_lookup(sso_registry *reg, request_rec *r,
     return sso_registry_find_user(reg, r->pool, s->user, u, err);
 }
 
-int sso_account_recheck(request_rec *r, const sso_server_conf *c, sso_session *s)
+sso_recheck_e sso_account_recheck(request_rec *r, const sso_server_conf *c,
+                                  sso_session *s)
 {
     sso_registry *reg;
     const char *err = NULL;
@@ -193,26 +194,26 @@ int sso_account_recheck(request_rec *r, const sso_server_conf *c, sso_session *s
     if (!strcmp(s->method, "local") && s->issuer
         && c->local_providers && c->local_providers->nelts) {
         s->verified = apr_time_sec(r->request_time);
-        return OK;
+        return SSO_RECHECK_OK;
     }
     if (!(reg = sso_registry_acquire(r, c)))
-        return HTTP_SERVICE_UNAVAILABLE;
+        return SSO_RECHECK_ERROR;
     rv = sso_account_lookup(reg, r, c, s, &u, &err);
     sso_registry_release(r, c, reg, rv != APR_SUCCESS && rv != APR_NOTFOUND);
     if (rv != APR_SUCCESS && rv != APR_NOTFOUND) {
         sso_log_r(r, APLOG_ERR, 0, SSOLOGNO(00004) "user registry error while "
                       "checking the session of %s: %s (check SSOUserStore)",
                       s->user, err);
-        return HTTP_SERVICE_UNAVAILABLE;
+        return SSO_RECHECK_ERROR;
     }
     if (u && strcmp(s->method, "sso") && (s->issuer || strcmp(u->kind, "local")))
         u = NULL;
     if (!u || u->disabled) {
         sso_log_r(r, APLOG_NOTICE, 0, SSOLOGNO(00005) "session of %s ended: the "
                       "account is %s", s->user, u ? "disabled" : "deleted");
-        return DECLINED;
+        return SSO_RECHECK_GONE;
     }
     s->groups = u->groups;
     s->verified = apr_time_sec(r->request_time);
-    return OK;
+    return SSO_RECHECK_OK;
 }

@@ -14,8 +14,12 @@ typedef struct {
 } sso_login_claims;
 int sso_account_admit(request_rec *r, const sso_server_conf *c,
                       const sso_login_claims *lc, sso_session *s);
-/* OK: the account is still there and enabled (groups refreshed);
- * DECLINED: it was disabled or deleted; else the error status. */
-int sso_account_recheck(request_rec *r, const sso_server_conf *c, sso_session *s);
+typedef enum {
+    SSO_RECHECK_OK,    /* still there and enabled: s's groups refreshed */
+    SSO_RECHECK_GONE,  /* disabled or deleted (logged) */
+    SSO_RECHECK_ERROR  /* the registry failed (logged) */
+} sso_recheck_e;
+sso_recheck_e sso_account_recheck(request_rec *r, const sso_server_conf *c,
+                                  sso_session *s);
 
 #endif

@@ -129,14 +129,15 @@ static int sso_authn_accept(request_rec *r, const sso_server_conf *c,
 {
     int rechecked = sso_session_needs_recheck(s, apr_time_sec(r->request_time),
                                               c->account_recheck);
-    int rc = rechecked ? sso_account_recheck(r, c, s) : OK;
+    sso_recheck_e rc = rechecked ? sso_account_recheck(r, c, s)
+                                 : SSO_RECHECK_OK;
 
-    if (rc == DECLINED) {
+    if (rc == SSO_RECHECK_GONE) {
         sso_session_remove(r, c, sid);
         return sso_authn_unauthenticated(r, c, ap_get_module_config(
                    r->per_dir_config, &auth_sso_module), 1);
     }
-    if (rc != OK)
+    if (rc != SSO_RECHECK_OK)
         return sso_authn_unavailable(r);
     sso_session_touch(r, c, sid, s, rechecked);
     sso_identity_apply(r, c, sso_identity_from(r, s));

@@ -302,32 +302,32 @@ static sso_cache_target sso_cache_target_of(server_rec *s, sso_cache_which which
     return t;
 }
 
-static int sso_cache_lock_always(const sso_cache_conf *cc, server_rec *s)
+typedef enum {
+    SSO_LOCK_NONE,    /* the provider needs no lock: nothing held */
+    SSO_LOCK_HELD,    /* held: give it back with sso_cache_unlock */
+    SSO_LOCK_FAILED   /* logged; the caller gives up */
+} sso_lock_e;
+
+static sso_lock_e sso_cache_lock_always(const sso_cache_conf *cc, server_rec *s)
 {
     apr_status_t rv = apr_global_mutex_lock(cc->state->mutex);
 
     if (rv != APR_SUCCESS)
         ap_log_error(APLOG_MARK, APLOG_ERR, rv, s, SSOLOGNO(00016) "cannot lock the %s mutex",
                      SSO_CACHE_MUTEX_TYPE);
-    return rv == APR_SUCCESS ? 1 : -1;
+    return rv == APR_SUCCESS ? SSO_LOCK_HELD : SSO_LOCK_FAILED;
 }
 
-static int sso_cache_lock(const sso_cache_conf *cc, server_rec *s)
+static sso_lock_e sso_cache_lock(const sso_cache_conf *cc, server_rec *s)
 {
-    apr_status_t rv;
-
     if (!sso_cache_needs_mutex(cc))
-        return 0;
-    rv = apr_global_mutex_lock(cc->state->mutex);
-    if (rv != APR_SUCCESS)
-        ap_log_error(APLOG_MARK, APLOG_ERR, rv, s, SSOLOGNO(00017) "cannot lock the %s mutex",
-                     SSO_CACHE_MUTEX_TYPE);
-    return rv == APR_SUCCESS ? 1 : -1;
+        return SSO_LOCK_NONE;
+    return sso_cache_lock_always(cc, s);
 }
 
-static void sso_cache_unlock(const sso_cache_conf *cc, int locked)
+static void sso_cache_unlock(const sso_cache_conf *cc, sso_lock_e locked)
 {
-    if (locked == 1)
+    if (locked == SSO_LOCK_HELD)
         apr_global_mutex_unlock(cc->state->mutex);
 }
 
@@ -347,10 +347,10 @@ apr_status_t sso_cache_store(server_rec *s, sso_cache_which which,
                              apr_size_t len, apr_pool_t *p)
 {
     sso_cache_target t = sso_cache_target_of(s, which, key);
-    int locked = sso_cache_lock(t.cc, s);
+    sso_lock_e locked = sso_cache_lock(t.cc, s);
     apr_status_t rv;
 
-    if (locked < 0)
+    if (locked == SSO_LOCK_FAILED)
         return APR_EGENERAL;
     rv = sso_cache_put(t, s, key, keylen, expiry, data, len, p);
     sso_cache_unlock(t.cc, locked);
@@ -364,11 +364,11 @@ apr_status_t sso_cache_retrieve(server_rec *s, sso_cache_which which,
                                 apr_pool_t *p)
 {
     sso_cache_target t = sso_cache_target_of(s, which, key);
-    int locked = sso_cache_lock(t.cc, s);
+    sso_lock_e locked = sso_cache_lock(t.cc, s);
     unsigned int n = (unsigned int)*len;
     apr_status_t rv;
 
-    if (locked < 0)
+    if (locked == SSO_LOCK_FAILED)
         return APR_EGENERAL;
     rv = t.cc->provider->retrieve(t.inst, s, (const unsigned char *)key,
                                   (unsigned)keylen, buf, &n, p);
@@ -386,12 +386,12 @@ apr_status_t sso_cache_add(server_rec *s, sso_cache_which which,
                            apr_size_t len, apr_pool_t *p)
 {
     sso_cache_target t = sso_cache_target_of(s, which, key);
-    int locked = sso_cache_lock(t.cc, s);
+    sso_lock_e locked = sso_cache_lock(t.cc, s);
     unsigned char probe[SSO_CACHE_ADD_PROBE];
     unsigned int n = sizeof(probe);
     apr_status_t rv;
 
-    if (locked < 0)
+    if (locked == SSO_LOCK_FAILED)
         return APR_EGENERAL;
     rv = t.cc->provider->retrieve(t.inst, s, (const unsigned char *)key,
                                   (unsigned)keylen, probe, &n, p);
@@ -404,13 +404,14 @@ apr_status_t sso_cache_add(server_rec *s, sso_cache_which which,
     return rv;
 }
 
-int sso_cache_mark(server_rec *s, const char *key, apr_size_t keylen,
-                   apr_time_t until, apr_pool_t *p)
+sso_mark_e sso_cache_mark(server_rec *s, const char *key, apr_size_t keylen,
+                          apr_time_t until, apr_pool_t *p)
 {
     apr_status_t rv = sso_cache_add(s, SSO_CACHE_AUX, key, keylen, until,
                                     (const unsigned char *)"1", 1, p);
 
-    return rv == APR_SUCCESS ? 1 : rv == APR_EEXIST ? 0 : -1;
+    return rv == APR_SUCCESS ? SSO_MARK_SET
+           : rv == APR_EEXIST ? SSO_MARK_PRESENT : SSO_MARK_FAILED;
 }
 
 /* Records read and rewritten in one step are small (throttle counts). */
@@ -423,14 +424,14 @@ apr_status_t sso_cache_update(server_rec *s, sso_cache_which which,
     sso_cache_target t = sso_cache_target_of(s, which, key);
     /* Under the lock whatever the provider: atomic among this server's
      * processes also with Redis or memcached (not among servers). */
-    int locked = sso_cache_lock_always(t.cc, s);
+    sso_lock_e locked = sso_cache_lock_always(t.cc, s);
     unsigned char buf[SSO_CACHE_UPDATE_MAX];
     unsigned int n = sizeof(buf);
     apr_size_t len;
     apr_time_t expiry;
     apr_status_t rv;
 
-    if (locked < 0)
+    if (locked == SSO_LOCK_FAILED)
         return APR_EGENERAL;
     rv = t.cc->provider->retrieve(t.inst, s, (const unsigned char *)key,
                                   (unsigned)keylen, buf, &n, p);
@@ -454,12 +455,12 @@ apr_status_t sso_cache_refresh(server_rec *s, sso_cache_which which,
                                apr_size_t len, apr_size_t max, apr_pool_t *p)
 {
     sso_cache_target t = sso_cache_target_of(s, which, key);
-    int locked = sso_cache_lock(t.cc, s);
+    sso_lock_e locked = sso_cache_lock(t.cc, s);
     unsigned int n = (unsigned int)max;
     unsigned char *probe = apr_palloc(p, max);
     apr_status_t rv;
 
-    if (locked < 0)
+    if (locked == SSO_LOCK_FAILED)
         return APR_EGENERAL;
     rv = t.cc->provider->retrieve(t.inst, s, (const unsigned char *)key,
                                   (unsigned)keylen, probe, &n, p);
@@ -482,10 +483,10 @@ apr_status_t sso_cache_remove(server_rec *s, sso_cache_which which,
                               const char *key, apr_size_t keylen, apr_pool_t *p)
 {
     sso_cache_target t = sso_cache_target_of(s, which, key);
-    int locked = sso_cache_lock(t.cc, s);
+    sso_lock_e locked = sso_cache_lock(t.cc, s);
     apr_status_t rv;
 
-    if (locked < 0)
+    if (locked == SSO_LOCK_FAILED)
         return APR_EGENERAL;
     rv = t.cc->provider->remove(t.inst, s, (const unsigned char *)key,
                                 (unsigned)keylen, p);

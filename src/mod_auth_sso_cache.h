@@ -49,11 +49,14 @@ typedef apr_time_t (*sso_cache_update_fn)(void *ctx, unsigned char *buf,
 apr_status_t sso_cache_update(server_rec *s, sso_cache_which which,
                               const char *key, apr_size_t keylen,
                               sso_cache_update_fn fn, void *ctx, apr_pool_t *p);
-/* A mark in the login cache until the given time, set with sso_cache_add:
- * 1 when this caller set it, 0 when it was already there, -1 when the
- * cache failed. */
-int sso_cache_mark(server_rec *s, const char *key, apr_size_t keylen,
-                   apr_time_t until, apr_pool_t *p);
+/* A mark in the login cache until the given time, set with sso_cache_add. */
+typedef enum {
+    SSO_MARK_SET,     /* this caller set it */
+    SSO_MARK_PRESENT, /* it was already there */
+    SSO_MARK_FAILED   /* the cache failed */
+} sso_mark_e;
+sso_mark_e sso_cache_mark(server_rec *s, const char *key, apr_size_t keylen,
+                          apr_time_t until, apr_pool_t *p);
 /* The stamps that void per-connection session memos (stores and removals
  * above bump them); NULL when cc's sessions are not memoised. */
 const sso_stamps *sso_cache_stamps(const sso_cache_conf *cc);

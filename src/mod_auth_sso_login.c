@@ -420,11 +420,11 @@ static int sso_callback_id_token(sso_callback *cb)
     sso_jwt_status st;
     int rc;
 
-    if ((rc = sso_op_jwks(cb->r, cb->c, cb->meta, 0, &keys)) != OK)
+    if ((rc = sso_op_jwks(cb->r, cb->c, cb->meta, &keys)) != OK)
         return rc;
     st = sso_callback_verify_with(cb, keys);
     if (st == SSO_JWT_UNKNOWN_KID
-        && sso_op_jwks(cb->r, cb->c, cb->meta, 1, &keys) == OK)
+        && sso_op_jwks_refetch(cb->r, cb->c, cb->meta, &keys) == SSO_REFETCH_OK)
         st = sso_callback_verify_with(cb, keys);
     if (st == SSO_JWT_OK)
         return OK;

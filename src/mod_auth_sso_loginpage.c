@@ -219,11 +219,16 @@ static apr_time_t sso_throttle_count(void *ctx, unsigned char *buf,
     return *len ? apr_time_from_sec(st->t.first + SSO_THROTTLE_WINDOW) : 0;
 }
 
+typedef enum {
+    SSO_ATTEMPT_ALLOWED,  /* counted: go on to the password */
+    SSO_ATTEMPT_BLOCKED,
+    SSO_ATTEMPT_FAILED    /* the cache failed (logged) */
+} sso_attempt_e;
+
 /* Counts the attempt before any password work, in one step with the test
  * of the block (sso_cache_update): attempts sent at once cannot all read
- * the count before any of them has raised it. 1: go on; 0: blocked;
- * -1: the cache failed. */
-static int sso_throttle_take(request_rec *r, sso_throttle *t)
+ * the count before any of them has raised it. */
+static sso_attempt_e sso_throttle_take(request_rec *r, sso_throttle *t)
 {
     sso_throttle_step st = { apr_time_sec(r->request_time), { 0, 0 }, 0 };
     apr_size_t klen;
@@ -236,9 +241,9 @@ static int sso_throttle_take(request_rec *r, sso_throttle *t)
         sso_log_r(r, APLOG_ERR, rv, SSOLOGNO(00063) "local login refused: the session cache "
                   "%s failed to count the attempt (check SSOSessionCache)",
                   sso_server_conf_get(r->server)->session_cache->spec);
-        return -1;
+        return SSO_ATTEMPT_FAILED;
     }
-    return st.allowed;
+    return st.allowed ? SSO_ATTEMPT_ALLOWED : SSO_ATTEMPT_BLOCKED;
 }
 
 static void sso_throttle_clear(request_rec *r)
@@ -304,28 +309,37 @@ static int sso_login_check_providers(request_rec *r, const sso_server_conf *c,
     return 0;
 }
 
-/* 1: good password, 0: bad, -1: registry unavailable. *u is the account. */
-static int sso_login_check_registry(request_rec *r, const sso_server_conf *c,
-                                    const sso_login_form *f, sso_user **u)
+typedef enum {
+    SSO_PASSWORD_GOOD,
+    SSO_PASSWORD_BAD,         /* or no such local account */
+    SSO_PASSWORD_UNAVAILABLE  /* the registry failed */
+} sso_password_e;
+
+/* *u is the account. */
+static sso_password_e sso_login_check_registry(request_rec *r,
+                                               const sso_server_conf *c,
+                                               const sso_login_form *f,
+                                               sso_user **u)
 {
     const char *name = sso_username_normalize(r->pool, f->username), *err;
     sso_registry *reg = sso_registry_acquire(r, c);
     apr_status_t rv = APR_NOTFOUND;
 
     if (!reg)
-        return -1;
+        return SSO_PASSWORD_UNAVAILABLE;
     if (name)
         rv = sso_registry_find_user(reg, r->pool, name, u, &err);
     sso_registry_release(r, c, reg, rv != APR_SUCCESS && rv != APR_NOTFOUND);
     if (rv != APR_SUCCESS && rv != APR_NOTFOUND)
-        return -1;
+        return SSO_PASSWORD_UNAVAILABLE;
     /* SSO accounts have no password: same answer and same work as a
      * wrong one, so the page does not tell which accounts exist. */
     if (rv != APR_SUCCESS || strcmp((*u)->kind, "local")) {
         sso_registry_password_dummy_check(f->password);
-        return 0;
+        return SSO_PASSWORD_BAD;
     }
-    return sso_registry_password_check((*u)->password_hash, f->password);
+    return sso_registry_password_check((*u)->password_hash, f->password)
+           ? SSO_PASSWORD_GOOD : SSO_PASSWORD_BAD;
 }
 
 /* "last login" in sso-users, for local users too. A store that cannot be
@@ -375,14 +389,15 @@ static int sso_login_verify(request_rec *r, const sso_server_conf *c,
                             const char *ret)
 {
     sso_user *u = NULL;
-    int ok;
+    sso_password_e pw;
 
     if (c->local_providers && sso_login_check_providers(r, c, f))
         return sso_login_succeed(r, c, f->username, NULL, "authn", ret);
-    if ((ok = sso_login_check_registry(r, c, f, &u)) < 0)
+    pw = sso_login_check_registry(r, c, f, &u);
+    if (pw == SSO_PASSWORD_UNAVAILABLE)
         return sso_page_error(r, HTTP_SERVICE_UNAVAILABLE, "Sign-in unavailable",
                               "Accounts are temporarily unavailable. Please try again.");
-    if (!ok)
+    if (pw == SSO_PASSWORD_BAD)
         return sso_login_failed(r, c, f, t, ret);
     if (u->disabled) {
         sso_log_r(r, APLOG_WARNING, 0, SSOLOGNO(00068) "local login refused for "
@@ -414,9 +429,9 @@ int sso_loginpage_post(request_rec *r, const sso_server_conf *c)
     }
     ret = sso_url_return_path(r->pool, f.ret);
     switch (sso_throttle_take(r, &t)) {
-    case 1:
+    case SSO_ATTEMPT_ALLOWED:
         return sso_login_verify(r, c, &f, &t, ret);
-    case 0:
+    case SSO_ATTEMPT_BLOCKED:
         return sso_login_blocked(r, &t);
     default:
         return sso_page_error(r, HTTP_SERVICE_UNAVAILABLE, "Sign-in unavailable",

@@ -429,7 +429,7 @@ static int sso_op_may_refetch(request_rec *r, const char *jwks_uri)
 
     return sso_cache_mark(r->server, key, klen,
                           apr_time_now() + apr_time_from_sec(SSO_OP_REFETCH_GAP),
-                          r->pool) != 0;
+                          r->pool) != SSO_MARK_PRESENT;
 }
 
 static void *sso_op_jwks_read_fn(request_rec *r, const sso_server_conf *c,
@@ -472,20 +472,30 @@ static int sso_op_newer_shared(request_rec *r, const sso_server_conf *c,
 }
 
 int sso_op_jwks(request_rec *r, const sso_server_conf *c,
-                const sso_provider_meta *meta, int refetch,
-                const sso_jwks **keys)
+                const sso_provider_meta *meta, const sso_jwks **keys)
+{
+    void *value = NULL;
+    int rc = sso_op_document(r, c, &sso_op_jwks_def, meta->jwks_uri, 0, &value);
+
+    *keys = value;
+    return rc;
+}
+
+sso_refetch_e sso_op_jwks_refetch(request_rec *r, const sso_server_conf *c,
+                                  const sso_provider_meta *meta,
+                                  const sso_jwks **keys)
 {
     void *value = NULL;
     const char *err;
     sso_op_doc d;
     int rc;
 
-    if (refetch && sso_op_newer_shared(r, c, SSO_KEY_JWKS, meta->jwks_uri, &d)
+    if (sso_op_newer_shared(r, c, SSO_KEY_JWKS, meta->jwks_uri, &d)
         && (*keys = sso_op_jwks_read(r, meta->jwks_uri, d.doc, d.len, &err)))
-        return OK;
-    if (refetch && !sso_op_may_refetch(r, meta->jwks_uri))
-        return DECLINED;
-    rc = sso_op_document(r, c, &sso_op_jwks_def, meta->jwks_uri, refetch, &value);
+        return SSO_REFETCH_OK;
+    if (!sso_op_may_refetch(r, meta->jwks_uri))
+        return SSO_REFETCH_LIMITED;
+    rc = sso_op_document(r, c, &sso_op_jwks_def, meta->jwks_uri, 1, &value);
     *keys = value;
-    return rc;
+    return rc == OK ? SSO_REFETCH_OK : SSO_REFETCH_FAILED;
 }

@@ -8,14 +8,23 @@
 #include "sso_provider.h"
 
 /* mod_auth_sso_op.c: each int function returns OK, or the status of the
- * error page it prepared (DECLINED: a JWKS refetch was rate-limited). */
+ * error page it prepared. */
 void sso_op_child_init(apr_pool_t *p, server_rec *s);
 void sso_op_http_opts(const sso_server_conf *c, sso_http_opts *o);
 /* *meta and *keys may be shared with other threads: read them only. */
 int sso_op_meta(request_rec *r, const sso_server_conf *c,
                 const sso_provider_meta **meta);
 int sso_op_jwks(request_rec *r, const sso_server_conf *c,
-                const sso_provider_meta *meta, int refetch,
-                const sso_jwks **keys);
+                const sso_provider_meta *meta, const sso_jwks **keys);
+/* For a token signed by a key the copy lacks: a newer copy another child
+ * fetched, else a fetch, at most one a minute in every process together. */
+typedef enum {
+    SSO_REFETCH_OK,      /* *keys is the newer copy */
+    SSO_REFETCH_LIMITED, /* a refetch was made less than a minute ago */
+    SSO_REFETCH_FAILED   /* logged, with an error page prepared */
+} sso_refetch_e;
+sso_refetch_e sso_op_jwks_refetch(request_rec *r, const sso_server_conf *c,
+                                  const sso_provider_meta *meta,
+                                  const sso_jwks **keys);
 
 #endif

@@ -30,7 +30,8 @@ int sso_routes_send_json(request_rec *r, json_t *doc)
     return OK;
 }
 
-static int sso_routes_status(request_rec *r, const sso_server_conf *c)
+static int sso_routes_status(request_rec *r, const sso_server_conf *c,
+                             apr_table_t *args)
 {
     if (!c->enable)
         return sso_routes_send_json(r, json_pack("{s:b}", "ssoEnabled", 0));
@@ -39,39 +40,112 @@ static int sso_routes_status(request_rec *r, const sso_server_conf *c)
                                              "redirectUri", sso_redirect_uri(r, c)));
 }
 
-static int sso_routes_only_get(request_rec *r)
+static int sso_routes_callback(request_rec *r, const sso_server_conf *c,
+                               apr_table_t *args)
 {
-    if (r->method_number == M_GET)
+    return sso_login_callback(r, c);
+}
+
+static int sso_routes_login(request_rec *r, const sso_server_conf *c,
+                            apr_table_t *args)
+{
+    if (r->method_number == M_POST) {
+        return sso_loginpage_post(r, c);
+    }
+    return sso_loginpage_show(r, c, args);
+}
+
+static int sso_routes_logout(request_rec *r, const sso_server_conf *c,
+                             apr_table_t *args)
+{
+    return sso_logout_handle(r, c, apr_table_get(args, "return"));
+}
+
+static int sso_routes_start(request_rec *r, const sso_server_conf *c,
+                            apr_table_t *args)
+{
+    return sso_login_start(r, c, apr_table_get(args, "return"));
+}
+
+typedef enum {
+    SSO_ROUTE_GET,       /* GET (and HEAD) only */
+    SSO_ROUTE_GET_POST,  /* GET or POST */
+    SSO_ROUTE_ANY        /* the handler answers every method itself */
+} sso_route_methods;
+
+/* args is NULL unless the route parses the query. */
+typedef int (*sso_route_fn)(request_rec *r, const sso_server_conf *c,
+                            apr_table_t *args);
+
+/* The checks run in this order: query (400), SSOEnable (404), method
+ * (405). The callback parses its own query and answers a bad one with
+ * its own page; status answers with SSO off too; login and logout serve
+ * local logins and the end of any session, so SSOEnable Off leaves them
+ * up. */
+typedef struct {
+    const char *name;
+    sso_route_methods methods;
+    int needs_enable;
+    int parses_query;
+    sso_route_fn handler;
+} sso_route;
+
+static const sso_route sso_routes[] = {
+    { "status",   SSO_ROUTE_GET,      0, 0, sso_routes_status },
+    { "callback", SSO_ROUTE_GET,      1, 0, sso_routes_callback },
+    { "login",    SSO_ROUTE_GET_POST, 0, 1, sso_routes_login },
+    { "logout",   SSO_ROUTE_ANY,      0, 1, sso_routes_logout },
+    { "start",    SSO_ROUTE_GET,      1, 1, sso_routes_start },
+};
+
+/* The 405 names GET alone, for login too: its POST is the form's own. */
+static int sso_routes_method_ok(request_rec *r, sso_route_methods methods)
+{
+    if (methods == SSO_ROUTE_ANY || r->method_number == M_GET
+        || (methods == SSO_ROUTE_GET_POST && r->method_number == M_POST)) {
         return OK;
+    }
     r->allowed = AP_METHOD_BIT << M_GET;
     return HTTP_METHOD_NOT_ALLOWED;
 }
 
-static int sso_routes_dispatch(request_rec *r, const sso_server_conf *c,
-                               const char *route)
+static int sso_routes_bad_query(request_rec *r)
 {
-    apr_table_t *args;
+    return sso_page_error(r, HTTP_BAD_REQUEST, "Bad request",
+                          "The address has a repeated or malformed parameter.");
+}
+
+static const sso_route *sso_routes_find(const char *name)
+{
+    apr_size_t i;
+
+    for (i = 0; i < sizeof(sso_routes) / sizeof(sso_routes[0]); i++) {
+        if (!strcmp(name, sso_routes[i].name)) {
+            return &sso_routes[i];
+        }
+    }
+    return NULL;
+}
+
+static int sso_routes_dispatch(request_rec *r, const sso_server_conf *c,
+                               const char *name)
+{
+    const sso_route *route = sso_routes_find(name);
+    apr_table_t *args = NULL;
     int rc;
 
-    if (!strcmp(route, "status"))
-        return (rc = sso_routes_only_get(r)) ? rc : sso_routes_status(r, c);
-    if (!strcmp(route, "callback"))
-        return !c->enable ? HTTP_NOT_FOUND
-               : (rc = sso_routes_only_get(r)) ? rc : sso_login_callback(r, c);
-    if (sso_url_query_parse(r->pool, r->args, &args))
-        return sso_page_error(r, HTTP_BAD_REQUEST, "Bad request",
-                              "The address has a repeated or malformed parameter.");
-    if (!strcmp(route, "login"))
-        return r->method_number == M_POST ? sso_loginpage_post(r, c)
-               : (rc = sso_routes_only_get(r)) ? rc : sso_loginpage_show(r, c, args);
-    if (!strcmp(route, "logout"))
-        return sso_logout_handle(r, c, apr_table_get(args, "return"));
-    if (!c->enable)
+    /* An unknown route's query is checked too: a bad one is a 400. */
+    if ((!route || route->parses_query)
+        && sso_url_query_parse(r->pool, r->args, &args)) {
+        return sso_routes_bad_query(r);
+    }
+    if (!route || (route->needs_enable && !c->enable)) {
         return HTTP_NOT_FOUND;
-    if (!strcmp(route, "start"))
-        return (rc = sso_routes_only_get(r)) ? rc
-               : sso_login_start(r, c, apr_table_get(args, "return"));
-    return HTTP_NOT_FOUND;
+    }
+    if ((rc = sso_routes_method_ok(r, route->methods)) != OK) {
+        return rc;
+    }
+    return route->handler(r, c, args);
 }
 
 /* The route name after "<base>/", or NULL when the URI is not ours. */

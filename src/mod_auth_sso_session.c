@@ -318,7 +318,8 @@ static int sso_aux_mark(request_rec *r, const char *name, int ttl)
                                    &klen);
 
     return sso_cache_mark(r->server, key, klen,
-                          r->request_time + apr_time_from_sec(ttl), r->pool) == 1;
+                          r->request_time + apr_time_from_sec(ttl), r->pool)
+           == SSO_MARK_SET;
 }
 
 static void sso_session_watch_capacity(request_rec *r, const sso_server_conf *c)

@@ -92,17 +92,19 @@ const char *sso_account_pick_username(apr_pool_t *p,
                                       const apr_array_header_t *candidates,
                                       sso_account_taken_fn taken, void *ctx)
 {
-    int i, t;
+    int i;
 
     for (i = 0; candidates && i < candidates->nelts; i++) {
         const char *u = sso_username_normalize(p,
                             APR_ARRAY_IDX(candidates, i, const char *));
+        sso_username_e t;
+
         if (!u)
             continue;
         t = taken(ctx, u);
-        if (t < 0)
+        if (t == SSO_USERNAME_ERROR)
             return NULL;
-        if (t == 0)
+        if (t == SSO_USERNAME_FREE)
             return u;
     }
     return NULL;

@@ -60,9 +60,13 @@ const char *sso_account_reason(sso_account_decision d);
 const char *sso_account_cause(sso_account_decision d,
                               const sso_account_facts *f);
 
-/* 1 when username is taken, 0 when free; negative stops the search (e.g. a
- * store error, which the callback keeps in its ctx). */
-typedef int (*sso_account_taken_fn)(void *ctx, const char *username);
+typedef enum {
+    SSO_USERNAME_FREE,
+    SSO_USERNAME_TAKEN,
+    SSO_USERNAME_ERROR  /* stops the search (e.g. a store error, which the
+                         * callback keeps in its ctx) */
+} sso_username_e;
+typedef sso_username_e (*sso_account_taken_fn)(void *ctx, const char *username);
 
 /* The first of candidates (const char *, claim values in SSOUsernameClaims
  * order; entries may be NULL) that sso_username_normalize accepts and that

@@ -21,16 +21,27 @@ sso_path_kind sso_path_lkind(const char *path)
     return S_ISDIR(st.st_mode) ? SSO_PATH_DIR : SSO_PATH_OTHER;
 }
 
-/* 0 to go on, -1 when it is already uid's, else an errno. */
-static int sso_owner_expected(const struct stat *st, int want_dir, uid_t owner,
-                              uid_t uid, gid_t gid)
+typedef enum {
+    SSO_OWNER_HAND_OVER,  /* owner's: fchown it */
+    SSO_OWNER_DONE,       /* uid:gid's already */
+    SSO_OWNER_REFUSE      /* *err says why */
+} sso_owner_step;
+
+static sso_owner_step sso_owner_expected(const struct stat *st, int want_dir,
+                                         uid_t owner, uid_t uid, gid_t gid,
+                                         int *err)
 {
     if (want_dir ? !S_ISDIR(st->st_mode)
-                 : !S_ISREG(st->st_mode) || st->st_nlink != 1)
-        return EEXIST;
+                 : !S_ISREG(st->st_mode) || st->st_nlink != 1) {
+        *err = EEXIST;
+        return SSO_OWNER_REFUSE;
+    }
     if (st->st_uid == uid && st->st_gid == gid)
-        return -1;
-    return st->st_uid == owner ? 0 : EPERM;
+        return SSO_OWNER_DONE;
+    if (st->st_uid == owner)
+        return SSO_OWNER_HAND_OVER;
+    *err = EPERM;
+    return SSO_OWNER_REFUSE;
 }
 
 int sso_owner_give(const char *path, int want_dir, uid_t owner, uid_t uid,
@@ -40,17 +51,17 @@ int sso_owner_give(const char *path, int want_dir, uid_t owner, uid_t uid,
     int fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC
                         | (want_dir ? O_DIRECTORY : 0));
     struct stat st;
-    int err;
+    int err = 0;
 
     if (fd < 0)
         return errno;
     if (fstat(fd, &st) != 0)
         err = errno;
-    else if (!(err = sso_owner_expected(&st, want_dir, owner, uid, gid))
-             && fchown(fd, uid, gid) != 0)
+    else if (sso_owner_expected(&st, want_dir, owner, uid, gid, &err)
+             == SSO_OWNER_HAND_OVER && fchown(fd, uid, gid) != 0)
         err = errno;
     close(fd);
-    return err < 0 ? 0 : err;
+    return err;
 }
 
 const char *sso_owner_dir_unsafe(apr_pool_t *p, const char *dir, uid_t uid,

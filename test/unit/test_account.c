@@ -134,19 +134,19 @@ typedef struct {
     int fail;
 } taken_list;
 
-static int is_taken(void *ctx, const char *username)
+static sso_username_e is_taken(void *ctx, const char *username)
 {
     taken_list *t = ctx;
     int i;
 
     t->calls++;
     if (t->fail)
-        return -1;
+        return SSO_USERNAME_ERROR;
     for (i = 0; i < 4 && t->taken[i]; i++) {
         if (!strcmp(t->taken[i], username))
-            return 1;
+            return SSO_USERNAME_TAKEN;
     }
-    return 0;
+    return SSO_USERNAME_FREE;
 }
 
 static apr_array_header_t *claims(int n, ...)
