@@ -14,7 +14,7 @@
 
 #include "http_request.h"
 
-void sso_log_r_(const char *file, int line, int module_index, int level,
+void ssomod_log_r_(const char *file, int line, int module_index, int level,
                 apr_status_t status, request_rec *r, const char *fmt, ...)
 {
     const char *id, *msg;
@@ -33,12 +33,12 @@ void sso_log_r_(const char *file, int line, int module_index, int level,
         ap_log_rerror_(file, line, module_index, level, status, r, "%s", msg);
 }
 
-const sso_identity *sso_identity_get(request_rec *r)
+const ssomod_identity *ssomod_identity_get(request_rec *r)
 {
     return ap_get_module_config(r->request_config, &auth_sso_module);
 }
 
-void sso_identity_set(request_rec *r, const sso_identity *id)
+void ssomod_identity_set(request_rec *r, const ssomod_identity *id)
 {
     ap_set_module_config(r->request_config, &auth_sso_module, (void *)id);
 }
@@ -47,7 +47,7 @@ void sso_identity_set(request_rec *r, const sso_identity *id)
  * copy, so the internal struct can change without breaking callers. */
 static const mod_auth_sso_identity_t *mod_auth_sso_identity(request_rec *r)
 {
-    const sso_identity *id = sso_identity_get(r);
+    const ssomod_identity *id = ssomod_identity_get(r);
     mod_auth_sso_identity_t *pub;
 
     if (!id) {
@@ -65,36 +65,36 @@ static const mod_auth_sso_identity_t *mod_auth_sso_identity(request_rec *r)
     return pub;
 }
 
-static void sso_register_hooks(apr_pool_t *p)
+static void ssomod_register_hooks(apr_pool_t *p)
 {
-    ap_hook_pre_config(sso_cache_pre_config, NULL, NULL, APR_HOOK_MIDDLE);
-    ap_hook_check_config(sso_check_config, NULL, NULL, APR_HOOK_MIDDLE);
-    ap_hook_post_config(sso_cache_post_config, NULL, NULL, APR_HOOK_MIDDLE);
-    ap_hook_post_config(sso_registry_post_config, NULL, NULL, APR_HOOK_MIDDLE);
-    ap_hook_post_config(sso_check_post_config, NULL, NULL, APR_HOOK_MIDDLE);
-    ap_hook_child_init(sso_cache_child_init, NULL, NULL, APR_HOOK_MIDDLE);
-    ap_hook_child_init(sso_registry_child_init, NULL, NULL, APR_HOOK_MIDDLE);
-    ap_hook_child_init(sso_op_child_init, NULL, NULL, APR_HOOK_MIDDLE);
-    ap_hook_quick_handler(sso_routes_quick_handler, NULL, NULL, APR_HOOK_FIRST);
+    ap_hook_pre_config(ssomod_cache_pre_config, NULL, NULL, APR_HOOK_MIDDLE);
+    ap_hook_check_config(ssomod_check_config, NULL, NULL, APR_HOOK_MIDDLE);
+    ap_hook_post_config(ssomod_cache_post_config, NULL, NULL, APR_HOOK_MIDDLE);
+    ap_hook_post_config(ssomod_registry_post_config, NULL, NULL, APR_HOOK_MIDDLE);
+    ap_hook_post_config(ssomod_check_post_config, NULL, NULL, APR_HOOK_MIDDLE);
+    ap_hook_child_init(ssomod_cache_child_init, NULL, NULL, APR_HOOK_MIDDLE);
+    ap_hook_child_init(ssomod_registry_child_init, NULL, NULL, APR_HOOK_MIDDLE);
+    ap_hook_child_init(ssomod_op_child_init, NULL, NULL, APR_HOOK_MIDDLE);
+    ap_hook_quick_handler(ssomod_routes_quick_handler, NULL, NULL, APR_HOOK_FIRST);
 #ifdef SSO_BENCH_SEED
     { /* bench/: POST <SSOBasePath>/_bench/seed, test builds only */
-        extern int sso_bench_quick_handler(request_rec *r, int lookup_uri);
-        ap_hook_quick_handler(sso_bench_quick_handler, NULL, NULL,
+        extern int ssomod_bench_quick_handler(request_rec *r, int lookup_uri);
+        ap_hook_quick_handler(ssomod_bench_quick_handler, NULL, NULL,
                               APR_HOOK_REALLY_FIRST);
     }
 #endif
-    sso_authn_register(p);
-    sso_authz_register(p);
+    ssomod_authn_register(p);
+    ssomod_authz_register(p);
     APR_REGISTER_OPTIONAL_FN(mod_auth_sso_identity);
 }
 
 /* Not AP_DECLARE_MODULE: mod_auth_sso_private.h already says APLOG_USE_MODULE. */
 module AP_MODULE_DECLARE_DATA auth_sso_module = {
     STANDARD20_MODULE_STUFF,
-    sso_dir_conf_create,
-    sso_dir_conf_merge,
-    sso_server_conf_create,
-    sso_server_conf_merge,
-    sso_cmds,
-    sso_register_hooks
+    ssomod_dir_conf_create,
+    ssomod_dir_conf_merge,
+    ssomod_server_conf_create,
+    ssomod_server_conf_merge,
+    ssomod_cmds,
+    ssomod_register_hooks
 };

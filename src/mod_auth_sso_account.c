@@ -17,37 +17,37 @@
 
 typedef struct {
     request_rec *r;
-    const sso_server_conf *c;
-    const sso_login_claims *lc;
+    const ssomod_server_conf *c;
+    const ssomod_login_claims *lc;
     sso_registry *reg;
     apr_array_header_t *mapped;
     apr_array_header_t *tried;        /* usernames taken by a race */
     const char *store_error;
-} sso_admission;
+} ssomod_admission;
 
-static int sso_account_refuse(sso_admission *a, const char *cause,
+static int ssomod_account_refuse(ssomod_admission *a, const char *cause,
                               const char *reason)
 {
-    const sso_login_claims *lc = a->lc;
+    const ssomod_login_claims *lc = a->lc;
 
-    sso_log_r(a->r, APLOG_WARNING, 0, SSOLOGNO(00001) "login refused for sub %s "
+    ssomod_log_r(a->r, APLOG_WARNING, 0, SSOLOGNO(00001) "login refused for sub %s "
                   "(email %s, groups [%s]): %s", lc->sub,
                   lc->email ? lc->email : "none",
                   sso_groups_join(a->r->pool, lc->remote_groups), cause);
-    return sso_page_refused(a->r, HTTP_FORBIDDEN, reason);
+    return ssomod_page_refused(a->r, HTTP_FORBIDDEN, reason);
 }
 
-static int sso_account_store_failed(sso_admission *a, const char *err)
+static int ssomod_account_store_failed(ssomod_admission *a, const char *err)
 {
-    sso_log_r(a->r, APLOG_ERR, 0, SSOLOGNO(00002) "user registry error at login "
+    ssomod_log_r(a->r, APLOG_ERR, 0, SSOLOGNO(00002) "user registry error at login "
                   "of sub %s: %s (check SSOUserStore)", a->lc->sub, err);
-    return sso_page_error(a->r, HTTP_SERVICE_UNAVAILABLE, "Sign-in failed",
+    return ssomod_page_error(a->r, HTTP_SERVICE_UNAVAILABLE, "Sign-in failed",
                           "Accounts are temporarily unavailable. Please try again.");
 }
 
-static sso_username_e sso_account_taken(void *ctx, const char *username)
+static sso_username_e ssomod_account_taken(void *ctx, const char *username)
 {
-    sso_admission *a = ctx;
+    ssomod_admission *a = ctx;
     int taken = 0;
 
     if (sso_groups_contain(a->tried, username))
@@ -58,7 +58,7 @@ static sso_username_e sso_account_taken(void *ctx, const char *username)
     return taken ? SSO_USERNAME_TAKEN : SSO_USERNAME_FREE;
 }
 
-static void sso_account_fill(sso_session *s, const sso_admission *a,
+static void ssomod_account_fill(sso_session *s, const ssomod_admission *a,
                              const sso_user *u)
 {
     s->method = "sso";
@@ -70,7 +70,7 @@ static void sso_account_fill(sso_session *s, const sso_admission *a,
     s->groups = u->groups;
 }
 
-static apr_status_t sso_account_write(sso_admission *a, const char *username,
+static apr_status_t ssomod_account_write(ssomod_admission *a, const char *username,
                                       int replace, sso_user **u)
 {
     sso_registry_login login = { a->lc->issuer, a->lc->sub, username,
@@ -81,50 +81,50 @@ static apr_status_t sso_account_write(sso_admission *a, const char *username,
                                   &a->store_error);
 }
 
-static int sso_account_create(sso_admission *a, sso_session *s)
+static int ssomod_account_create(ssomod_admission *a, sso_session *s)
 {
     sso_user *u;
     int i;
 
     for (i = 0; i < SSO_ACCOUNT_CREATE_TRIES; i++) {
         const char *name = sso_account_pick_username(a->r->pool,
-                               a->lc->username_claims, sso_account_taken, a);
+                               a->lc->username_claims, ssomod_account_taken, a);
         apr_status_t rv;
         if (!name)
             break;
-        rv = sso_account_write(a, name, 1, &u);
+        rv = ssomod_account_write(a, name, 1, &u);
         if (rv == APR_SUCCESS) {
-            sso_log_r(a->r, APLOG_NOTICE, 0, SSOLOGNO(00003) "new SSO user %s "
+            ssomod_log_r(a->r, APLOG_NOTICE, 0, SSOLOGNO(00003) "new SSO user %s "
                           "created for sub %s, groups [%s]", u->username,
                           a->lc->sub, sso_groups_join(a->r->pool, u->groups));
-            sso_account_fill(s, a, u);
+            ssomod_account_fill(s, a, u);
             return OK;
         }
         if (rv != APR_EEXIST)
-            return sso_account_store_failed(a, a->store_error);
+            return ssomod_account_store_failed(a, a->store_error);
         APR_ARRAY_PUSH(a->tried, const char *) = name;
     }
     if (a->store_error)
-        return sso_account_store_failed(a, a->store_error);
-    return sso_account_refuse(a, sso_account_cause(SSO_ACCOUNT_REFUSE_NO_USERNAME, NULL),
+        return ssomod_account_store_failed(a, a->store_error);
+    return ssomod_account_refuse(a, sso_account_cause(SSO_ACCOUNT_REFUSE_NO_USERNAME, NULL),
                               sso_account_reason(SSO_ACCOUNT_REFUSE_NO_USERNAME));
 }
 
-static int sso_account_existing(sso_admission *a, int replace, sso_session *s)
+static int ssomod_account_existing(ssomod_admission *a, int replace, sso_session *s)
 {
     sso_user *u;
-    apr_status_t rv = sso_account_write(a, NULL, replace, &u);
+    apr_status_t rv = ssomod_account_write(a, NULL, replace, &u);
 
     if (rv == APR_EACCES)
-        return sso_account_refuse(a, sso_account_cause(SSO_ACCOUNT_REFUSE_DISABLED, NULL),
+        return ssomod_account_refuse(a, sso_account_cause(SSO_ACCOUNT_REFUSE_DISABLED, NULL),
                                   sso_account_reason(SSO_ACCOUNT_REFUSE_DISABLED));
     if (rv != APR_SUCCESS)
-        return sso_account_store_failed(a, a->store_error);
-    sso_account_fill(s, a, u);
+        return ssomod_account_store_failed(a, a->store_error);
+    ssomod_account_fill(s, a, u);
     return OK;
 }
 
-static int sso_account_decide_and_write(sso_admission *a, sso_session *s)
+static int ssomod_account_decide_and_write(ssomod_admission *a, sso_session *s)
 {
     sso_account_facts f = { 0 };
     sso_user *u = NULL;
@@ -134,7 +134,7 @@ static int sso_account_decide_and_write(sso_admission *a, sso_session *s)
                                             a->lc->sub, &u, &a->store_error);
 
     if (rv != APR_SUCCESS && rv != APR_NOTFOUND)
-        return sso_account_store_failed(a, a->store_error);
+        return ssomod_account_store_failed(a, a->store_error);
     f.allow_signup = a->c->allow_signup;
     f.signup_only_mapped = a->c->signup_only_mapped;
     f.require_mapped_group = a->c->require_mapped_group;
@@ -144,31 +144,31 @@ static int sso_account_decide_and_write(sso_admission *a, sso_session *s)
     f.disabled = u && u->disabled;
     d = sso_account_decide(&f, &replace);
     if (sso_account_refused(d))
-        return sso_account_refuse(a, sso_account_cause(d, &f), sso_account_reason(d));
-    return d == SSO_ACCOUNT_CREATE ? sso_account_create(a, s)
-                                   : sso_account_existing(a, replace, s);
+        return ssomod_account_refuse(a, sso_account_cause(d, &f), sso_account_reason(d));
+    return d == SSO_ACCOUNT_CREATE ? ssomod_account_create(a, s)
+                                   : ssomod_account_existing(a, replace, s);
 }
 
-int sso_account_admit(request_rec *r, const sso_server_conf *c,
-                      const sso_login_claims *lc, sso_session *s)
+int ssomod_account_admit(request_rec *r, const ssomod_server_conf *c,
+                      const ssomod_login_claims *lc, sso_session *s)
 {
-    sso_admission a = { r, c, lc, NULL, NULL, NULL, NULL };
+    ssomod_admission a = { r, c, lc, NULL, NULL, NULL, NULL };
     int rc;
 
     a.mapped = sso_groups_map(r->pool, c->group_map, lc->remote_groups);
     a.tried = apr_array_make(r->pool, 2, sizeof(const char *));
-    if (!(a.reg = sso_registry_acquire(r, c)))
-        return sso_page_error(r, HTTP_SERVICE_UNAVAILABLE, "Sign-in failed",
+    if (!(a.reg = ssomod_registry_acquire(r, c)))
+        return ssomod_page_error(r, HTTP_SERVICE_UNAVAILABLE, "Sign-in failed",
                               "Accounts are temporarily unavailable. Please try again.");
-    rc = sso_account_decide_and_write(&a, s);
-    sso_registry_release(r, c, a.reg, a.store_error != NULL && rc != OK);
+    rc = ssomod_account_decide_and_write(&a, s);
+    ssomod_registry_release(r, c, a.reg, a.store_error != NULL && rc != OK);
     return rc;
 }
 
 /* The issuer is this virtual host's SSOAuthority, never the one the
  * record names: the realm already tied the session to it. */
-static apr_status_t sso_account_lookup(sso_registry *reg, request_rec *r,
-                                       const sso_server_conf *c,
+static apr_status_t ssomod_account_lookup(sso_registry *reg, request_rec *r,
+                                       const ssomod_server_conf *c,
                                        const sso_session *s, sso_user **u,
                                        const char **err)
 {
@@ -179,7 +179,7 @@ static apr_status_t sso_account_lookup(sso_registry *reg, request_rec *r,
     return sso_registry_find_user(reg, r->pool, s->user, u, err);
 }
 
-sso_recheck_e sso_account_recheck(request_rec *r, const sso_server_conf *c,
+ssomod_recheck_e ssomod_account_recheck(request_rec *r, const ssomod_server_conf *c,
                                   sso_session *s)
 {
     sso_registry *reg;
@@ -196,12 +196,12 @@ sso_recheck_e sso_account_recheck(request_rec *r, const sso_server_conf *c,
         s->verified = apr_time_sec(r->request_time);
         return SSO_RECHECK_OK;
     }
-    if (!(reg = sso_registry_acquire(r, c)))
+    if (!(reg = ssomod_registry_acquire(r, c)))
         return SSO_RECHECK_ERROR;
-    rv = sso_account_lookup(reg, r, c, s, &u, &err);
-    sso_registry_release(r, c, reg, rv != APR_SUCCESS && rv != APR_NOTFOUND);
+    rv = ssomod_account_lookup(reg, r, c, s, &u, &err);
+    ssomod_registry_release(r, c, reg, rv != APR_SUCCESS && rv != APR_NOTFOUND);
     if (rv != APR_SUCCESS && rv != APR_NOTFOUND) {
-        sso_log_r(r, APLOG_ERR, 0, SSOLOGNO(00004) "user registry error while "
+        ssomod_log_r(r, APLOG_ERR, 0, SSOLOGNO(00004) "user registry error while "
                       "checking the session of %s: %s (check SSOUserStore)",
                       s->user, err);
         return SSO_RECHECK_ERROR;
@@ -209,7 +209,7 @@ sso_recheck_e sso_account_recheck(request_rec *r, const sso_server_conf *c,
     if (u && strcmp(s->method, "sso") && (s->issuer || strcmp(u->kind, "local")))
         u = NULL;
     if (!u || u->disabled) {
-        sso_log_r(r, APLOG_NOTICE, 0, SSOLOGNO(00005) "session of %s ended: the "
+        ssomod_log_r(r, APLOG_NOTICE, 0, SSOLOGNO(00005) "session of %s ended: the "
                       "account is %s", s->user, u ? "disabled" : "deleted");
         return SSO_RECHECK_GONE;
     }

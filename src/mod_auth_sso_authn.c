@@ -21,9 +21,9 @@
 #define SSO_AUTHN_CACHE_FILTER "AUTH_SSO_PRIVATE"
 
 /* By handle: adding a filter by name costs a lookup on every request. */
-static ap_filter_rec_t *sso_authn_cache_filter_handle;
+static ap_filter_rec_t *ssomod_authn_cache_filter_handle;
 
-static int sso_strip_one(void *rec, const char *key, const char *value)
+static int ssomod_strip_one(void *rec, const char *key, const char *value)
 {
     apr_array_header_t *doomed = rec;
 
@@ -32,24 +32,24 @@ static int sso_strip_one(void *rec, const char *key, const char *value)
     return 1;
 }
 
-int sso_authn_strip_headers(request_rec *r)
+int ssomod_authn_strip_headers(request_rec *r)
 {
     apr_array_header_t *doomed = apr_array_make(r->pool, 1, sizeof(char *));
     int i;
 
-    apr_table_do(sso_strip_one, doomed, r->headers_in, NULL);
+    apr_table_do(ssomod_strip_one, doomed, r->headers_in, NULL);
     for (i = 0; i < doomed->nelts; i++)
         apr_table_unset(r->headers_in, APR_ARRAY_IDX(doomed, i, const char *));
     return DECLINED;
 }
 
-static void sso_export(request_rec *r, const char *env, const char *header,
+static void ssomod_export(request_rec *r, const char *env, const char *header,
                        const char *value, int pass_header)
 {
     if (!value)
         return;
     if (sso_url_has_control(value)) {
-        sso_log_r(r, APLOG_WARNING, 0, SSOLOGNO(00006) "%s of user %s holds "
+        ssomod_log_r(r, APLOG_WARNING, 0, SSOLOGNO(00006) "%s of user %s holds "
                       "control characters: not passed on", env, r->user);
         return;
     }
@@ -58,9 +58,9 @@ static void sso_export(request_rec *r, const char *env, const char *header,
         apr_table_setn(r->headers_in, header, value);
 }
 
-static sso_identity *sso_identity_from(request_rec *r, const sso_session *s)
+static ssomod_identity *ssomod_identity_from(request_rec *r, const sso_session *s)
 {
-    sso_identity *id = apr_pcalloc(r->pool, sizeof(*id));
+    ssomod_identity *id = apr_pcalloc(r->pool, sizeof(*id));
 
     id->user = s->user;
     id->groups = s->groups;
@@ -70,42 +70,42 @@ static sso_identity *sso_identity_from(request_rec *r, const sso_session *s)
     return id;
 }
 
-static void sso_identity_apply(request_rec *r, const sso_server_conf *c,
-                               const sso_identity *id)
+static void ssomod_identity_apply(request_rec *r, const ssomod_server_conf *c,
+                               const ssomod_identity *id)
 {
     int ph = c->pass_headers;
 
     r->user = (char *)id->user;
     r->ap_auth_type = "sso";
-    sso_identity_set(r, id);
-    sso_export(r, "SSO_USER", "X-SSO-User", id->user, ph);
-    sso_export(r, "SSO_GROUPS", "X-SSO-Groups", sso_groups_join(r->pool, id->groups), ph);
-    sso_export(r, "SSO_EMAIL", "X-SSO-Email", id->email, ph);
-    sso_export(r, "SSO_NAME", "X-SSO-Name", id->name, ph);
-    sso_export(r, "SSO_AUTH_METHOD", NULL, id->method, 0);
+    ssomod_identity_set(r, id);
+    ssomod_export(r, "SSO_USER", "X-SSO-User", id->user, ph);
+    ssomod_export(r, "SSO_GROUPS", "X-SSO-Groups", sso_groups_join(r->pool, id->groups), ph);
+    ssomod_export(r, "SSO_EMAIL", "X-SSO-Email", id->email, ph);
+    ssomod_export(r, "SSO_NAME", "X-SSO-Name", id->name, ph);
+    ssomod_export(r, "SSO_AUTH_METHOD", NULL, id->method, 0);
 }
 
 /* GET and HEAD: other methods would lose their body on a redirect. */
-static int sso_authn_is_read(const request_rec *r)
+static int ssomod_authn_is_read(const request_rec *r)
 {
     return r->method_number == M_GET;
 }
 
-static int sso_authn_unauthenticated(request_rec *r, const sso_server_conf *c,
-                                     const sso_dir_conf *d, int expired)
+static int ssomod_authn_unauthenticated(request_rec *r, const ssomod_server_conf *c,
+                                     const ssomod_dir_conf *d, int expired)
 {
     int action = d->unauthenticated == SSO_UNSET ? SSO_UNAUTH_LOGIN
                                                  : d->unauthenticated;
     const char *login;
 
-    if (action == SSO_UNAUTH_401 || !sso_authn_is_read(r)) {
+    if (action == SSO_UNAUTH_401 || !ssomod_authn_is_read(r)) {
         apr_table_setn(r->err_headers_out, "WWW-Authenticate", apr_psprintf(
                        r->pool, "SSO realm=\"%s\"", r->server->server_hostname));
-        return sso_page_error(r, HTTP_UNAUTHORIZED, "Sign-in required",
+        return ssomod_page_error(r, HTTP_UNAUTHORIZED, "Sign-in required",
                               "You need to sign in to see this page.");
     }
     if (action == SSO_UNAUTH_PROVIDER && c->enable)
-        return sso_login_start(r, c, r->unparsed_uri);
+        return ssomod_login_start(r, c, r->unparsed_uri);
     login = apr_pstrcat(r->pool, c->base_path, "/login?return=",
                         apr_pescape_urlencoded(r->pool, r->unparsed_uri),
                         expired ? "&expired=1" : "", NULL);
@@ -114,9 +114,9 @@ static int sso_authn_unauthenticated(request_rec *r, const sso_server_conf *c,
     return HTTP_MOVED_TEMPORARILY;
 }
 
-static int sso_authn_unavailable(request_rec *r)
+static int ssomod_authn_unavailable(request_rec *r)
 {
-    return sso_page_error(r, HTTP_SERVICE_UNAVAILABLE, "Service unavailable",
+    return ssomod_page_error(r, HTTP_SERVICE_UNAVAILABLE, "Service unavailable",
                           "Sessions are temporarily unavailable. Please try "
                           "again in a moment.");
 }
@@ -124,59 +124,59 @@ static int sso_authn_unavailable(request_rec *r)
 /* Every SSOAccountRecheck seconds the account is looked up again, so a
  * disabled or deleted account stops working without a registry read on
  * every request. */
-static int sso_authn_accept(request_rec *r, const sso_server_conf *c,
+static int ssomod_authn_accept(request_rec *r, const ssomod_server_conf *c,
                             const unsigned char *sid, sso_session *s)
 {
     int rechecked = sso_session_needs_recheck(s, apr_time_sec(r->request_time),
                                               c->account_recheck);
-    sso_recheck_e rc = rechecked ? sso_account_recheck(r, c, s)
+    ssomod_recheck_e rc = rechecked ? ssomod_account_recheck(r, c, s)
                                  : SSO_RECHECK_OK;
 
     if (rc == SSO_RECHECK_GONE) {
-        sso_session_remove(r, c, sid);
-        return sso_authn_unauthenticated(r, c, ap_get_module_config(
+        ssomod_session_remove(r, c, sid);
+        return ssomod_authn_unauthenticated(r, c, ap_get_module_config(
                    r->per_dir_config, &auth_sso_module), 1);
     }
     if (rc != SSO_RECHECK_OK)
-        return sso_authn_unavailable(r);
-    sso_session_touch(r, c, sid, s, rechecked);
-    sso_identity_apply(r, c, sso_identity_from(r, s));
+        return ssomod_authn_unavailable(r);
+    ssomod_session_touch(r, c, sid, s, rechecked);
+    ssomod_identity_apply(r, c, ssomod_identity_from(r, s));
     return OK;
 }
 
 /* A subrequest or internal redirect reuses the identity already found. */
-static const sso_identity *sso_authn_inherited(request_rec *r)
+static const ssomod_identity *ssomod_authn_inherited(request_rec *r)
 {
-    const sso_identity *id = r->main ? sso_identity_get(r->main) : NULL;
+    const ssomod_identity *id = r->main ? ssomod_identity_get(r->main) : NULL;
 
-    return id ? id : r->prev ? sso_identity_get(r->prev) : NULL;
+    return id ? id : r->prev ? ssomod_identity_get(r->prev) : NULL;
 }
 
-static int sso_authn_check(request_rec *r)
+static int ssomod_authn_check(request_rec *r)
 {
     const char *type = ap_auth_type(r);
-    const sso_server_conf *c;
-    const sso_identity *inherited;
+    const ssomod_server_conf *c;
+    const ssomod_identity *inherited;
     const unsigned char *sid;
     sso_session s;
 
     if (!type || strcasecmp(type, "sso"))
         return DECLINED;
-    c = sso_server_conf_get(r->server);
-    if ((inherited = sso_authn_inherited(r))) {
-        sso_identity_apply(r, c, inherited);
+    c = ssomod_server_conf_get(r->server);
+    if ((inherited = ssomod_authn_inherited(r))) {
+        ssomod_identity_apply(r, c, inherited);
         return OK;
     }
-    switch (sso_session_load(r, c, &s, &sid)) {
+    switch (ssomod_session_load(r, c, &s, &sid)) {
     case SSO_LOAD_OK:
-        return sso_authn_accept(r, c, sid, &s);
+        return ssomod_authn_accept(r, c, sid, &s);
     case SSO_LOAD_ERROR:
-        return sso_authn_unavailable(r);
+        return ssomod_authn_unavailable(r);
     case SSO_LOAD_EXPIRED:
-        return sso_authn_unauthenticated(r, c, ap_get_module_config(
+        return ssomod_authn_unauthenticated(r, c, ap_get_module_config(
                    r->per_dir_config, &auth_sso_module), 1);
     default:
-        return sso_authn_unauthenticated(r, c, ap_get_module_config(
+        return ssomod_authn_unauthenticated(r, c, ap_get_module_config(
                    r->per_dir_config, &auth_sso_module), 0);
     }
 }
@@ -184,7 +184,7 @@ static int sso_authn_check(request_rec *r)
 /* Pages behind AuthType sso are private: without this a browser may show
  * one again from its cache after logout. A Cache-Control the page sets
  * itself wins. */
-static apr_status_t sso_authn_cache_filter(ap_filter_t *f, apr_bucket_brigade *bb)
+static apr_status_t ssomod_authn_cache_filter(ap_filter_t *f, apr_bucket_brigade *bb)
 {
     request_rec *r = f->r;
 
@@ -195,20 +195,20 @@ static apr_status_t sso_authn_cache_filter(ap_filter_t *f, apr_bucket_brigade *b
     return ap_pass_brigade(f->next, bb);
 }
 
-static void sso_authn_insert_filter(request_rec *r)
+static void ssomod_authn_insert_filter(request_rec *r)
 {
-    if (sso_identity_get(r))
-        ap_add_output_filter_handle(sso_authn_cache_filter_handle, NULL, r,
+    if (ssomod_identity_get(r))
+        ap_add_output_filter_handle(ssomod_authn_cache_filter_handle, NULL, r,
                                     r->connection);
 }
 
-void sso_authn_register(apr_pool_t *p)
+void ssomod_authn_register(apr_pool_t *p)
 {
-    sso_authn_cache_filter_handle = ap_register_output_filter(
-        SSO_AUTHN_CACHE_FILTER, sso_authn_cache_filter, NULL, AP_FTYPE_CONTENT_SET);
-    ap_hook_insert_filter(sso_authn_insert_filter, NULL, NULL, APR_HOOK_MIDDLE);
-    ap_hook_post_read_request(sso_authn_strip_headers, NULL, NULL,
+    ssomod_authn_cache_filter_handle = ap_register_output_filter(
+        SSO_AUTHN_CACHE_FILTER, ssomod_authn_cache_filter, NULL, AP_FTYPE_CONTENT_SET);
+    ap_hook_insert_filter(ssomod_authn_insert_filter, NULL, NULL, APR_HOOK_MIDDLE);
+    ap_hook_post_read_request(ssomod_authn_strip_headers, NULL, NULL,
                               APR_HOOK_REALLY_FIRST);
-    ap_hook_check_authn(sso_authn_check, NULL, NULL, APR_HOOK_MIDDLE,
+    ap_hook_check_authn(ssomod_authn_check, NULL, NULL, APR_HOOK_MIDDLE,
                         AP_AUTH_INTERNAL_PER_CONF);
 }

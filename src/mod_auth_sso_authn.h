@@ -4,6 +4,6 @@
 
 #include "mod_auth_sso_private.h"
 
-void sso_authn_register(apr_pool_t *p);
+void ssomod_authn_register(apr_pool_t *p);
 
 #endif

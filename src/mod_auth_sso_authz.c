@@ -19,36 +19,36 @@
 typedef struct {
     const char *group;
     const char *where;                 /* "file:line" */
-} sso_authz_use;
+} ssomod_authz_use;
 
-static apr_array_header_t *sso_authz_uses;
+static apr_array_header_t *ssomod_authz_uses;
 
 #define SSO_AUTHZ_FORBIDDEN_NOTE   "auth_sso:forbidden"
 #define SSO_AUTHZ_FORBIDDEN_FILTER "AUTH_SSO_FORBIDDEN"
 
-static apr_status_t sso_authz_forget(void *unused)
+static apr_status_t ssomod_authz_forget(void *unused)
 {
-    sso_authz_uses = NULL;
+    ssomod_authz_uses = NULL;
     return APR_SUCCESS;
 }
 
-static void sso_authz_remember(cmd_parms *cmd, const char *group)
+static void ssomod_authz_remember(cmd_parms *cmd, const char *group)
 {
-    sso_authz_use *u;
+    ssomod_authz_use *u;
 
-    if (!sso_authz_uses) {
-        sso_authz_uses = apr_array_make(cmd->pool, 8, sizeof(sso_authz_use));
-        apr_pool_cleanup_register(cmd->pool, NULL, sso_authz_forget,
+    if (!ssomod_authz_uses) {
+        ssomod_authz_uses = apr_array_make(cmd->pool, 8, sizeof(ssomod_authz_use));
+        apr_pool_cleanup_register(cmd->pool, NULL, ssomod_authz_forget,
                                   apr_pool_cleanup_null);
     }
-    u = apr_array_push(sso_authz_uses);
+    u = apr_array_push(ssomod_authz_uses);
     u->group = group;
     u->where = apr_psprintf(cmd->pool, "%s:%d", cmd->directive->filename,
                             cmd->directive->line_num);
 }
 
 /* The Require line is split once, at config time. */
-static const char *sso_authz_parse(cmd_parms *cmd, const char *require_line,
+static const char *ssomod_authz_parse(cmd_parms *cmd, const char *require_line,
                                    const void **parsed)
 {
     apr_array_header_t *groups = apr_array_make(cmd->pool, 2, sizeof(char *));
@@ -57,7 +57,7 @@ static const char *sso_authz_parse(cmd_parms *cmd, const char *require_line,
 
     while (*line && *(word = ap_getword_conf(cmd->pool, &line))) {
         APR_ARRAY_PUSH(groups, const char *) = word;
-        sso_authz_remember(cmd, word);
+        ssomod_authz_remember(cmd, word);
     }
     if (!groups->nelts)
         return SSOLOGNO(00097) "Require sso-group needs at least one local group name";
@@ -65,7 +65,7 @@ static const char *sso_authz_parse(cmd_parms *cmd, const char *require_line,
     return NULL;
 }
 
-static int sso_authz_has_any(const apr_array_header_t *have,
+static int ssomod_authz_has_any(const apr_array_header_t *have,
                              const apr_array_header_t *wanted)
 {
     int i;
@@ -77,7 +77,7 @@ static int sso_authz_has_any(const apr_array_header_t *have,
     return 0;
 }
 
-static const char *sso_authz_quoted(apr_pool_t *p, const apr_array_header_t *g)
+static const char *ssomod_authz_quoted(apr_pool_t *p, const apr_array_header_t *g)
 {
     const char *out = NULL;
     int i;
@@ -90,7 +90,7 @@ static const char *sso_authz_quoted(apr_pool_t *p, const apr_array_header_t *g)
 
 /* The 403 page names every group that would have granted access; several
  * Require sso-group lines (RequireAny) add up. */
-static void sso_authz_denied_page(request_rec *r, const sso_identity *id,
+static void ssomod_authz_denied_page(request_rec *r, const ssomod_identity *id,
                                   const apr_array_header_t *wanted)
 {
     void *all = NULL;
@@ -102,10 +102,10 @@ static void sso_authz_denied_page(request_rec *r, const sso_identity *id,
         apr_pool_userdata_setn(all, "auth_sso:wanted", NULL, r->pool);
     }
     apr_array_cat(all, wanted);
-    page = sso_page_text_html(r, "Access denied", sso_page_refusal_text(r,
+    page = ssomod_page_text_html(r, "Access denied", ssomod_page_refusal_text(r,
                apr_psprintf(r->pool, "You are signed in as %s, but this page "
                             "needs membership in one of: %s.", id->user,
-                            sso_authz_quoted(r->pool, all))));
+                            ssomod_authz_quoted(r->pool, all))));
     /* 403 with AuthzSendForbiddenOnFailure On, else 401 made 403 below. */
     ap_custom_response(r, HTTP_FORBIDDEN, page);
     ap_custom_response(r, HTTP_UNAUTHORIZED, page);
@@ -116,7 +116,7 @@ static void sso_authz_denied_page(request_rec *r, const sso_identity *id,
  * line; a signed-in user who lacks a group is forbidden, not asked to
  * authenticate again. The error response is turned into a 403 before its
  * headers go out. */
-static apr_status_t sso_authz_forbidden_filter(ap_filter_t *f, apr_bucket_brigade *bb)
+static apr_status_t ssomod_authz_forbidden_filter(ap_filter_t *f, apr_bucket_brigade *bb)
 {
     f->r->status = HTTP_FORBIDDEN;
     f->r->status_line = NULL;
@@ -125,17 +125,17 @@ static apr_status_t sso_authz_forbidden_filter(ap_filter_t *f, apr_bucket_brigad
     return ap_pass_brigade(f->next, bb);
 }
 
-static void sso_authz_insert_error_filter(request_rec *r)
+static void ssomod_authz_insert_error_filter(request_rec *r)
 {
     if (r->status == HTTP_UNAUTHORIZED
         && apr_table_get(r->notes, SSO_AUTHZ_FORBIDDEN_NOTE))
         ap_add_output_filter(SSO_AUTHZ_FORBIDDEN_FILTER, NULL, r, r->connection);
 }
 
-static authz_status sso_authz_check(request_rec *r, const char *require_line,
+static authz_status ssomod_authz_check(request_rec *r, const char *require_line,
                                     const void *parsed)
 {
-    const sso_identity *id = sso_identity_get(r);
+    const ssomod_identity *id = ssomod_identity_get(r);
 
     if (!r->user)
         return AUTHZ_DENIED_NO_USER;
@@ -145,26 +145,26 @@ static authz_status sso_authz_check(request_rec *r, const char *require_line,
                       "AuthType sso", r->user);
         return AUTHZ_DENIED;
     }
-    if (sso_authz_has_any(id->groups, parsed))
+    if (ssomod_authz_has_any(id->groups, parsed))
         return AUTHZ_GRANTED;
-    sso_authz_denied_page(r, id, parsed);
+    ssomod_authz_denied_page(r, id, parsed);
     return AUTHZ_DENIED;
 }
 
-static const authz_provider sso_authz_group_provider = {
-    &sso_authz_check,
-    &sso_authz_parse,
+static const authz_provider ssomod_authz_group_provider = {
+    &ssomod_authz_check,
+    &ssomod_authz_parse,
 };
 
 /* A group that no SSOGroupMap produces and no local user has is likely a
  * typo in a Require line. */
-void sso_authz_warn_unknown(apr_pool_t *ptemp, server_rec *s,
+void ssomod_authz_warn_unknown(apr_pool_t *ptemp, server_rec *s,
                             apr_hash_t *known)
 {
     int i;
 
-    for (i = 0; sso_authz_uses && i < sso_authz_uses->nelts; i++) {
-        const sso_authz_use *u = &APR_ARRAY_IDX(sso_authz_uses, i, sso_authz_use);
+    for (i = 0; ssomod_authz_uses && i < ssomod_authz_uses->nelts; i++) {
+        const ssomod_authz_use *u = &APR_ARRAY_IDX(ssomod_authz_uses, i, ssomod_authz_use);
         if (!apr_hash_get(known, u->group, APR_HASH_KEY_STRING))
             ap_log_error(APLOG_MARK, APLOG_WARNING, 0, s, SSOLOGNO(00008) "Require sso-group "
                          "\"%s\" at %s: no SSOGroupMap line produces this group "
@@ -172,13 +172,13 @@ void sso_authz_warn_unknown(apr_pool_t *ptemp, server_rec *s,
     }
 }
 
-void sso_authz_register(apr_pool_t *p)
+void ssomod_authz_register(apr_pool_t *p)
 {
     ap_register_auth_provider(p, AUTHZ_PROVIDER_GROUP, "sso-group",
                               AUTHZ_PROVIDER_VERSION,
-                              &sso_authz_group_provider, AP_AUTH_INTERNAL_PER_CONF);
-    ap_register_output_filter(SSO_AUTHZ_FORBIDDEN_FILTER, sso_authz_forbidden_filter,
+                              &ssomod_authz_group_provider, AP_AUTH_INTERNAL_PER_CONF);
+    ap_register_output_filter(SSO_AUTHZ_FORBIDDEN_FILTER, ssomod_authz_forbidden_filter,
                               NULL, AP_FTYPE_RESOURCE);
-    ap_hook_insert_error_filter(sso_authz_insert_error_filter, NULL, NULL,
+    ap_hook_insert_error_filter(ssomod_authz_insert_error_filter, NULL, NULL,
                                 APR_HOOK_MIDDLE);
 }

@@ -5,7 +5,7 @@
 #include "mod_auth_sso_private.h"
 #include "apr_hash.h"
 
-void sso_authz_register(apr_pool_t *p);
-void sso_authz_warn_unknown(apr_pool_t *ptemp, server_rec *s, apr_hash_t *known);
+void ssomod_authz_register(apr_pool_t *p);
+void ssomod_authz_warn_unknown(apr_pool_t *ptemp, server_rec *s, apr_hash_t *known);
 
 #endif

@@ -18,7 +18,7 @@
 #define SSO_CACHE_NAMESPACE  "auth_sso"
 #define SSO_CACHE_AUX_NAMESPACE "auth_sso_login"
 
-int sso_cache_pre_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp)
+int ssomod_cache_pre_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp)
 {
     apr_status_t rv = ap_mutex_register(pconf, SSO_CACHE_MUTEX_TYPE, NULL,
                                         APR_LOCK_DEFAULT, 0);
@@ -31,7 +31,7 @@ int sso_cache_pre_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp)
     return OK;
 }
 
-static int sso_cache_needs_mutex(const sso_cache_conf *cc)
+static int ssomod_cache_needs_mutex(const ssomod_cache_conf *cc)
 {
     return cc->provider->flags & AP_SOCACHE_FLAG_NOTMPSAFE;
 }
@@ -45,7 +45,7 @@ typedef struct {
     ap_socache_instance_t *aux;
     const ap_socache_provider_t *provider;
     apr_uint64_t generation;          /* last generation that used it */
-} sso_cache_kept;
+} ssomod_cache_kept;
 
 /* Everything that outlives a restart, in the process pool's userdata:
  * httpd unloads the module at every restart, so statics start again. The
@@ -53,21 +53,21 @@ typedef struct {
  * long as the SSOSessionCache spec is unchanged. Every generation of
  * children locks the one mutex: during a graceful restart old and new
  * children share a cache. */
-struct sso_cache_state {
-    apr_hash_t *caches;               /* spec -> sso_cache_kept */
+struct ssomod_cache_state {
+    apr_hash_t *caches;               /* spec -> ssomod_cache_kept */
     apr_uint64_t generation;          /* post_config runs so far */
     apr_global_mutex_t *mutex;        /* made when a cache first needs it */
     sso_stamps *stamps;               /* NULL: no anonymous shared memory */
 };
 
-static sso_cache_state *sso_cache_state_get(server_rec *s)
+static ssomod_cache_state *ssomod_cache_state_get(server_rec *s)
 {
     apr_pool_t *pp = s->process->pool;
     void *state = NULL;
 
     apr_pool_userdata_get(&state, "auth_sso_cache_state", pp);
     if (!state) {
-        sso_cache_state *st = apr_pcalloc(pp, sizeof(*st));
+        ssomod_cache_state *st = apr_pcalloc(pp, sizeof(*st));
         st->caches = apr_hash_make(pp);
         apr_pool_userdata_set(st, "auth_sso_cache_state",
                               apr_pool_cleanup_null, pp);
@@ -79,10 +79,10 @@ static sso_cache_state *sso_cache_state_get(server_rec *s)
 /* shmcb sizes its index from the hints: sessions are about 200 bytes;
  * the login cache holds mostly pending logins of about 110 bytes, keyed as
  * in sso_key.h, so it gets twice as many index entries per MiB. */
-static apr_status_t sso_cache_new_instance(server_rec *s, apr_pool_t *ptemp,
-                                           const sso_cache_conf *cc,
+static apr_status_t ssomod_cache_new_instance(server_rec *s, apr_pool_t *ptemp,
+                                           const ssomod_cache_conf *cc,
                                            apr_pool_t *pool, const char *arg,
-                                           sso_cache_which which,
+                                           ssomod_cache_which which,
                                            ap_socache_instance_t **inst)
 {
     struct ap_socache_hints hints = { 0 };
@@ -101,7 +101,7 @@ static apr_status_t sso_cache_new_instance(server_rec *s, apr_pool_t *ptemp,
  * cleanups there (shmcb frees its segment): their module must stay mapped
  * after httpd unloads modules at a restart or stop, or those cleanups (and
  * the kept instances) would point at unmapped code. */
-static void sso_cache_pin_provider(const ap_socache_provider_t *provider)
+static void ssomod_cache_pin_provider(const ap_socache_provider_t *provider)
 {
     Dl_info info;
 
@@ -109,28 +109,28 @@ static void sso_cache_pin_provider(const ap_socache_provider_t *provider)
         dlopen(info.dli_fname, RTLD_NOW | RTLD_NOLOAD | RTLD_NODELETE);
 }
 
-static sso_cache_kept *sso_cache_keep(server_rec *s, apr_pool_t *ptemp,
-                                      const sso_cache_conf *cc)
+static ssomod_cache_kept *ssomod_cache_keep(server_rec *s, apr_pool_t *ptemp,
+                                      const ssomod_cache_conf *cc)
 {
     apr_pool_t *pool;
-    sso_cache_kept *k;
+    ssomod_cache_kept *k;
     apr_status_t rv = apr_pool_create(&pool, s->process->pool);
     int i;
 
     if (rv == APR_SUCCESS) {
-        sso_cache_pin_provider(cc->provider);
+        ssomod_cache_pin_provider(cc->provider);
         k = apr_pcalloc(pool, sizeof(*k));
         k->pool = pool;
         k->provider = cc->provider;
         k->shards = cc->shards;
         k->sessions = apr_pcalloc(pool, k->shards * sizeof(*k->sessions));
         for (i = 0; i < k->shards && rv == APR_SUCCESS; i++) {
-            rv = sso_cache_new_instance(s, ptemp, cc, pool, cc->shard_args[i],
+            rv = ssomod_cache_new_instance(s, ptemp, cc, pool, cc->shard_args[i],
                                         SSO_CACHE_SESSIONS, &k->sessions[i]);
         }
     }
     if (rv == APR_SUCCESS) {
-        rv = sso_cache_new_instance(s, ptemp, cc, pool, cc->aux_arg,
+        rv = ssomod_cache_new_instance(s, ptemp, cc, pool, cc->aux_arg,
                                     SSO_CACHE_AUX, &k->aux);
     }
     if (rv == APR_SUCCESS) {
@@ -141,13 +141,13 @@ static sso_cache_kept *sso_cache_keep(server_rec *s, apr_pool_t *ptemp,
     return NULL;
 }
 
-static int sso_cache_attach(server_rec *s, apr_pool_t *ptemp, sso_cache_conf *cc,
-                            sso_cache_state *st)
+static int ssomod_cache_attach(server_rec *s, apr_pool_t *ptemp, ssomod_cache_conf *cc,
+                            ssomod_cache_state *st)
 {
-    sso_cache_kept *k = apr_hash_get(st->caches, cc->spec, APR_HASH_KEY_STRING);
+    ssomod_cache_kept *k = apr_hash_get(st->caches, cc->spec, APR_HASH_KEY_STRING);
 
     if (!k || k->provider != cc->provider || k->shards != cc->shards) {
-        if (!(k = sso_cache_keep(s, ptemp, cc))) {
+        if (!(k = ssomod_cache_keep(s, ptemp, cc))) {
             return 500;
         }
         apr_hash_set(st->caches, apr_pstrdup(k->pool, cc->spec),
@@ -163,14 +163,14 @@ static int sso_cache_attach(server_rec *s, apr_pool_t *ptemp, sso_cache_conf *cc
 /* A cache no longer named by any SSOSessionCache is let go: its segments
  * are unmapped in the parent (old children keep their own mapping until
  * they exit). */
-static void sso_cache_release_unused(server_rec *s, sso_cache_state *st)
+static void ssomod_cache_release_unused(server_rec *s, ssomod_cache_state *st)
 {
     apr_hash_index_t *hi;
     int i;
 
     for (hi = apr_hash_first(NULL, st->caches); hi; hi = apr_hash_next(hi)) {
         const char *spec = apr_hash_this_key(hi);
-        sso_cache_kept *k = apr_hash_this_val(hi);
+        ssomod_cache_kept *k = apr_hash_this_val(hi);
         if (k->generation == st->generation) {
             continue;
         }
@@ -183,7 +183,7 @@ static void sso_cache_release_unused(server_rec *s, sso_cache_state *st)
     }
 }
 
-static int sso_cache_create_mutex(server_rec *s, sso_cache_state *st)
+static int ssomod_cache_create_mutex(server_rec *s, ssomod_cache_state *st)
 {
     apr_status_t rv;
 
@@ -204,7 +204,7 @@ static int sso_cache_create_mutex(server_rec *s, sso_cache_state *st)
 /* Anonymous shared memory made once in the parent: children inherit it,
  * and it outlives restarts as the caches do. Without it there are no
  * memos, only cache lookups. */
-static void sso_cache_stamps_create(server_rec *s, sso_cache_state *st)
+static void ssomod_cache_stamps_create(server_rec *s, ssomod_cache_state *st)
 {
     apr_shm_t *shm;
     apr_status_t rv;
@@ -221,53 +221,53 @@ static void sso_cache_stamps_create(server_rec *s, sso_cache_state *st)
     memset(st->stamps, 0, sizeof(sso_stamps));
 }
 
-const sso_stamps *sso_cache_stamps(const sso_cache_conf *cc)
+const sso_stamps *ssomod_cache_stamps(const ssomod_cache_conf *cc)
 {
     return cc->memo && cc->state ? cc->state->stamps : NULL;
 }
 
 /* After a session's record changed or went: memos of it are void. */
-static void sso_cache_stamps_bump(const sso_cache_conf *cc,
-                                  sso_cache_which which, apr_size_t keylen,
+static void ssomod_cache_stamps_bump(const ssomod_cache_conf *cc,
+                                  ssomod_cache_which which, apr_size_t keylen,
                                   const char *key)
 {
-    if (which == SSO_CACHE_SESSIONS && keylen >= 4 && sso_cache_stamps(cc)) {
+    if (which == SSO_CACHE_SESSIONS && keylen >= 4 && ssomod_cache_stamps(cc)) {
         sso_stamps_bump(cc->state->stamps, (const unsigned char *)key);
     }
 }
 
-int sso_cache_post_config(apr_pool_t *pconf, apr_pool_t *plog,
+int ssomod_cache_post_config(apr_pool_t *pconf, apr_pool_t *plog,
                           apr_pool_t *ptemp, server_rec *s)
 {
-    sso_cache_state *st = sso_cache_state_get(s);
+    ssomod_cache_state *st = ssomod_cache_state_get(s);
     server_rec *vs;
     int rc;
 
     st->generation++;
     for (vs = s; vs; vs = vs->next) {
-        sso_cache_conf *cc = sso_server_conf_get(vs)->session_cache;
+        ssomod_cache_conf *cc = ssomod_server_conf_get(vs)->session_cache;
         if (!cc || cc->instances) {
             continue;
         }
-        /* Every provider: read-modify-writes (sso_cache_update) take it. */
-        if ((rc = sso_cache_create_mutex(s, st))) {
+        /* Every provider: read-modify-writes (ssomod_cache_update) take it. */
+        if ((rc = ssomod_cache_create_mutex(s, st))) {
             return rc;
         }
-        if ((rc = sso_cache_attach(vs, ptemp, cc, st))) {
+        if ((rc = ssomod_cache_attach(vs, ptemp, cc, st))) {
             return rc;
         }
         if (cc->memo) {
-            sso_cache_stamps_create(s, st);
+            ssomod_cache_stamps_create(s, st);
         }
     }
-    sso_cache_release_unused(s, st);
+    ssomod_cache_release_unused(s, st);
     return OK;
 }
 
 /* The child's copy of the state takes the child's handle on the mutex. */
-void sso_cache_child_init(apr_pool_t *p, server_rec *s)
+void ssomod_cache_child_init(apr_pool_t *p, server_rec *s)
 {
-    sso_cache_state *st = sso_cache_state_get(s);
+    ssomod_cache_state *st = ssomod_cache_state_get(s);
     apr_status_t rv;
 
     if (!st->mutex) {
@@ -285,17 +285,17 @@ void sso_cache_child_init(apr_pool_t *p, server_rec *s)
 /* ---- access, under the mutex where the provider needs one ---- */
 
 typedef struct {
-    const sso_cache_conf *cc;
+    const ssomod_cache_conf *cc;
     ap_socache_instance_t *inst;
-} sso_cache_target;
+} ssomod_cache_target;
 
 /* Session keys are random bytes: the second one picks the shard (shmcb
  * uses the first to pick its index list). */
-static sso_cache_target sso_cache_target_of(server_rec *s, sso_cache_which which,
+static ssomod_cache_target ssomod_cache_target_of(server_rec *s, ssomod_cache_which which,
                                             const char *key)
 {
-    const sso_cache_conf *cc = sso_server_conf_get(s)->session_cache;
-    sso_cache_target t = { cc, cc->aux };
+    const ssomod_cache_conf *cc = ssomod_server_conf_get(s)->session_cache;
+    ssomod_cache_target t = { cc, cc->aux };
 
     if (which == SSO_CACHE_SESSIONS)
         t.inst = cc->instances[((const unsigned char *)key)[1] % cc->shards];
@@ -304,11 +304,11 @@ static sso_cache_target sso_cache_target_of(server_rec *s, sso_cache_which which
 
 typedef enum {
     SSO_LOCK_NONE,    /* the provider needs no lock: nothing held */
-    SSO_LOCK_HELD,    /* held: give it back with sso_cache_unlock */
+    SSO_LOCK_HELD,    /* held: give it back with ssomod_cache_unlock */
     SSO_LOCK_FAILED   /* logged; the caller gives up */
-} sso_lock_e;
+} ssomod_lock_e;
 
-static sso_lock_e sso_cache_lock_always(const sso_cache_conf *cc, server_rec *s)
+static ssomod_lock_e ssomod_cache_lock_always(const ssomod_cache_conf *cc, server_rec *s)
 {
     apr_status_t rv = apr_global_mutex_lock(cc->state->mutex);
 
@@ -318,20 +318,20 @@ static sso_lock_e sso_cache_lock_always(const sso_cache_conf *cc, server_rec *s)
     return rv == APR_SUCCESS ? SSO_LOCK_HELD : SSO_LOCK_FAILED;
 }
 
-static sso_lock_e sso_cache_lock(const sso_cache_conf *cc, server_rec *s)
+static ssomod_lock_e ssomod_cache_lock(const ssomod_cache_conf *cc, server_rec *s)
 {
-    if (!sso_cache_needs_mutex(cc))
+    if (!ssomod_cache_needs_mutex(cc))
         return SSO_LOCK_NONE;
-    return sso_cache_lock_always(cc, s);
+    return ssomod_cache_lock_always(cc, s);
 }
 
-static void sso_cache_unlock(const sso_cache_conf *cc, sso_lock_e locked)
+static void ssomod_cache_unlock(const ssomod_cache_conf *cc, ssomod_lock_e locked)
 {
     if (locked == SSO_LOCK_HELD)
         apr_global_mutex_unlock(cc->state->mutex);
 }
 
-static apr_status_t sso_cache_put(sso_cache_target t, server_rec *s,
+static apr_status_t ssomod_cache_put(ssomod_cache_target t, server_rec *s,
                                   const char *key, apr_size_t keylen,
                                   apr_time_t expiry, const unsigned char *data,
                                   apr_size_t len, apr_pool_t *p)
@@ -341,30 +341,30 @@ static apr_status_t sso_cache_put(sso_cache_target t, server_rec *s,
                                  (unsigned)len, p);
 }
 
-apr_status_t sso_cache_store(server_rec *s, sso_cache_which which,
+apr_status_t ssomod_cache_store(server_rec *s, ssomod_cache_which which,
                              const char *key, apr_size_t keylen,
                              apr_time_t expiry, const unsigned char *data,
                              apr_size_t len, apr_pool_t *p)
 {
-    sso_cache_target t = sso_cache_target_of(s, which, key);
-    sso_lock_e locked = sso_cache_lock(t.cc, s);
+    ssomod_cache_target t = ssomod_cache_target_of(s, which, key);
+    ssomod_lock_e locked = ssomod_cache_lock(t.cc, s);
     apr_status_t rv;
 
     if (locked == SSO_LOCK_FAILED)
         return APR_EGENERAL;
-    rv = sso_cache_put(t, s, key, keylen, expiry, data, len, p);
-    sso_cache_unlock(t.cc, locked);
-    sso_cache_stamps_bump(t.cc, which, keylen, key);
+    rv = ssomod_cache_put(t, s, key, keylen, expiry, data, len, p);
+    ssomod_cache_unlock(t.cc, locked);
+    ssomod_cache_stamps_bump(t.cc, which, keylen, key);
     return rv;
 }
 
-apr_status_t sso_cache_retrieve(server_rec *s, sso_cache_which which,
+apr_status_t ssomod_cache_retrieve(server_rec *s, ssomod_cache_which which,
                                 const char *key, apr_size_t keylen,
                                 unsigned char *buf, apr_size_t *len,
                                 apr_pool_t *p)
 {
-    sso_cache_target t = sso_cache_target_of(s, which, key);
-    sso_lock_e locked = sso_cache_lock(t.cc, s);
+    ssomod_cache_target t = ssomod_cache_target_of(s, which, key);
+    ssomod_lock_e locked = ssomod_cache_lock(t.cc, s);
     unsigned int n = (unsigned int)*len;
     apr_status_t rv;
 
@@ -372,7 +372,7 @@ apr_status_t sso_cache_retrieve(server_rec *s, sso_cache_which which,
         return APR_EGENERAL;
     rv = t.cc->provider->retrieve(t.inst, s, (const unsigned char *)key,
                                   (unsigned)keylen, buf, &n, p);
-    sso_cache_unlock(t.cc, locked);
+    ssomod_cache_unlock(t.cc, locked);
     *len = n;
     return rv;
 }
@@ -380,13 +380,13 @@ apr_status_t sso_cache_retrieve(server_rec *s, sso_cache_which which,
 /* Marks are a byte or two: a larger record under the key still counts. */
 #define SSO_CACHE_ADD_PROBE 64
 
-apr_status_t sso_cache_add(server_rec *s, sso_cache_which which,
+apr_status_t ssomod_cache_add(server_rec *s, ssomod_cache_which which,
                            const char *key, apr_size_t keylen,
                            apr_time_t expiry, const unsigned char *data,
                            apr_size_t len, apr_pool_t *p)
 {
-    sso_cache_target t = sso_cache_target_of(s, which, key);
-    sso_lock_e locked = sso_cache_lock(t.cc, s);
+    ssomod_cache_target t = ssomod_cache_target_of(s, which, key);
+    ssomod_lock_e locked = ssomod_cache_lock(t.cc, s);
     unsigned char probe[SSO_CACHE_ADD_PROBE];
     unsigned int n = sizeof(probe);
     apr_status_t rv;
@@ -396,18 +396,18 @@ apr_status_t sso_cache_add(server_rec *s, sso_cache_which which,
     rv = t.cc->provider->retrieve(t.inst, s, (const unsigned char *)key,
                                   (unsigned)keylen, probe, &n, p);
     if (rv == APR_NOTFOUND)
-        rv = sso_cache_put(t, s, key, keylen, expiry, data, len, p);
+        rv = ssomod_cache_put(t, s, key, keylen, expiry, data, len, p);
     else if (rv == APR_SUCCESS)
         rv = APR_EEXIST;
-    sso_cache_unlock(t.cc, locked);
-    sso_cache_stamps_bump(t.cc, which, keylen, key);
+    ssomod_cache_unlock(t.cc, locked);
+    ssomod_cache_stamps_bump(t.cc, which, keylen, key);
     return rv;
 }
 
-sso_mark_e sso_cache_mark(server_rec *s, const char *key, apr_size_t keylen,
+ssomod_mark_e ssomod_cache_mark(server_rec *s, const char *key, apr_size_t keylen,
                           apr_time_t until, apr_pool_t *p)
 {
-    apr_status_t rv = sso_cache_add(s, SSO_CACHE_AUX, key, keylen, until,
+    apr_status_t rv = ssomod_cache_add(s, SSO_CACHE_AUX, key, keylen, until,
                                     (const unsigned char *)"1", 1, p);
 
     return rv == APR_SUCCESS ? SSO_MARK_SET
@@ -417,14 +417,14 @@ sso_mark_e sso_cache_mark(server_rec *s, const char *key, apr_size_t keylen,
 /* Records read and rewritten in one step are small (throttle counts). */
 #define SSO_CACHE_UPDATE_MAX 256
 
-apr_status_t sso_cache_update(server_rec *s, sso_cache_which which,
+apr_status_t ssomod_cache_update(server_rec *s, ssomod_cache_which which,
                               const char *key, apr_size_t keylen,
-                              sso_cache_update_fn fn, void *ctx, apr_pool_t *p)
+                              ssomod_cache_update_fn fn, void *ctx, apr_pool_t *p)
 {
-    sso_cache_target t = sso_cache_target_of(s, which, key);
+    ssomod_cache_target t = ssomod_cache_target_of(s, which, key);
     /* Under the lock whatever the provider: atomic among this server's
      * processes also with Redis or memcached (not among servers). */
-    sso_lock_e locked = sso_cache_lock_always(t.cc, s);
+    ssomod_lock_e locked = ssomod_cache_lock_always(t.cc, s);
     unsigned char buf[SSO_CACHE_UPDATE_MAX];
     unsigned int n = sizeof(buf);
     apr_size_t len;
@@ -438,24 +438,24 @@ apr_status_t sso_cache_update(server_rec *s, sso_cache_which which,
     if (rv == APR_SUCCESS || rv == APR_NOTFOUND) {
         len = rv == APR_SUCCESS ? n : 0;
         expiry = fn(ctx, buf, &len, sizeof(buf));
-        rv = expiry ? sso_cache_put(t, s, key, keylen, expiry, buf, len, p)
+        rv = expiry ? ssomod_cache_put(t, s, key, keylen, expiry, buf, len, p)
                     : APR_SUCCESS;
     }
-    sso_cache_unlock(t.cc, locked);
-    sso_cache_stamps_bump(t.cc, which, keylen, key);
+    ssomod_cache_unlock(t.cc, locked);
+    ssomod_cache_stamps_bump(t.cc, which, keylen, key);
     return rv;
 }
 
 /* A refresh writes only over a record that is still there: under the lock
  * (shmcb) a removal that came first is final. Without a lock (Redis,
  * memcached) the check and the write are two round trips apart. */
-apr_status_t sso_cache_refresh(server_rec *s, sso_cache_which which,
+apr_status_t ssomod_cache_refresh(server_rec *s, ssomod_cache_which which,
                                const char *key, apr_size_t keylen,
                                apr_time_t expiry, const unsigned char *data,
                                apr_size_t len, apr_size_t max, apr_pool_t *p)
 {
-    sso_cache_target t = sso_cache_target_of(s, which, key);
-    sso_lock_e locked = sso_cache_lock(t.cc, s);
+    ssomod_cache_target t = ssomod_cache_target_of(s, which, key);
+    ssomod_lock_e locked = ssomod_cache_lock(t.cc, s);
     unsigned int n = (unsigned int)max;
     unsigned char *probe = apr_palloc(p, max);
     apr_status_t rv;
@@ -465,32 +465,32 @@ apr_status_t sso_cache_refresh(server_rec *s, sso_cache_which which,
     rv = t.cc->provider->retrieve(t.inst, s, (const unsigned char *)key,
                                   (unsigned)keylen, probe, &n, p);
     if (rv == APR_SUCCESS)
-        rv = sso_cache_put(t, s, key, keylen, expiry, data, len, p);
-    sso_cache_unlock(t.cc, locked);
+        rv = ssomod_cache_put(t, s, key, keylen, expiry, data, len, p);
+    ssomod_cache_unlock(t.cc, locked);
     if (rv == APR_SUCCESS)
-        sso_cache_stamps_bump(t.cc, which, keylen, key);
+        ssomod_cache_stamps_bump(t.cc, which, keylen, key);
     return rv;
 }
 
 /* Non-zero when removals are final without a tombstone: the provider's
  * writes are serialised by the cache lock. */
-int sso_cache_locked(server_rec *s)
+int ssomod_cache_locked(server_rec *s)
 {
-    return sso_cache_needs_mutex(sso_server_conf_get(s)->session_cache);
+    return ssomod_cache_needs_mutex(ssomod_server_conf_get(s)->session_cache);
 }
 
-apr_status_t sso_cache_remove(server_rec *s, sso_cache_which which,
+apr_status_t ssomod_cache_remove(server_rec *s, ssomod_cache_which which,
                               const char *key, apr_size_t keylen, apr_pool_t *p)
 {
-    sso_cache_target t = sso_cache_target_of(s, which, key);
-    sso_lock_e locked = sso_cache_lock(t.cc, s);
+    ssomod_cache_target t = ssomod_cache_target_of(s, which, key);
+    ssomod_lock_e locked = ssomod_cache_lock(t.cc, s);
     apr_status_t rv;
 
     if (locked == SSO_LOCK_FAILED)
         return APR_EGENERAL;
     rv = t.cc->provider->remove(t.inst, s, (const unsigned char *)key,
                                 (unsigned)keylen, p);
-    sso_cache_unlock(t.cc, locked);
-    sso_cache_stamps_bump(t.cc, which, keylen, key);
+    ssomod_cache_unlock(t.cc, locked);
+    ssomod_cache_stamps_bump(t.cc, which, keylen, key);
     return rv;
 }

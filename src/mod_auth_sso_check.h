@@ -4,9 +4,9 @@
 
 #include "mod_auth_sso_private.h"
 
-int sso_check_post_config(apr_pool_t *pconf, apr_pool_t *plog,
+int ssomod_check_post_config(apr_pool_t *pconf, apr_pool_t *plog,
                           apr_pool_t *ptemp, server_rec *s);
-int sso_check_config(apr_pool_t *pconf, apr_pool_t *plog,
+int ssomod_check_config(apr_pool_t *pconf, apr_pool_t *plog,
                      apr_pool_t *ptemp, server_rec *s);
 
 #endif

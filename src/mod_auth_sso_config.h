@@ -9,7 +9,7 @@
 #include "sso_session.h"
 #include "sso_provider.h"
 
-extern const command_rec sso_cmds[];
+extern const command_rec ssomod_cmds[];
 
 /* Marks a scalar directive that was not given in this context. */
 #define SSO_UNSET (-1)
@@ -18,9 +18,9 @@ typedef enum {
     SSO_UNAUTH_LOGIN = 0,
     SSO_UNAUTH_PROVIDER,
     SSO_UNAUTH_401
-} sso_unauth_e;
+} ssomod_unauth_e;
 
-typedef struct sso_cache_state sso_cache_state;
+typedef struct ssomod_cache_state ssomod_cache_state;
 
 /* A socache instance as named by SSOSessionCache. */
 typedef struct {
@@ -36,8 +36,8 @@ typedef struct {
                                        * flood of logins cannot evict sessions */
     int memo;                         /* on this host only (shmcb): keep-alive
                                        * connections may memoise a session */
-    sso_cache_state *state;           /* what outlives restarts (its mutex) */
-} sso_cache_conf;
+    ssomod_cache_state *state;           /* what outlives restarts (its mutex) */
+} ssomod_cache_conf;
 
 
 typedef struct {
@@ -57,10 +57,10 @@ typedef struct {
     apr_array_header_t *groups_claim_path; /* its names, const char * */
     const char *base_path;
     const char *public_url;
-    apr_port_t self_port;             /* decided at startup (sso_check_post_config):
+    apr_port_t self_port;             /* decided at startup (ssomod_check_post_config):
                                        * port of URLs back to this server when
                                        * SSOPublicURL is unset; 0: the default */
-    sso_cache_conf *session_cache;
+    ssomod_cache_conf *session_cache;
     int session_timeout;
     int session_max_age;
     const char *cookie_name;
@@ -76,15 +76,15 @@ typedef struct {
     const char *ca_file;
     const char *login_template;       /* SSOLoginTemplate, read at startup */
     apr_array_header_t *local_providers; /* SSOLocalAuthProvider names */
-    /* Session realms, computed once at startup (sso_server_conf_finalize):
+    /* Session realms, computed once at startup (ssomod_server_conf_finalize):
      * a session is accepted only where its realm is the one of its method. */
     unsigned char realm_sso[SSO_REALM_BYTES];
     unsigned char realm_local[SSO_REALM_BYTES];
-} sso_server_conf;
+} ssomod_server_conf;
 
 typedef struct {
-    int unauthenticated;              /* sso_unauth_e, or SSO_UNSET */
-} sso_dir_conf;
+    int unauthenticated;              /* ssomod_unauth_e, or SSO_UNSET */
+} ssomod_dir_conf;
 
 /* Effective values: the defaults of the interface contract. */
 #define SSO_DEFAULT_SCOPES          "openid profile email groups"
@@ -100,13 +100,13 @@ typedef struct {
 #define SSO_DEFAULT_CONNECT_TIMEOUT 5
 #define SSO_DEFAULT_HTTP_TIMEOUT    10
 
-void *sso_server_conf_create(apr_pool_t *p, server_rec *s);
-void *sso_server_conf_merge(apr_pool_t *p, void *base, void *add);
-void *sso_dir_conf_create(apr_pool_t *p, char *dir);
-void *sso_dir_conf_merge(apr_pool_t *p, void *base, void *add);
-sso_server_conf *sso_server_conf_get(server_rec *s);
-const char *sso_server_conf_finalize(apr_pool_t *p, apr_pool_t *ptemp,
-                                     sso_server_conf *conf,
-                                     const sso_server_conf *main_conf);
+void *ssomod_server_conf_create(apr_pool_t *p, server_rec *s);
+void *ssomod_server_conf_merge(apr_pool_t *p, void *base, void *add);
+void *ssomod_dir_conf_create(apr_pool_t *p, char *dir);
+void *ssomod_dir_conf_merge(apr_pool_t *p, void *base, void *add);
+ssomod_server_conf *ssomod_server_conf_get(server_rec *s);
+const char *ssomod_server_conf_finalize(apr_pool_t *p, apr_pool_t *ptemp,
+                                     ssomod_server_conf *conf,
+                                     const ssomod_server_conf *main_conf);
 
 #endif

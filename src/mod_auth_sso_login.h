@@ -5,10 +5,10 @@
 #include "mod_auth_sso_config.h"
 
 /* The callback URL of this server, as sent to the provider. */
-const char *sso_redirect_uri(request_rec *r, const sso_server_conf *c);
-int sso_login_start(request_rec *r, const sso_server_conf *c, const char *return_path);
-int sso_login_callback(request_rec *r, const sso_server_conf *c);
-int sso_login_session(request_rec *r, const sso_server_conf *c,
+const char *ssomod_redirect_uri(request_rec *r, const ssomod_server_conf *c);
+int ssomod_login_start(request_rec *r, const ssomod_server_conf *c, const char *return_path);
+int ssomod_login_callback(request_rec *r, const ssomod_server_conf *c);
+int ssomod_login_session(request_rec *r, const ssomod_server_conf *c,
                       const sso_session *s, const char **token);
 
 #endif

@@ -26,31 +26,31 @@
 
 #define SSO_FORM_MAX 8192
 
-static const char *sso_csrf_cookie(request_rec *r, const sso_server_conf *c)
+static const char *ssomod_csrf_cookie(request_rec *r, const ssomod_server_conf *c)
 {
     return apr_pstrcat(r->pool, c->cookie_name, "_csrf", NULL);
 }
 
-static const char *sso_login_path(request_rec *r, const sso_server_conf *c)
+static const char *ssomod_login_path(request_rec *r, const ssomod_server_conf *c)
 {
     return apr_pstrcat(r->pool, c->base_path, "/login", NULL);
 }
 
 /* The pre-login cookie the form's token must match (double submit). */
-static const char *sso_login_csrf_token(request_rec *r, const sso_server_conf *c)
+static const char *ssomod_login_csrf_token(request_rec *r, const ssomod_server_conf *c)
 {
     const char *token = NULL;
 
-    if (ap_cookie_read(r, sso_csrf_cookie(r, c), &token, 0) == APR_SUCCESS
+    if (ap_cookie_read(r, ssomod_csrf_cookie(r, c), &token, 0) == APR_SUCCESS
         && sso_id_decode(r->pool, token))
         return token;
     if (sso_random_token(r->pool, SSO_ID_BYTES, &token) != APR_SUCCESS)
         return NULL;
-    sso_cookie_set(r, c, sso_csrf_cookie(r, c), token, 0, sso_login_path(r, c));
+    ssomod_cookie_set(r, c, ssomod_csrf_cookie(r, c), token, 0, ssomod_login_path(r, c));
     return token;
 }
 
-static const char *sso_login_message(apr_table_t *args)
+static const char *ssomod_login_message(apr_table_t *args)
 {
     if (apr_table_get(args, "expired"))
         return "Your session has expired. Please sign in again.";
@@ -61,7 +61,7 @@ static const char *sso_login_message(apr_table_t *args)
     return NULL;
 }
 
-static const char *sso_login_sso_button(request_rec *r, const sso_server_conf *c,
+static const char *ssomod_login_sso_button(request_rec *r, const ssomod_server_conf *c,
                                         const char *ret)
 {
     const char *start;
@@ -75,14 +75,14 @@ static const char *sso_login_sso_button(request_rec *r, const sso_server_conf *c
                        "\">Login with SSO</a></p>", NULL);
 }
 
-static const char *sso_login_local_form(request_rec *r, const sso_server_conf *c,
+static const char *ssomod_login_local_form(request_rec *r, const ssomod_server_conf *c,
                                         const char *ret, const char *csrf)
 {
     if (!c->local_login || !csrf)
         return "";
     return apr_pstrcat(r->pool,
         "<form method=\"post\" action=\"", ap_escape_html2(r->pool,
-        sso_login_path(r, c), 1), "\"><p><label>Username<br><input name=\""
+        ssomod_login_path(r, c), 1), "\"><p><label>Username<br><input name=\""
         "username\" autocomplete=\"username\" required></label></p><p><label>"
         "Password<br><input type=\"password\" name=\"password\" autocomplete="
         "\"current-password\" required></label></p><input type=\"hidden\" "
@@ -94,7 +94,7 @@ static const char *sso_login_local_form(request_rec *r, const sso_server_conf *c
 /* After a failed local login, the page shows the reference of the POST
  * that failed (its log line's), carried in ?ref=: mod_unique_id's
  * alphabet only, so nothing else can be made to appear. */
-static void sso_login_reference_carry(request_rec *r, apr_table_t *args)
+static void ssomod_login_reference_carry(request_rec *r, apr_table_t *args)
 {
     const char *ref = apr_table_get(args, "ref");
     size_t len = ref ? strlen(ref) : 0;
@@ -105,36 +105,36 @@ static void sso_login_reference_carry(request_rec *r, apr_table_t *args)
         apr_table_setn(r->notes, "sso-reference", ref);
 }
 
-static const char *sso_login_render(request_rec *r, const sso_server_conf *c,
+static const char *ssomod_login_render(request_rec *r, const ssomod_server_conf *c,
                                     apr_table_t *args)
 {
     const char *ret = sso_url_return_path(r->pool, apr_table_get(args, "return"));
-    const char *msg = sso_login_message(args);
+    const char *msg = ssomod_login_message(args);
     const char *site = ap_escape_html2(r->pool, r->server->server_hostname, 1);
     const char *msg_html = msg ? apr_pstrcat(r->pool, "<p class=\"msg\">", msg,
                                              "</p>", NULL) : "";
-    const char *button = sso_login_sso_button(r, c, ret);
-    const char *form = sso_login_local_form(r, c, ret, sso_login_csrf_token(r, c));
+    const char *button = ssomod_login_sso_button(r, c, ret);
+    const char *form = ssomod_login_local_form(r, c, ret, ssomod_login_csrf_token(r, c));
     /* SSOLoginTemplate: each placeholder becomes ready, escaped HTML. */
     static const char *const names[] = { "{{site}}", "{{message}}", "{{sso_button}}",
                                          "{{local_form}}", "{{reference}}", NULL };
-    const char *values[] = { site, msg_html, button, form, sso_page_reference(r) };
+    const char *values[] = { site, msg_html, button, form, ssomod_page_reference(r) };
 
     if (c->login_template)
         return sso_template_fill(r->pool, c->login_template, names, values);
     if (!*button && !*form)
         form = "<p>No sign-in method is enabled on this site.</p>";
-    return sso_page_html(r, apr_pstrcat(r->pool, "Sign in to ",
+    return ssomod_page_html(r, apr_pstrcat(r->pool, "Sign in to ",
                          r->server->server_hostname, NULL),
                          apr_pstrcat(r->pool, msg_html, button, form, NULL));
 }
 
-int sso_loginpage_show(request_rec *r, const sso_server_conf *c, apr_table_t *args)
+int ssomod_loginpage_show(request_rec *r, const ssomod_server_conf *c, apr_table_t *args)
 {
     ap_set_content_type(r, "text/html; charset=utf-8");
     apr_table_setn(r->headers_out, "Cache-Control", "no-store");
-    sso_login_reference_carry(r, args);
-    ap_rputs(sso_login_render(r, c, args), r);
+    ssomod_login_reference_carry(r, args);
+    ap_rputs(ssomod_login_render(r, c, args), r);
     return OK;
 }
 
@@ -145,9 +145,9 @@ typedef struct {
     const char *password;
     const char *csrf;
     const char *ret;
-} sso_login_form;
+} ssomod_login_form;
 
-const char *sso_form_value(request_rec *r, ap_form_pair_t *pair)
+const char *ssomod_form_value(request_rec *r, ap_form_pair_t *pair)
 {
     apr_off_t len;
     apr_size_t size;
@@ -161,7 +161,7 @@ const char *sso_form_value(request_rec *r, ap_form_pair_t *pair)
     return value;
 }
 
-static int sso_login_form_read(request_rec *r, sso_login_form *f)
+static int ssomod_login_form_read(request_rec *r, ssomod_login_form *f)
 {
     apr_array_header_t *pairs = NULL;
     int i;
@@ -178,21 +178,21 @@ static int sso_login_form_read(request_rec *r, sso_login_form *f)
         if (slot && *slot)
             return HTTP_BAD_REQUEST;
         if (slot)
-            *slot = sso_form_value(r, pair);
+            *slot = ssomod_form_value(r, pair);
     }
     return f->username && f->password && f->csrf ? OK : HTTP_BAD_REQUEST;
 }
 
-static int sso_login_csrf_ok(request_rec *r, const sso_server_conf *c,
-                             const sso_login_form *f)
+static int ssomod_login_csrf_ok(request_rec *r, const ssomod_server_conf *c,
+                             const ssomod_login_form *f)
 {
     const char *cookie = NULL;
 
-    ap_cookie_read(r, sso_csrf_cookie(r, c), &cookie, 0);
+    ap_cookie_read(r, ssomod_csrf_cookie(r, c), &cookie, 0);
     return cookie && *cookie && sso_secret_equal(cookie, f->csrf);
 }
 
-static const char *sso_throttle_key_of(request_rec *r, apr_size_t *len)
+static const char *ssomod_throttle_key_of(request_rec *r, apr_size_t *len)
 {
     apr_sockaddr_t *sa = r->useragent_addr;
     int v6 = sa->family == APR_INET6;
@@ -204,12 +204,12 @@ typedef struct {
     apr_int64_t now;
     sso_throttle t;
     int allowed;
-} sso_throttle_step;
+} ssomod_throttle_step;
 
-static apr_time_t sso_throttle_count(void *ctx, unsigned char *buf,
+static apr_time_t ssomod_throttle_count(void *ctx, unsigned char *buf,
                                      apr_size_t *len, apr_size_t cap)
 {
-    sso_throttle_step *st = ctx;
+    ssomod_throttle_step *st = ctx;
 
     if (!*len || !sso_throttle_decode(buf, *len, &st->t))
         st->t.first = st->t.failures = 0;
@@ -223,66 +223,66 @@ typedef enum {
     SSO_ATTEMPT_ALLOWED,  /* counted: go on to the password */
     SSO_ATTEMPT_BLOCKED,
     SSO_ATTEMPT_FAILED    /* the cache failed (logged) */
-} sso_attempt_e;
+} ssomod_attempt_e;
 
 /* Counts the attempt before any password work, in one step with the test
- * of the block (sso_cache_update): attempts sent at once cannot all read
+ * of the block (ssomod_cache_update): attempts sent at once cannot all read
  * the count before any of them has raised it. */
-static sso_attempt_e sso_throttle_take(request_rec *r, sso_throttle *t)
+static ssomod_attempt_e ssomod_throttle_take(request_rec *r, sso_throttle *t)
 {
-    sso_throttle_step st = { apr_time_sec(r->request_time), { 0, 0 }, 0 };
+    ssomod_throttle_step st = { apr_time_sec(r->request_time), { 0, 0 }, 0 };
     apr_size_t klen;
-    const char *key = sso_throttle_key_of(r, &klen);
-    apr_status_t rv = sso_cache_update(r->server, SSO_CACHE_AUX, key, klen,
-                                       sso_throttle_count, &st, r->pool);
+    const char *key = ssomod_throttle_key_of(r, &klen);
+    apr_status_t rv = ssomod_cache_update(r->server, SSO_CACHE_AUX, key, klen,
+                                       ssomod_throttle_count, &st, r->pool);
 
     *t = st.t;
     if (rv != APR_SUCCESS) {
-        sso_log_r(r, APLOG_ERR, rv, SSOLOGNO(00063) "local login refused: the session cache "
+        ssomod_log_r(r, APLOG_ERR, rv, SSOLOGNO(00063) "local login refused: the session cache "
                   "%s failed to count the attempt (check SSOSessionCache)",
-                  sso_server_conf_get(r->server)->session_cache->spec);
+                  ssomod_server_conf_get(r->server)->session_cache->spec);
         return SSO_ATTEMPT_FAILED;
     }
     return st.allowed ? SSO_ATTEMPT_ALLOWED : SSO_ATTEMPT_BLOCKED;
 }
 
-static void sso_throttle_clear(request_rec *r)
+static void ssomod_throttle_clear(request_rec *r)
 {
     apr_size_t klen;
-    const char *key = sso_throttle_key_of(r, &klen);
+    const char *key = ssomod_throttle_key_of(r, &klen);
 
-    sso_cache_remove(r->server, SSO_CACHE_AUX, key, klen, r->pool);
+    ssomod_cache_remove(r->server, SSO_CACHE_AUX, key, klen, r->pool);
 }
 
-static int sso_login_blocked(request_rec *r, const sso_throttle *t)
+static int ssomod_login_blocked(request_rec *r, const sso_throttle *t)
 {
     apr_int64_t left = sso_throttle_remaining(t, apr_time_sec(r->request_time));
 
-    sso_log_r(r, APLOG_WARNING, 0, SSOLOGNO(00064) "local login refused: %s is "
+    ssomod_log_r(r, APLOG_WARNING, 0, SSOLOGNO(00064) "local login refused: %s is "
                   "blocked for %" APR_INT64_T_FMT " more seconds after %d failed "
                   "logins", r->useragent_ip, left, t->failures);
     apr_table_setn(r->err_headers_out, "Retry-After",
                    apr_psprintf(r->pool, "%" APR_INT64_T_FMT, left));
-    return sso_page_error(r, HTTP_TOO_MANY_REQUESTS, "Too many attempts",
+    return ssomod_page_error(r, HTTP_TOO_MANY_REQUESTS, "Too many attempts",
                           apr_psprintf(r->pool, "Too many failed sign-in attempts "
                           "from your address. Try again in %" APR_INT64_T_FMT
                           " minutes.", (left + 59) / 60));
 }
 
-static int sso_login_failed(request_rec *r, const sso_server_conf *c,
-                            const sso_login_form *f, sso_throttle *t,
+static int ssomod_login_failed(request_rec *r, const ssomod_server_conf *c,
+                            const ssomod_login_form *f, sso_throttle *t,
                             const char *ret)
 {
     const char *ref;
 
-    /* Counted already, by sso_throttle_take. */
-    sso_log_r(r, APLOG_WARNING, 0, SSOLOGNO(00065) "local login failed for "
+    /* Counted already, by ssomod_throttle_take. */
+    ssomod_log_r(r, APLOG_WARNING, 0, SSOLOGNO(00065) "local login failed for "
                   "user '%s' from %s (%d of %d before a %d s block)",
                   ap_escape_logitem(r->pool, f->username), r->useragent_ip,
                   t->failures, SSO_THROTTLE_MAX_FAILURES, SSO_THROTTLE_WINDOW);
     ref = apr_table_get(r->subprocess_env, "UNIQUE_ID");
     apr_table_setn(r->headers_out, "Location", apr_pstrcat(r->pool,
-                   sso_login_path(r, c), "?error=credentials&return=",
+                   ssomod_login_path(r, c), "?error=credentials&return=",
                    apr_pescape_urlencoded(r->pool, ret), ref ? "&ref=" : "",
                    ref ? apr_pescape_urlencoded(r->pool, ref) : "", NULL));
     return HTTP_SEE_OTHER;
@@ -291,8 +291,8 @@ static int sso_login_failed(request_rec *r, const sso_server_conf *c,
 /* httpd's own authn providers (SSOLocalAuthProvider), as AuthBasicProvider.
  * They read their settings (AuthUserFile...) from <Location SSOBasePath/login>,
  * which the quick handler has not walked yet. */
-static int sso_login_check_providers(request_rec *r, const sso_server_conf *c,
-                                     const sso_login_form *f)
+static int ssomod_login_check_providers(request_rec *r, const ssomod_server_conf *c,
+                                     const ssomod_login_form *f)
 {
     int i;
 
@@ -313,23 +313,23 @@ typedef enum {
     SSO_PASSWORD_GOOD,
     SSO_PASSWORD_BAD,         /* or no such local account */
     SSO_PASSWORD_UNAVAILABLE  /* the registry failed */
-} sso_password_e;
+} ssomod_password_e;
 
 /* *u is the account. */
-static sso_password_e sso_login_check_registry(request_rec *r,
-                                               const sso_server_conf *c,
-                                               const sso_login_form *f,
+static ssomod_password_e ssomod_login_check_registry(request_rec *r,
+                                               const ssomod_server_conf *c,
+                                               const ssomod_login_form *f,
                                                sso_user **u)
 {
     const char *name = sso_username_normalize(r->pool, f->username), *err;
-    sso_registry *reg = sso_registry_acquire(r, c);
+    sso_registry *reg = ssomod_registry_acquire(r, c);
     apr_status_t rv = APR_NOTFOUND;
 
     if (!reg)
         return SSO_PASSWORD_UNAVAILABLE;
     if (name)
         rv = sso_registry_find_user(reg, r->pool, name, u, &err);
-    sso_registry_release(r, c, reg, rv != APR_SUCCESS && rv != APR_NOTFOUND);
+    ssomod_registry_release(r, c, reg, rv != APR_SUCCESS && rv != APR_NOTFOUND);
     if (rv != APR_SUCCESS && rv != APR_NOTFOUND)
         return SSO_PASSWORD_UNAVAILABLE;
     /* SSO accounts have no password: same answer and same work as a
@@ -344,26 +344,26 @@ static sso_password_e sso_login_check_registry(request_rec *r,
 
 /* "last login" in sso-users, for local users too. A store that cannot be
  * written must not lock out the emergency account: logged, not refused. */
-static void sso_login_record(request_rec *r, const sso_server_conf *c,
+static void ssomod_login_record(request_rec *r, const ssomod_server_conf *c,
                              const char *username)
 {
-    sso_registry *reg = sso_registry_acquire(r, c);
+    sso_registry *reg = ssomod_registry_acquire(r, c);
     const char *err = NULL;
     apr_status_t rv = APR_EGENERAL;
 
     if (reg) {
         rv = sso_registry_local_login(reg, r->pool, username, r->useragent_ip,
                                       &err);
-        sso_registry_release(r, c, reg, rv != APR_SUCCESS
+        ssomod_registry_release(r, c, reg, rv != APR_SUCCESS
                              && rv != APR_NOTFOUND && rv != APR_EINVAL);
     }
     if (rv != APR_SUCCESS)
-        sso_log_r(r, APLOG_WARNING, rv, SSOLOGNO(00066) "local user %s logged in, but its "
+        ssomod_log_r(r, APLOG_WARNING, rv, SSOLOGNO(00066) "local user %s logged in, but its "
                   "last login was not recorded: %s (check SSOUserStore)",
                   username, err ? err : "the user store is unavailable");
 }
 
-static int sso_login_succeed(request_rec *r, const sso_server_conf *c,
+static int ssomod_login_succeed(request_rec *r, const ssomod_server_conf *c,
                              const char *user, apr_array_header_t *groups,
                              const char *source, const char *ret)
 {
@@ -376,65 +376,65 @@ static int sso_login_succeed(request_rec *r, const sso_server_conf *c,
     s.user = user;
     s.issuer = source;
     s.groups = groups ? groups : apr_array_make(r->pool, 1, sizeof(char *));
-    sso_throttle_clear(r);
-    if ((rc = sso_login_session(r, c, &s, &token)) != OK)
+    ssomod_throttle_clear(r);
+    if ((rc = ssomod_login_session(r, c, &s, &token)) != OK)
         return rc;
-    sso_log_r(r, APLOG_INFO, 0, SSOLOGNO(00067) "local user %s logged in", user);
+    ssomod_log_r(r, APLOG_INFO, 0, SSOLOGNO(00067) "local user %s logged in", user);
     apr_table_setn(r->headers_out, "Location", ret);
     return HTTP_SEE_OTHER;
 }
 
-static int sso_login_verify(request_rec *r, const sso_server_conf *c,
-                            const sso_login_form *f, sso_throttle *t,
+static int ssomod_login_verify(request_rec *r, const ssomod_server_conf *c,
+                            const ssomod_login_form *f, sso_throttle *t,
                             const char *ret)
 {
     sso_user *u = NULL;
-    sso_password_e pw;
+    ssomod_password_e pw;
 
-    if (c->local_providers && sso_login_check_providers(r, c, f))
-        return sso_login_succeed(r, c, f->username, NULL, "authn", ret);
-    pw = sso_login_check_registry(r, c, f, &u);
+    if (c->local_providers && ssomod_login_check_providers(r, c, f))
+        return ssomod_login_succeed(r, c, f->username, NULL, "authn", ret);
+    pw = ssomod_login_check_registry(r, c, f, &u);
     if (pw == SSO_PASSWORD_UNAVAILABLE)
-        return sso_page_error(r, HTTP_SERVICE_UNAVAILABLE, "Sign-in unavailable",
+        return ssomod_page_error(r, HTTP_SERVICE_UNAVAILABLE, "Sign-in unavailable",
                               "Accounts are temporarily unavailable. Please try again.");
     if (pw == SSO_PASSWORD_BAD)
-        return sso_login_failed(r, c, f, t, ret);
+        return ssomod_login_failed(r, c, f, t, ret);
     if (u->disabled) {
-        sso_log_r(r, APLOG_WARNING, 0, SSOLOGNO(00068) "local login refused for "
+        ssomod_log_r(r, APLOG_WARNING, 0, SSOLOGNO(00068) "local login refused for "
                       "%s: the account is disabled (sso-users enable)", u->username);
-        return sso_page_refused(r, HTTP_FORBIDDEN, "User account is disabled.");
+        return ssomod_page_refused(r, HTTP_FORBIDDEN, "User account is disabled.");
     }
-    sso_login_record(r, c, u->username);
-    return sso_login_succeed(r, c, u->username, u->groups, NULL, ret);
+    ssomod_login_record(r, c, u->username);
+    return ssomod_login_succeed(r, c, u->username, u->groups, NULL, ret);
 }
 
-int sso_loginpage_post(request_rec *r, const sso_server_conf *c)
+int ssomod_loginpage_post(request_rec *r, const ssomod_server_conf *c)
 {
-    sso_login_form f;
+    ssomod_login_form f;
     sso_throttle t;
     const char *ret;
 
     apr_table_setn(r->err_headers_out, "Cache-Control", "no-store");
     if (!c->local_login)
         return HTTP_NOT_FOUND;
-    if (sso_login_form_read(r, &f) != OK)
-        return sso_page_error(r, HTTP_BAD_REQUEST, "Bad request",
+    if (ssomod_login_form_read(r, &f) != OK)
+        return ssomod_page_error(r, HTTP_BAD_REQUEST, "Bad request",
                               "The sign-in form was incomplete.");
-    if (!sso_login_csrf_ok(r, c, &f)) {
-        sso_log_r(r, APLOG_WARNING, 0, SSOLOGNO(00069) "local login refused: "
+    if (!ssomod_login_csrf_ok(r, c, &f)) {
+        ssomod_log_r(r, APLOG_WARNING, 0, SSOLOGNO(00069) "local login refused: "
                       "the form's token does not match this browser's cookie");
-        return sso_page_error(r, HTTP_FORBIDDEN, "Sign-in failed",
+        return ssomod_page_error(r, HTTP_FORBIDDEN, "Sign-in failed",
                               "This sign-in form has expired or did not come from "
                               "this site. Please reload the page and try again.");
     }
     ret = sso_url_return_path(r->pool, f.ret);
-    switch (sso_throttle_take(r, &t)) {
+    switch (ssomod_throttle_take(r, &t)) {
     case SSO_ATTEMPT_ALLOWED:
-        return sso_login_verify(r, c, &f, &t, ret);
+        return ssomod_login_verify(r, c, &f, &t, ret);
     case SSO_ATTEMPT_BLOCKED:
-        return sso_login_blocked(r, &t);
+        return ssomod_login_blocked(r, &t);
     default:
-        return sso_page_error(r, HTTP_SERVICE_UNAVAILABLE, "Sign-in unavailable",
+        return ssomod_page_error(r, HTTP_SERVICE_UNAVAILABLE, "Sign-in unavailable",
                               "Sign-in is temporarily unavailable. Please try again.");
     }
 }

@@ -5,9 +5,9 @@
 #include "mod_auth_sso_config.h"
 #include "util_script.h"
 
-int sso_loginpage_show(request_rec *r, const sso_server_conf *c, apr_table_t *args);
-int sso_loginpage_post(request_rec *r, const sso_server_conf *c);
+int ssomod_loginpage_show(request_rec *r, const ssomod_server_conf *c, apr_table_t *args);
+int ssomod_loginpage_post(request_rec *r, const ssomod_server_conf *c);
 /* The value of a form field read with ap_parse_form_data. */
-const char *sso_form_value(request_rec *r, ap_form_pair_t *pair);
+const char *ssomod_form_value(request_rec *r, ap_form_pair_t *pair);
 
 #endif

@@ -17,7 +17,7 @@
 /* Largest logout form we read; it only carries a return path. */
 #define SSO_LOGOUT_FORM_MAX 4096
 
-static const char *sso_logout_form_return(request_rec *r)
+static const char *ssomod_logout_form_return(request_rec *r)
 {
     apr_array_header_t *pairs = NULL;
     int i;
@@ -27,45 +27,45 @@ static const char *sso_logout_form_return(request_rec *r)
     for (i = 0; i < pairs->nelts; i++) {
         ap_form_pair_t *pair = &APR_ARRAY_IDX(pairs, i, ap_form_pair_t);
         if (!strcmp(pair->name, "return"))
-            return sso_form_value(r, pair);
+            return ssomod_form_value(r, pair);
     }
     return NULL;
 }
 
 /* Same origin as SSOPublicURL: by Origin, else by Referer. */
-static int sso_logout_same_origin(request_rec *r, const sso_server_conf *c)
+static int ssomod_logout_same_origin(request_rec *r, const ssomod_server_conf *c)
 {
-    return sso_url_match_origin(sso_public_base(r, c),
+    return sso_url_match_origin(ssomod_public_base(r, c),
                                 apr_table_get(r->headers_in, "Origin"),
                                 apr_table_get(r->headers_in, "Referer"));
 }
 
-static void sso_logout_forget(request_rec *r, const sso_server_conf *c)
+static void ssomod_logout_forget(request_rec *r, const ssomod_server_conf *c)
 {
     sso_session s;
     const unsigned char *id;
 
-    if (sso_session_load(r, c, &s, &id) == SSO_LOAD_OK) {
-        sso_session_remove(r, c, id);
-        sso_log_r(r, APLOG_INFO, 0, SSOLOGNO(00070) "user %s logged out", s.user);
+    if (ssomod_session_load(r, c, &s, &id) == SSO_LOAD_OK) {
+        ssomod_session_remove(r, c, id);
+        ssomod_log_r(r, APLOG_INFO, 0, SSOLOGNO(00070) "user %s logged out", s.user);
     }
-    sso_cookie_clear(r, c, c->cookie_name, "/");
+    ssomod_cookie_clear(r, c, c->cookie_name, "/");
 }
 
-static int sso_logout_post(request_rec *r, const sso_server_conf *c,
+static int ssomod_logout_post(request_rec *r, const ssomod_server_conf *c,
                            const char *query_return)
 {
     const char *ret;
 
-    if (!sso_logout_same_origin(r, c)) {
-        sso_log_r(r, APLOG_WARNING, 0, SSOLOGNO(00071) "logout refused: the "
+    if (!ssomod_logout_same_origin(r, c)) {
+        ssomod_log_r(r, APLOG_WARNING, 0, SSOLOGNO(00071) "logout refused: the "
                       "request came from another site (Origin/Referer is not "
-                      "%s; check SSOPublicURL)", sso_public_base(r, c));
-        return sso_page_error(r, HTTP_FORBIDDEN, "Logout refused",
+                      "%s; check SSOPublicURL)", ssomod_public_base(r, c));
+        return ssomod_page_error(r, HTTP_FORBIDDEN, "Logout refused",
                               "This logout request did not come from this site.");
     }
-    ret = sso_logout_form_return(r);
-    sso_logout_forget(r, c);
+    ret = ssomod_logout_form_return(r);
+    ssomod_logout_forget(r, c);
     ret = ret ? ret : query_return;
     apr_table_setn(r->headers_out, "Location", ret
                    ? sso_url_return_path(r->pool, ret)
@@ -74,7 +74,7 @@ static int sso_logout_post(request_rec *r, const sso_server_conf *c,
     return HTTP_SEE_OTHER;
 }
 
-static int sso_logout_confirm(request_rec *r, const sso_server_conf *c,
+static int ssomod_logout_confirm(request_rec *r, const ssomod_server_conf *c,
                               const char *query_return)
 {
     const char *ret = sso_url_return_path(r->pool, query_return);
@@ -87,17 +87,17 @@ static int sso_logout_confirm(request_rec *r, const sso_server_conf *c,
 
     ap_set_content_type(r, "text/html; charset=utf-8");
     apr_table_setn(r->headers_out, "Cache-Control", "no-store");
-    ap_rputs(sso_page_html(r, "Sign out", form), r);
+    ap_rputs(ssomod_page_html(r, "Sign out", form), r);
     return OK;
 }
 
-int sso_logout_handle(request_rec *r, const sso_server_conf *c,
+int ssomod_logout_handle(request_rec *r, const ssomod_server_conf *c,
                       const char *query_return)
 {
     if (r->method_number == M_POST)
-        return sso_logout_post(r, c, query_return);
+        return ssomod_logout_post(r, c, query_return);
     if (r->method_number == M_GET)
-        return sso_logout_confirm(r, c, query_return);
+        return ssomod_logout_confirm(r, c, query_return);
     r->allowed = (AP_METHOD_BIT << M_GET) | (AP_METHOD_BIT << M_POST);
     return HTTP_METHOD_NOT_ALLOWED;
 }

@@ -4,7 +4,7 @@
 
 #include "mod_auth_sso_config.h"
 
-int sso_logout_handle(request_rec *r, const sso_server_conf *c,
+int ssomod_logout_handle(request_rec *r, const ssomod_server_conf *c,
                       const char *query_return);
 
 #endif

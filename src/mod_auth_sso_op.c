@@ -36,20 +36,20 @@
 typedef struct {
     sso_parsed *parsed;
     sso_docs *docs;
-} sso_op_child;
+} ssomod_op_child;
 
-static sso_op_child *sso_op_state;
+static ssomod_op_child *ssomod_op_state;
 
-static apr_status_t sso_op_state_gone(void *unused)
+static apr_status_t ssomod_op_state_gone(void *unused)
 {
-    sso_op_state = NULL;
+    ssomod_op_state = NULL;
     return APR_SUCCESS;
 }
 
 /* After fork: the memo's lock and the curl handles belong to this child. */
-void sso_op_child_init(apr_pool_t *p, server_rec *s)
+void ssomod_op_child_init(apr_pool_t *p, server_rec *s)
 {
-    sso_op_child *st = apr_pcalloc(p, sizeof(*st));
+    ssomod_op_child *st = apr_pcalloc(p, sizeof(*st));
     const char *why;
     apr_status_t rv = sso_parsed_create(p, SSO_OP_CACHED_MAX, &st->parsed);
 
@@ -60,19 +60,19 @@ void sso_op_child_init(apr_pool_t *p, server_rec *s)
         ap_log_error(APLOG_MARK, APLOG_WARNING, rv, s, SSOLOGNO(00073) "cannot keep the "
                      "provider's documents in this child: an outage of the "
                      "provider makes every login wait for it");
-    sso_op_state = st;
-    apr_pool_cleanup_register(p, NULL, sso_op_state_gone, apr_pool_cleanup_null);
+    ssomod_op_state = st;
+    apr_pool_cleanup_register(p, NULL, ssomod_op_state_gone, apr_pool_cleanup_null);
     if ((why = sso_http_reuse_init(p)))
         ap_log_error(APLOG_MARK, APLOG_WARNING, 0, s, SSOLOGNO(00074) "cannot keep connections "
                      "to the provider open: %s", why);
 }
 
-static sso_parsed *sso_op_parsed(void)
+static sso_parsed *ssomod_op_parsed(void)
 {
-    return sso_op_state ? sso_op_state->parsed : NULL;
+    return ssomod_op_state ? ssomod_op_state->parsed : NULL;
 }
 
-void sso_op_http_opts(const sso_server_conf *c, sso_http_opts *o)
+void ssomod_op_http_opts(const ssomod_server_conf *c, sso_http_opts *o)
 {
     sso_http_opts_init(o);
     o->connect_timeout = c->http_connect_timeout;
@@ -86,9 +86,9 @@ typedef struct {
     const char *doc;       /* NULL when there is none */
     apr_size_t len;
     apr_time_t fetched;
-} sso_op_doc;
+} ssomod_op_doc;
 
-static const char *sso_op_cache_key(apr_pool_t *p, char kind, const char *url,
+static const char *ssomod_op_cache_key(apr_pool_t *p, char kind, const char *url,
                                     apr_size_t *len)
 {
     return sso_key_make(p, kind, url, strlen(url), len);
@@ -100,17 +100,17 @@ static const char *sso_op_cache_key(apr_pool_t *p, char kind, const char *url,
 #define SSO_OP_SHMCB_READ (64 * 1024)
 
 /* In the login cache a document is "<fetched time>\n<document>". */
-static int sso_op_cached(request_rec *r, const sso_server_conf *c, char kind,
-                         const char *url, sso_op_doc *d)
+static int ssomod_op_cached(request_rec *r, const ssomod_server_conf *c, char kind,
+                         const char *url, ssomod_op_doc *d)
 {
     apr_size_t klen, n = !strcmp(c->session_cache->name, "shmcb")
                          ? SSO_OP_SHMCB_READ : SSO_OP_CACHED_MAX + 32;
-    const char *key = sso_op_cache_key(r->pool, kind, url, &klen);
+    const char *key = ssomod_op_cache_key(r->pool, kind, url, &klen);
     unsigned char *buf = apr_palloc(r->pool, n + 1);
     apr_status_t rv;
     char *nl;
 
-    rv = sso_cache_retrieve(r->server, SSO_CACHE_AUX, key, klen, buf, &n, r->pool);
+    rv = ssomod_cache_retrieve(r->server, SSO_CACHE_AUX, key, klen, buf, &n, r->pool);
     if (rv != APR_SUCCESS)
         return 0;
     buf[n] = '\0';
@@ -123,7 +123,7 @@ static int sso_op_cached(request_rec *r, const sso_server_conf *c, char kind,
     return d->fetched > 0;
 }
 
-static int sso_op_fresh(const sso_op_doc *d, apr_time_t now, int max_age)
+static int ssomod_op_fresh(const ssomod_op_doc *d, apr_time_t now, int max_age)
 {
     return d->doc && now - d->fetched < apr_time_from_sec(max_age)
            && d->fetched <= now + apr_time_from_sec(60);
@@ -132,29 +132,29 @@ static int sso_op_fresh(const sso_op_doc *d, apr_time_t now, int max_age)
 /* The newest copy of url's document: this child's, or the login cache's
  * when this child has none fresh (another child fetched it, or it
  * survived a restart). */
-static void sso_op_doc_find(request_rec *r, const sso_server_conf *c,
-                            char kind, const char *url, sso_op_doc *d)
+static void ssomod_op_doc_find(request_rec *r, const ssomod_server_conf *c,
+                            char kind, const char *url, ssomod_op_doc *d)
 {
-    sso_op_doc shared = { NULL, 0, 0 };
+    ssomod_op_doc shared = { NULL, 0, 0 };
     apr_time_t now = apr_time_now();
 
     d->doc = NULL;
-    if (sso_op_state && sso_op_state->docs
-        && sso_docs_get(sso_op_state->docs, r->pool, url, &d->doc, &d->len,
-                        &d->fetched) && sso_op_fresh(d, now, SSO_OP_DOC_TTL))
+    if (ssomod_op_state && ssomod_op_state->docs
+        && sso_docs_get(ssomod_op_state->docs, r->pool, url, &d->doc, &d->len,
+                        &d->fetched) && ssomod_op_fresh(d, now, SSO_OP_DOC_TTL))
         return;
-    if (!sso_op_cached(r, c, kind, url, &shared)
+    if (!ssomod_op_cached(r, c, kind, url, &shared)
         || (d->doc && shared.fetched <= d->fetched))
         return;
     *d = shared;
-    if (sso_op_state && sso_op_state->docs)
-        sso_docs_put(sso_op_state->docs, url, d->doc, d->len, d->fetched);
+    if (ssomod_op_state && ssomod_op_state->docs)
+        sso_docs_put(ssomod_op_state->docs, url, d->doc, d->len, d->fetched);
 }
 
 /* A document whose answer said no-cache or no-store (or max-age=0) is
  * counted as fetched SSO_OP_DOC_TTL ago: fetched again for the next login,
  * yet still the copy an outage falls back on. */
-static apr_time_t sso_op_fetched_as(const sso_http_response *resp,
+static apr_time_t ssomod_op_fetched_as(const sso_http_response *resp,
                                     apr_time_t now)
 {
     const char *cc = resp->cache_control;
@@ -165,70 +165,70 @@ static apr_time_t sso_op_fetched_as(const sso_http_response *resp,
     return now;
 }
 
-static void sso_op_remember(request_rec *r, char kind, const char *url,
+static void ssomod_op_remember(request_rec *r, char kind, const char *url,
                             const sso_http_response *resp)
 {
-    apr_time_t fetched = sso_op_fetched_as(resp, apr_time_now());
+    apr_time_t fetched = ssomod_op_fetched_as(resp, apr_time_now());
     apr_size_t klen;
-    const char *key = sso_op_cache_key(r->pool, kind, url, &klen);
+    const char *key = ssomod_op_cache_key(r->pool, kind, url, &klen);
     const char *rec;
 
     if (resp->len > SSO_OP_CACHED_MAX)
         return;
-    if (sso_op_state && sso_op_state->docs)
-        sso_docs_put(sso_op_state->docs, url, resp->body, resp->len, fetched);
+    if (ssomod_op_state && ssomod_op_state->docs)
+        sso_docs_put(ssomod_op_state->docs, url, resp->body, resp->len, fetched);
     rec = apr_psprintf(r->pool, "%" APR_TIME_T_FMT "\n%.*s", fetched,
                        (int)resp->len, resp->body);
-    sso_cache_store(r->server, SSO_CACHE_AUX, key, klen,
+    ssomod_cache_store(r->server, SSO_CACHE_AUX, key, klen,
                     fetched + apr_time_from_sec(SSO_OP_STALE_MAX),
                     (const unsigned char *)rec, strlen(rec), r->pool);
 }
 
 /* Non-zero when this request may fetch url: one fetch at a time per child,
  * none for SSO_OP_RETRY_GAP seconds after one failed. */
-static int sso_op_fetch_begin(const char *url)
+static int ssomod_op_fetch_begin(const char *url)
 {
-    if (!sso_op_state || !sso_op_state->docs)
+    if (!ssomod_op_state || !ssomod_op_state->docs)
         return 1;
-    return sso_docs_fetch_begin(sso_op_state->docs, url, apr_time_now());
+    return sso_docs_fetch_begin(ssomod_op_state->docs, url, apr_time_now());
 }
 
 /* Waits briefly for another thread's fetch of url: long enough for a
  * provider that answers (a cold start with many logins at once), short
  * enough that a hanging one cannot tie up the workers. */
-static void sso_op_fetch_wait(const char *url)
+static void ssomod_op_fetch_wait(const char *url)
 {
-    if (sso_op_state && sso_op_state->docs) {
-        sso_docs_fetch_wait(sso_op_state->docs, url,
+    if (ssomod_op_state && ssomod_op_state->docs) {
+        sso_docs_fetch_wait(ssomod_op_state->docs, url,
                             apr_time_now() + SSO_OP_FETCH_WAIT);
     }
 }
 
-static void sso_op_fetch_end(const char *url, int ok)
+static void ssomod_op_fetch_end(const char *url, int ok)
 {
-    if (sso_op_state && sso_op_state->docs)
-        sso_docs_fetch_end(sso_op_state->docs, url, ok, apr_time_now(),
+    if (ssomod_op_state && ssomod_op_state->docs)
+        sso_docs_fetch_end(ssomod_op_state->docs, url, ok, apr_time_now(),
                            apr_time_from_sec(SSO_OP_RETRY_GAP));
 }
 
 /* GETs url; on failure logs why (one line per failed fetch) and returns
  * the status of the page to show. */
-static int sso_op_fetch(request_rec *r, const sso_server_conf *c,
+static int ssomod_op_fetch(request_rec *r, const ssomod_server_conf *c,
                         const char *url, const char *what,
                         const char *directive, const sso_http_response **out)
 {
     sso_http_response *resp = apr_pcalloc(r->pool, sizeof(*resp));
     sso_http_opts o;
 
-    sso_op_http_opts(c, &o);
+    ssomod_op_http_opts(c, &o);
     if (sso_http_get(r->pool, &o, url, NULL, resp) != SSO_HTTP_OK) {
-        sso_log_r(r, APLOG_ERR, 0, SSOLOGNO(00075) "cannot fetch the provider's "
+        ssomod_log_r(r, APLOG_ERR, 0, SSOLOGNO(00075) "cannot fetch the provider's "
                       "%s: %s (check %s and SSOHTTPTimeout, and that the "
                       "provider is reachable)", what, resp->error, directive);
         return HTTP_SERVICE_UNAVAILABLE;
     }
     if (resp->http_status != 200) {
-        sso_log_r(r, APLOG_ERR, 0, SSOLOGNO(00076) "the provider's %s at %s "
+        ssomod_log_r(r, APLOG_ERR, 0, SSOLOGNO(00076) "the provider's %s at %s "
                       "answered HTTP %ld (check %s)", what, url,
                       resp->http_status, directive);
         return HTTP_BAD_GATEWAY;
@@ -237,16 +237,16 @@ static int sso_op_fetch(request_rec *r, const sso_server_conf *c,
     return OK;
 }
 
-static int sso_op_fail_page(request_rec *r, int status)
+static int ssomod_op_fail_page(request_rec *r, int status)
 {
     if (status == HTTP_BAD_GATEWAY)
-        return sso_page_error(r, status, "Sign-in unavailable",
+        return ssomod_page_error(r, status, "Sign-in unavailable",
                               "The SSO provider gave an unexpected answer.");
-    return sso_page_error(r, HTTP_SERVICE_UNAVAILABLE, "Sign-in unavailable",
+    return ssomod_page_error(r, HTTP_SERVICE_UNAVAILABLE, "Sign-in unavailable",
                           "Failed to reach SSO provider. Please try again later.");
 }
 
-static const char *sso_op_meta_parse_fn(apr_pool_t *p, const char *doc,
+static const char *ssomod_op_meta_parse_fn(apr_pool_t *p, const char *doc,
                                         apr_size_t len, const void *issuer,
                                         void **value)
 {
@@ -260,36 +260,36 @@ static const char *sso_op_meta_parse_fn(apr_pool_t *p, const char *doc,
 }
 
 /* The parse depends on SSOAuthority too: it is part of the memo's name. */
-static sso_provider_meta *sso_op_meta_read(request_rec *r,
-                                           const sso_server_conf *c,
+static sso_provider_meta *ssomod_op_meta_read(request_rec *r,
+                                           const ssomod_server_conf *c,
                                            const char *doc, apr_size_t len,
                                            const char **err)
 {
     const char *name = apr_pstrcat(r->pool, "M", c->metadata_url, "\n",
                                    c->authority, NULL);
 
-    return sso_parsed_get(sso_op_parsed(), r->pool, name, doc, len,
-                          sso_op_meta_parse_fn, c->authority, err);
+    return sso_parsed_get(ssomod_op_parsed(), r->pool, name, doc, len,
+                          ssomod_op_meta_parse_fn, c->authority, err);
 }
 
 /* How each kind of document is named, read and refused. */
-typedef void *(*sso_op_read_fn)(request_rec *r, const sso_server_conf *c,
+typedef void *(*ssomod_op_read_fn)(request_rec *r, const ssomod_server_conf *c,
                                 const char *url, const char *doc,
                                 apr_size_t len, const char **err);
-typedef int (*sso_op_refuse_fn)(request_rec *r, const sso_server_conf *c,
+typedef int (*ssomod_op_refuse_fn)(request_rec *r, const ssomod_server_conf *c,
                                 const char *url, const char *err);
 typedef struct {
     char kind;               /* its login cache key's first byte */
     const char *what;        /* for the log */
     const char *directive;   /* the directive that names its URL */
-    sso_op_read_fn read;
-    sso_op_refuse_fn refuse; /* logs and makes the page */
+    ssomod_op_read_fn read;
+    ssomod_op_refuse_fn refuse; /* logs and makes the page */
     void (*fetched)(request_rec *r, const void *value); /* may be NULL */
-} sso_op_docdef;
+} ssomod_op_docdef;
 
 /* A document the provider sent: read (or refused) and kept. */
-static int sso_op_take(request_rec *r, const sso_server_conf *c,
-                       const sso_op_docdef *k, const char *url,
+static int ssomod_op_take(request_rec *r, const ssomod_server_conf *c,
+                       const ssomod_op_docdef *k, const char *url,
                        const sso_http_response *resp, void **value)
 {
     const char *err;
@@ -300,7 +300,7 @@ static int sso_op_take(request_rec *r, const sso_server_conf *c,
     if (k->fetched) {
         k->fetched(r, *value);
     }
-    sso_op_remember(r, k->kind, url, resp);
+    ssomod_op_remember(r, k->kind, url, resp);
     return OK;
 }
 
@@ -309,94 +309,94 @@ static int sso_op_take(request_rec *r, const sso_server_conf *c,
  * or answered an error, a copy up to a day old; else a 503 at once. A
  * document the provider did send but that does not parse is refused:
  * that is no outage. With refetch, only a fetch. */
-static int sso_op_document(request_rec *r, const sso_server_conf *c,
-                           const sso_op_docdef *k, const char *url,
+static int ssomod_op_document(request_rec *r, const ssomod_server_conf *c,
+                           const ssomod_op_docdef *k, const char *url,
                            int refetch, void **value)
 {
     const sso_http_response *resp = NULL;
     apr_time_t now = apr_time_now();
     const char *err;
-    sso_op_doc d = { NULL, 0, 0 };
+    ssomod_op_doc d = { NULL, 0, 0 };
     int rc = HTTP_SERVICE_UNAVAILABLE;
 
     if (!refetch)
-        sso_op_doc_find(r, c, k->kind, url, &d);
-    if (sso_op_fresh(&d, now, SSO_OP_DOC_TTL)
+        ssomod_op_doc_find(r, c, k->kind, url, &d);
+    if (ssomod_op_fresh(&d, now, SSO_OP_DOC_TTL)
         && (*value = k->read(r, c, url, d.doc, d.len, &err)))
         return OK;
-    if (sso_op_fetch_begin(url)) {
-        rc = sso_op_fetch(r, c, url, k->what, k->directive, &resp);
+    if (ssomod_op_fetch_begin(url)) {
+        rc = ssomod_op_fetch(r, c, url, k->what, k->directive, &resp);
         if (rc == OK) {
             /* Kept before the fetch ends: its waiters look for it then. */
-            rc = sso_op_take(r, c, k, url, resp, value);
-            sso_op_fetch_end(url, 1);
+            rc = ssomod_op_take(r, c, k, url, resp, value);
+            ssomod_op_fetch_end(url, 1);
             return rc;
         }
-        sso_op_fetch_end(url, 0);
+        ssomod_op_fetch_end(url, 0);
     }
-    else if (!sso_op_fresh(&d, now, SSO_OP_STALE_MAX)) {
+    else if (!ssomod_op_fresh(&d, now, SSO_OP_STALE_MAX)) {
         /* No copy at all: take what the fetch under way brings. */
-        sso_op_fetch_wait(url);
-        sso_op_doc_find(r, c, k->kind, url, &d);
-        if (sso_op_fresh(&d, apr_time_now(), SSO_OP_STALE_MAX)
+        ssomod_op_fetch_wait(url);
+        ssomod_op_doc_find(r, c, k->kind, url, &d);
+        if (ssomod_op_fresh(&d, apr_time_now(), SSO_OP_STALE_MAX)
             && (*value = k->read(r, c, url, d.doc, d.len, &err))) {
             return OK;
         }
     }
-    if (sso_op_fresh(&d, now, SSO_OP_STALE_MAX)
+    if (ssomod_op_fresh(&d, now, SSO_OP_STALE_MAX)
         && (*value = k->read(r, c, url, d.doc, d.len, &err))) {
-        sso_log_r(r, APLOG_DEBUG, 0, SSOLOGNO(00077) "the provider's %s cannot be fetched: "
+        ssomod_log_r(r, APLOG_DEBUG, 0, SSOLOGNO(00077) "the provider's %s cannot be fetched: "
                   "using the copy of %" APR_TIME_T_FMT " s ago", k->what,
                   apr_time_sec(now - d.fetched));
         return OK;
     }
-    return sso_op_fail_page(r, rc);
+    return ssomod_op_fail_page(r, rc);
 }
 
-static void *sso_op_meta_read_fn(request_rec *r, const sso_server_conf *c,
+static void *ssomod_op_meta_read_fn(request_rec *r, const ssomod_server_conf *c,
                                  const char *url, const char *doc,
                                  apr_size_t len, const char **err)
 {
-    return sso_op_meta_read(r, c, doc, len, err);
+    return ssomod_op_meta_read(r, c, doc, len, err);
 }
 
-static int sso_op_meta_refuse(request_rec *r, const sso_server_conf *c,
+static int ssomod_op_meta_refuse(request_rec *r, const ssomod_server_conf *c,
                               const char *url, const char *err)
 {
-    sso_log_r(r, APLOG_ERR, 0, SSOLOGNO(00078) "discovery document %s: %s "
+    ssomod_log_r(r, APLOG_ERR, 0, SSOLOGNO(00078) "discovery document %s: %s "
                   "(check SSOAuthority and SSOMetadataAddress)", url, err);
-    return sso_page_error(r, HTTP_BAD_GATEWAY, "Sign-in unavailable",
+    return ssomod_page_error(r, HTTP_BAD_GATEWAY, "Sign-in unavailable",
                           "Single sign-on is not configured correctly. "
                           "Please contact your administrator.");
 }
 
-static const sso_op_docdef sso_op_meta_def = {
-    SSO_KEY_METADATA, "discovery document", "SSOMetadataAddress", sso_op_meta_read_fn,
-    sso_op_meta_refuse, NULL
+static const ssomod_op_docdef ssomod_op_meta_def = {
+    SSO_KEY_METADATA, "discovery document", "SSOMetadataAddress", ssomod_op_meta_read_fn,
+    ssomod_op_meta_refuse, NULL
 };
 
-int sso_op_meta(request_rec *r, const sso_server_conf *c,
+int ssomod_op_meta(request_rec *r, const ssomod_server_conf *c,
                 const sso_provider_meta **meta)
 {
     void *value = NULL;
-    int rc = sso_op_document(r, c, &sso_op_meta_def, c->metadata_url, 0, &value);
+    int rc = ssomod_op_document(r, c, &ssomod_op_meta_def, c->metadata_url, 0, &value);
 
     *meta = value;
     return rc;
 }
 
 /* Once per fetch, not per login. */
-static void sso_op_log_skipped(request_rec *r, const void *value)
+static void ssomod_op_log_skipped(request_rec *r, const void *value)
 {
     const sso_jwks *keys = value;
     int i;
 
     for (i = 0; i < sso_jwks_skipped(keys); i++)
-        sso_log_r(r, APLOG_WARNING, 0, SSOLOGNO(00079) "provider key skipped: %s",
+        ssomod_log_r(r, APLOG_WARNING, 0, SSOLOGNO(00079) "provider key skipped: %s",
                       sso_jwks_skipped_reason(keys, i));
 }
 
-static const char *sso_op_jwks_parse_fn(apr_pool_t *p, const char *doc,
+static const char *ssomod_op_jwks_parse_fn(apr_pool_t *p, const char *doc,
                                         apr_size_t len, const void *unused,
                                         void **value)
 {
@@ -411,91 +411,91 @@ static const char *sso_op_jwks_parse_fn(apr_pool_t *p, const char *doc,
 
 /* The keys come with their imported EVP_PKEYs: a token is verified with
  * a key imported once per process, not once per login. */
-static sso_jwks *sso_op_jwks_read(request_rec *r, const char *jwks_uri,
+static sso_jwks *ssomod_op_jwks_read(request_rec *r, const char *jwks_uri,
                                   const char *doc, apr_size_t len,
                                   const char **err)
 {
-    return sso_parsed_get(sso_op_parsed(), r->pool,
+    return sso_parsed_get(ssomod_op_parsed(), r->pool,
                           apr_pstrcat(r->pool, "J", jwks_uri, NULL), doc, len,
-                          sso_op_jwks_parse_fn, NULL, err);
+                          ssomod_op_jwks_parse_fn, NULL, err);
 }
 
 /* At most one refetch a minute, however many unknown kids come in, in
  * every process together. A cache that cannot answer does not block it. */
-static int sso_op_may_refetch(request_rec *r, const char *jwks_uri)
+static int ssomod_op_may_refetch(request_rec *r, const char *jwks_uri)
 {
     apr_size_t klen;
-    const char *key = sso_op_cache_key(r->pool, SSO_KEY_JWKS_REFETCH, jwks_uri, &klen);
+    const char *key = ssomod_op_cache_key(r->pool, SSO_KEY_JWKS_REFETCH, jwks_uri, &klen);
 
-    return sso_cache_mark(r->server, key, klen,
+    return ssomod_cache_mark(r->server, key, klen,
                           apr_time_now() + apr_time_from_sec(SSO_OP_REFETCH_GAP),
                           r->pool) != SSO_MARK_PRESENT;
 }
 
-static void *sso_op_jwks_read_fn(request_rec *r, const sso_server_conf *c,
+static void *ssomod_op_jwks_read_fn(request_rec *r, const ssomod_server_conf *c,
                                  const char *url, const char *doc,
                                  apr_size_t len, const char **err)
 {
-    return sso_op_jwks_read(r, url, doc, len, err);
+    return ssomod_op_jwks_read(r, url, doc, len, err);
 }
 
-static int sso_op_jwks_refuse(request_rec *r, const sso_server_conf *c,
+static int ssomod_op_jwks_refuse(request_rec *r, const ssomod_server_conf *c,
                               const char *url, const char *err)
 {
-    sso_log_r(r, APLOG_ERR, 0, SSOLOGNO(00080) "the provider's keys at %s "
+    ssomod_log_r(r, APLOG_ERR, 0, SSOLOGNO(00080) "the provider's keys at %s "
                   "are unusable: %s", url, err);
-    return sso_page_error(r, HTTP_BAD_GATEWAY, "Sign-in unavailable",
+    return ssomod_page_error(r, HTTP_BAD_GATEWAY, "Sign-in unavailable",
                           "The SSO provider's signing keys are unusable.");
 }
 
-static const sso_op_docdef sso_op_jwks_def = {
-    SSO_KEY_JWKS, "signing keys (jwks_uri)", "SSOMetadataAddress", sso_op_jwks_read_fn,
-    sso_op_jwks_refuse, sso_op_log_skipped
+static const ssomod_op_docdef ssomod_op_jwks_def = {
+    SSO_KEY_JWKS, "signing keys (jwks_uri)", "SSOMetadataAddress", ssomod_op_jwks_read_fn,
+    ssomod_op_jwks_refuse, ssomod_op_log_skipped
 };
 
 /* Another child may have refetched the keys already: the login cache then
  * holds a newer copy than this child's. */
-static int sso_op_newer_shared(request_rec *r, const sso_server_conf *c,
-                               char kind, const char *url, sso_op_doc *d)
+static int ssomod_op_newer_shared(request_rec *r, const ssomod_server_conf *c,
+                               char kind, const char *url, ssomod_op_doc *d)
 {
-    sso_op_doc mine = { NULL, 0, 0 };
+    ssomod_op_doc mine = { NULL, 0, 0 };
 
-    if (!sso_op_cached(r, c, kind, url, d))
+    if (!ssomod_op_cached(r, c, kind, url, d))
         return 0;
-    if (!sso_op_state || !sso_op_state->docs)
+    if (!ssomod_op_state || !ssomod_op_state->docs)
         return 1;
-    if (sso_docs_get(sso_op_state->docs, r->pool, url, &mine.doc, &mine.len,
+    if (sso_docs_get(ssomod_op_state->docs, r->pool, url, &mine.doc, &mine.len,
                      &mine.fetched) && mine.fetched >= d->fetched)
         return 0;
-    sso_docs_put(sso_op_state->docs, url, d->doc, d->len, d->fetched);
+    sso_docs_put(ssomod_op_state->docs, url, d->doc, d->len, d->fetched);
     return 1;
 }
 
-int sso_op_jwks(request_rec *r, const sso_server_conf *c,
+int ssomod_op_jwks(request_rec *r, const ssomod_server_conf *c,
                 const sso_provider_meta *meta, const sso_jwks **keys)
 {
     void *value = NULL;
-    int rc = sso_op_document(r, c, &sso_op_jwks_def, meta->jwks_uri, 0, &value);
+    int rc = ssomod_op_document(r, c, &ssomod_op_jwks_def, meta->jwks_uri, 0, &value);
 
     *keys = value;
     return rc;
 }
 
-sso_refetch_e sso_op_jwks_refetch(request_rec *r, const sso_server_conf *c,
+ssomod_refetch_e ssomod_op_jwks_refetch(request_rec *r, const ssomod_server_conf *c,
                                   const sso_provider_meta *meta,
                                   const sso_jwks **keys)
 {
     void *value = NULL;
     const char *err;
-    sso_op_doc d;
+    ssomod_op_doc d;
     int rc;
 
-    if (sso_op_newer_shared(r, c, SSO_KEY_JWKS, meta->jwks_uri, &d)
-        && (*keys = sso_op_jwks_read(r, meta->jwks_uri, d.doc, d.len, &err)))
+    if (ssomod_op_newer_shared(r, c, SSO_KEY_JWKS, meta->jwks_uri, &d)
+        && (*keys = ssomod_op_jwks_read(r, meta->jwks_uri, d.doc, d.len, &err)))
         return SSO_REFETCH_OK;
-    if (!sso_op_may_refetch(r, meta->jwks_uri))
+    if (!ssomod_op_may_refetch(r, meta->jwks_uri))
         return SSO_REFETCH_LIMITED;
-    rc = sso_op_document(r, c, &sso_op_jwks_def, meta->jwks_uri, 1, &value);
+    rc = ssomod_op_document(r, c, &ssomod_op_jwks_def, meta->jwks_uri, 1, &value);
     *keys = value;
     return rc == OK ? SSO_REFETCH_OK : SSO_REFETCH_FAILED;
 }

@@ -8,7 +8,7 @@
 #include "http_log.h"
 #include "apr_strings.h"
 
-static const char sso_page_style[] =
+static const char ssomod_page_style[] =
     "body{font-family:system-ui,sans-serif;background:#f4f5f7;margin:0;"
     "display:flex;min-height:100vh;align-items:center;justify-content:center}"
     "main{background:#fff;max-width:28rem;width:90%;padding:2rem;"
@@ -20,7 +20,7 @@ static const char sso_page_style[] =
 
 /* The request's mod_unique_id, or the one of the request the page reports
  * on (note "sso-reference", e.g. a failed login before a redirect). */
-const char *sso_page_reference(request_rec *r)
+const char *ssomod_page_reference(request_rec *r)
 {
     const char *id = apr_table_get(r->notes, "sso-reference");
 
@@ -33,41 +33,41 @@ const char *sso_page_reference(request_rec *r)
                        ap_escape_html2(r->pool, id, 1), "</p>", NULL);
 }
 
-const char *sso_page_html(request_rec *r, const char *title, const char *body_html)
+const char *ssomod_page_html(request_rec *r, const char *title, const char *body_html)
 {
     return apr_pstrcat(r->pool,
         "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">"
         "<meta name=\"viewport\" content=\"width=device-width,initial-scale=1\">"
         "<title>", ap_escape_html2(r->pool, title, 1), "</title><style>",
-        sso_page_style, "</style></head><body><main><h1>",
+        ssomod_page_style, "</style></head><body><main><h1>",
         ap_escape_html2(r->pool, title, 1), "</h1>", body_html,
-        sso_page_reference(r), "</main></body></html>", NULL);
+        ssomod_page_reference(r), "</main></body></html>", NULL);
 }
 
-const char *sso_page_text_html(request_rec *r, const char *title,
+const char *ssomod_page_text_html(request_rec *r, const char *title,
                                const char *text)
 {
-    return sso_page_html(r, title, apr_pstrcat(r->pool, "<p>",
+    return ssomod_page_html(r, title, apr_pstrcat(r->pool, "<p>",
                          ap_escape_html2(r->pool, text, 1), "</p>", NULL));
 }
 
-int sso_page_error(request_rec *r, int status, const char *title,
+int ssomod_page_error(request_rec *r, int status, const char *title,
                    const char *text)
 {
     apr_table_setn(r->err_headers_out, "Cache-Control", "no-store");
-    ap_custom_response(r, status, sso_page_text_html(r, title, text));
+    ap_custom_response(r, status, ssomod_page_text_html(r, title, text));
     return status;
 }
 
-const char *sso_page_refusal_text(request_rec *r, const char *reason)
+const char *ssomod_page_refusal_text(request_rec *r, const char *reason)
 {
     return apr_pstrcat(r->pool, reason, " Please contact your administrator.",
                        NULL);
 }
 
-int sso_page_refused(request_rec *r, int status, const char *reason)
+int ssomod_page_refused(request_rec *r, int status, const char *reason)
 {
-    return sso_page_error(r, status, "Access denied",
-                          sso_page_refusal_text(r, reason));
+    return ssomod_page_error(r, status, "Access denied",
+                          ssomod_page_refusal_text(r, reason));
 }
 

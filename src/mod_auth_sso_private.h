@@ -17,9 +17,9 @@ APLOG_USE_MODULE(auth_sso);
 
 /* ap_log_rerror with " [request <UNIQUE_ID>]" appended when mod_unique_id
  * is loaded: the same reference the user's page shows. */
-#define sso_log_r(r, level, status, ...) \
-    sso_log_r_(APLOG_MARK, level, status, r, __VA_ARGS__)
-void sso_log_r_(const char *file, int line, int module_index, int level,
+#define ssomod_log_r(r, level, status, ...) \
+    ssomod_log_r_(APLOG_MARK, level, status, r, __VA_ARGS__)
+void ssomod_log_r_(const char *file, int line, int module_index, int level,
                 apr_status_t status, request_rec *r, const char *fmt, ...)
                 __attribute__((format(printf, 7, 8)));
 
@@ -30,10 +30,10 @@ typedef struct {
     const char *email;
     const char *name;
     const char *method;               /* "sso" or "local" */
-} sso_identity;
+} ssomod_identity;
 
 /* mod_auth_sso.c */
-const sso_identity *sso_identity_get(request_rec *r);
-void sso_identity_set(request_rec *r, const sso_identity *id);
+const ssomod_identity *ssomod_identity_get(request_rec *r);
+void ssomod_identity_set(request_rec *r, const ssomod_identity *id);
 
 #endif

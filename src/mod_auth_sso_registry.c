@@ -18,11 +18,11 @@
 
 
 /* One connection pool per store spec, per child process. */
-static apr_hash_t *sso_registry_pools;
-static apr_thread_mutex_t *sso_registry_pools_lock;
-static apr_pool_t *sso_registry_child_pool;
+static apr_hash_t *ssomod_registry_pools;
+static apr_thread_mutex_t *ssomod_registry_pools_lock;
+static apr_pool_t *ssomod_registry_child_pool;
 
-static const char *sso_registry_sqlite_file(apr_pool_t *p, const char *spec)
+static const char *ssomod_registry_sqlite_file(apr_pool_t *p, const char *spec)
 {
     const char *driver, *params, *err;
 
@@ -33,7 +33,7 @@ static const char *sso_registry_sqlite_file(apr_pool_t *p, const char *spec)
 }
 
 /* SQLite's files beside the database. */
-static const char *const sso_registry_suffixes[] = { "", "-wal", "-shm",
+static const char *const ssomod_registry_suffixes[] = { "", "-wal", "-shm",
                                                     "-journal" };
 #define SSO_REGISTRY_FILES 4
 
@@ -45,17 +45,17 @@ typedef struct {
     int dir_existed;
     const char *files[SSO_REGISTRY_FILES];
     int existed[SSO_REGISTRY_FILES];
-} sso_registry_files;
+} ssomod_registry_files;
 
 /* The User and Group children serve as: when httpd does not start as
  * root, itself. */
-static void sso_registry_httpd_ids(uid_t *uid, gid_t *gid)
+static void ssomod_registry_httpd_ids(uid_t *uid, gid_t *gid)
 {
     *uid = geteuid() == 0 ? ap_unixd_config.user_id : geteuid();
     *gid = geteuid() == 0 ? ap_unixd_config.group_id : getegid();
 }
 
-static int sso_registry_store_error(server_rec *s, const char *spec,
+static int ssomod_registry_store_error(server_rec *s, const char *spec,
                                     const char *what)
 {
     ap_log_error(APLOG_MARK, APLOG_EMERG, 0, s, SSOLOGNO(00081) "SSOUserStore %s: %s", spec, what);
@@ -66,29 +66,29 @@ static int sso_registry_store_error(server_rec *s, const char *spec,
  * plant the files root opens next), and a symlink under one of SQLite's
  * names is never SQLite's own: the database's is refused, the others'
  * removed (unlink does not follow it). */
-static int sso_registry_files_check(apr_pool_t *p, server_rec *s,
-                                    const char *spec, sso_registry_files *f)
+static int ssomod_registry_files_check(apr_pool_t *p, server_rec *s,
+                                    const char *spec, ssomod_registry_files *f)
 {
     const char *unsafe;
     uid_t uid;
     gid_t gid;
     int i;
 
-    sso_registry_httpd_ids(&uid, &gid);
+    ssomod_registry_httpd_ids(&uid, &gid);
     f->dir_existed = f->dir && sso_path_lkind(f->dir) != SSO_PATH_ABSENT;
     if (f->dir_existed && (unsafe = sso_owner_dir_unsafe(p, f->dir, uid, gid)))
-        return sso_registry_store_error(s, spec, apr_psprintf(p, "the directory "
+        return ssomod_registry_store_error(s, spec, apr_psprintf(p, "the directory "
             "%s is %s: it must be writable only by root and the User httpd "
             "serves as (uid %ld)", f->dir, unsafe, (long)uid));
     for (i = 0; i < SSO_REGISTRY_FILES; i++) {
-        f->files[i] = apr_pstrcat(p, f->db, sso_registry_suffixes[i], NULL);
+        f->files[i] = apr_pstrcat(p, f->db, ssomod_registry_suffixes[i], NULL);
         if (sso_path_lkind(f->files[i]) != SSO_PATH_LINK)
             continue;
         if (i == 0)
-            return sso_registry_store_error(s, spec, apr_psprintf(p, "%s is a "
+            return ssomod_registry_store_error(s, spec, apr_psprintf(p, "%s is a "
                 "symbolic link: give the database's real path", f->db));
         if (unlink(f->files[i]) != 0)
-            return sso_registry_store_error(s, spec, apr_psprintf(p, "%s is a "
+            return ssomod_registry_store_error(s, spec, apr_psprintf(p, "%s is a "
                 "symbolic link and cannot be removed", f->files[i]));
         ap_log_error(APLOG_MARK, APLOG_WARNING, 0, s, SSOLOGNO(00082) "SSOUserStore %s: %s was "
                      "a symbolic link, not SQLite's file: removed", spec,
@@ -99,13 +99,13 @@ static int sso_registry_files_check(apr_pool_t *p, server_rec *s,
     return OK;
 }
 
-static void sso_registry_give(server_rec *s, const char *path, int want_dir)
+static void ssomod_registry_give(server_rec *s, const char *path, int want_dir)
 {
     uid_t uid;
     gid_t gid;
     int err;
 
-    sso_registry_httpd_ids(&uid, &gid);
+    ssomod_registry_httpd_ids(&uid, &gid);
     if ((err = sso_owner_give(path, want_dir, 0, uid, gid)))
         ap_log_error(APLOG_MARK, APLOG_WARNING, err, s, SSOLOGNO(00083) "cannot give %s to "
                      "the server's User (check SSOUserStore)", path);
@@ -114,21 +114,21 @@ static void sso_registry_give(server_rec *s, const char *path, int want_dir)
 /* After opening, as root: what the module created (the directory, the
  * database, SQLite's files) belongs to the User httpd serves as, so that
  * children can write it. Nothing that was there before is touched. */
-static void sso_registry_hand_over(server_rec *s, const sso_registry_files *f)
+static void ssomod_registry_hand_over(server_rec *s, const ssomod_registry_files *f)
 {
     int i;
 
     if (geteuid() != 0)
         return;
     if (f->dir && !f->dir_existed)
-        sso_registry_give(s, f->dir, 1);
+        ssomod_registry_give(s, f->dir, 1);
     for (i = 0; i < SSO_REGISTRY_FILES; i++) {
         if (!f->existed[i] && sso_path_lkind(f->files[i]) != SSO_PATH_ABSENT)
-            sso_registry_give(s, f->files[i], 0);
+            ssomod_registry_give(s, f->files[i], 0);
     }
 }
 
-static void sso_registry_add_known(apr_pool_t *p, sso_registry *reg,
+static void ssomod_registry_add_known(apr_pool_t *p, sso_registry *reg,
                                    apr_hash_t *known)
 {
     apr_array_header_t *users;
@@ -145,7 +145,7 @@ static void sso_registry_add_known(apr_pool_t *p, sso_registry *reg,
     }
 }
 
-static void sso_registry_add_mapped(const sso_server_conf *c, apr_hash_t *known)
+static void ssomod_registry_add_mapped(const ssomod_server_conf *c, apr_hash_t *known)
 {
     int i;
 
@@ -155,36 +155,36 @@ static void sso_registry_add_mapped(const sso_server_conf *c, apr_hash_t *known)
 }
 
 /* Opens one store: its files checked before, handed over after. */
-static int sso_registry_prepare(apr_pool_t *ptemp, server_rec *vs,
-                                const sso_server_conf *c, apr_hash_t *known)
+static int ssomod_registry_prepare(apr_pool_t *ptemp, server_rec *vs,
+                                const ssomod_server_conf *c, apr_hash_t *known)
 {
-    sso_registry_files files = { NULL };
+    ssomod_registry_files files = { NULL };
     sso_registry *reg;
     const char *err;
     int rc;
 
-    files.db = sso_registry_sqlite_file(ptemp, c->user_store);
+    files.db = ssomod_registry_sqlite_file(ptemp, c->user_store);
     if (files.db && (!*files.db || !strcmp(files.db, ":memory:")))
         files.db = NULL;
     if (files.db) {
         files.dir = sso_owner_dir_of(ptemp, files.db);
-        if ((rc = sso_registry_files_check(ptemp, vs, c->user_store, &files)))
+        if ((rc = ssomod_registry_files_check(ptemp, vs, c->user_store, &files)))
             return rc;
     }
     if (sso_registry_open(ptemp, c->user_store, &reg, &err) != APR_SUCCESS) {
         ap_log_error(APLOG_MARK, APLOG_EMERG, 0, vs, SSOLOGNO(00084) "%s (check SSOUserStore)", err);
         return 500;
     }
-    sso_registry_add_known(ptemp, reg, known);
+    ssomod_registry_add_known(ptemp, reg, known);
     sso_registry_close(reg);
     if (files.db)
-        sso_registry_hand_over(vs, &files);
+        ssomod_registry_hand_over(vs, &files);
     return OK;
 }
 
 /* Creates or upgrades the store once, in the parent, so that a broken
  * SSOUserStore is reported at startup. */
-int sso_registry_post_config(apr_pool_t *pconf, apr_pool_t *plog,
+int ssomod_registry_post_config(apr_pool_t *pconf, apr_pool_t *plog,
                              apr_pool_t *ptemp, server_rec *s)
 {
     apr_hash_t *done = apr_hash_make(ptemp), *known = apr_hash_make(ptemp);
@@ -192,46 +192,46 @@ int sso_registry_post_config(apr_pool_t *pconf, apr_pool_t *plog,
     int rc;
 
     for (vs = s; vs; vs = vs->next) {
-        const sso_server_conf *c = sso_server_conf_get(vs);
-        sso_registry_add_mapped(c, known);
+        const ssomod_server_conf *c = ssomod_server_conf_get(vs);
+        ssomod_registry_add_mapped(c, known);
         if (apr_hash_get(done, c->user_store, APR_HASH_KEY_STRING))
             continue;
         apr_hash_set(done, c->user_store, APR_HASH_KEY_STRING, "1");
-        if ((rc = sso_registry_prepare(ptemp, vs, c, known)))
+        if ((rc = ssomod_registry_prepare(ptemp, vs, c, known)))
             return rc;
     }
-    sso_authz_warn_unknown(ptemp, s, known);
+    ssomod_authz_warn_unknown(ptemp, s, known);
     return OK;
 }
 
 /* apr_reslist's own cleanup runs after the child pool's subpools, where
  * each handle lives, are gone: close the handles before that. */
-static apr_status_t sso_registry_pools_destroy(void *unused)
+static apr_status_t ssomod_registry_pools_destroy(void *unused)
 {
     apr_hash_index_t *hi;
 
-    for (hi = apr_hash_first(NULL, sso_registry_pools); hi; hi = apr_hash_next(hi))
+    for (hi = apr_hash_first(NULL, ssomod_registry_pools); hi; hi = apr_hash_next(hi))
         apr_reslist_destroy(apr_hash_this_val(hi));
-    apr_hash_clear(sso_registry_pools);
+    apr_hash_clear(ssomod_registry_pools);
     return APR_SUCCESS;
 }
 
-void sso_registry_child_init(apr_pool_t *p, server_rec *s)
+void ssomod_registry_child_init(apr_pool_t *p, server_rec *s)
 {
-    sso_registry_child_pool = p;
-    sso_registry_pools = apr_hash_make(p);
-    apr_thread_mutex_create(&sso_registry_pools_lock, APR_THREAD_MUTEX_DEFAULT, p);
-    apr_pool_pre_cleanup_register(p, NULL, sso_registry_pools_destroy);
+    ssomod_registry_child_pool = p;
+    ssomod_registry_pools = apr_hash_make(p);
+    apr_thread_mutex_create(&ssomod_registry_pools_lock, APR_THREAD_MUTEX_DEFAULT, p);
+    apr_pool_pre_cleanup_register(p, NULL, ssomod_registry_pools_destroy);
 }
 
 typedef struct {
     const char *spec;
     server_rec *s;
-} sso_registry_target;
+} ssomod_registry_target;
 
-static apr_status_t sso_registry_construct(void **res, void *params, apr_pool_t *p)
+static apr_status_t ssomod_registry_construct(void **res, void *params, apr_pool_t *p)
 {
-    sso_registry_target *t = params;
+    ssomod_registry_target *t = params;
     const char *err;
     apr_status_t rv = sso_registry_open(p, t->spec, (sso_registry **)res, &err);
 
@@ -240,43 +240,43 @@ static apr_status_t sso_registry_construct(void **res, void *params, apr_pool_t 
     return rv;
 }
 
-static apr_status_t sso_registry_destruct(void *res, void *params, apr_pool_t *p)
+static apr_status_t ssomod_registry_destruct(void *res, void *params, apr_pool_t *p)
 {
     sso_registry_close(res);
     return APR_SUCCESS;
 }
 
-static apr_reslist_t *sso_registry_pool_for(server_rec *s, const char *spec)
+static apr_reslist_t *ssomod_registry_pool_for(server_rec *s, const char *spec)
 {
     apr_reslist_t *list;
-    sso_registry_target *t;
+    ssomod_registry_target *t;
     int max = 1;
 
-    apr_thread_mutex_lock(sso_registry_pools_lock);
-    list = apr_hash_get(sso_registry_pools, spec, APR_HASH_KEY_STRING);
+    apr_thread_mutex_lock(ssomod_registry_pools_lock);
+    list = apr_hash_get(ssomod_registry_pools, spec, APR_HASH_KEY_STRING);
     if (!list) {
         ap_mpm_query(AP_MPMQ_MAX_THREADS, &max);
-        t = apr_pcalloc(sso_registry_child_pool, sizeof(*t));
-        t->spec = apr_pstrdup(sso_registry_child_pool, spec);
+        t = apr_pcalloc(ssomod_registry_child_pool, sizeof(*t));
+        t->spec = apr_pstrdup(ssomod_registry_child_pool, spec);
         t->s = s;
         if (apr_reslist_create(&list, 0, 1, max > 0 ? max : 1, 0,
-                               sso_registry_construct, sso_registry_destruct,
-                               t, sso_registry_child_pool) == APR_SUCCESS)
-            apr_hash_set(sso_registry_pools, t->spec, APR_HASH_KEY_STRING, list);
+                               ssomod_registry_construct, ssomod_registry_destruct,
+                               t, ssomod_registry_child_pool) == APR_SUCCESS)
+            apr_hash_set(ssomod_registry_pools, t->spec, APR_HASH_KEY_STRING, list);
         else
             list = NULL;
     }
-    apr_thread_mutex_unlock(sso_registry_pools_lock);
+    apr_thread_mutex_unlock(ssomod_registry_pools_lock);
     return list;
 }
 
-sso_registry *sso_registry_acquire(request_rec *r, const sso_server_conf *c)
+sso_registry *ssomod_registry_acquire(request_rec *r, const ssomod_server_conf *c)
 {
-    apr_reslist_t *list = sso_registry_pool_for(r->server, c->user_store);
+    apr_reslist_t *list = ssomod_registry_pool_for(r->server, c->user_store);
     void *reg = NULL;
 
     if (!list || apr_reslist_acquire(list, &reg) != APR_SUCCESS) {
-        sso_log_r(r, APLOG_ERR, 0, SSOLOGNO(00086) "the user registry %s is "
+        ssomod_log_r(r, APLOG_ERR, 0, SSOLOGNO(00086) "the user registry %s is "
                       "unavailable (check SSOUserStore)",
                       sso_registry_display_spec(r->pool, c->user_store));
         return NULL;
@@ -285,10 +285,10 @@ sso_registry *sso_registry_acquire(request_rec *r, const sso_server_conf *c)
 }
 
 /* A handle whose last use failed is dropped rather than reused. */
-void sso_registry_release(request_rec *r, const sso_server_conf *c,
+void ssomod_registry_release(request_rec *r, const ssomod_server_conf *c,
                           sso_registry *reg, int failed)
 {
-    apr_reslist_t *list = sso_registry_pool_for(r->server, c->user_store);
+    apr_reslist_t *list = ssomod_registry_pool_for(r->server, c->user_store);
 
     if (failed)
         apr_reslist_invalidate(list, reg);

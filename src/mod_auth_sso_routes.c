@@ -16,7 +16,7 @@
 #include <jansson.h>
 
 
-int sso_routes_send_json(request_rec *r, json_t *doc)
+int ssomod_routes_send_json(request_rec *r, json_t *doc)
 {
     char *text = json_dumps(doc, JSON_COMPACT);
 
@@ -30,51 +30,51 @@ int sso_routes_send_json(request_rec *r, json_t *doc)
     return OK;
 }
 
-static int sso_routes_status(request_rec *r, const sso_server_conf *c,
+static int ssomod_routes_status(request_rec *r, const ssomod_server_conf *c,
                              apr_table_t *args)
 {
     if (!c->enable)
-        return sso_routes_send_json(r, json_pack("{s:b}", "ssoEnabled", 0));
+        return ssomod_routes_send_json(r, json_pack("{s:b}", "ssoEnabled", 0));
     /* The callback URL to register at the provider: public anyway. */
-    return sso_routes_send_json(r, json_pack("{s:b,s:s}", "ssoEnabled", 1,
-                                             "redirectUri", sso_redirect_uri(r, c)));
+    return ssomod_routes_send_json(r, json_pack("{s:b,s:s}", "ssoEnabled", 1,
+                                             "redirectUri", ssomod_redirect_uri(r, c)));
 }
 
-static int sso_routes_callback(request_rec *r, const sso_server_conf *c,
+static int ssomod_routes_callback(request_rec *r, const ssomod_server_conf *c,
                                apr_table_t *args)
 {
-    return sso_login_callback(r, c);
+    return ssomod_login_callback(r, c);
 }
 
-static int sso_routes_login(request_rec *r, const sso_server_conf *c,
+static int ssomod_routes_login(request_rec *r, const ssomod_server_conf *c,
                             apr_table_t *args)
 {
     if (r->method_number == M_POST) {
-        return sso_loginpage_post(r, c);
+        return ssomod_loginpage_post(r, c);
     }
-    return sso_loginpage_show(r, c, args);
+    return ssomod_loginpage_show(r, c, args);
 }
 
-static int sso_routes_logout(request_rec *r, const sso_server_conf *c,
+static int ssomod_routes_logout(request_rec *r, const ssomod_server_conf *c,
                              apr_table_t *args)
 {
-    return sso_logout_handle(r, c, apr_table_get(args, "return"));
+    return ssomod_logout_handle(r, c, apr_table_get(args, "return"));
 }
 
-static int sso_routes_start(request_rec *r, const sso_server_conf *c,
+static int ssomod_routes_start(request_rec *r, const ssomod_server_conf *c,
                             apr_table_t *args)
 {
-    return sso_login_start(r, c, apr_table_get(args, "return"));
+    return ssomod_login_start(r, c, apr_table_get(args, "return"));
 }
 
 typedef enum {
     SSO_ROUTE_GET,       /* GET (and HEAD) only */
     SSO_ROUTE_GET_POST,  /* GET or POST */
     SSO_ROUTE_ANY        /* the handler answers every method itself */
-} sso_route_methods;
+} ssomod_route_methods;
 
 /* args is NULL unless the route parses the query. */
-typedef int (*sso_route_fn)(request_rec *r, const sso_server_conf *c,
+typedef int (*ssomod_route_fn)(request_rec *r, const ssomod_server_conf *c,
                             apr_table_t *args);
 
 /* The checks run in this order: query (400), SSOEnable (404), method
@@ -84,22 +84,22 @@ typedef int (*sso_route_fn)(request_rec *r, const sso_server_conf *c,
  * up. */
 typedef struct {
     const char *name;
-    sso_route_methods methods;
+    ssomod_route_methods methods;
     int needs_enable;
     int parses_query;
-    sso_route_fn handler;
-} sso_route;
+    ssomod_route_fn handler;
+} ssomod_route;
 
-static const sso_route sso_routes[] = {
-    { "status",   SSO_ROUTE_GET,      0, 0, sso_routes_status },
-    { "callback", SSO_ROUTE_GET,      1, 0, sso_routes_callback },
-    { "login",    SSO_ROUTE_GET_POST, 0, 1, sso_routes_login },
-    { "logout",   SSO_ROUTE_ANY,      0, 1, sso_routes_logout },
-    { "start",    SSO_ROUTE_GET,      1, 1, sso_routes_start },
+static const ssomod_route ssomod_routes[] = {
+    { "status",   SSO_ROUTE_GET,      0, 0, ssomod_routes_status },
+    { "callback", SSO_ROUTE_GET,      1, 0, ssomod_routes_callback },
+    { "login",    SSO_ROUTE_GET_POST, 0, 1, ssomod_routes_login },
+    { "logout",   SSO_ROUTE_ANY,      0, 1, ssomod_routes_logout },
+    { "start",    SSO_ROUTE_GET,      1, 1, ssomod_routes_start },
 };
 
 /* The 405 names GET alone, for login too: its POST is the form's own. */
-static int sso_routes_method_ok(request_rec *r, sso_route_methods methods)
+static int ssomod_routes_method_ok(request_rec *r, ssomod_route_methods methods)
 {
     if (methods == SSO_ROUTE_ANY || r->method_number == M_GET
         || (methods == SSO_ROUTE_GET_POST && r->method_number == M_POST)) {
@@ -109,47 +109,47 @@ static int sso_routes_method_ok(request_rec *r, sso_route_methods methods)
     return HTTP_METHOD_NOT_ALLOWED;
 }
 
-static int sso_routes_bad_query(request_rec *r)
+static int ssomod_routes_bad_query(request_rec *r)
 {
-    return sso_page_error(r, HTTP_BAD_REQUEST, "Bad request",
+    return ssomod_page_error(r, HTTP_BAD_REQUEST, "Bad request",
                           "The address has a repeated or malformed parameter.");
 }
 
-static const sso_route *sso_routes_find(const char *name)
+static const ssomod_route *ssomod_routes_find(const char *name)
 {
     apr_size_t i;
 
-    for (i = 0; i < sizeof(sso_routes) / sizeof(sso_routes[0]); i++) {
-        if (!strcmp(name, sso_routes[i].name)) {
-            return &sso_routes[i];
+    for (i = 0; i < sizeof(ssomod_routes) / sizeof(ssomod_routes[0]); i++) {
+        if (!strcmp(name, ssomod_routes[i].name)) {
+            return &ssomod_routes[i];
         }
     }
     return NULL;
 }
 
-static int sso_routes_dispatch(request_rec *r, const sso_server_conf *c,
+static int ssomod_routes_dispatch(request_rec *r, const ssomod_server_conf *c,
                                const char *name)
 {
-    const sso_route *route = sso_routes_find(name);
+    const ssomod_route *route = ssomod_routes_find(name);
     apr_table_t *args = NULL;
     int rc;
 
     /* An unknown route's query is checked too: a bad one is a 400. */
     if ((!route || route->parses_query)
         && sso_url_query_parse(r->pool, r->args, &args)) {
-        return sso_routes_bad_query(r);
+        return ssomod_routes_bad_query(r);
     }
     if (!route || (route->needs_enable && !c->enable)) {
         return HTTP_NOT_FOUND;
     }
-    if ((rc = sso_routes_method_ok(r, route->methods)) != OK) {
+    if ((rc = ssomod_routes_method_ok(r, route->methods)) != OK) {
         return rc;
     }
     return route->handler(r, c, args);
 }
 
 /* The route name after "<base>/", or NULL when the URI is not ours. */
-static const char *sso_routes_match(const request_rec *r, const char *base)
+static const char *ssomod_routes_match(const request_rec *r, const char *base)
 {
     size_t len = strlen(base);
 
@@ -162,7 +162,7 @@ static const char *sso_routes_match(const request_rec *r, const char *base)
 /* httpd runs the init functions of inserted filters for handlers only
  * (ap_invoke_handler); mod_filter's harness (AddOutputFilterByType, on in
  * Debian's deflate.conf) dereferences what its init sets up. */
-static int sso_routes_filters_init(ap_filter_t *f)
+static int ssomod_routes_filters_init(ap_filter_t *f)
 {
     int rc;
 
@@ -175,12 +175,12 @@ static int sso_routes_filters_init(ap_filter_t *f)
     return OK;
 }
 
-int sso_routes_quick_handler(request_rec *r, int lookup_uri)
+int ssomod_routes_quick_handler(request_rec *r, int lookup_uri)
 {
     int rc;
 
-    const sso_server_conf *c = sso_server_conf_get(r->server);
-    const char *route = sso_routes_match(r, c->base_path);
+    const ssomod_server_conf *c = ssomod_server_conf_get(r->server);
+    const char *route = ssomod_routes_match(r, c->base_path);
 
     if (!route || lookup_uri)
         return DECLINED;
@@ -188,9 +188,9 @@ int sso_routes_quick_handler(request_rec *r, int lookup_uri)
      * handlers only; our pages get them too, as mod_cache does. Error
      * answers get the error filters instead (ap_send_error_response). */
     ap_run_insert_filter(r);
-    if ((rc = sso_routes_filters_init(r->input_filters)) != OK
-        || (rc = sso_routes_filters_init(r->output_filters)) != OK) {
+    if ((rc = ssomod_routes_filters_init(r->input_filters)) != OK
+        || (rc = ssomod_routes_filters_init(r->output_filters)) != OK) {
         return rc;
     }
-    return sso_routes_dispatch(r, c, route);
+    return ssomod_routes_dispatch(r, c, route);
 }

@@ -4,9 +4,9 @@
 
 #include "mod_auth_sso_config.h"
 
-int sso_routes_quick_handler(request_rec *r, int lookup_uri);
+int ssomod_routes_quick_handler(request_rec *r, int lookup_uri);
 /* Sends doc (and releases it) as the whole application/json response. */
 struct json_t;
-int sso_routes_send_json(request_rec *r, struct json_t *doc);
+int ssomod_routes_send_json(request_rec *r, struct json_t *doc);
 
 #endif

@@ -15,7 +15,7 @@
 
 
 /* scheme://host, with :port unless it is the scheme's default (or 0). */
-const char *sso_public_url_for(apr_pool_t *p, const char *scheme,
+const char *ssomod_public_url_for(apr_pool_t *p, const char *scheme,
                                const char *host, apr_port_t port)
 {
     if (!port || port == apr_uri_port_of_scheme(scheme))
@@ -25,35 +25,35 @@ const char *sso_public_url_for(apr_pool_t *p, const char *scheme,
 
 /* SSOPublicURL, else built as httpd builds self-referential URLs: from
  * ServerName and the port decided at startup, never from the Host header. */
-const char *sso_public_base(request_rec *r, const sso_server_conf *c)
+const char *ssomod_public_base(request_rec *r, const ssomod_server_conf *c)
 {
     if (c->public_url)
         return c->public_url;
-    return sso_public_url_for(r->pool, ap_http_scheme(r),
+    return ssomod_public_url_for(r->pool, ap_http_scheme(r),
                               r->server->server_hostname, c->self_port);
 }
 
 /* Over an https SSOPublicURL every cookie is Secure; the name's prefix
  * (__Host-, __Secure-) may demand Secure and Path=/ on its own. */
-static const char *sso_cookie_attrs_of(request_rec *r, const sso_server_conf *c,
+static const char *ssomod_cookie_attrs_of(request_rec *r, const ssomod_server_conf *c,
                                        const char *name, const char *path)
 {
-    int secure = !strncasecmp(sso_public_base(r, c), "https:", 6);
+    int secure = !strncasecmp(ssomod_public_base(r, c), "https:", 6);
 
     return sso_cookie_attrs(r->pool, name, path, secure);
 }
 
-void sso_cookie_set(request_rec *r, const sso_server_conf *c, const char *name,
+void ssomod_cookie_set(request_rec *r, const ssomod_server_conf *c, const char *name,
                     const char *value, long max_age, const char *path)
 {
-    ap_cookie_write(r, name, value, sso_cookie_attrs_of(r, c, name, path), max_age,
+    ap_cookie_write(r, name, value, ssomod_cookie_attrs_of(r, c, name, path), max_age,
                     r->err_headers_out, NULL);
 }
 
-void sso_cookie_clear(request_rec *r, const sso_server_conf *c,
+void ssomod_cookie_clear(request_rec *r, const ssomod_server_conf *c,
                       const char *name, const char *path)
 {
-    ap_cookie_remove(r, name, sso_cookie_attrs_of(r, c, name, path),
+    ap_cookie_remove(r, name, ssomod_cookie_attrs_of(r, c, name, path),
                      r->err_headers_out, NULL);
 }
 
@@ -61,34 +61,34 @@ typedef struct {
     const char *name;
     apr_size_t name_len;
     sso_cookie_found found;
-} sso_cookie_search;
+} ssomod_cookie_search;
 
-static int sso_cookie_find_in(void *rec, const char *key, const char *value)
+static int ssomod_cookie_find_in(void *rec, const char *key, const char *value)
 {
-    sso_cookie_search *search = rec;
+    ssomod_cookie_search *search = rec;
 
     sso_cookie_scan(value, search->name, search->name_len, &search->found);
     return 1;
 }
 
-void sso_cookie_find(request_rec *r, const char *name, sso_cookie_found *found)
+void ssomod_cookie_find(request_rec *r, const char *name, sso_cookie_found *found)
 {
-    sso_cookie_search search = { name, strlen(name), { 0 } };
+    ssomod_cookie_search search = { name, strlen(name), { 0 } };
 
-    apr_table_do(sso_cookie_find_in, &search, r->headers_in, "Cookie", NULL);
+    apr_table_do(ssomod_cookie_find_in, &search, r->headers_in, "Cookie", NULL);
     *found = search.found;
 }
 
 /* The session cookie's value, copied into tok (SSO_ID_B64_LEN + 1 bytes)
  * when it has the length of an ID; NULL when absent or malformed. */
-static const char *sso_session_token(request_rec *r, const sso_server_conf *c,
+static const char *ssomod_session_token(request_rec *r, const ssomod_server_conf *c,
                                      char *tok)
 {
     sso_cookie_found found;
 
-    sso_cookie_find(r, c->cookie_name, &found);
+    ssomod_cookie_find(r, c->cookie_name, &found);
     if (found.conflict) {
-        sso_log_r(r, APLOG_WARNING, 0, SSOLOGNO(00087) "the request carries cookie %s twice, "
+        ssomod_log_r(r, APLOG_WARNING, 0, SSOLOGNO(00087) "the request carries cookie %s twice, "
                   "with different values: treated as signed out", c->cookie_name);
         return NULL;
     }
@@ -100,12 +100,12 @@ static const char *sso_session_token(request_rec *r, const sso_server_conf *c,
 }
 
 /* One memo per connection, made when it first carries a session. */
-static sso_memo *sso_session_memo(request_rec *r, const sso_server_conf *c)
+static sso_memo *ssomod_session_memo(request_rec *r, const ssomod_server_conf *c)
 {
     conn_rec *conn = r->connection;
     sso_memo *m;
 
-    if (!sso_cache_stamps(c->session_cache))
+    if (!ssomod_cache_stamps(c->session_cache))
         return NULL;
     if (!(m = ap_get_module_config(conn->conn_config, &auth_sso_module))) {
         m = apr_pcalloc(conn->pool, sizeof(*m));
@@ -114,7 +114,7 @@ static sso_memo *sso_session_memo(request_rec *r, const sso_server_conf *c)
     return m;
 }
 
-static int sso_session_from_memo(request_rec *r, const sso_server_conf *c,
+static int ssomod_session_from_memo(request_rec *r, const ssomod_server_conf *c,
                                   const sso_memo *m, const char *tok,
                                   const unsigned char **id, unsigned char *buf,
                                   apr_size_t *len)
@@ -124,10 +124,10 @@ static int sso_session_from_memo(request_rec *r, const sso_server_conf *c,
 
     if (!mid)
         return 0;
-    stamp = sso_stamps_read(sso_cache_stamps(c->session_cache), mid);
+    stamp = sso_stamps_read(ssomod_cache_stamps(c->session_cache), mid);
     if (!(rec = sso_memo_record(m, stamp, apr_time_sec(r->request_time), len)))
         return 0;
-    sso_log_r(r, APLOG_TRACE1, 0, SSOLOGNO(00088) "session read from the connection's memo");
+    ssomod_log_r(r, APLOG_TRACE1, 0, SSOLOGNO(00088) "session read from the connection's memo");
     *id = apr_pmemdup(r->pool, mid, SSO_ID_BYTES);
     memcpy(buf, rec, *len);
     return 1;
@@ -136,20 +136,20 @@ static int sso_session_from_memo(request_rec *r, const sso_server_conf *c,
 /* The session record, from the connection's memo when it is still good,
  * else from the cache: on a keep-alive connection most requests then take
  * neither the cache's lock nor its lookup. APR_BADARG: tok is no ID. */
-static apr_status_t sso_session_fetch(request_rec *r, const sso_server_conf *c,
+static apr_status_t ssomod_session_fetch(request_rec *r, const ssomod_server_conf *c,
                                       const char *tok, const unsigned char **id,
                                       unsigned char *buf, apr_size_t *len)
 {
-    sso_memo *m = sso_session_memo(r, c);
+    sso_memo *m = ssomod_session_memo(r, c);
     apr_uint32_t stamp;
     apr_status_t rv;
 
-    if (m && sso_session_from_memo(r, c, m, tok, id, buf, len))
+    if (m && ssomod_session_from_memo(r, c, m, tok, id, buf, len))
         return APR_SUCCESS;
     if (!(*id = sso_id_decode(r->pool, tok)))
         return APR_BADARG;
-    stamp = m ? sso_stamps_read(sso_cache_stamps(c->session_cache), *id) : 0;
-    rv = sso_cache_retrieve(r->server, SSO_CACHE_SESSIONS, (const char *)*id,
+    stamp = m ? sso_stamps_read(ssomod_cache_stamps(c->session_cache), *id) : 0;
+    rv = ssomod_cache_retrieve(r->server, SSO_CACHE_SESSIONS, (const char *)*id,
                             SSO_ID_BYTES, buf, len, r->pool);
     if (m && rv == APR_SUCCESS)
         sso_memo_put(m, c->session_cache, tok, *id, stamp,
@@ -157,7 +157,7 @@ static apr_status_t sso_session_fetch(request_rec *r, const sso_server_conf *c,
     return rv;
 }
 
-sso_load_e sso_session_load(request_rec *r, const sso_server_conf *c,
+ssomod_load_e ssomod_session_load(request_rec *r, const ssomod_server_conf *c,
                             sso_session *out, const unsigned char **id)
 {
     unsigned char buf[SSO_SESSION_MAX];
@@ -168,9 +168,9 @@ sso_load_e sso_session_load(request_rec *r, const sso_server_conf *c,
     apr_status_t rv;
 
     *id = NULL;
-    if (!sso_session_token(r, c, tok))
+    if (!ssomod_session_token(r, c, tok))
         return SSO_LOAD_NONE;
-    rv = sso_session_fetch(r, c, tok, id, buf, &len);
+    rv = ssomod_session_fetch(r, c, tok, id, buf, &len);
     if (rv == APR_BADARG)
         return SSO_LOAD_NONE;
     /* The cache drops records when they expire: a cookie it no longer
@@ -178,24 +178,24 @@ sso_load_e sso_session_load(request_rec *r, const sso_server_conf *c,
     if (rv == APR_NOTFOUND)
         return SSO_LOAD_EXPIRED;
     if (rv != APR_SUCCESS) {
-        sso_log_r(r, APLOG_ERR, rv, SSOLOGNO(00089) "session cache %s failed "
+        ssomod_log_r(r, APLOG_ERR, rv, SSOLOGNO(00089) "session cache %s failed "
                       "to answer (check SSOSessionCache)", c->session_cache->spec);
         return SSO_LOAD_ERROR;
     }
     if ((problem = sso_session_decode(r->pool, buf, len, out))) {
-        sso_log_r(r, APLOG_WARNING, 0, SSOLOGNO(00090) "session refused: %s", problem);
+        ssomod_log_r(r, APLOG_WARNING, 0, SSOLOGNO(00090) "session refused: %s", problem);
         return SSO_LOAD_NONE;
     }
     /* After the memo too: a memo is shared by the virtual hosts of a cache. */
     if (!sso_session_realm_ok(out, c->realm_sso, c->realm_local)) {
-        sso_log_r(r, APLOG_DEBUG, 0, SSOLOGNO(00091) "session of %s ignored: it was made "
+        ssomod_log_r(r, APLOG_DEBUG, 0, SSOLOGNO(00091) "session of %s ignored: it was made "
                   "under another configuration (its session realm differs in "
                   "SSOAuthority, SSOClientID, SSOUserStore or "
                   "SSOLocalAuthProvider)", out->user);
         return SSO_LOAD_NONE;
     }
     if (sso_session_expired(out, now, c->session_timeout, c->session_max_age)) {
-        sso_cache_remove(r->server, SSO_CACHE_SESSIONS, (const char *)*id,
+        ssomod_cache_remove(r->server, SSO_CACHE_SESSIONS, (const char *)*id,
                          SSO_ID_BYTES, r->pool);
         return SSO_LOAD_EXPIRED;
     }
@@ -206,7 +206,7 @@ sso_load_e sso_session_load(request_rec *r, const sso_server_conf *c,
  * session is only ever saved where it was made or accepted. refresh:
  * write only over the record still in the cache (never bring back a
  * session a logout or a disable removed meanwhile). */
-static apr_status_t sso_session_write(request_rec *r, const sso_server_conf *c,
+static apr_status_t ssomod_session_write(request_rec *r, const ssomod_server_conf *c,
                                       const unsigned char *id,
                                       const sso_session *in, int refresh)
 {
@@ -225,17 +225,17 @@ static apr_status_t sso_session_write(request_rec *r, const sso_server_conf *c,
     if (!len)
         return APR_ENOSPC;
     if (refresh)
-        return sso_cache_refresh(r->server, SSO_CACHE_SESSIONS, (const char *)id,
+        return ssomod_cache_refresh(r->server, SSO_CACHE_SESSIONS, (const char *)id,
                                  SSO_ID_BYTES, expiry, buf, len, SSO_SESSION_MAX,
                                  r->pool);
-    return sso_cache_store(r->server, SSO_CACHE_SESSIONS, (const char *)id,
+    return ssomod_cache_store(r->server, SSO_CACHE_SESSIONS, (const char *)id,
                            SSO_ID_BYTES, expiry, buf, len, r->pool);
 }
 
-apr_status_t sso_session_save(request_rec *r, const sso_server_conf *c,
+apr_status_t ssomod_session_save(request_rec *r, const ssomod_server_conf *c,
                               const unsigned char *id, const sso_session *s)
 {
-    return sso_session_write(r, c, id, s, 0);
+    return ssomod_session_write(r, c, id, s, 0);
 }
 
 /* Without a cache lock (Redis, memcached) a removal leaves a tombstone in
@@ -243,7 +243,7 @@ apr_status_t sso_session_save(request_rec *r, const sso_server_conf *c,
  * the tombstone can take. */
 #define SSO_TOMBSTONE_TTL 60
 
-static const char *sso_session_tombstone_key(apr_pool_t *p,
+static const char *ssomod_session_tombstone_key(apr_pool_t *p,
                                              const unsigned char *id)
 {
     apr_size_t len;
@@ -253,25 +253,25 @@ static const char *sso_session_tombstone_key(apr_pool_t *p,
 
 /* A refresh that checked before a removal and wrote after it brought the
  * record back: the removal's tombstone says so, and it goes again. */
-static void sso_session_bury_again(request_rec *r, const unsigned char *id)
+static void ssomod_session_bury_again(request_rec *r, const unsigned char *id)
 {
     unsigned char b[8];
     apr_size_t len = sizeof(b);
 
-    if (sso_cache_locked(r->server)
-        || sso_cache_retrieve(r->server, SSO_CACHE_AUX,
-                              sso_session_tombstone_key(r->pool, id),
+    if (ssomod_cache_locked(r->server)
+        || ssomod_cache_retrieve(r->server, SSO_CACHE_AUX,
+                              ssomod_session_tombstone_key(r->pool, id),
                               SSO_KEY_OVERHEAD + SSO_ID_BYTES, b, &len,
                               r->pool) != APR_SUCCESS)
         return;
-    sso_log_r(r, APLOG_DEBUG, 0, SSOLOGNO(00092) "a refresh raced a logout: session removed again");
-    sso_cache_remove(r->server, SSO_CACHE_SESSIONS, (const char *)id,
+    ssomod_log_r(r, APLOG_DEBUG, 0, SSOLOGNO(00092) "a refresh raced a logout: session removed again");
+    ssomod_cache_remove(r->server, SSO_CACHE_SESSIONS, (const char *)id,
                      SSO_ID_BYTES, r->pool);
 }
 
 /* Writes last_seen back at most once per tenth of the timeout, or when
  * the record changed (a registry re-check). */
-void sso_session_touch(request_rec *r, const sso_server_conf *c,
+void ssomod_session_touch(request_rec *r, const ssomod_server_conf *c,
                        const unsigned char *id, sso_session *s, int changed)
 {
     apr_int64_t now = apr_time_sec(r->request_time);
@@ -280,90 +280,90 @@ void sso_session_touch(request_rec *r, const sso_server_conf *c,
     if (!changed && !sso_session_needs_touch(s, now, c->session_timeout))
         return;
     s->last_seen = now;
-    rv = sso_session_write(r, c, id, s, 1);
+    rv = ssomod_session_write(r, c, id, s, 1);
     if (rv == APR_NOTFOUND) {
-        sso_log_r(r, APLOG_DEBUG, 0, SSOLOGNO(00093) "session of %s ended meanwhile: not "
+        ssomod_log_r(r, APLOG_DEBUG, 0, SSOLOGNO(00093) "session of %s ended meanwhile: not "
                   "refreshed", s->user);
         return;
     }
     if (rv != APR_SUCCESS) {
-        sso_log_r(r, APLOG_WARNING, rv,
+        ssomod_log_r(r, APLOG_WARNING, rv,
                       SSOLOGNO(00094) "could not refresh the session of %s", s->user);
         return;
     }
-    sso_log_r(r, APLOG_DEBUG, 0, SSOLOGNO(00095) "session of %s refreshed", s->user);
-    sso_session_bury_again(r, id);
+    ssomod_log_r(r, APLOG_DEBUG, 0, SSOLOGNO(00095) "session of %s refreshed", s->user);
+    ssomod_session_bury_again(r, id);
 }
 
 /* The socache API does not say when a full cache drops old records. A
  * canary planted with a far expiry is among the oldest records: when it is
  * gone, the cache has started dropping sessions. Checked at login only. */
 
-static int sso_aux_has(request_rec *r, const char *name)
+static int ssomod_aux_has(request_rec *r, const char *name)
 {
     unsigned char b[8];
     apr_size_t klen, len = sizeof(b);
     const char *key = sso_key_make(r->pool, SSO_KEY_MARK, name, strlen(name),
                                    &klen);
 
-    return sso_cache_retrieve(r->server, SSO_CACHE_AUX, key, klen, b,
+    return ssomod_cache_retrieve(r->server, SSO_CACHE_AUX, key, klen, b,
                               &len, r->pool) == APR_SUCCESS;
 }
 
 /* Non-zero for the one caller that set the mark (absent before). */
-static int sso_aux_mark(request_rec *r, const char *name, int ttl)
+static int ssomod_aux_mark(request_rec *r, const char *name, int ttl)
 {
     apr_size_t klen;
     const char *key = sso_key_make(r->pool, SSO_KEY_MARK, name, strlen(name),
                                    &klen);
 
-    return sso_cache_mark(r->server, key, klen,
+    return ssomod_cache_mark(r->server, key, klen,
                           r->request_time + apr_time_from_sec(ttl), r->pool)
            == SSO_MARK_SET;
 }
 
-static void sso_session_watch_capacity(request_rec *r, const sso_server_conf *c)
+static void ssomod_session_watch_capacity(request_rec *r, const ssomod_server_conf *c)
 {
     unsigned char b[8];
     apr_size_t len = sizeof(b);
     const apr_int64_t year = 365 * 86400;
 
-    if (sso_cache_retrieve(r->server, SSO_CACHE_SESSIONS, SSO_KEY_CANARY,
+    if (ssomod_cache_retrieve(r->server, SSO_CACHE_SESSIONS, SSO_KEY_CANARY,
                            strlen(SSO_KEY_CANARY), b, &len, r->pool) == APR_SUCCESS)
         return;
     /* Setting the mark and testing it are one step: two logins at once
      * cannot both warn. */
-    if (sso_aux_has(r, SSO_KEY_MARK_CANARY_PLANTED)
-        && sso_aux_mark(r, SSO_KEY_MARK_CANARY_WARNED, 60))
-        sso_log_r(r, APLOG_WARNING, 0, SSOLOGNO(00096) "the session cache %s is "
+    if (ssomod_aux_has(r, SSO_KEY_MARK_CANARY_PLANTED)
+        && ssomod_aux_mark(r, SSO_KEY_MARK_CANARY_WARNED, 60))
+        ssomod_log_r(r, APLOG_WARNING, 0, SSOLOGNO(00096) "the session cache %s is "
                       "full: the oldest sessions are being dropped (give it more "
                       "room in SSOSessionCache)", c->session_cache->spec);
-    sso_cache_store(r->server, SSO_CACHE_SESSIONS, SSO_KEY_CANARY,
+    ssomod_cache_store(r->server, SSO_CACHE_SESSIONS, SSO_KEY_CANARY,
                     strlen(SSO_KEY_CANARY), r->request_time + apr_time_from_sec(year),
                     (const unsigned char *)"1", 1, r->pool);
-    (void)sso_aux_mark(r, SSO_KEY_MARK_CANARY_PLANTED, (int)year);
+    (void)ssomod_aux_mark(r, SSO_KEY_MARK_CANARY_PLANTED, (int)year);
 }
 
 /* A fresh ID for every login: an ID is never reused or taken from the
  * client. Sets the cookie; *token is its value. */
-apr_status_t sso_session_create(request_rec *r, const sso_server_conf *c,
+apr_status_t ssomod_session_create(request_rec *r, const ssomod_server_conf *c,
                                 const sso_session *s, const char **token)
 {
     const unsigned char *id;
     apr_status_t rv;
 
-    sso_session_watch_capacity(r, c);
+    ssomod_session_watch_capacity(r, c);
     if ((rv = sso_random_token(r->pool, SSO_ID_BYTES, token)) != APR_SUCCESS)
         return rv;
     if (!(id = sso_id_decode(r->pool, *token)))
         return APR_EGENERAL;
-    if ((rv = sso_session_save(r, c, id, s)) != APR_SUCCESS)
+    if ((rv = ssomod_session_save(r, c, id, s)) != APR_SUCCESS)
         return rv;
-    sso_cookie_set(r, c, c->cookie_name, *token, 0, "/");
+    ssomod_cookie_set(r, c, c->cookie_name, *token, 0, "/");
     return APR_SUCCESS;
 }
 
-static const char *sso_session_aux_key(apr_pool_t *p, const unsigned char *id)
+static const char *ssomod_session_aux_key(apr_pool_t *p, const unsigned char *id)
 {
     apr_size_t len;
 
@@ -371,30 +371,30 @@ static const char *sso_session_aux_key(apr_pool_t *p, const unsigned char *id)
 }
 
 /* Final: a refresh in flight never brings the session back (see
- * sso_session_touch). */
-void sso_session_remove(request_rec *r, const sso_server_conf *c,
+ * ssomod_session_touch). */
+void ssomod_session_remove(request_rec *r, const ssomod_server_conf *c,
                         const unsigned char *id)
 {
-    if (!sso_cache_locked(r->server))
-        sso_cache_store(r->server, SSO_CACHE_AUX,
-                        sso_session_tombstone_key(r->pool, id),
+    if (!ssomod_cache_locked(r->server))
+        ssomod_cache_store(r->server, SSO_CACHE_AUX,
+                        ssomod_session_tombstone_key(r->pool, id),
                         SSO_KEY_OVERHEAD + SSO_ID_BYTES,
                         r->request_time + apr_time_from_sec(SSO_TOMBSTONE_TTL),
                         (const unsigned char *)"1", 1, r->pool);
-    sso_cache_remove(r->server, SSO_CACHE_SESSIONS, (const char *)id,
+    ssomod_cache_remove(r->server, SSO_CACHE_SESSIONS, (const char *)id,
                      SSO_ID_BYTES, r->pool);
-    sso_cache_remove(r->server, SSO_CACHE_AUX, sso_session_aux_key(r->pool, id),
+    ssomod_cache_remove(r->server, SSO_CACHE_AUX, ssomod_session_aux_key(r->pool, id),
                      SSO_KEY_OVERHEAD + SSO_ID_BYTES, r->pool);
 }
 
 /* The ID token is only needed at logout (id_token_hint): it is kept in the
  * login cache so that session records stay small. */
-void sso_session_keep_id_token(request_rec *r, const sso_server_conf *c,
+void ssomod_session_keep_id_token(request_rec *r, const ssomod_server_conf *c,
                                const char *token, const char *id_token)
 {
     const unsigned char *id = sso_id_decode(r->pool, token);
 
-    sso_cache_store(r->server, SSO_CACHE_AUX, sso_session_aux_key(r->pool, id),
+    ssomod_cache_store(r->server, SSO_CACHE_AUX, ssomod_session_aux_key(r->pool, id),
                     SSO_KEY_OVERHEAD + SSO_ID_BYTES,
                     r->request_time + apr_time_from_sec(c->session_max_age),
                     (const unsigned char *)id_token, strlen(id_token), r->pool);
