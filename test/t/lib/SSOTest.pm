@@ -12,7 +12,7 @@ use Apache::TestRequest ();
 
 our @EXPORT_OK = qw(new_browser login follow site_url session_cookie
                     op_url server_log_since login_until_callback log_size
-                    full_tier_only);
+                    full_tier full_tier_only);
 
 # site_url(PATH [, VHOST]): VHOST names a SSO_TEST_PORT_<VHOST> server;
 # the HTTPS* ones speak https (mod_ssl, conf/sso/vhosts.conf).
@@ -105,9 +105,12 @@ sub server_log_since {
 # full_tier_only(WHAT): a long test (minutes of load, soak or restarts)
 # runs in `make check-full` (SSO_TEST_TIER=full) only; `make check` skips
 # it, saying so, to stay under 5 minutes. The test is the same in both.
+# full_tier(): true in make check-full, for tests that do fewer rounds of
+# the same thing in make check.
+sub full_tier { return ($ENV{SSO_TEST_TIER} // '') eq 'full' }
 sub full_tier_only {
     my ($what) = @_;
-    return if ($ENV{SSO_TEST_TIER} // '') eq 'full';
+    return if full_tier();
     require Test::More;
     Test::More::plan(skip_all => "$what: make check-full runs it (SSO_TEST_TIER=full)");
 }
