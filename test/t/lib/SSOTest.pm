@@ -104,7 +104,7 @@ sub server_log_since {
 
 # full_tier_only(WHAT): a long test (minutes of load, soak or restarts)
 # runs in `make check-full` (SSO_TEST_TIER=full) only; `make check` skips
-# it, saying so, to stay under 5 minutes. The test is the same in both.
+# it, saying so, to keep the fast tier short. The test is the same in both.
 # full_tier(): true in make check-full, for tests that do fewer rounds of
 # the same thing in make check.
 sub full_tier { return ($ENV{SSO_TEST_TIER} // '') eq 'full' }
