@@ -7,17 +7,24 @@
 # is not the default, one virtual host overrides it (often with the default
 # value, which must still win), another sets nothing and inherits it.
 # Per-directory SSOUnauthenticated merges between Location blocks.
+# SSOCAFile there too, through a provider document that a TLS host of the
+# same httpd serves. Then a second httpd for what shows only in a login:
+# signup, usernames, groups, the client secret, SSOTokenAuth (a provider
+# that takes client_secret_post only), SSOClockSkew and SSOHTTPTimeout (the
+# hostile provider), SSOAccountRecheck. Every directive of the command
+# table is set in a main server and inherited or overridden in a vhost.
 use strict;
 use warnings FATAL => 'all';
 use Apache::Test qw(-withtestmore);
 use Apache::TestRequest qw(GET);
-use JSON::PP qw(decode_json);
+use JSON::PP qw(decode_json encode_json);
+use LWP::UserAgent;
 use SSOTest qw(new_browser session_cookie login);
 use SSOServer;
 use HTTP::Request::Common qw(POST);
 use URI;
 
-plan tests => 91;
+plan tests => 109;
 
 sub status_of {
     my ($vhost, $path) = @_;
@@ -47,7 +54,8 @@ like(decode_json($res->content)->{redirectUri}, qr{/auth/callback$},
 is(status_of('sso_basepath', '/sso/status')->code, 404, 'old base path is not served');
 is(status_of('default', '/sso/nosuchroute')->code, 404, 'unknown route is 404');
 
-my %port = map { $_ => $ENV{"SSO_TEST_PORT_MERGE_$_"} } qw(MAIN OVER INHERIT MAXAGE OFF AUTHN CACHE);
+my %port = map { $_ => $ENV{"SSO_TEST_PORT_MERGE_$_"} } qw(MAIN OVER INHERIT MAXAGE OFF AUTHN CACHE
+                                                           TLS CA_IN CA_OVER);
 sub url { my ($v, $path) = @_; return "http://127.0.0.1:$port{$v}$path" }
 
 my $srv = SSOServer->new(port => $port{MAIN});
@@ -69,6 +77,23 @@ for (['main', 'mainuser', 'main-pass'], ['over', 'overuser', 'over-pass']) {
 
 system('htpasswd', '-bcB', "$dir/htpasswd", 'fileuser', 'file-pass') == 0 or die 'htpasswd failed';
 my @modules = qw(authn_core authn_file authz_core authz_user socache_shmcb mime dir headers);
+
+# A provider over HTTPS, certificate from the run's test CA: a discovery
+# document served by a TLS virtual host of the same httpd (enough for
+# /start, which only reads it).
+my $tls_op = "https://127.0.0.1:$port{TLS}";
+# The module keeps a provider's document by its address, for every host:
+# the host that must not trust the provider reads it at an address of its
+# own, so that it never sees a copy the other host fetched.
+for my $sub ('', '/over') {
+    system('mkdir', '-p', "$dir/tls-docs$sub/.well-known") == 0 or die 'mkdir failed';
+    open my $d, '>', "$dir/tls-docs$sub/.well-known/openid-configuration" or die $!;
+    print $d JSON::PP->new->canonical->encode({
+        issuer => $tls_op, authorization_endpoint => "$tls_op/authorize",
+        token_endpoint => "$tls_op/token", userinfo_endpoint => "$tls_op/userinfo",
+        jwks_uri => "$tls_op/jwks", code_challenge_methods_supported => ['S256'] });
+    close $d;
+}
 my $vhost = sub {
     my ($name, @lines) = @_;
     return ("Listen 127.0.0.1:$port{$name}", "<VirtualHost 127.0.0.1:$port{$name}>",
@@ -97,6 +122,7 @@ my $conf = join "\n",
     "SSOSessionTimeout 6",
     "SSOSessionMaxAge 6",
     "SSOLoginTemplate $top/test/t/conf/sso/login-template.html",
+    "SSOCAFile $ENV{SSO_TEST_TLS}/ca.pem",
     "<Location /protected>", "AuthType sso", "Require valid-user",
     'Header always set X-Echo-User "%{SSO_USER}e"',
     'Header always set X-Echo-Pass "expr=%{req:X-SSO-User}"',
@@ -132,6 +158,18 @@ my $conf = join "\n",
     $vhost->('CACHE', "SSOSessionCache shmcb:$dir/own-cache(512000)"),
     # Off and On-by-default flags.
     $vhost->('OFF', "SSOEnable Off", "SSOLocalLogin Off"),
+    # The HTTPS provider's document, and two hosts that use that provider:
+    # one trusts the main server's SSOCAFile (the test CA), the other sets
+    # the system's bundle, which does not hold the test CA.
+    "LoadModule ssl_module $md/mod_ssl.so",
+    $vhost->('TLS', "SSLEngine on", "SSLCertificateFile $ENV{SSO_TEST_TLS}/server.pem",
+             "SSLCertificateKeyFile $ENV{SSO_TEST_TLS}/server.key", "SSOEnable Off",
+             "DocumentRoot $dir/tls-docs",
+             "<Location /.well-known/>", "ForceType application/json", "</Location>"),
+    $vhost->('CA_IN', "SSOAuthority $tls_op"),
+    $vhost->('CA_OVER', "SSOAuthority $tls_op",
+             "SSOMetadataAddress $tls_op/over/.well-known/openid-configuration",
+             "SSOCAFile /etc/ssl/certs/ca-certificates.crt"),
     "";
 open my $fh, '>', "$dir/httpd.conf" or die $!;
 print $fh $conf;
@@ -179,6 +217,17 @@ is($q->{redirect_uri}, 'http://over.example.test/sso/callback', 'over: SSOPublic
 ok(exists $q->{code_challenge}, 'over: SSOPKCE On (the default) wins');
 
 is(new_browser()->get(url('OFF', '/auth/start?return=/'))->code, 404, 'off: /auth/start is 404');
+
+# SSOCAFile: the HTTPS provider's discovery document, fetched at /start.
+($res, $loc, $q) = start_of('CA_IN', '/auth');
+is($res->code, 302, 'ca inherit: /auth/start redirects (SSOCAFile, the test CA, inherited)');
+like("$loc", qr{^\Q$tls_op\E/authorize\?}, 'ca inherit: to the HTTPS provider');
+my $mark = length $srv->log;
+($res, $loc, $q) = start_of('CA_OVER', '/auth');
+ok($res->code >= 500 && !$res->header('Location'),
+   'ca over: its own SSOCAFile (no test CA) wins: no redirect, HTTP ' . $res->code);
+like(substr($srv->log, $mark), qr{\Q$tls_op\E/over/\.well-known/openid-configuration.*certificate}i,
+     'ca over: the log says the certificate was not trusted');
 ($res, $loc, $q) = start_of('MAXAGE', '/auth');
 is($res->code, 502, 'maxage: its SSOMetadataAddress (not there) is used: 502, no redirect');
 like($srv->log, qr{\Q$op\E/no-such-discovery}, 'maxage: the log names that address');
@@ -289,10 +338,43 @@ $srv->stop;
 # Directives that show only in an SSO login through the test provider, in
 # another httpd: each virtual host has its own redirect URI and registry,
 # so every login there is a first one (signup, username, groups).
-my %lport = map { $_ => $ENV{"SSO_TEST_PORT_MERGE_$_"} } qw(LM LI LO LS LN LX LG);
+my %lport = map { $_ => $ENV{"SSO_TEST_PORT_MERGE_$_"} } qw(LM LI LO LS LN LX LG LT_IN LT_OVER LH LHO);
 sub lurl { my ($v, $path) = @_; return "http://127.0.0.1:$lport{$v}$path" }
 my $lsrv = SSOServer->new(port => $lport{LM});
 my $ldir = $lsrv->{dir};
+
+# The hostile provider (test/op/hostile/), one of our own: it forges the
+# token times and stalls the token endpoint as told, and takes any
+# redirect URI.
+my $hostile_pid;
+my $hostile = do {
+    my $ready = "$ldir/hostile.ready";
+    $hostile_pid = fork // die $!;
+    if (!$hostile_pid) {
+        open STDOUT, '>', $ready or die $!;
+        open STDERR, '>>', "$ENV{SSO_TEST_OUT}/op-merge-hostile.log";
+        exec 'node', "$top/test/op/hostile/server.js", '--port', 0, '--exit-with-parent',
+             '--client-id', $ENV{SSO_TEST_CLIENT_ID}, '--client-secret', $ENV{SSO_TEST_CLIENT_SECRET}
+            or die $!;
+    }
+    my $url;
+    for (1 .. 300) {
+        if (open my $in, '<', $ready) {
+            ($url) = (<$in> // '') =~ /^READY (\S+)/;
+            last if $url;
+        }
+        select undef, undef, undef, 0.1;
+    }
+    $url or die 'the hostile provider did not start';
+};
+END { if ($hostile_pid) { kill 'TERM', $hostile_pid; waitpid $hostile_pid, 0 } }
+my $ctl = LWP::UserAgent->new(timeout => 10);
+sub hostile_scenario {
+    my (%sc) = @_;
+    my $r = $ctl->put("$hostile/_test/scenario", 'Content-Type' => 'application/json',
+                      Content => encode_json(\%sc));
+    die 'cannot set the scenario: ' . $r->status_line unless $r->is_success;
+}
 my $lvhost = sub {
     my ($name, @lines) = @_;
     return ("Listen 127.0.0.1:$lport{$name}", "<VirtualHost 127.0.0.1:$lport{$name}>",
@@ -316,6 +398,10 @@ $conf = join "\n",
     "SSORequireMappedGroup Off",
     "SSOUsernameClaims preferred_username",
     "SSOGroupMap technitium_admins MainAdmins",
+    "SSOTokenAuth client_secret_basic",
+    "SSOClockSkew 600",
+    "SSOHTTPTimeout 4 4",
+    "SSOAccountRecheck 2",
     "<Location /protected>", "AuthType sso", "Require valid-user",
     'Header always set X-Echo-User "%{SSO_USER}e"',
     'Header always set X-Echo-Groups "%{SSO_GROUPS}e"', "</Location>",
@@ -324,7 +410,8 @@ $conf = join "\n",
     # The defaults again: username from email first, another map, a
     # mapped group required.
     $lvhost->('LO', "SSOUsernameClaims email preferred_username",
-              "SSOGroupMap technitium_admins OverAdmins", "SSORequireMappedGroup On"),
+              "SSOGroupMap technitium_admins OverAdmins", "SSORequireMappedGroup On",
+              "SSOAccountRecheck 30"),
     # Signup only for mapped users, signup off (the defaults); a wrong
     # client secret.
     $lvhost->('LS', "SSOAllowSignupOnlyForMappedUsers On"),
@@ -332,15 +419,26 @@ $conf = join "\n",
     $lvhost->('LX', "SSOClientSecret not-the-secret"),
     # Groups from a claim the provider does not send.
     $lvhost->('LG', "SSOGroupsClaim no_such_claim"),
+    # The provider that takes client_secret_post only (and advertises only
+    # that, so the default would pick it): the inherited basic fails there.
+    $lvhost->('LT_IN', "SSOAuthority $ENV{SSO_TEST_OP_POST_URL}"),
+    $lvhost->('LT_OVER', "SSOAuthority $ENV{SSO_TEST_OP_POST_URL}",
+              "SSOTokenAuth client_secret_post"),
+    # The hostile provider: the main server's clock skew and HTTP timeouts,
+    # and the defaults (skew) or shorter ones (timeouts) over them.
+    $lvhost->('LH', "SSOAuthority $hostile"),
+    $lvhost->('LHO', "SSOAuthority $hostile", "SSOClockSkew 120", "SSOHTTPTimeout 1 2"),
     "";
 open $fh, '>', "$ldir/httpd.conf" or die $!;
 print $fh $conf;
 close $fh;
 $lsrv->start;
 
+my %lua;
 sub sso_login {
     my ($v, $user) = @_;
     my ($ua, @seen) = login(user => $user, url => lurl($v, '/protected/'));
+    $lua{"$v $user"} = $ua;
     return $seen[-1];
 }
 $res = sso_login('LI', 'alice');
@@ -382,5 +480,52 @@ like($lsrv->log, qr/the client secret \(or client ID\) was rejected by the provi
 $res = sso_login('LG', 'alice');
 is($res->code, 200, 'groups-claim vhost: alice logs in');
 is($res->header('X-Echo-Groups') // '', '', 'with no group: its own SSOGroupsClaim was read');
+
+# SSOTokenAuth.
+$mark = length $lsrv->log;
+$res = sso_login('LT_IN', 'alice');
+is($res->code, 502, 'token-auth inherit: client_secret_basic inherited, the post-only provider refuses it');
+like(substr($lsrv->log, $mark), qr/the client secret \(or client ID\) was rejected by the provider/,
+     'token-auth inherit: the log says the client was rejected');
+$res = sso_login('LT_OVER', 'alice');
+is($res->code, 200, 'token-auth over: SSOTokenAuth client_secret_post wins: alice logs in');
+
+# SSOClockSkew: an ID token that expired 300 s ago.
+hostile_scenario(name => 'good-rs256', claims => { iat => time - 400, exp => time - 300 });
+$res = sso_login('LH', 'mallory');
+is($res->code, 200, 'clock-skew inherit: SSOClockSkew 600 accepts a token 300 s past its expiry');
+$mark = length $lsrv->log;
+$res = sso_login('LHO', 'mallory');
+is($res->code, 502, 'clock-skew over: SSOClockSkew 120 (the default) wins: refused');
+like(substr($lsrv->log, $mark), qr/ID token refused \(SSO_JWT_EXPIRED\)/, 'clock-skew over: as expired');
+
+# SSOHTTPTimeout: a token endpoint that answers after 30 s. curl's message
+# gives the time it waited.
+hostile_scenario(name => 'token-slow');
+my %waited;
+for my $v (qw(LH LHO)) {
+    $mark = length $lsrv->log;
+    $res = sso_login($v, 'mallory');
+    ($waited{$v}) = substr($lsrv->log, $mark) =~ /cannot reach the token endpoint: .*timed out after (\d+) milli/;
+    is($res->code, 503, "http-timeout $v: the token request timed out: 503");
+}
+ok(($waited{LH} // 0) >= 3900, sprintf('http-timeout inherit: SSOHTTPTimeout 4 4 inherited (waited %s ms)', $waited{LH} // '?'));
+ok(($waited{LHO} // 9999) < 3500, sprintf('http-timeout over: SSOHTTPTimeout 1 2 wins (waited %s ms)', $waited{LHO} // '?'));
+
+# SSOAccountRecheck: fresh sessions, then the account disabled in each
+# host's registry; the session ends after the inherited 2 s, not after the
+# 30 s over it.
+is(sso_login('LI', 'alice')->code, 200, 'account-recheck inherit: alice logs in again');
+is(sso_login('LO', 'alice')->code, 200, 'account-recheck over: alice logs in again');
+for (['li', 'alice'], ['lo', 'alice@example.test']) {
+    my ($db, $user) = @$_;
+    system("$top/sso-users -s sqlite3:$ldir/$db.db disable '$user' >/dev/null") == 0
+        or die "sso-users disable $user failed";
+}
+sleep 3;
+is($lua{'LI alice'}->get(lurl('LI', '/protected/'))->code, 302,
+   'account-recheck inherit: SSOAccountRecheck 2 inherited: the disabled account\'s session ended');
+is($lua{'LO alice'}->get(lurl('LO', '/protected/'))->code, 200,
+   'account-recheck over: SSOAccountRecheck 30 (the default) wins: not looked at yet');
 
 $lsrv->stop;

@@ -11,7 +11,8 @@ use URI;
 use Apache::TestRequest ();
 
 our @EXPORT_OK = qw(new_browser login follow site_url session_cookie
-                    op_url server_log_since login_until_callback log_size);
+                    op_url server_log_since login_until_callback log_size
+                    full_tier full_tier_only);
 
 # site_url(PATH [, VHOST]): VHOST names a SSO_TEST_PORT_<VHOST> server;
 # the HTTPS* ones speak https (mod_ssl, conf/sso/vhosts.conf).
@@ -99,6 +100,19 @@ sub server_log_since {
     seek $fh, $offset // 0, 0;
     local $/;
     return <$fh> // '';
+}
+
+# full_tier_only(WHAT): a long test (minutes of load, soak or restarts)
+# runs in `make check-full` (SSO_TEST_TIER=full) only; `make check` skips
+# it, saying so, to keep the fast tier short. The test is the same in both.
+# full_tier(): true in make check-full, for tests that do fewer rounds of
+# the same thing in make check.
+sub full_tier { return ($ENV{SSO_TEST_TIER} // '') eq 'full' }
+sub full_tier_only {
+    my ($what) = @_;
+    return if full_tier();
+    require Test::More;
+    Test::More::plan(skip_all => "$what: make check-full runs it (SSO_TEST_TIER=full)");
 }
 
 # HTTP::Cookies ignores Max-Age in Set-Cookie and keeps a removed cookie

@@ -5,12 +5,13 @@
 use strict;
 use warnings FATAL => 'all';
 use Apache::Test qw(-withtestmore);
-use SSOTest qw(new_browser follow);
+use SSOTest qw(new_browser follow full_tier_only);
 use SSOServer;
 use SSOFlood qw(flood);
 use Time::HiRes qw(time);
 
 use constant { CROWD => 20_000, PROCS => 8 };
+full_tier_only('20,000 pending logins');
 plan tests => 6;
 
 sub start_login {

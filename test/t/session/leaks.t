@@ -6,7 +6,7 @@
 use strict;
 use warnings FATAL => 'all';
 use Apache::Test qw(-withtestmore);
-use SSOTest qw(login session_cookie);
+use SSOTest qw(login session_cookie full_tier_only);
 use SSOServer;
 use LWP::UserAgent;
 use File::Temp qw(tempfile);
@@ -17,6 +17,7 @@ use IPC::SysV qw(GETPID);
 use constant { RESTARTS => 100, CACHE_EVERY => 5, CACHE_CHANGES => 10, EARLY => 10, KEPT_AT => 60 };
 my @variants = ([default => undef, 'SRV1'], [fcntl => 'Mutex fcntl', 'SRV2'],
                 [sysvsem => 'Mutex sysvsem', 'SRV3']);
+full_tier_only('100 graceful restarts on three servers');
 plan tests => 7 * @variants;
 
 # What the parent holds: descriptors, mappings (all, shared, of deleted

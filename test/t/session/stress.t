@@ -4,13 +4,14 @@
 use strict;
 use warnings FATAL => 'all';
 use Apache::Test qw(-withtestmore);
-use SSOTest qw(login session_cookie);
+use SSOTest qw(login session_cookie full_tier_only);
 use SSOServer;
 use LWP::UserAgent;
 use File::Temp qw(tempfile);
 use Time::HiRes qw(time sleep);
 
 use constant { SESSIONS => 500, CLIENTS => 50, REQUESTS => 20_000, LOGIN_PROCS => 10 };
+full_tier_only('20,000 requests from 50 clients');
 plan tests => 6;
 
 my $srv = SSOServer->new(port => $ENV{SSO_TEST_PORT_SRV1})->start;

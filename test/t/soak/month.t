@@ -6,7 +6,7 @@
 use strict;
 use warnings FATAL => 'all';
 use Apache::Test qw(-withtestmore);
-use SSOTest qw(login);
+use SSOTest qw(login full_tier_only);
 use SSOServer;
 use SSOFlood qw(flood);
 use IO::Socket::INET;
@@ -15,6 +15,7 @@ use Time::HiRes qw(time sleep);
 
 use constant { DURATION => $ENV{SSO_SOAK_SECONDS} // 180, RESTART_EVERY => 4,
                RECHECK => 10, LOGIN_PROCS => 2 };
+full_tier_only('the soak (3 minutes)');
 plan tests => 10;
 
 # The provider, ours alone, on a port it keeps when started again.
