@@ -1,4 +1,6 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
+# Copyright 2026 The mod_auth_sso authors; see LICENSE and NOTICE.
 # Generates ./configure from configure.ac and Makefile.am.
 set -e
 cd "$(dirname "$0")"

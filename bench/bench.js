@@ -1,4 +1,6 @@
 #!/usr/bin/env node
+// SPDX-License-Identifier: Apache-2.0
+// Copyright 2026 The mod_auth_sso authors; see LICENSE and NOTICE.
 // The benchmark behind bench/run (see bench/README.md). Starts the test
 // provider and one httpd (bench/httpd.conf), signs users in, runs wrk
 // against /public, /sso and /oidc in alternation, measures logins and

@@ -1,4 +1,6 @@
 #!/usr/bin/env node
+// SPDX-License-Identifier: Apache-2.0
+// Copyright 2026 The mod_auth_sso authors; see LICENSE and NOTICE.
 // Scripted browser for bench/run: signs a user in through the test
 // provider's HTML login form and prints the session cookie.
 //

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: Apache-2.0
+// Copyright 2026 The mod_auth_sso authors; see LICENSE and NOTICE.
 // Helpers shared by bench.js and profile.js: free loopback ports, waiting
 // for a server to listen, finding a command.
 'use strict';

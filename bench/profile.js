@@ -1,4 +1,6 @@
 #!/usr/bin/env node
+// SPDX-License-Identifier: Apache-2.0
+// Copyright 2026 The mod_auth_sso authors; see LICENSE and NOTICE.
 // Instructions per request and per login, counted by callgrind (bench/README.md,
 // "Profile"): one `httpd -X` of bench/httpd.conf under
 // `valgrind --tool=callgrind --toggle-collect=ap_process_async_request`, so

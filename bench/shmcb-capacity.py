@@ -1,4 +1,6 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0
+# Copyright 2026 The mod_auth_sso authors; see LICENSE and NOTICE.
 """How many sessions an SSOSessionCache shmcb:...(SIZE) holds without
 dropping any early (bench/README.md, "Capacity").
 

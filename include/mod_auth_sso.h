@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0
+ * Copyright 2026 The mod_auth_sso authors; see LICENSE and NOTICE. */
 /* mod_auth_sso: the public header, for other modules.
  *
  * Another module reads who the current request is through an APR optional

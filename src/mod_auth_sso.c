@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0
+ * Copyright 2026 The mod_auth_sso authors; see LICENSE and NOTICE. */
 /* mod_auth_sso: OpenID Connect single sign-on for Apache httpd 2.4.
  * This file only wires hooks; logic lives in sso_*.c. */
 #include "mod_auth_sso_private.h"

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0
+ * Copyright 2026 The mod_auth_sso authors; see LICENSE and NOTICE. */
 /* Who a provider login becomes here: local groups from SSOGroupMap, the
  * account rules (sso_account_decide), and the registry row, written in one
  * transaction. */

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0
+ * Copyright 2026 The mod_auth_sso authors; see LICENSE and NOTICE. */
 /* Accounts at login: the decision table applied, and the re-check */
 #ifndef MOD_AUTH_SSO_ACCOUNT_H
 #define MOD_AUTH_SSO_ACCOUNT_H

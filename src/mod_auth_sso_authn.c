@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0
+ * Copyright 2026 The mod_auth_sso authors; see LICENSE and NOTICE. */
 /* AuthType sso: one cache lookup turns the session cookie into REMOTE_USER,
  * the SSO_* environment and the identity Require sso-group reads. */
 #include "mod_auth_sso_private.h"

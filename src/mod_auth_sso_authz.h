@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0
+ * Copyright 2026 The mod_auth_sso authors; see LICENSE and NOTICE. */
 /* Require sso-group: the authz provider */
 #ifndef MOD_AUTH_SSO_AUTHZ_H
 #define MOD_AUTH_SSO_AUTHZ_H

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0
+ * Copyright 2026 The mod_auth_sso authors; see LICENSE and NOTICE. */
 /* Benchmark-only route, compiled only with ./configure --enable-bench-seed
  * (which defines SSO_BENCH_SEED); `make install` refuses such a build.
  *

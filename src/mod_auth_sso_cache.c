@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0
+ * Copyright 2026 The mod_auth_sso authors; see LICENSE and NOTICE. */
 /* Session cache instances: created at config time, initialised in
  * post_config under one global mutex, re-attached in each child. */
 #include "mod_auth_sso_private.h"

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0
+ * Copyright 2026 The mod_auth_sso authors; see LICENSE and NOTICE. */
 /* The session cache: ap_socache instances, their lock, and the stamps
  * that void per-connection memos */
 #ifndef MOD_AUTH_SSO_CACHE_H

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0
+ * Copyright 2026 The mod_auth_sso authors; see LICENSE and NOTICE. */
 /* Startup checks: run by check_config, so `apachectl -t` reports them. */
 #include "mod_auth_sso_private.h"
 #include "mod_auth_sso_check.h"

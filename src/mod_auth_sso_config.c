@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0
+ * Copyright 2026 The mod_auth_sso authors; see LICENSE and NOTICE. */
 /* Directives: parsing, per-vhost and per-directory merging, defaults. */
 #include "mod_auth_sso_private.h"
 #include "mod_auth_sso_config.h"

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0
+ * Copyright 2026 The mod_auth_sso authors; see LICENSE and NOTICE. */
 /* The authorization code flow: /sso/start sends the browser to the
  * provider, /sso/callback turns the code into a session. */
 #include "mod_auth_sso_private.h"

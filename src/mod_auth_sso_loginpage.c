@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0
+ * Copyright 2026 The mod_auth_sso authors; see LICENSE and NOTICE. */
 /* /sso/login: the page with "Login with SSO" and the local account form,
  * and the form's POST (local login: CSRF token, per-address throttle). */
 #include "mod_auth_sso_private.h"

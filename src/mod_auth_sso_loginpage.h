@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0
+ * Copyright 2026 The mod_auth_sso authors; see LICENSE and NOTICE. */
 /* The login page: the SSO button and the local form */
 #ifndef MOD_AUTH_SSO_LOGINPAGE_H
 #define MOD_AUTH_SSO_LOGINPAGE_H

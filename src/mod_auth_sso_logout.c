@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0
+ * Copyright 2026 The mod_auth_sso authors; see LICENSE and NOTICE. */
 /* /sso/logout: GET asks, POST ends the session. The POST is guarded by
  * SameSite=Lax on the session cookie and by an Origin (else Referer) check:
  * a form on another site can neither send the cookie nor pass the check. */

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0
+ * Copyright 2026 The mod_auth_sso authors; see LICENSE and NOTICE. */
 /* The provider's discovery document and keys, fetched on demand and kept
  * for an hour in the login cache, which every child process shares, and in
  * each child. While the provider is down or hangs, a child fetches a

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0
+ * Copyright 2026 The mod_auth_sso authors; see LICENSE and NOTICE. */
 /* The provider's documents (discovery, JWKS) as a request sees them */
 #ifndef MOD_AUTH_SSO_OP_H
 #define MOD_AUTH_SSO_OP_H

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0
+ * Copyright 2026 The mod_auth_sso authors; see LICENSE and NOTICE. */
 /* Pages the module answers with. Each one is the whole response, sent
  * through ap_custom_response so it works from hooks and handlers alike. */
 #include "mod_auth_sso_private.h"

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0
+ * Copyright 2026 The mod_auth_sso authors; see LICENSE and NOTICE. */
 /* The pages the module generates: each is the whole response */
 #ifndef MOD_AUTH_SSO_PAGES_H
 #define MOD_AUTH_SSO_PAGES_H

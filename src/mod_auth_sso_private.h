@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0
+ * Copyright 2026 The mod_auth_sso authors; see LICENSE and NOTICE. */
 /* What every mod_auth_sso glue file needs: the module, its log tag and
  * message IDs, the log helper and the identity a request carries */
 #ifndef MOD_AUTH_SSO_PRIVATE_H

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0
+ * Copyright 2026 The mod_auth_sso authors; see LICENSE and NOTICE. */
 /* The user registry in httpd: created at startup (as root) and handed to
  * the User httpd serves as; in children, a pool of connections shared by
  * the threads of each process. */

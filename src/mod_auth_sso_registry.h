@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0
+ * Copyright 2026 The mod_auth_sso authors; see LICENSE and NOTICE. */
 /* The user registry's connections, per child */
 #ifndef MOD_AUTH_SSO_REGISTRY_H
 #define MOD_AUTH_SSO_REGISTRY_H

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0
+ * Copyright 2026 The mod_auth_sso authors; see LICENSE and NOTICE. */
 /* The module's own routes under SSOBasePath, served from the quick handler
  * so that no AuthType on an enclosing location can lock users out of them. */
 #include "mod_auth_sso_private.h"

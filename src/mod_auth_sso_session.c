@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0
+ * Copyright 2026 The mod_auth_sso authors; see LICENSE and NOTICE. */
 /* Sessions: the cookie holds only a random ID; the record lives in the
  * session cache, keyed by the ID's raw bytes. */
 #include "mod_auth_sso_private.h"

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0
+ * Copyright 2026 The mod_auth_sso authors; see LICENSE and NOTICE. */
 /* Sessions of a request: the cookie, the cache record, public URLs */
 #ifndef MOD_AUTH_SSO_SESSION_H
 #define MOD_AUTH_SSO_SESSION_H

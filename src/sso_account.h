@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0
+ * Copyright 2026 The mod_auth_sso authors; see LICENSE and NOTICE. */
 /* Who may sign in through the provider: the decision table for one SSO
  * login (SSOAllowSignup, SSOAllowSignupOnlyForMappedUsers,
  * SSORequireMappedGroup, SSOGroupMap), and the local username of a new

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0
+ * Copyright 2026 The mod_auth_sso authors; see LICENSE and NOTICE. */
 /* Reads one cookie from Cookie headers without copying them: the session
  * cookie is read on every authenticated request. Pure logic. */
 #ifndef SSO_COOKIE_H

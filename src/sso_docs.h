@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0
+ * Copyright 2026 The mod_auth_sso authors; see LICENSE and NOTICE. */
 /* Per-process copies of the provider's last good documents (discovery,
  * JWKS) and the gate on fetching them: while the provider is down or
  * hangs, a process makes at most one fetch of a URL at a time, and none

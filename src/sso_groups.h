@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0
+ * Copyright 2026 The mod_auth_sso authors; see LICENSE and NOTICE. */
 /* Groups: reading the provider's claim and mapping it onto local groups;
  * local usernames. Pure logic. */
 #ifndef SSO_GROUPS_H

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0
+ * Copyright 2026 The mod_auth_sso authors; see LICENSE and NOTICE. */
 /* Back-channel calls to the OpenID Provider (discovery, JWKS, token,
  * userinfo) through libcurl. Pure logic: no request_rec. */
 #ifndef SSO_HTTP_H

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0
+ * Copyright 2026 The mod_auth_sso authors; see LICENSE and NOTICE. */
 /* ID token validation and JWKS parsing. Pure logic: no request_rec.
  *
  * cjose 0.6.2.1 has no OKP (Ed25519) keys and exposes RSA/EC keys only as

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0
+ * Copyright 2026 The mod_auth_sso authors; see LICENSE and NOTICE. */
 /* ID token validation (OpenID Connect Core 1.0 §3.1.3.7) and the provider's
  * JWKS. Pure logic: no request_rec. */
 #ifndef SSO_JWT_H

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0
+ * Copyright 2026 The mod_auth_sso authors; see LICENSE and NOTICE. */
 /* Every cache key the module builds, in one place. Pure logic.
  *
  * A key is [spread][kind][body]: spread is one byte of a hash of the body.

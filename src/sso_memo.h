@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0
+ * Copyright 2026 The mod_auth_sso authors; see LICENSE and NOTICE. */
 /* A per-connection memo of the last session record read from a cache on
  * this host, and the stamps in shared memory that void it. Every write to
  * a session (store or remove, in any process) bumps the stamp of its

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0
+ * Copyright 2026 The mod_auth_sso authors; see LICENSE and NOTICE. */
 /* What the module sends the provider in the authorization code flow: the
  * authorization URL and the token request's form. Pure logic: plain
  * strings in, no request_rec. */

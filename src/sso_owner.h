@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0
+ * Copyright 2026 The mod_auth_sso authors; see LICENSE and NOTICE. */
 /* Ownership of the user store's files, shared by httpd (which starts as
  * root) and sso-users (run as root): a file is handed over only through a
  * descriptor opened without following a symlink, and only when it is what

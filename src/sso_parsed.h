@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0
+ * Copyright 2026 The mod_auth_sso authors; see LICENSE and NOTICE. */
 /* A per-process memo of parsed documents. Every login takes the provider's
  * discovery document and JWKS from the shared login cache as bytes; when
  * the bytes under a name are those this process parsed last, the parsed

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0
+ * Copyright 2026 The mod_auth_sso authors; see LICENSE and NOTICE. */
 /* Logins a browser has started and not finished: one cookie each, so that
  * several tabs can sign in at once. A cookie is named from a hash of its
  * login's state, so the callback finds it from the state alone, and holds

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0
+ * Copyright 2026 The mod_auth_sso authors; see LICENSE and NOTICE. */
 /* What the OpenID Provider says: its discovery document, token endpoint
  * and userinfo responses. Pure logic: no request_rec, no network. */
 #ifndef SSO_PROVIDER_H

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0
+ * Copyright 2026 The mod_auth_sso authors; see LICENSE and NOTICE. */
 /* Unguessable values (state, nonce, PKCE verifier, session IDs) and the
  * PKCE S256 challenge. Pure logic. */
 #ifndef SSO_RANDOM_H

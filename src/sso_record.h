@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0
+ * Copyright 2026 The mod_auth_sso authors; see LICENSE and NOTICE. */
 /* A small length-prefixed binary codec for cache records: big-endian
  * integers, strings as a 16-bit length and bytes. Reads are bounds-checked
  * so a corrupt record is refused, never over-read. */

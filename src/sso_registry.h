@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0
+ * Copyright 2026 The mod_auth_sso authors; see LICENSE and NOTICE. */
 /* The local user registry (SSOUserStore): local and SSO users and their
  * local groups, through apr_dbd. sqlite3 by default, pgsql with the same
  * queries. Pure logic.

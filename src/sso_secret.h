@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0
+ * Copyright 2026 The mod_auth_sso authors; see LICENSE and NOTICE. */
 /* SSOClientSecret values: literal, file:/path or env:NAME. Pure logic. */
 #ifndef SSO_SECRET_H
 #define SSO_SECRET_H

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0
+ * Copyright 2026 The mod_auth_sso authors; see LICENSE and NOTICE. */
 /* Session and login-transaction records as kept in the socache, and the
  * rules for their lifetimes. Pure logic. */
 #ifndef SSO_SESSION_H

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0
+ * Copyright 2026 The mod_auth_sso authors; see LICENSE and NOTICE. */
 /* How SSOSessionCache becomes socache instances: the shards of the session
  * cache and the argument of the login cache. Pure logic: plain strings in,
  * plain strings out. */

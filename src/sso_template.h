@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0
+ * Copyright 2026 The mod_auth_sso authors; see LICENSE and NOTICE. */
 /* SSOLoginTemplate: placeholders replaced in one pass. Pure logic. */
 #ifndef SSO_TEMPLATE_H
 #define SSO_TEMPLATE_H

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0
+ * Copyright 2026 The mod_auth_sso authors; see LICENSE and NOTICE. */
 /* Failed local logins per client address: the record kept in the shared
  * cache and the rule that blocks an address. Pure logic. */
 #ifndef SSO_THROTTLE_H

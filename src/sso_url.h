@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0
+ * Copyright 2026 The mod_auth_sso authors; see LICENSE and NOTICE. */
 /* URL and path checks: pure logic, no request_rec. */
 #ifndef SSO_URL_H
 #define SSO_URL_H

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0
+ * Copyright 2026 The mod_auth_sso authors; see LICENSE and NOTICE. */
 /* sso-users: manage mod_auth_sso's local user registry (SSOUserStore).
  *
  * The store comes from -s DRIVER:PARAMS, or from the SSOUserStore directive

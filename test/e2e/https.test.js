@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: Apache-2.0
+// Copyright 2026 The mod_auth_sso authors; see LICENSE and NOTICE.
 // Browser tests over HTTPS (issue 12, items 5 and 7): the stack's site
 // behind mod_ssl with an https SSOPublicURL and its own HSTS header, and
 // the same with SSOCookieName __Host-sso. Chromium trusts the stack's

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: Apache-2.0
+// Copyright 2026 The mod_auth_sso authors; see LICENSE and NOTICE.
 // Browser tests of the demo stack (scripts/stack): SSO through the test
 // provider, group checks, local accounts, logout and a site with SSO off.
 // Run by ./test/run-e2e-tests; screenshots land in test/out/e2e/.

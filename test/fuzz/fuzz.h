@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0
+ * Copyright 2026 The mod_auth_sso authors; see LICENSE and NOTICE. */
 /* Shared by the libFuzzer targets in this directory and by replay.c.
  *
  * Each target keeps one APR pool for the whole run (created by

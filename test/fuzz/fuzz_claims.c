@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0
+ * Copyright 2026 The mod_auth_sso authors; see LICENSE and NOTICE. */
 /* Claims JSON as the provider sends it (ID token payload or userinfo):
  * sso_groups_from_claim, sso_claim_path_parse/_get (SSOGroupsClaim paths,
  * fixed ones and every string in the input taken as a path),

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0
+ * Copyright 2026 The mod_auth_sso authors; see LICENSE and NOTICE. */
 /* The session cookie: sso_id_decode alone, and sso_cookie_scan (the
  * module's reader) over a whole Cookie header; the pending-login cookies:
  * sso_pending_scan over the header, sso_pending_parse on the input. */

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0
+ * Copyright 2026 The mod_auth_sso authors; see LICENSE and NOTICE. */
 /* Provider documents, each parser on the same bytes (not NUL-terminated):
  * sso_provider_parse (discovery, fixed expected issuer), sso_jwks_parse,
  * sso_provider_parse_token_response (HTTP status from the first byte, the

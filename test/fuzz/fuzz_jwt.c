@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0
+ * Copyright 2026 The mod_auth_sso authors; see LICENSE and NOTICE. */
 /* ID tokens: sso_jwt_verify (compact split, base64url and JSON decoding of
  * header and claims, alg and key choice, signature, claim checks) against
  * a fixed JWKS and fixed expectations.

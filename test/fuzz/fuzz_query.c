@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0
+ * Copyright 2026 The mod_auth_sso authors; see LICENSE and NOTICE. */
 /* The query string of a callback or logout request: sso_url_query_parse
  * on a NUL-terminated copy (httpd's r->args). */
 #include "fuzz.h"

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0
+ * Copyright 2026 The mod_auth_sso authors; see LICENSE and NOTICE. */
 /* The return path a login carries (open-redirect guard) and URL checks:
  * sso_url_return_path and sso_url_check_http.
  *

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0
+ * Copyright 2026 The mod_auth_sso authors; see LICENSE and NOTICE. */
 /* Cache records: sso_session_decode and sso_txn_decode on arbitrary bytes
  * (a corrupt or planted socache entry). A record that decodes must
  * re-encode to the same bytes and decode again to the same fields, and be

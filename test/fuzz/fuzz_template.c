@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0
+ * Copyright 2026 The mod_auth_sso authors; see LICENSE and NOTICE. */
 /* SSOLoginTemplate filling: sso_template_fill.
  *
  * Invariants: filling with each placeholder as its own value gives back the

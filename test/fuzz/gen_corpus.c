@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0
+ * Copyright 2026 The mod_auth_sso authors; see LICENSE and NOTICE. */
 /* Writes the binary seeds of corpus/session with the real encoders:
  *
  *   cc -I src $(apr-1-config --cppflags --includes) test/fuzz/gen_corpus.c \

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0
+ * Copyright 2026 The mod_auth_sso authors; see LICENSE and NOTICE. */
 /* Replays a corpus through one fuzz target without libFuzzer, so that
  * "make check" runs every saved input with the ordinary compiler:
  *

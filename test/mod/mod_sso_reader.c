@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0
+ * Copyright 2026 The mod_auth_sso authors; see LICENSE and NOTICE. */
 /* mod_sso_reader: a module of another author, built only for the tests. It
  * finds mod_auth_sso's optional function through the public header and, as
  * the handler "sso-reader", prints what it returns as text/plain:

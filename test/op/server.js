@@ -1,4 +1,6 @@
 #!/usr/bin/env node
+// SPDX-License-Identifier: Apache-2.0
+// Copyright 2026 The mod_auth_sso authors; see LICENSE and NOTICE.
 // Test OpenID Provider standing in for Pocket ID. See README.md.
 //
 // stdout carries exactly one line, "READY http://127.0.0.1:PORT", once the

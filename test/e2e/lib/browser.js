@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: Apache-2.0
+// Copyright 2026 The mod_auth_sso authors; see LICENSE and NOTICE.
 // Shared by the browser tests: the stack's addresses, Debian's Chromium
 // through playwright-core, a fresh context per test and screenshots.
 import { mkdirSync, readFileSync } from 'node:fs';

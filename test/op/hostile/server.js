@@ -1,4 +1,6 @@
 #!/usr/bin/env node
+// SPDX-License-Identifier: Apache-2.0
+// Copyright 2026 The mod_auth_sso authors; see LICENSE and NOTICE.
 // A hostile OpenID Provider for mod_auth_sso's integration tests. See
 // README.md beside this file.
 //

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: Apache-2.0
+// Copyright 2026 The mod_auth_sso authors; see LICENSE and NOTICE.
 // Request body reading for our own routes. oidc-provider parses bodies only
 // on its own routes, so ours read the raw stream themselves.
 

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: Apache-2.0
+// Copyright 2026 The mod_auth_sso authors; see LICENSE and NOTICE.
 // Test-only control API under /_test/ (the OP only listens on 127.0.0.1).
 //
 //   GET  /_test/users                 list users and their groups

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: Apache-2.0
+// Copyright 2026 The mod_auth_sso authors; see LICENSE and NOTICE.
 // Our replacement for oidc-provider's devInteractions: a scriptable login
 // form and automatic consent, so the RP sees authorize -> login form ->
 // redirect with code, like Pocket ID with a remembered consent.

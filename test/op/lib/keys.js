@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: Apache-2.0
+// Copyright 2026 The mod_auth_sso authors; see LICENSE and NOTICE.
 // Signing keys: generated with node:crypto, optionally persisted to a JWKS
 // file (private parts included) so a restarted OP keeps its keys and kids.
 // The first key of the ring is the signing key; the others stay published in

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: Apache-2.0
+// Copyright 2026 The mod_auth_sso authors; see LICENSE and NOTICE.
 // In-memory oidc-provider adapter. Unlike the library's built-in one, its
 // store lives outside any Provider instance: key rotation builds a new
 // Provider, and sessions, grants, codes and tokens must survive that.

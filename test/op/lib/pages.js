@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: Apache-2.0
+// Copyright 2026 The mod_auth_sso authors; see LICENSE and NOTICE.
 // Plain HTML pages, kept minimal so scripts can drive them with a regex or
 // a simple form POST (no JavaScript, no external assets).
 

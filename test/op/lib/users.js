@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: Apache-2.0
+// Copyright 2026 The mod_auth_sso authors; see LICENSE and NOTICE.
 import { createHash } from 'node:crypto';
 
 // Test users. Each `sub` is a fixed UUID, like Pocket ID's user ids, so

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: Apache-2.0
+// Copyright 2026 The mod_auth_sso authors; see LICENSE and NOTICE.
 // Self-test of the test OP: runs server.js as child processes and plays the
 // RP with plain fetch and manual redirects. Run: node --test test/op/test/
 

@@ -1,3 +1,5 @@
+# SPDX-License-Identifier: Apache-2.0
+# Copyright 2026 The mod_auth_sso authors; see LICENSE and NOTICE.
 # include/mod_auth_sso.h: another module (test/mod/mod_sso_reader.c, loaded
 # by conf/extra.conf.in) reads the request's identity through the optional
 # function mod_auth_sso_identity, and copes when mod_auth_sso is absent.

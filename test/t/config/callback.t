@@ -1,3 +1,5 @@
+# SPDX-License-Identifier: Apache-2.0
+# Copyright 2026 The mod_auth_sso authors; see LICENSE and NOTICE.
 # The redirect URI when SSOPublicURL is unset: a virtual host on its own
 # port whose ServerName has none sends its port (issue 20), logs the URI
 # at startup whatever the LogLevel, and shows it in /sso/status. A

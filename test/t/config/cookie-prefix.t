@@ -1,3 +1,5 @@
+# SPDX-License-Identifier: Apache-2.0
+# Copyright 2026 The mod_auth_sso authors; see LICENSE and NOTICE.
 # A __Host-/__Secure- SSOCookieName over an http SSOPublicURL: browsers drop
 # such cookies, so nobody could sign in. httpd starts, with one warning
 # naming SSOCookieName and SSOPublicURL.

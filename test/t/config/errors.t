@@ -1,3 +1,5 @@
+# SPDX-License-Identifier: Apache-2.0
+# Copyright 2026 The mod_auth_sso authors; see LICENSE and NOTICE.
 # Startup checks: `httpd -t` fails, naming the directive and the problem.
 # Messages are matched by their ID (SSOnnnnn, docs/troubleshooting.md) and
 # the administrator's own words (directive, value), never by our wording.

@@ -1,3 +1,5 @@
+# SPDX-License-Identifier: Apache-2.0
+# Copyright 2026 The mod_auth_sso authors; see LICENSE and NOTICE.
 # Server-wide directives are inherited by virtual hosts unless set there,
 # whatever value they are set to.
 #

@@ -1,3 +1,5 @@
+# SPDX-License-Identifier: Apache-2.0
+# Copyright 2026 The mod_auth_sso authors; see LICENSE and NOTICE.
 # The user registry in PostgreSQL (SSOUserStore pgsql:...), against the
 # throwaway server test/with-pgsql starts: a first login creates the
 # account with its mapped groups, the next login re-syncs them, sso-users

@@ -1,3 +1,5 @@
+# SPDX-License-Identifier: Apache-2.0
+# Copyright 2026 The mod_auth_sso authors; see LICENSE and NOTICE.
 # Require sso-group alone and in RequireAny/RequireAll, for every test user;
 # a 403 page names the groups that would grant access.
 use strict;

@@ -1,3 +1,5 @@
+# SPDX-License-Identifier: Apache-2.0
+# Copyright 2026 The mod_auth_sso authors; see LICENSE and NOTICE.
 # The shapes of the groups claim that real providers send (issue 19):
 # one group as a plain string (LemonLDAP::NG's array mode), and groups
 # under a nested claim (Keycloak's realm_access.roles, SSOGroupsClaim with

@@ -1,3 +1,5 @@
+# SPDX-License-Identifier: Apache-2.0
+# Copyright 2026 The mod_auth_sso authors; see LICENSE and NOTICE.
 # Attacks from the browser's side against the main test server: open
 # redirects through every `return` parameter, spoofed identity headers,
 # hostile cookies, and module pages, which must be the whole response and

@@ -1,3 +1,5 @@
+# SPDX-License-Identifier: Apache-2.0
+# Copyright 2026 The mod_auth_sso authors; see LICENSE and NOTICE.
 # A provider that misbehaves on purpose (test/op/hostile/server.js): every
 # forged, broken or abusive answer ends in the module's error page, no
 # session, no protected content, and one log line naming the cause; the

@@ -1,3 +1,5 @@
+# SPDX-License-Identifier: Apache-2.0
+# Copyright 2026 The mod_auth_sso authors; see LICENSE and NOTICE.
 # Over HTTPS, as deployed (issue 12, items 5 and 7): mod_ssl virtual hosts
 # with a certificate from the run's test CA (conf/sso/vhosts.conf), an https
 # SSOPublicURL, every cookie Secure, the site's HSTS header untouched, and

@@ -1,3 +1,5 @@
+# SPDX-License-Identifier: Apache-2.0
+# Copyright 2026 The mod_auth_sso authors; see LICENSE and NOTICE.
 package SSOConf;
 # Runs `httpd -t` on a small configuration with mod_auth_sso loaded, so
 # tests can assert what administrators see for a given config.

@@ -1,3 +1,5 @@
+# SPDX-License-Identifier: Apache-2.0
+# Copyright 2026 The mod_auth_sso authors; see LICENSE and NOTICE.
 package SSOFlood;
 # Many plain GETs fast, as crawlers send them: PROCS processes, each on
 # one keep-alive connection (a new one when the server closes it), with

@@ -1,3 +1,5 @@
+# SPDX-License-Identifier: Apache-2.0
+# Copyright 2026 The mod_auth_sso authors; see LICENSE and NOTICE.
 package SSOServer;
 # An httpd of its own with mod_auth_sso, for what the shared Apache::Test
 # server cannot do: other MPMs, restarts, several servers, short timeouts.

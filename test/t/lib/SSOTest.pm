@@ -1,3 +1,5 @@
+# SPDX-License-Identifier: Apache-2.0
+# Copyright 2026 The mod_auth_sso authors; see LICENSE and NOTICE.
 package SSOTest;
 # Drives the whole login flow with an HTTP client, as a browser would:
 # protected page -> login page -> /sso/start -> provider login form ->

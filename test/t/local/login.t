@@ -1,3 +1,5 @@
+# SPDX-License-Identifier: Apache-2.0
+# Copyright 2026 The mod_auth_sso authors; see LICENSE and NOTICE.
 # Local accounts beside SSO: the form, its CSRF token, the per-address
 # throttle, SSO users without passwords, disabled accounts, and httpd's own
 # authn providers.

@@ -1,3 +1,5 @@
+# SPDX-License-Identifier: Apache-2.0
+# Copyright 2026 The mod_auth_sso authors; see LICENSE and NOTICE.
 # Local logins are recorded in the registry (sso-users "last login"), and
 # a registry that refuses that write does not lock the account out: the
 # login goes on, and one log line names the cause (issue 20).

@@ -1,3 +1,5 @@
+# SPDX-License-Identifier: Apache-2.0
+# Copyright 2026 The mod_auth_sso authors; see LICENSE and NOTICE.
 # The local-login throttle under parallel attempts: 60 wrong passwords
 # sent at once from one address. Each attempt is counted before its
 # password is checked, so at most 5 are evaluated (one "local login

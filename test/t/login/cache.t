@@ -1,3 +1,5 @@
+# SPDX-License-Identifier: Apache-2.0
+# Copyright 2026 The mod_auth_sso authors; see LICENSE and NOTICE.
 # Provider documents are fetched once and shared by every child; a new key
 # is picked up by one JWKS refetch; a flood of pending logins cannot push
 # live sessions out.

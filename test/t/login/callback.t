@@ -1,3 +1,5 @@
+# SPDX-License-Identifier: Apache-2.0
+# Copyright 2026 The mod_auth_sso authors; see LICENSE and NOTICE.
 # The callback refuses everything but a fresh, untampered, browser-bound
 # answer to a login this server started; return paths stay on this site.
 use strict;

@@ -1,3 +1,5 @@
+# SPDX-License-Identifier: Apache-2.0
+# Copyright 2026 The mod_auth_sso authors; see LICENSE and NOTICE.
 # A cold start with many logins at once: each child fetches the discovery
 # document once, and the requests that arrive while that fetch is under
 # way wait for it instead of failing with 503 (they used to).

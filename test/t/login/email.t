@@ -1,3 +1,5 @@
+# SPDX-License-Identifier: Apache-2.0
+# Copyright 2026 The mod_auth_sso authors; see LICENSE and NOTICE.
 # email_verified (issue 12, item 6): an address the provider has not
 # verified is never a username (SSOUsernameClaims "email preferred_username"
 # by default) nor SSO_EMAIL. heidi's provider account says

@@ -1,3 +1,5 @@
+# SPDX-License-Identifier: Apache-2.0
+# Copyright 2026 The mod_auth_sso authors; see LICENSE and NOTICE.
 # Failures an administrator can cause: each gives a plain page, one log line
 # naming the cause and the directive, and no session.
 use strict;

@@ -1,3 +1,5 @@
+# SPDX-License-Identifier: Apache-2.0
+# Copyright 2026 The mod_auth_sso authors; see LICENSE and NOTICE.
 # A full login through the test provider for each test user.
 use strict;
 use warnings FATAL => 'all';

@@ -1,3 +1,5 @@
+# SPDX-License-Identifier: Apache-2.0
+# Copyright 2026 The mod_auth_sso authors; see LICENSE and NOTICE.
 # A provider outage does not take the server down. With the provider
 # stopped (connection refused) and then black-holed (it accepts and never
 # answers): 200 parallel /sso/start requests all get an answer within

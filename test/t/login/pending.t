@@ -1,3 +1,5 @@
+# SPDX-License-Identifier: Apache-2.0
+# Copyright 2026 The mod_auth_sso authors; see LICENSE and NOTICE.
 # Crawlers and a busy morning cannot crowd out a real login: a login
 # started before 20,000 other pending logins still completes. Also
 # measures how many pending logins a MiB of login cache holds

@@ -1,3 +1,5 @@
+# SPDX-License-Identifier: Apache-2.0
+# Copyright 2026 The mod_auth_sso authors; see LICENSE and NOTICE.
 # Several tabs of one browser signing in at once (issue 19): each pending
 # login has its own cookie, so each tab lands on its own page, in either
 # order; at most 8 pending logins per browser, the oldest dropped; a

@@ -1,3 +1,5 @@
+# SPDX-License-Identifier: Apache-2.0
+# Copyright 2026 The mod_auth_sso authors; see LICENSE and NOTICE.
 # The module's pages pass through the site's output filters, also those
 # mod_filter runs (AddOutputFilterByType, on in Debian's deflate.conf): they
 # need their init functions, which httpd calls for handlers only.

@@ -1,3 +1,5 @@
+# SPDX-License-Identifier: Apache-2.0
+# Copyright 2026 The mod_auth_sso authors; see LICENSE and NOTICE.
 # The pages users see: self-contained, escaped, with a reference the error
 # log repeats; the login page's notices; the administrator's own template.
 use strict;

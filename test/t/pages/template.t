@@ -1,3 +1,5 @@
+# SPDX-License-Identifier: Apache-2.0
+# Copyright 2026 The mod_auth_sso authors; see LICENSE and NOTICE.
 # SSOLoginTemplate with placeholders in the request (issue 12, item 1): the
 # template is filled in one pass, so a return path carrying "{{local_form}}"
 # or "{{reference}}" is shown as text. The old fill scanned its own output

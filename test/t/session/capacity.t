@@ -1,3 +1,5 @@
+# SPDX-License-Identifier: Apache-2.0
+# Copyright 2026 The mod_auth_sso authors; see LICENSE and NOTICE.
 # A full shmcb drops the oldest sessions first and says so in the log, at
 # most once a minute; a session record too large is refused at login.
 use strict;

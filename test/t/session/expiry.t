@@ -1,3 +1,5 @@
+# SPDX-License-Identifier: Apache-2.0
+# Copyright 2026 The mod_auth_sso authors; see LICENSE and NOTICE.
 # Sliding inactivity timeout and absolute lifetime; the sliding refresh is
 # written back at most once per tenth of the timeout.
 use strict;

@@ -1,3 +1,5 @@
+# SPDX-License-Identifier: Apache-2.0
+# Copyright 2026 The mod_auth_sso authors; see LICENSE and NOTICE.
 # Months of nightly restarts: 100 graceful restarts, 10 of them with a
 # changed SSOSessionCache, while browsers keep using their sessions. The
 # parent's descriptors, shared mappings and SysV semaphores must be the

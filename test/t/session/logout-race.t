@@ -1,3 +1,5 @@
+# SPDX-License-Identifier: Apache-2.0
+# Copyright 2026 The mod_auth_sso authors; see LICENSE and NOTICE.
 # A logout is final: requests in flight on the same session, which write
 # the record back when they end (the last-seen refresh, the account
 # re-check), never bring it back. 8 clients hammer one session while it is

@@ -1,3 +1,5 @@
+# SPDX-License-Identifier: Apache-2.0
+# Copyright 2026 The mod_auth_sso authors; see LICENSE and NOTICE.
 # Logout: GET asks, POST (same origin only) ends the session everywhere.
 use strict;
 use warnings FATAL => 'all';

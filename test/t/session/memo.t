@@ -1,3 +1,5 @@
+# SPDX-License-Identifier: Apache-2.0
+# Copyright 2026 The mod_auth_sso authors; see LICENSE and NOTICE.
 # The per-connection session memo: on one keep-alive connection, requests
 # after the first are served from the memo, and a logout or another
 # session's cookie on the same connection is never answered from it.

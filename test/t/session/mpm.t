@@ -1,3 +1,5 @@
+# SPDX-License-Identifier: Apache-2.0
+# Copyright 2026 The mod_auth_sso authors; see LICENSE and NOTICE.
 # The module under mpm_prefork and mpm_worker (mpm_event runs everything else).
 use strict;
 use warnings FATAL => 'all';

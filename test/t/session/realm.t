@@ -1,3 +1,5 @@
+# SPDX-License-Identifier: Apache-2.0
+# Copyright 2026 The mod_auth_sso authors; see LICENSE and NOTICE.
 # Session realms: a session counts only under the configuration that made
 # it (SSOAuthority, SSOClientID and SSOUserStore for SSO sessions;
 # SSOUserStore and SSOLocalAuthProvider for local ones), on one server whose

@@ -1,3 +1,5 @@
+# SPDX-License-Identifier: Apache-2.0
+# Copyright 2026 The mod_auth_sso authors; see LICENSE and NOTICE.
 # Two servers sharing sessions through Redis, then memcached: log in on
 # one, be served on the other, log out on one, be refused on both. With
 # Redis down, requests fail closed (503) and recover when it returns.

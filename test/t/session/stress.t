@@ -1,3 +1,5 @@
+# SPDX-License-Identifier: Apache-2.0
+# Copyright 2026 The mod_auth_sso authors; see LICENSE and NOTICE.
 # 50 parallel clients, 20,000 requests over 500 sessions, with a graceful
 # restart in the middle: no 5xx, no request served as another user, no
 # session lost.

@@ -1,3 +1,5 @@
+# SPDX-License-Identifier: Apache-2.0
+# Copyright 2026 The mod_auth_sso authors; see LICENSE and NOTICE.
 # A month in three minutes: logins and authenticated traffic, anonymous
 # crawlers at ten times the login rate, a graceful restart every few
 # seconds (SSOSessionCache changed twice), the provider killed and started
