@@ -47,6 +47,7 @@ for (let i = 2; i < process.argv.length; i++) {
   else if (a === '--logins') opt.logins = Number(v());
   else if (a === '--soak-seconds') opt.soakSeconds = Number(v());
   else if (a === '--mutex') opt.mutex = v();
+  else if (a === '--only-shared') opt.onlyShared = true;
   else { process.stderr.write(`bench: unknown option ${a}\n`); process.exit(2); }
 }
 if (!opt.module || !opt.dir) {
@@ -167,10 +168,27 @@ const S = {
   dir: path.resolve(opt.dir),
   op: null, opUrl: null, port: null, httpdPid: null,
   oidc: false, httpd: null, apxs: null, env: null, user: null, group: null,
+  // Phase 6: servers A and B share one Redis, M uses memcached.
+  shared: { ports: {}, pids: {}, redis: null, memcached: null, redisPort: 0, memcachedPort: 0 },
 };
 
 // Stops httpd (and waits up to 10 s for it to go) and the provider.
+function stopPid(pid) {
+  try { process.kill(pid, 'SIGTERM'); } catch { return; }
+  const nap = new Int32Array(new SharedArrayBuffer(4));
+  for (let i = 0; i < 100 && fs.existsSync(`/proc/${pid}`); i++) Atomics.wait(nap, 0, 0, 100);
+}
+
+function sharedCleanup() {
+  const sh = S.shared;
+  for (const name of Object.keys(sh.pids)) { stopPid(sh.pids[name]); delete sh.pids[name]; }
+  for (const k of ['redis', 'memcached']) {
+    if (sh[k]) { try { sh[k].kill('SIGTERM'); } catch { /* gone */ } sh[k] = null; }
+  }
+}
+
 function cleanup() {
+  sharedCleanup();
   if (S.httpdPid) {
     const pid = S.httpdPid;
     S.httpdPid = null;
@@ -204,6 +222,7 @@ async function setup() {
   const oidcModule = path.join(moddir, 'mod_auth_openidc.so');
   S.oidc = fs.existsSync(oidcModule) && process.env.BENCH_NO_OIDC !== '1';
   S.port = await freePort();
+  for (const name of ['A', 'B', 'M']) S.shared.ports[name] = await freePort();
   const rand = () => require('crypto').randomBytes(12).toString('hex');
   const ssoSecret = `sso-${rand()}`;
   const oidcSecret = `oidc-${rand()}`;
@@ -212,9 +231,9 @@ async function setup() {
   const opConf = path.join(S.dir, 'op.json');
   fs.writeFileSync(opConf, JSON.stringify({ clients: [
     { client_id: 'bench-sso', client_secret: ssoSecret,
-      redirect_uris: [`http://127.0.0.1:${S.port}/auth/callback`] },
+      redirect_uris: [S.port, ...Object.values(S.shared.ports)].map((p) => `http://127.0.0.1:${p}/auth/callback`) },
     { client_id: 'bench-oidc', client_secret: oidcSecret,
-      redirect_uris: [`http://127.0.0.1:${S.port}/oidc/redirect_uri`] },
+      redirect_uris: [S.port, S.shared.ports.A].map((p) => `http://127.0.0.1:${p}/oidc/redirect_uri`) },
   ] }));
   const opLog = fs.openSync(path.join(S.dir, 'op.log'), 'w');
   S.op = spawn('node', [path.join(top, 'test/op/server.js'), '--port', '0',
@@ -273,10 +292,10 @@ const oidcLogin = () => ({ start: `${base()}/oidc/file.html`, cookie: 'mod_auth_
 // rounds x locations, alternating. Each entry: {name, path, cookie}.
 // The size of a 200 answer at path with cookie, on a keep-alive
 // connection as wrk's, headers included; throws unless it is a 200.
-async function okSize(p, cookie) {
+async function okSize(p, cookie, port = S.port) {
   const res = await new Promise((resolve, reject) => {
-    const sock = net.connect(S.port, '127.0.0.1', () => {
-      sock.write(`GET ${p} HTTP/1.1\r\nHost: 127.0.0.1:${S.port}\r\n`
+    const sock = net.connect(port, '127.0.0.1', () => {
+      sock.write(`GET ${p} HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\n`
         + `${cookie ? `Cookie: ${cookie}\r\n` : ''}\r\n`);
     });
     let buf = Buffer.alloc(0);
@@ -300,20 +319,23 @@ async function runRounds(title, locs, rounds, seconds) {
   const res = Object.fromEntries(locs.map((l) => [l.name, []]));
   for (let r = 0; r < rounds; r++) {
     for (const l of locs) {
-      const size = await okSize(l.path, l.cookie);
-      const c0 = httpdCpu(S.httpdPid);
+      const port = l.port || S.port;
+      const pid = l.pid || S.httpdPid;
+      const size = await okSize(l.path, l.cookie, port);
+      const c0 = httpdCpu(pid);
       const m0 = machineIdle();
-      const w = await wrk(base() + l.path, l.cookie, seconds);
+      const w = await wrk(`http://127.0.0.1:${port}${l.path}`, l.cookie, seconds);
       const m1 = machineIdle();
-      const c1 = httpdCpu(S.httpdPid);
-      await okSize(l.path, l.cookie);
+      const c1 = httpdCpu(pid);
+      await okSize(l.path, l.cookie, port);
       w.cpuUs = (c1 - c0) / w.requests * 1e6;
       w.idlePct = 100 * (m1.idle - m0.idle) / (m1.total - m0.total);
       // Every answer was that 200 (to wrk's 2-digit MB precision), else
       // the difference counts as bad answers.
-      if (!(Math.abs(w.bytesPerReq - size) <= 0.02 * size)) w.bad += w.requests;
+      if (!l.anySize && !(Math.abs(w.bytesPerReq - size) <= 0.02 * size)) w.bad += w.requests;
       res[l.name].push(w);
-      log(`${title} round ${r + 1} ${l.name}: ${fmt(w.rps)} req/s, ${fmt(w.cpuUs, 1)} us CPU/req, machine ${fmt(w.idlePct, 1)}% idle${w.bad ? `, ${w.bad} bad` : ''}`);
+      const why = w.bad ? (/(Socket errors:.*|Non-2xx or 3xx responses:.*)/g.exec(w.raw) || ['bytes per answer'])[0] : '';
+      log(`${title} round ${r + 1} ${l.name}: ${fmt(w.rps)} req/s, ${fmt(w.cpuUs, 1)} us CPU/req, machine ${fmt(w.idlePct, 1)}% idle${w.bad ? `, ${w.bad} bad (${why.trim()})` : ''}`);
     }
   }
   return res;
@@ -400,6 +422,121 @@ function table(title, res, publicName) {
 // Median over rounds of a/b, each pair from the same round.
 const pairRatio = (a, b) => median(a.map((w, i) => w.rps / b[i].rps));
 
+// ------------------------------------------ phase 6: several servers
+
+// Servers A and B alike, sessions in one local Redis; M the same with
+// memcached; the registry in PostgreSQL when bench/run started one
+// (SSO_TEST_PGSQL, test/with-pgsql), else one SQLite file they share.
+const sharedUrl = (name, p) => `http://127.0.0.1:${S.shared.ports[name]}${p}`;
+const sharedLogin = (name) => ({ start: sharedUrl(name, '/auth/start?return=/sso/file.html'), cookie: 'sso_session', user: 'alice' });
+
+function spawnQuiet(cmd, args, logName) {
+  const fd = fs.openSync(path.join(S.dir, logName), 'w');
+  return spawn(cmd, args, { stdio: ['ignore', fd, fd] });
+}
+
+async function sharedStart() {
+  const sh = S.shared;
+  if (!which('redis-server') || !which('memcached')) throw new Error('redis-server or memcached missing: run scripts/deps');
+  sh.redisPort = await freePort();
+  sh.memcachedPort = await freePort();
+  sh.redis = spawnQuiet('redis-server', ['--port', String(sh.redisPort), '--bind', '127.0.0.1',
+    '--save', '', '--appendonly', 'no'], 'redis.log');
+  sh.memcached = spawnQuiet('memcached', ['-l', '127.0.0.1', '-p', String(sh.memcachedPort), '-U', '0',
+    ...(process.getuid() === 0 ? ['-u', 'nobody'] : [])], 'memcached.log');
+  if (!(await waitPort(sh.redisPort, 10000)) || !(await waitPort(sh.memcachedPort, 10000)))
+    throw new Error(`redis or memcached did not start (${S.dir}/redis.log, memcached.log)`);
+  sh.userstore = process.env.SSO_TEST_PGSQL ? `pgsql:${process.env.SSO_TEST_PGSQL}` : `sqlite3:${S.dir}/users-shared.db`;
+  const caches = { A: `redis:127.0.0.1:${sh.redisPort}`, B: `redis:127.0.0.1:${sh.redisPort}`,
+    M: `memcache:127.0.0.1:${sh.memcachedPort}` };
+  for (const name of Object.keys(caches)) {
+    fs.mkdirSync(path.join(S.dir, name), { recursive: true });
+    if (process.getuid() === 0) spawnSync('chown', ['-R', `${S.user}:${S.group}`, path.join(S.dir, name)]);
+    const env = { ...S.env, BENCH_NAME: name, BENCH_PORT: String(sh.ports[name]),
+      BENCH_CACHE: caches[name], BENCH_USERSTORE: sh.userstore, BENCH_REDIS_PORT: String(sh.redisPort) };
+    const args = ['-f', path.join(__dirname, 'httpd-shared.conf'), '-k', 'start'];
+    if (S.oidc && name === 'A') args.push('-D', 'BENCH_OIDC');
+    const h = spawnSync(S.httpd, args, { env, encoding: 'utf8' });
+    if (h.status !== 0) throw new Error(`httpd ${name} did not start: ${h.stdout}${h.stderr} (${S.dir}/${name}/error.log)`);
+    const pidFile = path.join(S.dir, name, 'httpd.pid');
+    for (let i = 0; i < 100 && !sh.pids[name]; i++) {
+      try { sh.pids[name] = Number(fs.readFileSync(pidFile, 'utf8')); } catch { await sleep(100); }
+    }
+    if (!sh.pids[name] || !(await waitPort(sh.ports[name], 10000)))
+      throw new Error(`httpd ${name} did not start: ${S.dir}/${name}/error.log`);
+  }
+  log(`phase 6: servers A ${sh.ports.A} and B ${sh.ports.B} (redis ${sh.redisPort}), M ${sh.ports.M} (memcached ${sh.memcachedPort}), registry ${sh.userstore.split(':')[0]}`);
+}
+
+// A logout on A, then B polled every 20 ms until it refuses the cookie:
+// seconds from the logout's answer to B's first refusal. B keeps
+// answering the cookie until the logout, as a busy server would.
+async function logoutDelay() {
+  const sid = await loginOnce(sharedLogin('A'));
+  const onB = () => request(sharedUrl('B', '/sso/file.html'), 'GET', { cookie: `sso_session=${sid}` });
+  for (let i = 0; i < 5; i++) {
+    const r = await onB();
+    if (r.status !== 200) throw new Error(`B did not serve A's session: HTTP ${r.status}`);
+    await sleep(20);
+  }
+  const out = await request(sharedUrl('A', '/auth/logout'), 'POST',
+    { cookie: `sso_session=${sid}`, origin: sharedUrl('A', ''), 'content-type': 'application/x-www-form-urlencoded' }, '');
+  if (out.status !== 303) throw new Error(`logout on A: HTTP ${out.status}`);
+  const t0 = process.hrtime.bigint();
+  for (;;) {
+    const r = await onB();
+    const s = Number(process.hrtime.bigint() - t0) / 1e9;
+    if (r.status !== 200) return { seconds: s, status: r.status };
+    if (s > 10) return { seconds: s, status: 200 };
+    await sleep(20);
+  }
+}
+
+// Logins per second on A alone, then on A and B at once (the same
+// concurrency per server, as a load balancer spreads users), in
+// alternating batches.
+async function sharedLogins(n, batches) {
+  const one = { logins: 0, seconds: 0, failed: 0 };
+  const two = { logins: 0, seconds: 0, failed: 0 };
+  for (let b = 0; b < batches; b++) {
+    const r1 = await loginMany(sharedLogin('A'), n, 2);
+    one.logins += n; one.seconds += r1.seconds; one.failed += r1.failed;
+    const t0 = process.hrtime.bigint();
+    const rs = await Promise.all([loginMany(sharedLogin('A'), n / 2, 2), loginMany(sharedLogin('B'), n / 2, 2)]);
+    two.logins += n; two.seconds += Number(process.hrtime.bigint() - t0) / 1e9;
+    two.failed += rs[0].failed + rs[1].failed;
+  }
+  one.per_second = (one.logins - one.failed) / one.seconds;
+  two.per_second = (two.logins - two.failed) / two.seconds;
+  return { one, two };
+}
+
+// The throughput locations of phase 6: each on the server that serves it.
+async function sharedLocations() {
+  const sh = S.shared;
+  const sa = await loginOnce(sharedLogin('A'));
+  const sm = await loginOnce(sharedLogin('M'));
+  const oa = S.oidc ? await loginOnce({ start: sharedUrl('A', '/oidc/file.html'), cookie: 'mod_auth_openidc_session', user: 'alice' }) : null;
+  const locs = [
+    { name: 'public (A)', path: '/public/file.html', cookie: `sso_session=${sa}`, port: sh.ports.A, pid: sh.pids.A },
+    { name: 'sso redis (A)', path: '/sso/file.html', cookie: `sso_session=${sa}`, port: sh.ports.A, pid: sh.pids.A },
+    { name: 'sso redis (B)', path: '/sso/file.html', cookie: `sso_session=${sa}`, port: sh.ports.B, pid: sh.pids.B },
+    { name: 'sso memcached (M)', path: '/sso/file.html', cookie: `sso_session=${sm}`, port: sh.ports.M, pid: sh.pids.M },
+  ];
+  // mod_auth_openidc's answers vary in size with sessions in Redis (a
+  // first run counted every request of some rounds as "bad" by size
+  // alone, none by status): only wrk's status and socket counts apply.
+  if (oa) locs.push({ name: 'oidc redis (A)', path: '/oidc/file.html', cookie: `mod_auth_openidc_session=${oa}`, port: sh.ports.A, pid: sh.pids.A, anySize: true });
+  return locs;
+}
+
+// Redis's GET count so far (INFO commandstats).
+function redisGets() {
+  const r = spawnSync('redis-cli', ['-p', String(S.shared.redisPort), 'INFO', 'commandstats'], { encoding: 'utf8' });
+  const m = /cmdstat_get:calls=(\d+)/.exec(r.stdout || '');
+  return m ? Number(m[1]) : 0;
+}
+
 // ---------------------------------------------------------------- modes
 
 async function smokeRun() {
@@ -440,8 +577,100 @@ async function smokeRun() {
     }
   }
   check(httpdAnonKiB(S.httpdPid) > 0, `httpd anon RSS readable: ${fmt(httpdAnonKiB(S.httpdPid) / 1024, 1)} MiB`);
+  await smokeShared(check);
   process.stdout.write(`bench smoke: ${passed} passed, ${failed} failed\n`);
   return failed === 0;
+}
+
+// Phase 6 briefly: two servers sharing Redis, one with memcached.
+async function smokeShared(check) {
+  const sh = S.shared;
+  try {
+    await sharedStart();
+    const sid = await loginOnce(sharedLogin('A'));
+    const onB = await request(sharedUrl('B', '/sso/file.html'), 'GET', { cookie: `sso_session=${sid}` });
+    check(onB.status === 200, `two servers, one Redis: a session made on A is served on B (HTTP ${onB.status})`);
+    const g0 = redisGets();
+    const res = await runRounds('smoke phase 6', [{ name: 'sso redis (B)', path: '/sso/file.html',
+      cookie: `sso_session=${sid}`, port: sh.ports.B, pid: sh.pids.B }], 1, 1);
+    const w = res['sso redis (B)'][0];
+    const gets = redisGets() - g0;
+    check(w.requests >= 300 && w.bad === 0 && gets <= 12,
+      `wrk on B: ${w.requests} requests, ${w.bad} not 200, ${gets} Redis GETs (SSOSessionCacheReuse)`);
+    const sm = await loginOnce(sharedLogin('M'));
+    const onM = await request(sharedUrl('M', '/sso/file.html'), 'GET', { cookie: `sso_session=${sm}` });
+    check(onM.status === 200, `memcached: login and page on M (HTTP ${onM.status})`);
+    const d = await logoutDelay();
+    check(d.status === 302 && d.seconds <= 2.2, `logout on A, refused on B after ${fmt(d.seconds, 2)} s (HTTP ${d.status})`);
+    const l = await sharedLogins(4, 1);
+    check(l.one.failed === 0 && l.two.failed === 0,
+      `logins: ${fmt(l.one.per_second, 1)}/s on A, ${fmt(l.two.per_second, 1)}/s on A and B (registry ${sh.userstore.split(':')[0]})`);
+  } catch (e) {
+    check(false, `phase 6: ${e.message}`);
+  } finally {
+    sharedCleanup();
+  }
+}
+
+// Phase 6 in full: throughput rounds, the logout delay, logins.
+async function sharedRun() {
+  await sharedStart();
+  const locs = await sharedLocations();
+  await runRounds('phase 6 warm-up', locs, 1, 1);
+  const rounds = await runRounds('phase 6', locs, opt.rounds, opt.duration);
+  // Redis's GETs during a wrk run on B's /sso alone (mod_auth_openidc's
+  // own GETs on A would count too during the rounds).
+  const onB = locs.find((l) => l.name === 'sso redis (B)');
+  const mon = process.env.BENCH_MONITOR ? spawnQuiet('redis-cli', ['-p', String(S.shared.redisPort), 'MONITOR'], 'monitor.log') : null;
+  const g0 = redisGets();
+  const wB = await wrk(`http://127.0.0.1:${onB.port}${onB.path}`, onB.cookie, opt.duration);
+  const gets = { gets: redisGets() - g0, requests: wB.requests, seconds: opt.duration };
+  if (mon) mon.kill('SIGTERM');
+  const delays = [];
+  for (let i = 0; i < 3; i++) delays.push(await logoutDelay());
+  const logins = await sharedLogins(Math.max(2, Math.round(opt.logins / 4) * 2), 2);
+  sharedCleanup();
+  return { rounds, gets, delays, logins };
+}
+
+// Phase 6's table, readings and targets 6a-6e; returns its rounds.
+function reportShared(P6, say, target) {
+  const R6 = P6.rounds;
+  say('');
+  say(table(`phase 6: servers A and B alike, sessions in one Redis (M: memcached), registry ${S.shared.userstore.split(':')[0]}; SSOSessionCacheReuse 2 (default)`, R6, 'public (A)'));
+  say(`  Redis GETs during ${P6.gets.seconds} s of wrk on B's /sso alone: ${P6.gets.gets} for ${P6.gets.requests} requests (B has 2 children)`);
+  say(`  logout on A -> first refusal on B: ${P6.delays.map((d) => `${fmt(d.seconds, 2)} s (HTTP ${d.status})`).join(', ')}`);
+  say(`  logins: ${fmt(P6.logins.one.per_second, 1)}/s on A alone, ${fmt(P6.logins.two.per_second, 1)}/s on A and B at once (2 at a time per server; ${P6.logins.one.failed + P6.logins.two.failed} failed)`);
+  target('6a', 'sso redis / public, 1 session', pairRatio(R6['sso redis (A)'], R6['public (A)']), '>=', 0.90);
+  target('6b', 'sso memcached / public, 1 session', pairRatio(R6['sso memcached (M)'], R6['public (A)']), '>=', 0.90);
+  if (S.oidc) target('6c', 'sso redis / oidc redis, 1 session', pairRatio(R6['sso redis (A)'], R6['oidc redis (A)']), '>=', 3);
+  const worst = Math.max(...P6.delays.map((d) => (d.status === 302 ? d.seconds : Infinity)));
+  target('6d', 'logout on A -> refused on B (worst of 3)', worst, '<=', 2.2, ' s');
+  target('6e', 'logins/s on A and B / on A alone', P6.logins.two.per_second / P6.logins.one.per_second, '>=', 1.6);
+  return R6;
+}
+
+// Phase 6 alone (bench/run --only-shared): its table and targets.
+async function sharedOnlyRun() {
+  const t0 = Date.now();
+  const say = (s) => process.stdout.write(`${s}\n`);
+  say(`mod_auth_sso bench, phase 6 only, ${new Date().toISOString()}; ${machine()}`);
+  const P6 = await sharedRun();
+  const T = [];
+  const target = (id, what, value, cmp, goal, unit = '') => {
+    const ok = Number.isFinite(value) && (cmp === '>=' ? value >= goal : value <= goal);
+    T.push({ id, what, value, cmp, goal, ok, unit });
+  };
+  const R6 = reportShared(P6, say, target);
+  target('--', 'responses that were not 200 in wrk runs', Object.values(R6).flat().reduce((n, w) => n + w.bad, 0), '<=', 0);
+  say('');
+  say('targets');
+  for (const t of T) {
+    say(`  ${t.id.padEnd(3)} ${t.what.padEnd(48)} ${fmt(t.value, t.id === '--' ? 0 : 2).padStart(8)}${t.unit.padEnd(4)} ${t.cmp} ${String(t.goal).padEnd(6)} ${t.ok ? 'PASS' : 'FAIL'}`);
+  }
+  const failedT = T.filter((t) => !t.ok);
+  say(`bench: ${T.length - failedT.length} targets met, ${failedT.length} missed; ${((Date.now() - t0) / 1000).toFixed(0)} s`);
+  return failedT.length === 0;
 }
 
 async function soakRun() {
@@ -508,6 +737,9 @@ async function fullRun() {
   // Memory: a short check here; bench/run --soak does 5 minutes.
   const rss = await rssWatch(12, 4, scNew);
 
+  // Phase 6: several servers, sessions in Redis or memcached.
+  const P6 = await sharedRun();
+
   say('');
   say(table('phase A: one session per module', A, 'public'));
   say('');
@@ -552,7 +784,8 @@ async function fullRun() {
   if (S.oidc) {
     notes.push(`3a at most ${fmt(pairRatio(A.public, A['oidc (1 session)']), 2)} and 3b at most ${fmt(pairRatio(B.public, B['oidc newest (10k)']), 2)} here: /public itself over mod_auth_openidc`);
   }
-  const bad = [...Object.values(A), ...Object.values(B)].flat().reduce((n, w) => n + w.bad, 0) + rss.bad;
+  const R6 = reportShared(P6, say, target);
+  const bad = [...Object.values(A), ...Object.values(B), ...Object.values(R6)].flat().reduce((n, w) => n + w.bad, 0) + rss.bad;
   target('--', 'responses that were not 200 in wrk runs', bad, '<=', 0);
   say('');
   say('targets');
@@ -574,6 +807,7 @@ async function main() {
   let ok;
   if (smoke) ok = await smokeRun();
   else if (opt.mode === 'soak') ok = await soakRun();
+  else if (opt.onlyShared) ok = await sharedOnlyRun();
   else ok = await fullRun();
   log(`done in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
   return ok;

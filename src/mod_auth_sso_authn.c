@@ -130,7 +130,8 @@ static int ssomod_authn_accept(request_rec *r, const ssomod_server_conf *c,
                             const unsigned char *sid, sso_session *s)
 {
     int rechecked = sso_session_needs_recheck(s, apr_time_sec(r->request_time),
-                                              c->account_recheck);
+                                              c->account_recheck)
+                    && ssomod_session_may_write(r, c);
     ssomod_recheck_e rc = rechecked ? ssomod_account_recheck(r, c, s)
                                  : SSO_RECHECK_OK;
 

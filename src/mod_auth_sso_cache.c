@@ -60,6 +60,8 @@ struct ssomod_cache_state {
     apr_uint64_t generation;          /* post_config runs so far */
     apr_global_mutex_t *mutex;        /* made when a cache first needs it */
     sso_stamps *stamps;               /* NULL: no anonymous shared memory */
+    sso_reuse *reuse;                 /* in a child: records read from
+                                       * Redis or memcached, reused */
 };
 
 static ssomod_cache_state *ssomod_cache_state_get(server_rec *s)
@@ -205,7 +207,7 @@ static int ssomod_cache_create_mutex(server_rec *s, ssomod_cache_state *st)
 
 /* Anonymous shared memory made once in the parent: children inherit it,
  * and it outlives restarts as the caches do. Without it there are no
- * memos, only cache lookups. */
+ * memos and no reuse, only cache lookups. */
 static void ssomod_cache_stamps_create(server_rec *s, ssomod_cache_state *st)
 {
     apr_shm_t *shm;
@@ -216,7 +218,8 @@ static void ssomod_cache_stamps_create(server_rec *s, ssomod_cache_state *st)
     }
     if ((rv = apr_shm_create(&shm, sizeof(sso_stamps), NULL, s->process->pool))) {
         ap_log_error(APLOG_MARK, APLOG_INFO, rv, s, SSOLOGNO(00014) "no anonymous shared "
-                     "memory: sessions are not memoised per connection");
+                     "memory: sessions are not memoised per connection nor "
+                     "reused (SSOSessionCacheReuse)");
         return;
     }
     st->stamps = apr_shm_baseaddr_get(shm);
@@ -228,12 +231,23 @@ const sso_stamps *ssomod_cache_stamps(const ssomod_cache_conf *cc)
     return cc->memo && cc->state ? cc->state->stamps : NULL;
 }
 
-/* After a session's record changed or went: memos of it are void. */
+sso_reuse *ssomod_cache_reuse(const ssomod_cache_conf *cc, const sso_stamps **st)
+{
+    if (cc->memo || !cc->state || !cc->state->stamps) {
+        return NULL;
+    }
+    *st = cc->state->stamps;
+    return cc->state->reuse;
+}
+
+/* After a session's record changed or went: memos of it, and copies kept
+ * for reuse in every child, are void. */
 static void ssomod_cache_stamps_bump(const ssomod_cache_conf *cc,
                                   ssomod_cache_which which, apr_size_t keylen,
                                   const char *key)
 {
-    if (which == SSO_CACHE_SESSIONS && keylen >= 4 && ssomod_cache_stamps(cc)) {
+    if (which == SSO_CACHE_SESSIONS && keylen >= 4 && cc->state
+        && cc->state->stamps) {
         sso_stamps_bump(cc->state->stamps, (const unsigned char *)key);
     }
 }
@@ -258,12 +272,45 @@ int ssomod_cache_post_config(apr_pool_t *pconf, apr_pool_t *plog,
         if ((rc = ssomod_cache_attach(vs, ptemp, cc, st))) {
             return rc;
         }
-        if (cc->memo) {
-            ssomod_cache_stamps_create(s, st);
-        }
+        /* Also for shared caches: stamps void the records reused. */
+        ssomod_cache_stamps_create(s, st);
     }
     ssomod_cache_release_unused(s, st);
     return OK;
+}
+
+/* Non-zero when some server reads a shared cache and may reuse what it
+ * read (SSOSessionCacheReuse). */
+static int ssomod_cache_reuse_wanted(server_rec *s)
+{
+    server_rec *vs;
+
+    for (vs = s; vs; vs = vs->next) {
+        const ssomod_server_conf *c = ssomod_server_conf_get(vs);
+        if (c->session_cache && !c->session_cache->memo
+            && c->session_cache_reuse > 0) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* One table per child, shared by its threads and virtual hosts: a session
+ * read on one connection is reused on every other one of the child. */
+static void ssomod_cache_reuse_create(apr_pool_t *p, server_rec *s,
+                                   ssomod_cache_state *st)
+{
+    apr_status_t rv;
+
+    st->reuse = NULL;
+    if (!st->stamps || !ssomod_cache_reuse_wanted(s)) {
+        return;
+    }
+    if ((rv = sso_reuse_create(&st->reuse, p)) != APR_SUCCESS) {
+        ap_log_error(APLOG_MARK, APLOG_ERR, rv, s, SSOLOGNO(00100) "cannot make the table of "
+                     "reused sessions: every request asks the session cache");
+        st->reuse = NULL;
+    }
 }
 
 /* The child's copy of the state takes the child's handle on the mutex. */
@@ -272,6 +319,7 @@ void ssomod_cache_child_init(apr_pool_t *p, server_rec *s)
     ssomod_cache_state *st = ssomod_cache_state_get(s);
     apr_status_t rv;
 
+    ssomod_cache_reuse_create(p, s, st);
     if (!st->mutex) {
         return;
     }
@@ -469,9 +517,33 @@ apr_status_t ssomod_cache_refresh(server_rec *s, ssomod_cache_which which,
     if (rv == APR_SUCCESS)
         rv = ssomod_cache_put(t, s, key, keylen, expiry, data, len, p);
     ssomod_cache_unlock(t.cc, locked);
-    if (rv == APR_SUCCESS)
+    /* Gone too: a reused copy would ask for the same refresh again. */
+    if (rv == APR_SUCCESS || rv == APR_NOTFOUND)
         ssomod_cache_stamps_bump(t.cc, which, keylen, key);
     return rv;
+}
+
+/* Redis's and memcached's clients answer "not found" for every key while
+ * they hold their server for dead: after a miss, a write of a small mark
+ * tells an absent record from a cache that is down. A cache on this host
+ * (shmcb) always answers. */
+#define SSO_CACHE_ALIVE_MARK "sso-cache-alive"
+
+apr_status_t ssomod_cache_alive(server_rec *s, apr_pool_t *p)
+{
+    const ssomod_cache_conf *cc = ssomod_server_conf_get(s)->session_cache;
+    apr_size_t klen;
+    const char *key;
+    apr_status_t rv;
+
+    if (cc->memo)
+        return APR_SUCCESS;
+    key = sso_key_make(p, SSO_KEY_MARK, SSO_CACHE_ALIVE_MARK,
+                       strlen(SSO_CACHE_ALIVE_MARK), &klen);
+    rv = ssomod_cache_store(s, SSO_CACHE_AUX, key, klen,
+                         apr_time_now() + apr_time_from_sec(60),
+                         (const unsigned char *)"1", 1, p);
+    return rv == APR_NOTFOUND ? APR_ECONNREFUSED : rv;
 }
 
 /* Non-zero when removals are final without a tombstone: the provider's

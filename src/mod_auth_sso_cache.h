@@ -7,6 +7,7 @@
 
 #include "mod_auth_sso_config.h"
 #include "sso_memo.h"
+#include "sso_reuse.h"
 
 typedef enum { SSO_CACHE_SESSIONS, SSO_CACHE_AUX } ssomod_cache_which;
 
@@ -34,6 +35,10 @@ apr_status_t ssomod_cache_refresh(server_rec *s, ssomod_cache_which which,
                                apr_size_t len, apr_size_t max, apr_pool_t *p);
 /* Non-zero when the cache's writes are serialised by its lock (shmcb). */
 int ssomod_cache_locked(server_rec *s);
+/* APR_SUCCESS when the session cache answers; for Redis and memcached,
+ * whose clients report a server they hold for dead as "not found", one
+ * write to find out. */
+apr_status_t ssomod_cache_alive(server_rec *s, apr_pool_t *p);
 /* Stores only when key is absent (APR_EEXIST when present): a mark that
  * rate-limits something. One hold of the lock where the provider needs
  * one (shmcb); with Redis or memcached two servers may both store. */
@@ -62,5 +67,10 @@ ssomod_mark_e ssomod_cache_mark(server_rec *s, const char *key, apr_size_t keyle
 /* The stamps that void per-connection session memos (stores and removals
  * above bump them); NULL when cc's sessions are not memoised. */
 const sso_stamps *ssomod_cache_stamps(const ssomod_cache_conf *cc);
+/* This child's table of records read from cc when it is shared (Redis,
+ * memcached), with the stamps that void them; NULL when there is none
+ * (a cache on this host, SSOSessionCacheReuse 0 everywhere, no shared
+ * memory). */
+sso_reuse *ssomod_cache_reuse(const ssomod_cache_conf *cc, const sso_stamps **st);
 
 #endif

@@ -26,6 +26,7 @@ void *ssomod_server_conf_create(apr_pool_t *p, server_rec *s)
     c->session_timeout = c->session_max_age = c->clock_skew = SSO_UNSET;
     c->http_connect_timeout = c->http_timeout = SSO_UNSET;
     c->account_recheck = SSO_UNSET;
+    c->session_cache_reuse = SSO_UNSET;
     return c;
 }
 
@@ -74,6 +75,7 @@ void *ssomod_server_conf_merge(apr_pool_t *p, void *basev, void *addv)
     SSO_MERGE_INT(clock_skew);
     SSO_MERGE_INT(pass_headers);
     SSO_MERGE_INT(account_recheck);
+    SSO_MERGE_INT(session_cache_reuse);
     SSO_MERGE_INT(http_connect_timeout);
     SSO_MERGE_INT(http_timeout);
     SSO_MERGE_PTR(ca_file);
@@ -163,6 +165,8 @@ static void ssomod_finalize_numbers(ssomod_server_conf *c)
     c->session_max_age = ssomod_default_int(c->session_max_age, SSO_DEFAULT_MAX_AGE);
     c->clock_skew = ssomod_default_int(c->clock_skew, SSO_DEFAULT_CLOCK_SKEW);
     c->account_recheck = ssomod_default_int(c->account_recheck, SSO_DEFAULT_RECHECK);
+    c->session_cache_reuse = ssomod_default_int(c->session_cache_reuse,
+                                             SSO_DEFAULT_CACHE_REUSE);
     c->http_connect_timeout = ssomod_default_int(c->http_connect_timeout,
                                               SSO_DEFAULT_CONNECT_TIMEOUT);
     c->http_timeout = ssomod_default_int(c->http_timeout, SSO_DEFAULT_HTTP_TIMEOUT);
@@ -276,6 +280,11 @@ static const char *ssomod_set_positive_seconds(cmd_parms *cmd, void *d, const ch
 static const char *ssomod_set_clock_skew(cmd_parms *cmd, void *d, const char *arg)
 {
     return ssomod_parse_seconds(cmd, arg, 0, &ssomod_cmd_conf(cmd)->clock_skew);
+}
+
+static const char *ssomod_set_cache_reuse(cmd_parms *cmd, void *d, const char *arg)
+{
+    return ssomod_parse_seconds(cmd, arg, 0, &ssomod_cmd_conf(cmd)->session_cache_reuse);
 }
 
 static const char *ssomod_set_http_url(cmd_parms *cmd, void *d, const char *arg)
@@ -581,6 +590,9 @@ const command_rec ssomod_cmds[] = {
                   RSRC_CONF, "public base URL of this site, for the redirect URI"),
     AP_INIT_TAKE1("SSOSessionCache", ssomod_set_session_cache, NULL, RSRC_CONF,
                   "socache provider and argument, e.g. shmcb:/run/sso(8388608)"),
+    AP_INIT_TAKE1("SSOSessionCacheReuse", ssomod_set_cache_reuse, NULL, RSRC_CONF,
+                  "seconds a session read from Redis or memcached is used "
+                  "again without asking the cache (0: ask every time)"),
     AP_INIT_TAKE1("SSOSessionTimeout", ssomod_set_positive_seconds,
                   SSO_SLOT(session_timeout), RSRC_CONF,
                   "seconds of inactivity before a session ends"),

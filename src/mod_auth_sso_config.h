@@ -73,6 +73,8 @@ typedef struct {
     int clock_skew;
     int pass_headers;
     int account_recheck;              /* seconds between registry re-checks */
+    int session_cache_reuse;          /* seconds a record read from a shared
+                                       * cache is reused (sso_reuse.h) */
     int http_connect_timeout;
     int http_timeout;
     const char *ca_file;
@@ -99,6 +101,7 @@ typedef struct {
 #define SSO_DEFAULT_MAX_AGE         28800
 #define SSO_DEFAULT_CLOCK_SKEW      120
 #define SSO_DEFAULT_RECHECK         30
+#define SSO_DEFAULT_CACHE_REUSE     2
 #define SSO_DEFAULT_CONNECT_TIMEOUT 5
 #define SSO_DEFAULT_HTTP_TIMEOUT    10
 

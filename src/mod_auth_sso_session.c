@@ -135,27 +135,102 @@ static int ssomod_session_from_memo(request_rec *r, const ssomod_server_conf *c,
     return 1;
 }
 
-/* The session record, from the connection's memo when it is still good,
- * else from the cache: on a keep-alive connection most requests then take
- * neither the cache's lock nor its lookup. APR_BADARG: tok is no ID. */
+/* The child's table of records read from a shared cache, when this
+ * server reuses them (SSOSessionCacheReuse > 0). */
+static sso_reuse *ssomod_session_reuse_table(const ssomod_server_conf *c,
+                                          const sso_stamps **st)
+{
+    if (c->session_cache_reuse <= 0)
+        return NULL;
+    return ssomod_cache_reuse(c->session_cache, st);
+}
+
+/* Naps while another thread reads the same record: together longer than
+ * SSO_REUSE_GRACE, after which this one reads it itself. */
+#define SSO_SESSION_REUSE_NAP   2000
+#define SSO_SESSION_REUSE_WAITS 60
+
+static int ssomod_session_reused(request_rec *r, const ssomod_server_conf *c,
+                              sso_reuse *t, const sso_stamps *st,
+                              const char *tok, const unsigned char **id,
+                              unsigned char *buf, apr_size_t *len)
+{
+    unsigned char rid[SSO_ID_BYTES];
+    apr_time_t age;
+    int tries = 0, got;
+
+    /* Another thread of this child is reading it: its answer is a few
+     * milliseconds away (SSO_REUSE_GRACE at most). */
+    while ((got = sso_reuse_get(t, st, c->session_cache, tok, apr_time_now(),
+                                apr_time_from_sec(c->session_cache_reuse),
+                                rid, buf, len, &age)) == SSO_REUSE_WAIT
+           && tries++ < SSO_SESSION_REUSE_WAITS)
+        apr_sleep(SSO_SESSION_REUSE_NAP);
+    if (got != SSO_REUSE_HIT)
+        return 0;
+    ssomod_log_r(r, APLOG_TRACE1, 0, SSOLOGNO(00101) "session reused: read from the session "
+              "cache %" APR_TIME_T_FMT " ms ago", apr_time_as_msec(age));
+    *id = apr_pmemdup(r->pool, rid, SSO_ID_BYTES);
+    return 1;
+}
+
+/* With records reused from a shared cache, the requests that find the
+ * same copy due for a write-back (last-seen, account re-check) would all
+ * write it at once: one per child does, the others serve the copy, which
+ * is no older than SSOSessionCacheReuse. */
+int ssomod_session_may_write(request_rec *r, const ssomod_server_conf *c)
+{
+    const sso_stamps *st;
+    sso_reuse *t = ssomod_session_reuse_table(c, &st);
+    char tok[SSO_ID_B64_LEN + 1];
+
+    if (!t || !ssomod_session_token(r, c, tok))
+        return 1;
+    return sso_reuse_claim(t, c->session_cache, tok, apr_time_now(),
+                           apr_time_from_sec(1));
+}
+
+/* The session record, from the connection's memo (a cache on this host)
+ * or the child's table of reused records (a shared cache) when it is
+ * still good, else from the cache: most requests then take neither the
+ * cache's lock nor a round trip. APR_BADARG: tok is no ID. */
 static apr_status_t ssomod_session_fetch(request_rec *r, const ssomod_server_conf *c,
                                       const char *tok, const unsigned char **id,
                                       unsigned char *buf, apr_size_t *len)
 {
     sso_memo *m = ssomod_session_memo(r, c);
-    apr_uint32_t stamp;
+    const sso_stamps *st = m ? ssomod_cache_stamps(c->session_cache) : NULL;
+    sso_reuse *t = m ? NULL : ssomod_session_reuse_table(c, &st);
+    apr_uint32_t stamp = 0;
+    apr_time_t read_at = 0;
     apr_status_t rv;
 
     if (m && ssomod_session_from_memo(r, c, m, tok, id, buf, len))
         return APR_SUCCESS;
-    if (!(*id = sso_id_decode(r->pool, tok)))
+    if (t && ssomod_session_reused(r, c, t, st, tok, id, buf, len))
+        return APR_SUCCESS;
+    if (!(*id = sso_id_decode(r->pool, tok))) {
+        if (t)
+            sso_reuse_forget(t, c->session_cache, tok);
         return APR_BADARG;
-    stamp = m ? sso_stamps_read(ssomod_cache_stamps(c->session_cache), *id) : 0;
+    }
+    /* The stamp before the read: a write meanwhile voids what is kept. */
+    if (m || t) {
+        stamp = sso_stamps_read(st, *id);
+        read_at = apr_time_now();
+    }
     rv = ssomod_cache_retrieve(r->server, SSO_CACHE_SESSIONS, (const char *)*id,
                             SSO_ID_BYTES, buf, len, r->pool);
-    if (m && rv == APR_SUCCESS)
+    if (rv != APR_SUCCESS) {
+        if (t)
+            sso_reuse_forget(t, c->session_cache, tok);
+        return rv;
+    }
+    if (m)
         sso_memo_put(m, c->session_cache, tok, *id, stamp,
                      apr_time_sec(r->request_time), buf, *len);
+    else if (t)
+        sso_reuse_put(t, c->session_cache, tok, *id, stamp, read_at, buf, *len);
     return rv;
 }
 
@@ -175,6 +250,11 @@ ssomod_load_e ssomod_session_load(request_rec *r, const ssomod_server_conf *c,
     rv = ssomod_session_fetch(r, c, tok, id, buf, &len);
     if (rv == APR_BADARG)
         return SSO_LOAD_NONE;
+    /* A shared cache that is down says "not found" too: it must give 503,
+     * not send every user to the login page. */
+    if (rv == APR_NOTFOUND)
+        rv = ssomod_cache_alive(r->server, r->pool) == APR_SUCCESS
+             ? APR_NOTFOUND : APR_ECONNREFUSED;
     /* The cache drops records when they expire: a cookie it no longer
      * knows belonged to a session that ended. */
     if (rv == APR_NOTFOUND)
@@ -279,7 +359,8 @@ void ssomod_session_touch(request_rec *r, const ssomod_server_conf *c,
     apr_int64_t now = apr_time_sec(r->request_time);
     apr_status_t rv;
 
-    if (!changed && !sso_session_needs_touch(s, now, c->session_timeout))
+    if (!changed && (!sso_session_needs_touch(s, now, c->session_timeout)
+                     || !ssomod_session_may_write(r, c)))
         return;
     s->last_seen = now;
     rv = ssomod_session_write(r, c, id, s, 1);

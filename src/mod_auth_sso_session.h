@@ -21,6 +21,9 @@ ssomod_load_e ssomod_session_load(request_rec *r, const ssomod_server_conf *c,
                             sso_session *out, const unsigned char **id);
 apr_status_t ssomod_session_save(request_rec *r, const ssomod_server_conf *c,
                               const unsigned char *id, const sso_session *s);
+/* Zero when another request of this child is writing the same reused
+ * session record back: serve it as it is (sso_reuse_claim). */
+int ssomod_session_may_write(request_rec *r, const ssomod_server_conf *c);
 void ssomod_session_touch(request_rec *r, const ssomod_server_conf *c,
                        const unsigned char *id, sso_session *s, int changed);
 apr_status_t ssomod_session_create(request_rec *r, const ssomod_server_conf *c,

@@ -19,6 +19,7 @@ Suite *sso_docs_suite(void);
 Suite *sso_random_suite(void);
 Suite *sso_session_suite(void);
 Suite *sso_memo_suite(void);
+Suite *sso_reuse_suite(void);
 Suite *sso_cookie_suite(void);
 Suite *sso_pending_suite(void);
 Suite *sso_jwt_suite(void);

@@ -36,6 +36,7 @@ int main(void)
     srunner_add_suite(sr, sso_random_suite());
     srunner_add_suite(sr, sso_session_suite());
     srunner_add_suite(sr, sso_memo_suite());
+    srunner_add_suite(sr, sso_reuse_suite());
     srunner_add_suite(sr, sso_cookie_suite());
     srunner_add_suite(sr, sso_pending_suite());
     srunner_add_suite(sr, sso_jwt_suite());

@@ -16,7 +16,7 @@ plan tests => 2 * 5 + 5;
 for my $kind (qw(redis memcache)) {
     my $port = $kind eq 'redis' ? $ENV{SSO_TEST_PORT_REDIS} : $ENV{SSO_TEST_PORT_MEMCACHE};
     my $store = SSOStore->new(kind => $kind, port => $port)->start;
-    my @lines = ("SSOSessionCache $kind:127.0.0.1:$port");
+    my @lines = ("SSOSessionCache $kind:127.0.0.1:$port", "SSOSessionCacheReuse 0");
     # Servers share sessions within one session realm: the same
     # SSOAuthority, SSOClientID and SSOUserStore (t/session/realm.t).
     my $db = "$ENV{SSO_TEST_OUT}/users-shared-$kind.db";
