@@ -35,6 +35,14 @@ void ssomod_log_r_(const char *file, int line, int module_index, int level,
         ap_log_rerror_(file, line, module_index, level, status, r, "%s", msg);
 }
 
+void ssomod_event_note(request_rec *r, const char *event, const char *cause)
+{
+    apr_table_setn(r->notes, "sso-event", event);
+    if (cause) {
+        apr_table_setn(r->notes, "sso-event-cause", cause);
+    }
+}
+
 const ssomod_identity *ssomod_identity_get(request_rec *r)
 {
     return ap_get_module_config(r->request_config, &auth_sso_module);

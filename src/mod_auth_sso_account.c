@@ -215,6 +215,13 @@ ssomod_recheck_e ssomod_account_recheck(request_rec *r, const ssomod_server_conf
                       "account is %s", s->user, u ? "disabled" : "deleted");
         return SSO_RECHECK_GONE;
     }
+    /* A credential changed on /sso/account after this session began. */
+    if (s->created < u->sessions_after) {
+        ssomod_log_r(r, APLOG_NOTICE, 0, SSOLOGNO(00103) "session of %s ended: the account "
+                  "changed on the account page after it began", s->user);
+        ssomod_event_note(r, "session-ended", "account-changed");
+        return DECLINED;
+    }
     s->groups = u->groups;
     s->verified = apr_time_sec(r->request_time);
     return SSO_RECHECK_OK;

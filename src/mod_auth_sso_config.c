@@ -22,7 +22,7 @@ void *ssomod_server_conf_create(apr_pool_t *p, server_rec *s)
 
     c->enable = c->allow_signup = c->signup_only_mapped = SSO_UNSET;
     c->require_mapped_group = c->local_login = c->pkce = SSO_UNSET;
-    c->pass_headers = c->token_auth = SSO_UNSET;
+    c->pass_headers = c->token_auth = c->local_totp = SSO_UNSET;
     c->session_timeout = c->session_max_age = c->clock_skew = SSO_UNSET;
     c->http_connect_timeout = c->http_timeout = SSO_UNSET;
     c->account_recheck = SSO_UNSET;
@@ -70,6 +70,7 @@ void *ssomod_server_conf_merge(apr_pool_t *p, void *basev, void *addv)
     SSO_MERGE_PTR(cookie_name);
     SSO_MERGE_PTR(user_store);
     SSO_MERGE_INT(local_login);
+    SSO_MERGE_INT(local_totp);
     SSO_MERGE_INT(pkce);
     SSO_MERGE_INT(token_auth);
     SSO_MERGE_INT(clock_skew);
@@ -154,6 +155,7 @@ static void ssomod_finalize_flags(ssomod_server_conf *c)
     c->signup_only_mapped = ssomod_default_int(c->signup_only_mapped, 1);
     c->require_mapped_group = ssomod_default_int(c->require_mapped_group, 1);
     c->local_login = ssomod_default_int(c->local_login, 1);
+    c->local_totp = ssomod_default_int(c->local_totp, SSO_LOCAL_TOTP_OPTIONAL);
     c->pkce = ssomod_default_int(c->pkce, 1);
     c->pass_headers = ssomod_default_int(c->pass_headers, 0);
     c->token_auth = ssomod_default_int(c->token_auth, SSO_PROVIDER_AUTH_AUTO);
@@ -553,6 +555,27 @@ static const char *ssomod_set_unauthenticated(cmd_parms *cmd, void *dv, const ch
     return NULL;
 }
 
+static const char *ssomod_set_local_totp(cmd_parms *cmd, void *dummy,
+                                      const char *arg)
+{
+    ssomod_server_conf *c = ssomod_cmd_conf(cmd);
+
+    /* "On" reads as Optional: enrolled accounts give a code. */
+    if (!strcasecmp(arg, "off")) {
+        c->local_totp = SSO_LOCAL_TOTP_OFF;
+    }
+    else if (!strcasecmp(arg, "optional") || !strcasecmp(arg, "on")) {
+        c->local_totp = SSO_LOCAL_TOTP_OPTIONAL;
+    }
+    else if (!strcasecmp(arg, "required")) {
+        c->local_totp = SSO_LOCAL_TOTP_REQUIRED;
+    }
+    else {
+        return ssomod_cmd_error(cmd, SSOLOGNO(00102), arg, "must be Off, Optional or Required");
+    }
+    return NULL;
+}
+
 #define SSO_SLOT(field) (void *)APR_OFFSETOF(ssomod_server_conf, field)
 
 const command_rec ssomod_cmds[] = {
@@ -605,6 +628,9 @@ const command_rec ssomod_cmds[] = {
                   "user registry as apr_dbd DRIVER:PARAMS"),
     AP_INIT_FLAG("SSOLocalLogin", ssomod_set_flag, SSO_SLOT(local_login), RSRC_CONF,
                  "offer username and password login for local accounts"),
+    AP_INIT_TAKE1("SSOLocalTOTP", ssomod_set_local_totp, NULL, RSRC_CONF,
+                  "TOTP codes after the password of local accounts: Off, "
+                  "Optional (enrolled accounts; the default) or Required"),
     AP_INIT_FLAG("SSOPKCE", ssomod_set_flag, SSO_SLOT(pkce), RSRC_CONF,
                  "send a PKCE S256 challenge when the provider supports it"),
     AP_INIT_TAKE1("SSOTokenAuth", ssomod_set_token_auth, NULL, RSRC_CONF,

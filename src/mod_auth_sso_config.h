@@ -22,6 +22,13 @@ typedef enum {
     SSO_UNAUTH_401
 } ssomod_unauth_e;
 
+/* SSOLocalTOTP */
+typedef enum {
+    SSO_LOCAL_TOTP_OFF = 0,
+    SSO_LOCAL_TOTP_OPTIONAL,          /* enrolled accounts give a code */
+    SSO_LOCAL_TOTP_REQUIRED           /* and the others must enrol */
+} ssomod_local_totp_e;
+
 typedef struct ssomod_cache_state ssomod_cache_state;
 
 /* A socache instance as named by SSOSessionCache. */
@@ -68,6 +75,7 @@ typedef struct {
     const char *cookie_name;
     const char *user_store;
     int local_login;
+    int local_totp;                   /* ssomod_local_totp_e, or SSO_UNSET */
     int pkce;
     int token_auth;                   /* sso_provider_auth_e, or SSO_UNSET */
     int clock_skew;

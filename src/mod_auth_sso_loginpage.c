@@ -9,6 +9,7 @@
 #include "mod_auth_sso_pages.h"
 #include "mod_auth_sso_registry.h"
 #include "mod_auth_sso_session.h"
+#include "mod_auth_sso_totp.h"
 #include "sso_random.h"
 #include "sso_registry.h"
 #include "sso_secret.h"
@@ -39,7 +40,7 @@ static const char *ssomod_login_path(request_rec *r, const ssomod_server_conf *c
 }
 
 /* The pre-login cookie the form's token must match (double submit). */
-static const char *ssomod_login_csrf_token(request_rec *r, const ssomod_server_conf *c)
+const char *ssomod_login_csrf_token(request_rec *r, const ssomod_server_conf *c)
 {
     const char *token = NULL;
 
@@ -133,6 +134,8 @@ static const char *ssomod_login_render(request_rec *r, const ssomod_server_conf 
 
 int ssomod_loginpage_show(request_rec *r, const ssomod_server_conf *c, apr_table_t *args)
 {
+    if (apr_table_get(args, "step") && c->local_login)
+        return ssomod_totpstep_show(r, c, args);
     ap_set_content_type(r, "text/html; charset=utf-8");
     apr_table_setn(r->headers_out, "Cache-Control", "no-store");
     ssomod_login_reference_carry(r, args);
@@ -147,6 +150,8 @@ typedef struct {
     const char *password;
     const char *csrf;
     const char *ret;
+    const char *step;           /* the TOTP step's form: "code" or "enrol" */
+    const char *code;
 } ssomod_login_form;
 
 const char *ssomod_form_value(request_rec *r, ap_form_pair_t *pair)
@@ -176,22 +181,26 @@ static int ssomod_login_form_read(request_rec *r, ssomod_login_form *f)
         const char **slot = !strcmp(pair->name, "username") ? &f->username
                           : !strcmp(pair->name, "password") ? &f->password
                           : !strcmp(pair->name, "csrf") ? &f->csrf
-                          : !strcmp(pair->name, "return") ? &f->ret : NULL;
+                          : !strcmp(pair->name, "return") ? &f->ret
+                          : !strcmp(pair->name, "step") ? &f->step
+                          : !strcmp(pair->name, "code") ? &f->code : NULL;
         if (slot && *slot)
             return HTTP_BAD_REQUEST;
         if (slot)
             *slot = ssomod_form_value(r, pair);
     }
+    if (f->step)
+        return f->code && f->csrf ? OK : HTTP_BAD_REQUEST;
     return f->username && f->password && f->csrf ? OK : HTTP_BAD_REQUEST;
 }
 
-static int ssomod_login_csrf_ok(request_rec *r, const ssomod_server_conf *c,
-                             const ssomod_login_form *f)
+int ssomod_login_csrf_match(request_rec *r, const ssomod_server_conf *c,
+                         const char *csrf)
 {
     const char *cookie = NULL;
 
     ap_cookie_read(r, ssomod_csrf_cookie(r, c), &cookie, 0);
-    return cookie && *cookie && sso_secret_equal(cookie, f->csrf);
+    return cookie && *cookie && csrf && sso_secret_equal(cookie, csrf);
 }
 
 static const char *ssomod_throttle_key_of(request_rec *r, apr_size_t *len)
@@ -221,20 +230,14 @@ static apr_time_t ssomod_throttle_count(void *ctx, unsigned char *buf,
     return *len ? apr_time_from_sec(st->t.first + SSO_THROTTLE_WINDOW) : 0;
 }
 
-typedef enum {
-    SSO_ATTEMPT_ALLOWED,  /* counted: go on to the password */
-    SSO_ATTEMPT_BLOCKED,
-    SSO_ATTEMPT_FAILED    /* the cache failed (logged) */
-} ssomod_attempt_e;
-
 /* Counts the attempt before any password work, in one step with the test
  * of the block (ssomod_cache_update): attempts sent at once cannot all read
- * the count before any of them has raised it. */
-static ssomod_attempt_e ssomod_throttle_take(request_rec *r, sso_throttle *t)
+ * the count before any of them has raised it. key: the address's, or
+ * another (an account's). */
+ssomod_attempt_e ssomod_throttle_take_key(request_rec *r, const char *key,
+                                         apr_size_t klen, sso_throttle *t)
 {
     ssomod_throttle_step st = { apr_time_sec(r->request_time), { 0, 0 }, 0 };
-    apr_size_t klen;
-    const char *key = ssomod_throttle_key_of(r, &klen);
     apr_status_t rv = ssomod_cache_update(r->server, SSO_CACHE_AUX, key, klen,
                                        ssomod_throttle_count, &st, r->pool);
 
@@ -248,7 +251,15 @@ static ssomod_attempt_e ssomod_throttle_take(request_rec *r, sso_throttle *t)
     return st.allowed ? SSO_ATTEMPT_ALLOWED : SSO_ATTEMPT_BLOCKED;
 }
 
-static void ssomod_throttle_clear(request_rec *r)
+ssomod_attempt_e ssomod_throttle_take(request_rec *r, sso_throttle *t)
+{
+    apr_size_t klen;
+    const char *key = ssomod_throttle_key_of(r, &klen);
+
+    return ssomod_throttle_take_key(r, key, klen, t);
+}
+
+void ssomod_throttle_clear(request_rec *r)
 {
     apr_size_t klen;
     const char *key = ssomod_throttle_key_of(r, &klen);
@@ -256,7 +267,7 @@ static void ssomod_throttle_clear(request_rec *r)
     ssomod_cache_remove(r->server, SSO_CACHE_AUX, key, klen, r->pool);
 }
 
-static int ssomod_login_blocked(request_rec *r, const sso_throttle *t)
+int ssomod_login_blocked(request_rec *r, const sso_throttle *t)
 {
     apr_int64_t left = sso_throttle_remaining(t, apr_time_sec(r->request_time));
 
@@ -392,6 +403,7 @@ static int ssomod_login_verify(request_rec *r, const ssomod_server_conf *c,
 {
     sso_user *u = NULL;
     ssomod_password_e pw;
+    int rc;
 
     if (c->local_providers && ssomod_login_check_providers(r, c, f))
         return ssomod_login_succeed(r, c, f->username, NULL, "authn", ret);
@@ -406,6 +418,17 @@ static int ssomod_login_verify(request_rec *r, const ssomod_server_conf *c,
                       "%s: the account is disabled (sso-users enable)", u->username);
         return ssomod_page_refused(r, HTTP_FORBIDDEN, "User account is disabled.");
     }
+    /* The password was right: a code may still be due. No session yet,
+     * and the address's count stays until the code is right. */
+    if (ssomod_totpstep_after_password(r, c, u, ret, &rc) == SSO_TOTP_STEP_ASKED) {
+        return rc;
+    }
+    return ssomod_login_finish(r, c, u, ret);
+}
+
+int ssomod_login_finish(request_rec *r, const ssomod_server_conf *c,
+                     const sso_user *u, const char *ret)
+{
     ssomod_login_record(r, c, u->username);
     return ssomod_login_succeed(r, c, u->username, u->groups, NULL, ret);
 }
@@ -422,7 +445,7 @@ int ssomod_loginpage_post(request_rec *r, const ssomod_server_conf *c)
     if (ssomod_login_form_read(r, &f) != OK)
         return ssomod_page_error(r, HTTP_BAD_REQUEST, "Bad request",
                               "The sign-in form was incomplete.");
-    if (!ssomod_login_csrf_ok(r, c, &f)) {
+    if (!ssomod_login_csrf_match(r, c, f.csrf)) {
         ssomod_log_r(r, APLOG_WARNING, 0, SSOLOGNO(00069) "local login refused: "
                       "the form's token does not match this browser's cookie");
         return ssomod_page_error(r, HTTP_FORBIDDEN, "Sign-in failed",
@@ -432,7 +455,8 @@ int ssomod_loginpage_post(request_rec *r, const ssomod_server_conf *c)
     ret = sso_url_return_path(r->pool, f.ret);
     switch (ssomod_throttle_take(r, &t)) {
     case SSO_ATTEMPT_ALLOWED:
-        return ssomod_login_verify(r, c, &f, &t, ret);
+        return f.step ? ssomod_totpstep_post(r, c, f.step, f.code)
+                      : ssomod_login_verify(r, c, &f, &t, ret);
     case SSO_ATTEMPT_BLOCKED:
         return ssomod_login_blocked(r, &t);
     default:

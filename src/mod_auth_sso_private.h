@@ -38,4 +38,8 @@ typedef struct {
 const ssomod_identity *ssomod_identity_get(request_rec *r);
 void ssomod_identity_set(request_rec *r, const ssomod_identity *id);
 
+/* Notes sso-event and sso-event-cause (cause may be NULL): the audit
+ * trail of the contract. */
+void ssomod_event_note(request_rec *r, const char *event, const char *cause);
+
 #endif

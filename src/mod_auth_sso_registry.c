@@ -8,6 +8,7 @@
 #include "mod_auth_sso_registry.h"
 #include "sso_registry.h"
 #include "sso_owner.h"
+#include "sso_totp.h"
 
 #include "http_log.h"
 #include "mpm_common.h"
@@ -156,6 +157,47 @@ static void ssomod_registry_add_mapped(const ssomod_server_conf *c, apr_hash_t *
                      APR_HASH_KEY_STRING, "1");
 }
 
+/* The key that seals TOTP secrets (sso_totp.h) lives beside the store, not
+ * in it: created here, as root, when missing, and given to the User httpd
+ * serves as, who alone may read it (and root: sso-users). A symlink in
+ * its place is refused, never followed. */
+static int ssomod_registry_totp_key(apr_pool_t *p, server_rec *s,
+                                 const char *spec)
+{
+    const char *path = sso_totp_key_path(p, spec, SSO_STATE_DIR);
+    const char *dir = path ? sso_owner_dir_of(p, path) : NULL, *err;
+    uid_t uid;
+    gid_t gid;
+    int created;
+
+    if (!path || !dir) {
+        return OK;
+    }
+    if (sso_path_lkind(path) == SSO_PATH_LINK) {
+        return ssomod_registry_store_error(s, spec, apr_psprintf(p, "%s is a "
+            "symbolic link: the TOTP key must be a plain file", path));
+    }
+    ssomod_registry_httpd_ids(&uid, &gid);
+    if (sso_path_lkind(dir) != SSO_PATH_DIR
+        || sso_owner_dir_unsafe(p, dir, uid, gid)) {
+        /* pgsql: the state directory is not ours to create; TOTP codes
+         * are then refused until it is there. */
+        ap_log_error(APLOG_MARK, APLOG_WARNING, 0, s, SSOLOGNO(00112) "SSOUserStore %s: no "
+                     "safe directory %s for the TOTP key: local accounts "
+                     "with TOTP cannot log in", spec, dir);
+        return OK;
+    }
+    if (sso_totp_key_create(p, path, &created, &err) != APR_SUCCESS) {
+        return ssomod_registry_store_error(s, spec, err);
+    }
+    /* Also one sso-users made as root before the server first started:
+     * sso_owner_give hands over only root's own file. */
+    if (geteuid() == 0) {
+        ssomod_registry_give(s, path, 0);
+    }
+    return OK;
+}
+
 /* Opens one store: its files checked before, handed over after. */
 static int ssomod_registry_prepare(apr_pool_t *ptemp, server_rec *vs,
                                 const ssomod_server_conf *c, apr_hash_t *known)
@@ -181,7 +223,7 @@ static int ssomod_registry_prepare(apr_pool_t *ptemp, server_rec *vs,
     sso_registry_close(reg);
     if (files.db)
         ssomod_registry_hand_over(vs, &files);
-    return OK;
+    return ssomod_registry_totp_key(ptemp, vs, c->user_store);
 }
 
 /* Creates or upgrades the store once, in the parent, so that a broken

@@ -8,6 +8,7 @@
 #include "mod_auth_sso_logout.h"
 #include "mod_auth_sso_pages.h"
 #include "mod_auth_sso_routes.h"
+#include "mod_auth_sso_accountpage.h"
 
 #include "http_protocol.h"
 #include "http_log.h"
@@ -98,6 +99,7 @@ static const ssomod_route ssomod_routes[] = {
     { "login",    SSO_ROUTE_GET_POST, 0, 1, ssomod_routes_login },
     { "logout",   SSO_ROUTE_ANY,      0, 1, ssomod_routes_logout },
     { "start",    SSO_ROUTE_GET,      1, 1, ssomod_routes_start },
+    { "account",  SSO_ROUTE_GET_POST, 0, 1, ssomod_accountpage_handle },
 };
 
 /* The 405 names GET alone, for login too: its POST is the form's own. */

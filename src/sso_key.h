@@ -24,6 +24,12 @@
 #define SSO_KEY_JWKS_REFETCH 'R'  /* a refetch of the keys this minute; jwks_uri */
 #define SSO_KEY_MARK         'P'  /* a named mark; body: its name */
 #define SSO_KEY_TOMBSTONE    'X'  /* a removed session; body: the session ID */
+#define SSO_KEY_TOTP_PENDING 'O'  /* a login awaiting its TOTP code; body: the
+                                   * token's raw bytes (sso_totp_pending) */
+#define SSO_KEY_TOTP_ENROL   'E'  /* a secret offered on /sso/account, not yet
+                                   * confirmed; body: the session ID */
+#define SSO_KEY_TOTP_THROTTLE 'C' /* wrong TOTP codes of one account; body:
+                                   * the username */
 
 /* Bodies of SSO_KEY_MARK keys. */
 #define SSO_KEY_MARK_CANARY_PLANTED "sso-canary-planted"

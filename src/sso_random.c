@@ -2,11 +2,13 @@
  * Copyright 2026 The mod_auth_sso authors; see LICENSE and NOTICE. */
 #include "sso_random.h"
 
+#include <limits.h>
 #include <string.h>
 #include <cjose/base64.h>
 #include <cjose/util.h>
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
+#include <openssl/hmac.h>
 #include <openssl/rand.h>
 #include "apr_strings.h"
 
@@ -41,6 +43,31 @@ apr_status_t sso_random_token(apr_pool_t *p, size_t nbytes, const char **out)
      * stack. */
     OPENSSL_cleanse(buf, sizeof(buf));
     return *out ? APR_SUCCESS : APR_EGENERAL;
+}
+
+apr_status_t sso_random_bytes(unsigned char *buf, size_t nbytes)
+{
+    if (nbytes > INT_MAX || RAND_bytes(buf, (int)nbytes) != 1) {
+        memset(buf, 0, nbytes);
+        return APR_EGENERAL;
+    }
+    return APR_SUCCESS;
+}
+
+const char *sso_random_derive(apr_pool_t *p, const unsigned char *secret,
+                              size_t len, const char *purpose)
+{
+    unsigned char md[EVP_MAX_MD_SIZE];
+    unsigned int md_len = 0;
+    const char *out;
+
+    if (!HMAC(EVP_sha256(), secret, (int)len, (const unsigned char *)purpose,
+              strlen(purpose), md, &md_len)) {
+        return NULL;
+    }
+    out = sso_random_b64url(p, md, md_len);
+    OPENSSL_cleanse(md, sizeof(md));
+    return out;
 }
 
 const char *sso_pkce_challenge_s256(apr_pool_t *p, const char *verifier)

@@ -37,12 +37,14 @@
 
 #define SSO_USER_COLUMNS "id, username, kind, issuer, sub, disabled, " \
                          "password_hash, created, last_login, " \
-                         "last_login_addr, last_login_method"
+                         "last_login_addr, last_login_method, " \
+                         "totp_secret, totp_last_step, sessions_after"
 
 enum {
     Q_FIND_SUB, Q_FIND_USER, Q_USER_ID, Q_GROUPS, Q_ALL_USERS, Q_ALL_GROUPS,
     Q_INSERT, Q_TOUCH, Q_SET_HASH, Q_SET_DISABLED, Q_DELETE,
-    Q_CLEAR_GROUPS, Q_ADD_GROUP, Q_REMOVE_GROUP, Q_COUNT
+    Q_CLEAR_GROUPS, Q_ADD_GROUP, Q_REMOVE_GROUP, Q_SET_TOTP, Q_USE_TOTP,
+    Q_END_SESSIONS, Q_COUNT
 };
 
 /* The same text for every driver: apr_dbd turns %s, %d and %lld into the
@@ -75,6 +77,13 @@ static const struct {
       "add group" },
     { "DELETE FROM user_groups WHERE user_id = %lld AND group_name = %s",
       "remove group" },
+    { "UPDATE users SET totp_secret = %s, totp_last_step = %lld "
+      "WHERE id = %lld", "set TOTP" },
+    { "UPDATE users SET totp_last_step = %lld WHERE id = %lld "
+      "AND totp_secret IS NOT NULL AND totp_last_step < %lld",
+      "record TOTP step" },
+    { "UPDATE users SET sessions_after = %lld WHERE id = %lld",
+      "end sessions" },
 };
 
 /* DDL differs only in how ids are generated. Local users have a password
@@ -115,6 +124,17 @@ static const char *const sso_registry_v2[] = {
     NULL
 };
 
+/* Version 3: TOTP for local users, the secret sealed under a key kept
+ * outside the store (sso_totp.h), and the last step used (replay); the
+ * time before which the account's sessions have ended (a credential
+ * changed on /sso/account). */
+static const char *const sso_registry_v3[] = {
+    "ALTER TABLE users ADD COLUMN totp_secret TEXT",
+    "ALTER TABLE users ADD COLUMN totp_last_step BIGINT NOT NULL DEFAULT 0",
+    "ALTER TABLE users ADD COLUMN sessions_after BIGINT NOT NULL DEFAULT 0",
+    NULL
+};
+
 /* Upgrade steps: [v] takes a store from version v - 1 to v. Append a step
  * and bump SSO_REGISTRY_SCHEMA_VERSION to change the schema. */
 static const struct {
@@ -124,6 +144,7 @@ static const struct {
     { NULL, NULL },
     { sso_registry_v1_sqlite3, sso_registry_v1_pgsql },
     { sso_registry_v2, sso_registry_v2 },
+    { sso_registry_v3, sso_registry_v3 },
 };
 
 /* A bcrypt hash (cost 12) of a random string nobody knows: checked against
@@ -261,15 +282,26 @@ static void sso_registry_backoff(void)
 
 static apr_status_t sso_registry_prepare(sso_registry *reg, const char **err);
 
+/* *nrows (when not NULL): the rows the statement changed. */
+static apr_status_t sso_registry_exec_n(sso_registry *reg, apr_pool_t *p,
+                                        int q, const void **args, int *nrows,
+                                        const char **err)
+{
+    int n = 0;
+    int rv = apr_dbd_pbquery(reg->driver, p, reg->handle, &n, reg->q[q],
+                             args);
+
+    if (nrows) {
+        *nrows = n;
+    }
+    return rv ? sso_registry_fail(reg, p, rv, sso_registry_queries[q].what, err)
+              : APR_SUCCESS;
+}
+
 static apr_status_t sso_registry_exec(sso_registry *reg, apr_pool_t *p, int q,
                                       const void **args, const char **err)
 {
-    int nrows = 0;
-    int rv = apr_dbd_pbquery(reg->driver, p, reg->handle, &nrows, reg->q[q],
-                             args);
-
-    return rv ? sso_registry_fail(reg, p, rv, sso_registry_queries[q].what, err)
-              : APR_SUCCESS;
+    return sso_registry_exec_n(reg, p, q, args, NULL, err);
 }
 
 /* apr_dbd_check_conn resets a pgsql connection that broke (the server
@@ -880,6 +912,9 @@ static sso_user *sso_registry_user_row(sso_registry *reg, apr_pool_t *p,
     u->last_login = sso_registry_col_int(reg, p, row, 8);
     u->last_login_addr = sso_registry_col(reg, p, row, 9);
     u->last_login_method = sso_registry_col(reg, p, row, 10);
+    u->totp_secret = sso_registry_col(reg, p, row, 11);
+    u->totp_last_step = sso_registry_col_int(reg, p, row, 12);
+    u->sessions_after = sso_registry_col_int(reg, p, row, 13);
     u->groups = apr_array_make(p, 4, sizeof(const char *));
     return u;
 }
@@ -1265,6 +1300,7 @@ typedef struct {
     const char *group;
     apr_array_header_t *groups;
     int flag;
+    apr_int64_t step;
 } sso_admin_ctx;
 
 static apr_status_t sso_registry_add_local_work(sso_registry *reg,
@@ -1332,6 +1368,104 @@ apr_status_t sso_registry_set_password(sso_registry *reg, apr_pool_t *p,
     if ((rv = sso_registry_check(p, "password hash", password_hash, 1024, err)))
         return rv;
     return sso_registry_write(reg, p, sso_registry_set_password_work, &c, err);
+}
+
+static apr_status_t sso_registry_set_totp_work(sso_registry *reg,
+                                               apr_pool_t *p, void *ctx,
+                                               const char **err)
+{
+    sso_admin_ctx *c = ctx;
+    sso_user *u;
+    apr_status_t rv = sso_registry_need_user(reg, p, c->username, &u, err);
+    const void *args[] = { c->hash, &c->step, u ? &u->id : NULL };
+
+    if (rv != APR_SUCCESS) {
+        return rv;
+    }
+    if (strcmp(u->kind, "local")) {
+        sso_registry_set_err(err, apr_psprintf(p, "'%s' is an SSO user; its "
+                             "provider asks for a second factor, not this "
+                             "server", u->username));
+        return APR_EINVAL;
+    }
+    return sso_registry_exec(reg, p, Q_SET_TOTP, args, err);
+}
+
+apr_status_t sso_registry_set_totp(sso_registry *reg, apr_pool_t *p,
+                                   const char *username, const char *sealed,
+                                   apr_int64_t last_step, const char **err)
+{
+    sso_admin_ctx c = { 0 };
+    apr_status_t rv;
+
+    c.username = username;
+    c.hash = sealed;
+    c.step = last_step;
+    if (sealed && (rv = sso_registry_check(p, "TOTP secret", sealed, 1024,
+                                           err))) {
+        return rv;
+    }
+    return sso_registry_write(reg, p, sso_registry_set_totp_work, &c, err);
+}
+
+static apr_status_t sso_registry_totp_use_work(sso_registry *reg,
+                                               apr_pool_t *p, void *ctx,
+                                               const char **err)
+{
+    sso_admin_ctx *c = ctx;
+    sso_user *u;
+    apr_status_t rv = sso_registry_need_user(reg, p, c->username, &u, err);
+    const void *args[] = { &c->step, u ? &u->id : NULL, &c->step };
+    int nrows = 0;
+
+    if (rv != APR_SUCCESS) {
+        return rv;
+    }
+    if (!u->totp_secret) {
+        sso_registry_set_err(err, apr_psprintf(p, "user '%s' has no TOTP",
+                                               u->username));
+        return APR_NOTFOUND;
+    }
+    rv = sso_registry_exec_n(reg, p, Q_USE_TOTP, args, &nrows, err);
+    if (rv == APR_SUCCESS && nrows == 0) {
+        sso_registry_set_err(err, "this TOTP code was used already");
+        return APR_EEXIST;
+    }
+    return rv;
+}
+
+apr_status_t sso_registry_totp_use(sso_registry *reg, apr_pool_t *p,
+                                   const char *username, apr_int64_t step,
+                                   const char **err)
+{
+    sso_admin_ctx c = { 0 };
+
+    c.username = username;
+    c.step = step;
+    return sso_registry_write(reg, p, sso_registry_totp_use_work, &c, err);
+}
+
+static apr_status_t sso_registry_end_sessions_work(sso_registry *reg,
+                                                   apr_pool_t *p, void *ctx,
+                                                   const char **err)
+{
+    sso_admin_ctx *c = ctx;
+    sso_user *u;
+    apr_status_t rv = sso_registry_need_user(reg, p, c->username, &u, err);
+    const void *args[] = { &c->step, u ? &u->id : NULL };
+
+    return rv ? rv : sso_registry_exec(reg, p, Q_END_SESSIONS, args, err);
+}
+
+apr_status_t sso_registry_end_sessions(sso_registry *reg, apr_pool_t *p,
+                                       const char *username, apr_int64_t now,
+                                       const char **err)
+{
+    sso_admin_ctx c = { 0 };
+
+    c.username = username;
+    c.step = now;
+    return sso_registry_write(reg, p, sso_registry_end_sessions_work, &c, err);
 }
 
 static apr_status_t sso_registry_link_work(sso_registry *reg, apr_pool_t *p,

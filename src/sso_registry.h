@@ -31,7 +31,7 @@ typedef struct sso_registry sso_registry;
 #define SSO_REGISTRY_DEFAULT_FILE "sso/users.db"
 #define SSO_REGISTRY_DEFAULT_SPEC "sqlite3:" SSO_STATE_DIR "/" SSO_REGISTRY_DEFAULT_FILE
 /* The schema this build writes; older stores are upgraded at open. */
-#define SSO_REGISTRY_SCHEMA_VERSION 2
+#define SSO_REGISTRY_SCHEMA_VERSION 3
 /* How long SQLite waits for another process's lock, in milliseconds. */
 #define SSO_REGISTRY_BUSY_TIMEOUT_MS 5000
 /* bcrypt cost of new password hashes; bcrypt reads at most 72 bytes. */
@@ -50,6 +50,12 @@ typedef struct {
     apr_int64_t last_login;       /* seconds since the epoch; 0: never */
     const char *last_login_addr;  /* client address of that login, or NULL */
     const char *last_login_method; /* "sso" or "local", or NULL */
+    const char *totp_secret;      /* sealed TOTP secret (sso_totp_seal), or
+                                   * NULL: the account has no TOTP */
+    apr_int64_t totp_last_step;   /* the last TOTP step used; 0: none */
+    apr_int64_t sessions_after;   /* sessions made before this time (seconds
+                                   * since the epoch) have ended: the
+                                   * account's credentials changed */
     apr_array_header_t *groups;   /* const char *, sorted by name */
 } sso_user;
 
@@ -131,6 +137,24 @@ apr_status_t sso_registry_add_local(sso_registry *reg, apr_pool_t *p,
 apr_status_t sso_registry_set_password(sso_registry *reg, apr_pool_t *p,
                                        const char *username,
                                        const char *password_hash,
+                                       const char **err);
+/* TOTP of a local user: sealed is the sealed secret (NULL removes TOTP),
+ * last_step the step already used (the code that confirmed the enrolment;
+ * 0 for none). APR_EINVAL for an SSO user. */
+apr_status_t sso_registry_set_totp(sso_registry *reg, apr_pool_t *p,
+                                   const char *username, const char *sealed,
+                                   apr_int64_t last_step, const char **err);
+/* Records step as the last TOTP step used, only when it is newer than the
+ * one stored (one transaction; also against another process using the
+ * same code at the same moment). APR_EEXIST when it is not newer: the code
+ * was used already. APR_NOTFOUND when the user is absent or has no TOTP. */
+apr_status_t sso_registry_totp_use(sso_registry *reg, apr_pool_t *p,
+                                   const char *username, apr_int64_t step,
+                                   const char **err);
+/* Ends the account's sessions made before now (seconds since the epoch):
+ * its sessions are dropped when next checked (SSOAccountRecheck). */
+apr_status_t sso_registry_end_sessions(sso_registry *reg, apr_pool_t *p,
+                                       const char *username, apr_int64_t now,
                                        const char **err);
 /* Pre-creates an SSO user, so its first login finds it (and is not subject
  * to the signup rules). */

@@ -26,7 +26,9 @@
 
 #include "sso_groups.h"
 #include "sso_owner.h"
+#include "sso_qr.h"
 #include "sso_registry.h"
+#include "sso_totp.h"
 
 #define EXIT_USAGE 1
 #define EXIT_NOTFOUND 2
@@ -41,6 +43,7 @@ typedef struct {
     apr_pool_t *p;
     const char *spec;
     const char *source;         /* where spec came from, for "store" */
+    const char *issuer;         /* -i, else ServerName of the config */
     sso_registry *reg;
 } cli;
 
@@ -48,7 +51,8 @@ typedef int (*cli_fn)(cli *c, int argc, const char *const *argv);
 
 static int cli_usage(void)
 {
-    fputs("usage: sso-users [-s DRIVER:PARAMS | -f HTTPD_CONF] COMMAND [ARGS]\n"
+    fputs("usage: sso-users [-s DRIVER:PARAMS | -f HTTPD_CONF] [-i ISSUER] "
+          "COMMAND [ARGS]\n"
           "  list                             all users\n"
           "  show USER\n"
           "  add USER [GROUP...]              local user; password from stdin\n"
@@ -56,6 +60,12 @@ static int cli_usage(void)
           "  link USER ISSUER SUB [GROUP...]  pre-create an SSO user\n"
           "  groups USER set|add|remove GROUP...\n"
           "  disable USER | enable USER | delete USER\n"
+          "  totp USER enable|disable|status  TOTP of a local user; enable "
+          "prints\n"
+          "                                   the otpauth:// URI and a QR code "
+          "(issuer:\n"
+          "                                   -i, else the config's "
+          "ServerName)\n"
           "  store                            the store that would be used\n"
           "The store: -s, else SSOUserStore in -f HTTPD_CONF (Include "
           "followed), else\nin " SSO_HTTPD_CONF_DIR "/apache2.conf or "
@@ -94,6 +104,7 @@ typedef struct {
     apr_pool_t *p;
     const char *root;            /* ServerRoot: base of relative Includes */
     apr_array_header_t *found;   /* SSOUserStore values, in order */
+    const char *server_name;     /* the main server's ServerName */
     int global;                  /* index of the first outside a vhost */
     int vhost;                   /* <VirtualHost> nesting */
 } conf_scan;
@@ -177,6 +188,10 @@ static void conf_directive(conf_scan *cs, const char *line, int depth)
             cs->global = cs->found->nelts;
         APR_ARRAY_PUSH(cs->found, const char *) =
             conf_expand(cs->p, conf_first_arg(cs->p, args));
+    }
+    else if (n == 10 && !strncasecmp(line, "ServerName", n)) {
+        if (!cs->vhost && !cs->server_name)
+            cs->server_name = conf_expand(cs->p, conf_first_arg(cs->p, args));
     }
     else if (n == 7 && !strncasecmp(line, "Include", n))
         conf_include(cs, conf_first_arg(cs->p, args), 0, depth);
@@ -266,7 +281,8 @@ static void conf_scan_path(conf_scan *cs, const char *path, int depth)
 
 /* The SSOUserStore of the main server, else of the first virtual host
  * that has one; NULL when the config has none. */
-static const char *conf_user_store(apr_pool_t *p, const char *conf)
+static const char *conf_user_store(apr_pool_t *p, const char *conf,
+                                   const char **server_name)
 {
     conf_scan cs = { 0 };
     const char *slash = strrchr(conf, '/'), *chosen;
@@ -277,6 +293,7 @@ static const char *conf_user_store(apr_pool_t *p, const char *conf)
     cs.found = apr_array_make(p, 2, sizeof(const char *));
     cs.global = -1;
     conf_scan_path(&cs, conf, 0);
+    *server_name = cs.server_name;
     if (!cs.found->nelts)
         return NULL;
     chosen = APR_ARRAY_IDX(cs.found, cs.global >= 0 ? cs.global : 0,
@@ -301,7 +318,7 @@ static int cli_readable(const char *path)
  * one. A config without SSOUserStore means the module's default. */
 static int cli_resolve_store(cli *c, const char *spec, const char *conf)
 {
-    const char *found;
+    const char *found, *server_name = NULL;
 
     if (spec) {
         c->spec = spec;
@@ -316,7 +333,13 @@ static int cli_resolve_store(cli *c, const char *spec, const char *conf)
     }
     else if (!cli_readable(conf))
         return cli_error(EXIT_USAGE, "cannot read httpd config %s", conf);
-    found = conf ? conf_user_store(c->p, conf) : NULL;
+    found = conf ? conf_user_store(c->p, conf, &server_name) : NULL;
+    if (!c->issuer && server_name) {
+        /* "name:port" or a scheme: the name is what a person recognises. */
+        const char *host = strstr(server_name, "://");
+        host = host ? host + 3 : server_name;
+        c->issuer = apr_pstrndup(c->p, host, strcspn(host, ":/"));
+    }
     c->spec = found ? found : SSO_REGISTRY_DEFAULT_SPEC;
     c->source = found ? conf
                       : conf ? apr_pstrcat(c->p, "default (no SSOUserStore in ",
@@ -520,6 +543,8 @@ static int cmd_show(cli *c, int argc, const char *const *argv)
     printf("disabled:    %s\n", u->disabled ? "yes" : "no");
     printf("password:    %s\n", local ? (u->password_hash ? "set" : "none")
                                       : "none (signs in at the provider)");
+    if (local)
+        printf("totp:        %s\n", u->totp_secret ? "enabled" : "disabled");
     printf("created:     %s\n", cli_time(c->p, u->created));
     printf("last login:  %s\n", cli_last_login(c->p, u));
     return 0;
@@ -655,6 +680,112 @@ static int cmd_delete(cli *c, int argc, const char *const *argv)
     return 0;
 }
 
+/* ---- TOTP ---- */
+
+/* The key that seals TOTP secrets (sso_totp.h), created when missing. Run
+ * as root on a store whose directory belongs to httpd's User, a key we
+ * create is handed to that user (httpd hands over a root-owned one at
+ * startup too). */
+static int cli_totp_key(cli *c, unsigned char *key)
+{
+    const char *path = sso_totp_key_path(c->p, c->spec, SSO_STATE_DIR), *err;
+    const char *dir;
+    struct stat st;
+    int created = 0;
+
+    if (!path)
+        return cli_error(EXIT_USAGE, "store %s has no directory for the TOTP "
+                         "key", sso_registry_display_spec(c->p, c->spec));
+    if (sso_totp_key_create(c->p, path, &created, &err) != APR_SUCCESS)
+        return cli_error(EXIT_STORE, "%s", err);
+    dir = sso_owner_dir_of(c->p, path);
+    if (created && geteuid() == 0 && dir && stat(dir, &st) == 0
+        && st.st_uid != 0)
+        sso_owner_give(path, 0, 0, st.st_uid, st.st_gid);
+    if (sso_totp_key_read(c->p, path, key, &err) != APR_SUCCESS)
+        return cli_error(EXIT_STORE, "%s", err);
+    return 0;
+}
+
+static const char *cli_issuer(cli *c)
+{
+    char host[256];
+
+    if (c->issuer && *c->issuer)
+        return c->issuer;
+    if (gethostname(host, sizeof(host)) == 0) {
+        host[sizeof(host) - 1] = '\0';
+        return apr_pstrdup(c->p, host);
+    }
+    return "mod_auth_sso";
+}
+
+static int cli_totp_enable(cli *c, const sso_user *u)
+{
+    unsigned char key[SSO_TOTP_KEY_BYTES], secret[SSO_TOTP_SECRET_BYTES];
+    const char *sealed = NULL, *err, *uri, *qr;
+    apr_status_t rv;
+    int rc;
+
+    if ((rc = cli_totp_key(c, key)) != 0)
+        return rc;
+    rv = sso_totp_secret_new(secret);
+    if (rv == APR_SUCCESS)
+        rv = sso_totp_seal(c->p, key, u->username, secret, sizeof(secret),
+                           &sealed);
+    OPENSSL_cleanse(key, sizeof(key));
+    if (rv != APR_SUCCESS) {
+        OPENSSL_cleanse(secret, sizeof(secret));
+        return cli_error(EXIT_STORE, "cannot make a TOTP secret");
+    }
+    rv = sso_registry_set_totp(c->reg, c->p, u->username, sealed, 0, &err);
+    if (rv != APR_SUCCESS) {
+        OPENSSL_cleanse(secret, sizeof(secret));
+        return cli_fail(rv, err);
+    }
+    uri = sso_totp_uri(c->p, cli_issuer(c), u->username, secret,
+                       sizeof(secret));
+    qr = sso_qr_terminal(c->p, uri);
+    printf("TOTP of '%s' %s: it asks for a code after its password from now "
+           "on.\n", u->username, u->totp_secret ? "replaced" : "enabled");
+    printf("secret:  %s\n", sso_base32_encode(c->p, secret, sizeof(secret)));
+    printf("uri:     %s\n", uri);
+    if (qr)
+        printf("\n%s\n", qr);
+    OPENSSL_cleanse(secret, sizeof(secret));
+    return 0;
+}
+
+static int cmd_totp(cli *c, int argc, const char *const *argv)
+{
+    const char *op = argv[1], *err;
+    sso_user *u;
+    apr_status_t rv;
+    int rc;
+
+    if (strcmp(op, "enable") && strcmp(op, "disable") && strcmp(op, "status"))
+        return cli_usage();
+    if ((rc = cli_find(c, argv[0], &u)) != 0)
+        return rc;
+    if (strcmp(u->kind, "local"))
+        return cli_error(EXIT_USAGE, "'%s' is an SSO user: its provider asks "
+                         "for a second factor, not this server", u->username);
+    if (!strcmp(op, "status")) {
+        printf("TOTP of '%s': %s\n", u->username,
+               u->totp_secret ? "enabled" : "disabled");
+        return 0;
+    }
+    if (!strcmp(op, "enable"))
+        return cli_totp_enable(c, u);
+    if (u->totp_secret) {
+        rv = sso_registry_set_totp(c->reg, c->p, u->username, NULL, 0, &err);
+        if (rv != APR_SUCCESS)
+            return cli_fail(rv, err);
+    }
+    printf("TOTP of '%s' disabled\n", u->username);
+    return 0;
+}
+
 static const struct {
     const char *name;
     int min, max;               /* arguments; max -1: any number */
@@ -670,6 +801,7 @@ static const struct {
     { "disable", 1, 1, 1, cmd_disable },
     { "enable", 1, 1, 1, cmd_enable },
     { "delete", 1, 1, 1, cmd_delete },
+    { "totp", 2, 2, 1, cmd_totp },
     { "store", 0, 0, 0, cmd_store },
 };
 
@@ -718,9 +850,11 @@ int main(int argc, const char *const *argv)
     atexit(apr_terminate);
     apr_pool_create(&c.p, NULL);
     apr_getopt_init(&opt, c.p, argc, argv);
-    while ((rv = apr_getopt(opt, "s:f:h", &ch, &arg)) == APR_SUCCESS) {
+    while ((rv = apr_getopt(opt, "s:f:i:h", &ch, &arg)) == APR_SUCCESS) {
         if (ch == 's')
             spec = arg;
+        else if (ch == 'i')
+            c.issuer = arg;
         else if (ch == 'f')
             conf = arg;
         else

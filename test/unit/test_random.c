@@ -54,6 +54,21 @@ START_TEST(pkce_rfc7636_vector)
 }
 END_TEST
 
+/* RFC 4231 test case 2: HMAC-SHA-256("Jefe", "what do ya want for nothing?"),
+ * here in base64url. */
+START_TEST(derive)
+{
+    const char *t = sso_random_derive(unit_pool, (const unsigned char *)"Jefe",
+                                      4, "what do ya want for nothing?");
+
+    ck_assert_str_eq(t, "W9zBRr9gdU5qBCQmCJV1x1oAPwidJzmDnexYuWTsOEM");
+    ck_assert_str_ne(sso_random_derive(unit_pool, (const unsigned char *)"Jefe",
+                                       4, "account"),
+                     sso_random_derive(unit_pool, (const unsigned char *)"Jeff",
+                                       4, "account"));
+}
+END_TEST
+
 Suite *sso_random_suite(void)
 {
     Suite *s = suite_create("sso_random");
@@ -64,6 +79,7 @@ Suite *sso_random_suite(void)
     tcase_add_test(tc, token_calls_differ);
     tcase_add_test(tc, token_bad_size);
     tcase_add_test(tc, pkce_rfc7636_vector);
+    tcase_add_test(tc, derive);
     suite_add_tcase(s, tc);
     return s;
 }

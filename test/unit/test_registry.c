@@ -320,6 +320,107 @@ START_TEST(upgrade_from_version_1)
 }
 END_TEST
 
+/* A version-2 store (before TOTP): users kept, no TOTP, last step 0. */
+START_TEST(upgrade_from_version_2)
+{
+    sso_registry *reg;
+    sso_user *u;
+    const char *err = NULL;
+
+    store_prepare();
+    raw_exec("CREATE TABLE sso_meta (schema_version INTEGER NOT NULL)");
+    raw_exec("INSERT INTO sso_meta (schema_version) VALUES (2)");
+    raw_exec(store_file
+        ? "CREATE TABLE users (id INTEGER PRIMARY KEY AUTOINCREMENT, "
+          "username TEXT NOT NULL UNIQUE, kind TEXT NOT NULL, issuer TEXT, "
+          "sub TEXT, disabled INTEGER NOT NULL DEFAULT 0, password_hash TEXT, "
+          "created BIGINT NOT NULL, last_login BIGINT, last_login_addr TEXT, "
+          "last_login_method TEXT, UNIQUE (issuer, sub))"
+        : "CREATE TABLE users (id BIGSERIAL PRIMARY KEY, "
+          "username TEXT NOT NULL UNIQUE, kind TEXT NOT NULL, issuer TEXT, "
+          "sub TEXT, disabled INTEGER NOT NULL DEFAULT 0, password_hash TEXT, "
+          "created BIGINT NOT NULL, last_login BIGINT, last_login_addr TEXT, "
+          "last_login_method TEXT, UNIQUE (issuer, sub))");
+    raw_exec(store_file
+        ? "CREATE TABLE user_groups (user_id INTEGER NOT NULL REFERENCES users "
+          "(id) ON DELETE CASCADE, group_name TEXT NOT NULL, "
+          "PRIMARY KEY (user_id, group_name))"
+        : "CREATE TABLE user_groups (user_id BIGINT NOT NULL REFERENCES users "
+          "(id) ON DELETE CASCADE, group_name TEXT NOT NULL, "
+          "PRIMARY KEY (user_id, group_name))");
+    raw_exec("INSERT INTO users (username, kind, password_hash, created, "
+             "last_login, last_login_addr, last_login_method) VALUES "
+             "('old', 'local', '$2y$12$x', 1, 5, '192.0.2.1', 'local')");
+    reg = store_open();
+    ck_assert_int_eq(raw_number("SELECT schema_version FROM sso_meta"),
+                     SSO_REGISTRY_SCHEMA_VERSION);
+    u = must_find(reg, "old");
+    ck_assert_str_eq(u->last_login_addr, "192.0.2.1");
+    ck_assert_ptr_null(u->totp_secret);
+    ck_assert_int_eq(u->totp_last_step, 0);
+    ck_assert_int_eq(u->sessions_after, 0);
+    ck_assert_int_eq(sso_registry_set_totp(reg, unit_pool, "old", "1:abc", 7,
+                                           &err), APR_SUCCESS);
+    ck_assert_str_eq(must_find(reg, "old")->totp_secret, "1:abc");
+    sso_registry_close(reg);
+}
+END_TEST
+
+/* The TOTP columns: set, each step used once and only forward, removed;
+ * SSO users have none. */
+START_TEST(totp_secret_and_steps)
+{
+    sso_registry *reg = store_open();
+    sso_user *u;
+    const char *err = NULL;
+    int created;
+
+    add_local(reg, "admin", NULL);
+    u = must_find(reg, "admin");
+    ck_assert_ptr_null(u->totp_secret);
+    ck_assert_int_eq(sso_registry_totp_use(reg, unit_pool, "admin", 5, &err),
+                     APR_NOTFOUND);
+    ck_assert_int_eq(sso_registry_set_totp(reg, unit_pool, "admin", "1:sealed",
+                                           100, &err), APR_SUCCESS);
+    u = must_find(reg, "admin");
+    ck_assert_str_eq(u->totp_secret, "1:sealed");
+    ck_assert_int_eq(u->totp_last_step, 100);
+    ck_assert_int_eq(sso_registry_totp_use(reg, unit_pool, "admin", 100, &err),
+                     APR_EEXIST);
+    ck_assert_int_eq(sso_registry_totp_use(reg, unit_pool, "admin", 99, &err),
+                     APR_EEXIST);
+    ck_assert_int_eq(sso_registry_totp_use(reg, unit_pool, "admin", 101, &err),
+                     APR_SUCCESS);
+    ck_assert_int_eq(must_find(reg, "admin")->totp_last_step, 101);
+    ck_assert_int_eq(sso_registry_totp_use(reg, unit_pool, "admin", 101, &err),
+                     APR_EEXIST);
+    ck_assert_int_eq(sso_registry_totp_use(reg, unit_pool, "nobody", 200, &err),
+                     APR_NOTFOUND);
+    /* Removed: no secret, and no step to use. */
+    ck_assert_int_eq(sso_registry_set_totp(reg, unit_pool, "admin", NULL, 0,
+                                           &err), APR_SUCCESS);
+    u = must_find(reg, "admin");
+    ck_assert_ptr_null(u->totp_secret);
+    ck_assert_int_eq(u->totp_last_step, 0);
+    ck_assert_int_eq(sso_registry_totp_use(reg, unit_pool, "admin", 300, &err),
+                     APR_NOTFOUND);
+    ck_assert_int_eq(login(reg, "s1", "sam", NULL, 0, &u, &created),
+                     APR_SUCCESS);
+    ck_assert_int_eq(sso_registry_set_totp(reg, unit_pool, "sam", "1:x", 0,
+                                           &err), APR_EINVAL);
+    ck_assert_int_eq(sso_registry_set_totp(reg, unit_pool, "ghost", "1:x", 0,
+                                           &err), APR_NOTFOUND);
+    /* Sessions made before a change end: the time is kept. */
+    ck_assert_int_eq(must_find(reg, "admin")->sessions_after, 0);
+    ck_assert_int_eq(sso_registry_end_sessions(reg, unit_pool, "admin",
+                                               1767225600, &err), APR_SUCCESS);
+    ck_assert_int_eq(must_find(reg, "admin")->sessions_after, 1767225600);
+    ck_assert_int_eq(sso_registry_end_sessions(reg, unit_pool, "ghost", 1,
+                                               &err), APR_NOTFOUND);
+    sso_registry_close(reg);
+}
+END_TEST
+
 START_TEST(newer_schema_refused)
 {
     sso_registry *reg;
@@ -936,6 +1037,8 @@ static void add_store_tests(TCase *tc)
     tcase_add_test(tc, newer_schema_refused);
     tcase_add_test(tc, find_insert_update);
     tcase_add_test(tc, upgrade_from_version_1);
+    tcase_add_test(tc, upgrade_from_version_2);
+    tcase_add_test(tc, totp_secret_and_steps);
     tcase_add_test(tc, local_login_recorded);
     tcase_add_test(tc, sso_login_new_user);
     tcase_add_test(tc, sso_login_existing_replaces_groups);

@@ -30,6 +30,8 @@ Suite *sso_owner_suite(void);
 Suite *sso_identity_suite(void);
 Suite *sso_socache_suite(void);
 Suite *sso_oidc_suite(void);
+Suite *sso_totp_suite(void);
+Suite *sso_qr_suite(void);
 
 /* A pool per test, destroyed in teardown. */
 extern apr_pool_t *unit_pool;

@@ -39,6 +39,7 @@ export const stack = {
   op: fileEnv.OP_URL,
   adminUser: fileEnv.ADMIN_USER,
   adminPassword: fileEnv.ADMIN_PASSWORD,
+  totpUser: fileEnv.TOTP_USER,
 };
 for (const [k, v] of Object.entries(stack)) {
   if (!v) throw new Error(`the stack's env has no value for ${k}`);
