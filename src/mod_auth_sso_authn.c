@@ -8,6 +8,7 @@
 #include "mod_auth_sso_login.h"
 #include "mod_auth_sso_pages.h"
 #include "mod_auth_sso_session.h"
+#include "mod_auth_sso_refresh.h"
 #include "sso_identity.h"
 #include "sso_url.h"
 
@@ -129,12 +130,18 @@ static int ssomod_authn_unavailable(request_rec *r)
 static int ssomod_authn_accept(request_rec *r, const ssomod_server_conf *c,
                             const unsigned char *sid, sso_session *s)
 {
-    int rechecked = sso_session_needs_recheck(s, apr_time_sec(r->request_time),
-                                              c->account_recheck)
+    apr_int64_t now = apr_time_sec(r->request_time);
+    int rechecked = sso_session_needs_recheck(s, now, c->account_recheck)
                     && ssomod_session_may_write(r, c);
     ssomod_recheck_e rc = rechecked ? ssomod_account_recheck(r, c, s)
-                                 : SSO_RECHECK_OK;
+                                    : SSO_RECHECK_OK;
 
+    /* SSOGroupRefresh: after the re-check, whose registry groups it
+     * replaces. A request not due pays one comparison. */
+    if (rc == SSO_RECHECK_OK
+        && sso_session_needs_refresh(s, now, c->group_refresh)) {
+        rc = ssomod_refresh_due(r, c, sid, s);
+    }
     if (rc == SSO_RECHECK_GONE) {
         ssomod_session_remove(r, c, sid);
         return ssomod_authn_unauthenticated(r, c, ap_get_module_config(

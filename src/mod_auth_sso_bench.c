@@ -123,7 +123,8 @@ static int ssomod_bench_seed(request_rec *r, const ssomod_server_conf *c)
         return ssomod_bench_fail(r, HTTP_BAD_REQUEST, "user is not the caller's "
                               "username");
 
-    s.created = s.last_seen = s.verified = apr_time_sec(r->request_time);
+    s.created = s.last_seen = s.verified = s.refreshed
+        = apr_time_sec(r->request_time);
     ids = apr_palloc(r->pool, (apr_size_t)n * SSO_ID_BYTES);
     apr_pool_create(&scratch, r->pool);
     for (i = 0; i < n; i++) {

@@ -340,15 +340,21 @@ typedef struct {
 } ssomod_cache_target;
 
 /* Session keys are random bytes: the second one picks the shard (shmcb
- * uses the first to pick its index list). */
+ * uses the first to pick its index list). Other keys of the session cache
+ * (sso_key.h: refresh tokens) have their kind second: their spread byte,
+ * first, picks the shard, so they do not all land in one. */
 static ssomod_cache_target ssomod_cache_target_of(server_rec *s, ssomod_cache_which which,
-                                            const char *key)
+                                            const char *key, apr_size_t keylen)
 {
     const ssomod_cache_conf *cc = ssomod_server_conf_get(s)->session_cache;
     ssomod_cache_target t = { cc, cc->aux };
+    const unsigned char *k = (const unsigned char *)key;
+
+    int indexed = keylen > SSO_KEY_OVERHEAD && keylen != SSO_ID_BYTES
+                  && k[1] == SSO_KEY_REFRESH_TOKEN;
 
     if (which == SSO_CACHE_SESSIONS)
-        t.inst = cc->instances[((const unsigned char *)key)[1] % cc->shards];
+        t.inst = cc->instances[k[indexed ? 0 : 1] % cc->shards];
     return t;
 }
 
@@ -396,7 +402,7 @@ apr_status_t ssomod_cache_store(server_rec *s, ssomod_cache_which which,
                              apr_time_t expiry, const unsigned char *data,
                              apr_size_t len, apr_pool_t *p)
 {
-    ssomod_cache_target t = ssomod_cache_target_of(s, which, key);
+    ssomod_cache_target t = ssomod_cache_target_of(s, which, key, keylen);
     ssomod_lock_e locked = ssomod_cache_lock(t.cc, s);
     apr_status_t rv;
 
@@ -413,7 +419,7 @@ apr_status_t ssomod_cache_retrieve(server_rec *s, ssomod_cache_which which,
                                 unsigned char *buf, apr_size_t *len,
                                 apr_pool_t *p)
 {
-    ssomod_cache_target t = ssomod_cache_target_of(s, which, key);
+    ssomod_cache_target t = ssomod_cache_target_of(s, which, key, keylen);
     ssomod_lock_e locked = ssomod_cache_lock(t.cc, s);
     unsigned int n = (unsigned int)*len;
     apr_status_t rv;
@@ -435,7 +441,7 @@ apr_status_t ssomod_cache_add(server_rec *s, ssomod_cache_which which,
                            apr_time_t expiry, const unsigned char *data,
                            apr_size_t len, apr_pool_t *p)
 {
-    ssomod_cache_target t = ssomod_cache_target_of(s, which, key);
+    ssomod_cache_target t = ssomod_cache_target_of(s, which, key, keylen);
     ssomod_lock_e locked = ssomod_cache_lock(t.cc, s);
     unsigned char probe[SSO_CACHE_ADD_PROBE];
     unsigned int n = sizeof(probe);
@@ -464,14 +470,15 @@ ssomod_mark_e ssomod_cache_mark(server_rec *s, const char *key, apr_size_t keyle
            : rv == APR_EEXIST ? SSO_MARK_PRESENT : SSO_MARK_FAILED;
 }
 
-/* Records read and rewritten in one step are small (throttle counts). */
-#define SSO_CACHE_UPDATE_MAX 256
+/* Records read and rewritten in one step are small (throttle counts, the
+ * back-channel logout index: SSO_INDEX_MAX session IDs). */
+#define SSO_CACHE_UPDATE_MAX 640
 
 apr_status_t ssomod_cache_update(server_rec *s, ssomod_cache_which which,
                               const char *key, apr_size_t keylen,
                               ssomod_cache_update_fn fn, void *ctx, apr_pool_t *p)
 {
-    ssomod_cache_target t = ssomod_cache_target_of(s, which, key);
+    ssomod_cache_target t = ssomod_cache_target_of(s, which, key, keylen);
     /* Under the lock whatever the provider: atomic among this server's
      * processes also with Redis or memcached (not among servers). */
     ssomod_lock_e locked = ssomod_cache_lock_always(t.cc, s);
@@ -504,7 +511,7 @@ apr_status_t ssomod_cache_refresh(server_rec *s, ssomod_cache_which which,
                                apr_time_t expiry, const unsigned char *data,
                                apr_size_t len, apr_size_t max, apr_pool_t *p)
 {
-    ssomod_cache_target t = ssomod_cache_target_of(s, which, key);
+    ssomod_cache_target t = ssomod_cache_target_of(s, which, key, keylen);
     ssomod_lock_e locked = ssomod_cache_lock(t.cc, s);
     unsigned int n = (unsigned int)max;
     unsigned char *probe = apr_palloc(p, max);
@@ -556,7 +563,7 @@ int ssomod_cache_locked(server_rec *s)
 apr_status_t ssomod_cache_remove(server_rec *s, ssomod_cache_which which,
                               const char *key, apr_size_t keylen, apr_pool_t *p)
 {
-    ssomod_cache_target t = ssomod_cache_target_of(s, which, key);
+    ssomod_cache_target t = ssomod_cache_target_of(s, which, key, keylen);
     ssomod_lock_e locked = ssomod_cache_lock(t.cc, s);
     apr_status_t rv;
 

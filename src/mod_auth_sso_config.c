@@ -27,6 +27,7 @@ void *ssomod_server_conf_create(apr_pool_t *p, server_rec *s)
     c->http_connect_timeout = c->http_timeout = SSO_UNSET;
     c->account_recheck = SSO_UNSET;
     c->session_cache_reuse = SSO_UNSET;
+    c->logout_at_provider = c->group_refresh = SSO_UNSET;
     return c;
 }
 
@@ -77,6 +78,8 @@ void *ssomod_server_conf_merge(apr_pool_t *p, void *basev, void *addv)
     SSO_MERGE_INT(pass_headers);
     SSO_MERGE_INT(account_recheck);
     SSO_MERGE_INT(session_cache_reuse);
+    SSO_MERGE_INT(logout_at_provider);
+    SSO_MERGE_INT(group_refresh);
     SSO_MERGE_INT(http_connect_timeout);
     SSO_MERGE_INT(http_timeout);
     SSO_MERGE_PTR(ca_file);
@@ -159,6 +162,7 @@ static void ssomod_finalize_flags(ssomod_server_conf *c)
     c->pkce = ssomod_default_int(c->pkce, 1);
     c->pass_headers = ssomod_default_int(c->pass_headers, 0);
     c->token_auth = ssomod_default_int(c->token_auth, SSO_PROVIDER_AUTH_AUTO);
+    c->logout_at_provider = ssomod_default_int(c->logout_at_provider, 0);
 }
 
 static void ssomod_finalize_numbers(ssomod_server_conf *c)
@@ -169,6 +173,7 @@ static void ssomod_finalize_numbers(ssomod_server_conf *c)
     c->account_recheck = ssomod_default_int(c->account_recheck, SSO_DEFAULT_RECHECK);
     c->session_cache_reuse = ssomod_default_int(c->session_cache_reuse,
                                              SSO_DEFAULT_CACHE_REUSE);
+    c->group_refresh = ssomod_default_int(c->group_refresh, 0);
     c->http_connect_timeout = ssomod_default_int(c->http_connect_timeout,
                                               SSO_DEFAULT_CONNECT_TIMEOUT);
     c->http_timeout = ssomod_default_int(c->http_timeout, SSO_DEFAULT_HTTP_TIMEOUT);
@@ -277,6 +282,12 @@ static const char *ssomod_set_positive_seconds(cmd_parms *cmd, void *d, const ch
 {
     int *slot = (int *)((char *)ssomod_cmd_conf(cmd) + (apr_size_t)cmd->info);
     return ssomod_parse_seconds(cmd, arg, 1, slot);
+}
+
+static const char *ssomod_set_seconds(cmd_parms *cmd, void *d, const char *arg)
+{
+    int *slot = (int *)((char *)ssomod_cmd_conf(cmd) + (apr_size_t)cmd->info);
+    return ssomod_parse_seconds(cmd, arg, 0, slot);
 }
 
 static const char *ssomod_set_clock_skew(cmd_parms *cmd, void *d, const char *arg)
@@ -642,6 +653,12 @@ const command_rec ssomod_cmds[] = {
     AP_INIT_TAKE1("SSOAccountRecheck", ssomod_set_positive_seconds,
                   SSO_SLOT(account_recheck), RSRC_CONF,
                   "seconds between looks at a session's account in the registry"),
+    AP_INIT_FLAG("SSOLogoutAtProvider", ssomod_set_flag, SSO_SLOT(logout_at_provider),
+                 RSRC_CONF, "after a logout here, also sign out at the "
+                 "provider (its end_session_endpoint)"),
+    AP_INIT_TAKE1("SSOGroupRefresh", ssomod_set_seconds, SSO_SLOT(group_refresh),
+                  RSRC_CONF, "seconds between re-reads of a session's groups "
+                  "from the provider (0: never)"),
     AP_INIT_TAKE12("SSOHTTPTimeout", ssomod_set_http_timeout, NULL, RSRC_CONF,
                    "CONNECT [TOTAL]: seconds for calls to the provider"),
     AP_INIT_TAKE1("SSOCAFile", ssomod_set_ca_file, NULL, RSRC_CONF,

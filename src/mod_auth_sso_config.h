@@ -81,6 +81,8 @@ typedef struct {
     int clock_skew;
     int pass_headers;
     int account_recheck;              /* seconds between registry re-checks */
+    int logout_at_provider;           /* SSOLogoutAtProvider */
+    int group_refresh;                /* SSOGroupRefresh seconds; 0: off */
     int session_cache_reuse;          /* seconds a record read from a shared
                                        * cache is reused (sso_reuse.h) */
     int http_connect_timeout;

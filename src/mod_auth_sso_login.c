@@ -9,6 +9,8 @@
 #include "mod_auth_sso_op.h"
 #include "mod_auth_sso_pages.h"
 #include "mod_auth_sso_session.h"
+#include "mod_auth_sso_backchannel.h"
+#include "mod_auth_sso_refresh.h"
 #include "sso_account.h"
 #include "sso_cookie.h"
 #include "sso_http.h"
@@ -584,10 +586,14 @@ static int ssomod_callback_login(ssomod_callback *cb)
     ssomod_callback_email_check(cb, &lc);
     if ((rc = ssomod_account_admit(cb->r, c, &lc, &s)) != OK)
         return rc;
-    s.created = s.last_seen = s.verified = apr_time_sec(cb->r->request_time);
+    s.created = s.last_seen = s.verified = s.refreshed
+        = apr_time_sec(cb->r->request_time);
     if ((rc = ssomod_login_session(cb->r, c, &s, &token)) != OK)
         return rc;
     ssomod_session_keep_id_token(cb->r, c, token, cb->token.id_token);
+    ssomod_backchannel_index(cb->r, c, token, cb->id.sub,
+                          sso_jwt_claim_string(cb->id.claims, "sid"));
+    ssomod_refresh_keep_token(cb->r, c, token, cb->token.refresh_token);
     apr_table_setn(cb->r->headers_out, "Location", cb->txn.return_path);
     return HTTP_MOVED_TEMPORARILY;
 }

@@ -384,7 +384,8 @@ static int ssomod_login_succeed(request_rec *r, const ssomod_server_conf *c,
     const char *token;
     int rc;
 
-    s.created = s.last_seen = s.verified = apr_time_sec(r->request_time);
+    s.created = s.last_seen = s.verified = s.refreshed
+        = apr_time_sec(r->request_time);
     s.method = "local";
     s.user = user;
     s.issuer = source;

@@ -8,6 +8,10 @@
 #include "mod_auth_sso_logout.h"
 #include "mod_auth_sso_pages.h"
 #include "mod_auth_sso_session.h"
+#include "mod_auth_sso_op.h"
+#include "mod_auth_sso_cache.h"
+#include "sso_key.h"
+#include "sso_random.h"
 #include "sso_url.h"
 
 #include "http_log.h"
@@ -42,22 +46,78 @@ static int ssomod_logout_same_origin(request_rec *r, const ssomod_server_conf *c
                                 apr_table_get(r->headers_in, "Referer"));
 }
 
-static void ssomod_logout_forget(request_rec *r, const ssomod_server_conf *c)
+/* Ends the local session; *id_token is the one kept for it when it was an
+ * SSO session (NULL otherwise, or when the cache lost it). Non-zero when an
+ * SSO session ended. */
+static int ssomod_logout_forget(request_rec *r, const ssomod_server_conf *c,
+                             const char **id_token)
 {
     sso_session s;
     const unsigned char *id;
+    int sso = 0;
 
+    *id_token = NULL;
     if (ssomod_session_load(r, c, &s, &id) == SSO_LOAD_OK) {
+        if ((sso = !strcmp(s.method, "sso")))
+            *id_token = ssomod_session_id_token(r, c, id);
         ssomod_session_remove(r, c, id);
         ssomod_log_r(r, APLOG_INFO, 0, SSOLOGNO(00070) "user %s logged out", s.user);
     }
     ssomod_cookie_clear(r, c, c->cookie_name, "/");
+    return sso;
+}
+
+static const char *ssomod_logout_state_key(request_rec *r, const char *state)
+{
+    const unsigned char *raw = sso_id_decode(r->pool, state);
+    apr_size_t len;
+
+    return raw ? sso_key_make(r->pool, SSO_KEY_LOGOUT, raw, SSO_ID_BYTES, &len)
+               : NULL;
+}
+
+/* RP-Initiated Logout 1.0 §2: to the provider's end_session_endpoint, with
+ * a state kept here (single use, with the return path) that /logged-out
+ * checks. NULL when the provider has no such endpoint or the state cannot
+ * be kept: the logout then stays local. */
+static const char *ssomod_logout_at_provider(request_rec *r,
+                                          const ssomod_server_conf *c,
+                                          const char *id_token,
+                                          const char *ret)
+{
+    const sso_provider_meta *meta;
+    const char *state, *key;
+    apr_status_t rv;
+
+    if (ssomod_op_meta(r, c, &meta) != OK) {
+        ssomod_log_r(r, APLOG_WARNING, 0, SSOLOGNO(00125) "logout at the provider skipped: its "
+                  "discovery document is not available; signed out here only");
+        return NULL;
+    }
+    if (!meta->end_session_endpoint)
+        return NULL;
+    if (sso_random_token(r->pool, SSO_ID_BYTES, &state) != APR_SUCCESS
+        || !(key = ssomod_logout_state_key(r, state)))
+        return NULL;
+    rv = ssomod_cache_store(r->server, SSO_CACHE_AUX, key, SSO_KEY_OVERHEAD + SSO_ID_BYTES,
+                         r->request_time + apr_time_from_sec(SSO_TXN_TTL),
+                         (const unsigned char *)ret, strlen(ret), r->pool);
+    if (rv != APR_SUCCESS) {
+        ssomod_log_r(r, APLOG_ERR, rv, SSOLOGNO(00126) "cannot store a logout in the session "
+                  "cache (check SSOSessionCache): signed out here only");
+        return NULL;
+    }
+    return sso_provider_end_session_url(r->pool, meta->end_session_endpoint,
+        id_token, c->client_id,
+        apr_pstrcat(r->pool, ssomod_public_base(r, c), c->base_path, "/logged-out",
+                    NULL), state);
 }
 
 static int ssomod_logout_post(request_rec *r, const ssomod_server_conf *c,
                            const char *query_return)
 {
-    const char *ret;
+    const char *ret, *id_token, *to = NULL;
+    int sso;
 
     if (!ssomod_logout_same_origin(r, c)) {
         ssomod_log_r(r, APLOG_WARNING, 0, SSOLOGNO(00071) "logout refused: the "
@@ -67,13 +127,50 @@ static int ssomod_logout_post(request_rec *r, const ssomod_server_conf *c,
                               "This logout request did not come from this site.");
     }
     ret = ssomod_logout_form_return(r);
-    ssomod_logout_forget(r, c);
+    sso = ssomod_logout_forget(r, c, &id_token);
     ret = ret ? ret : query_return;
-    apr_table_setn(r->headers_out, "Location", ret
-                   ? sso_url_return_path(r->pool, ret)
-                   : apr_pstrcat(r->pool, c->base_path, "/login?logged_out=1", NULL));
+    if (sso && c->enable && c->logout_at_provider)
+        to = ssomod_logout_at_provider(r, c, id_token,
+                                    ret ? sso_url_return_path(r->pool, ret) : "");
+    if (!to)
+        to = ret ? sso_url_return_path(r->pool, ret)
+                 : apr_pstrcat(r->pool, c->base_path, "/login?logged_out=1", NULL);
+    apr_table_setn(r->headers_out, "Location", to);
     apr_table_setn(r->err_headers_out, "Cache-Control", "no-store");
     return HTTP_SEE_OTHER;
+}
+
+/* GET <base>/logged-out?state=...: where the provider sends the browser
+ * back (post_logout_redirect_uri). The state must be one this server sent,
+ * once: the signed-out page, with the logout's return path for the next
+ * sign-in. */
+int ssomod_logout_returned(request_rec *r, const ssomod_server_conf *c,
+                        apr_table_t *args)
+{
+    const char *state = apr_table_get(args, "state");
+    const char *key = state ? ssomod_logout_state_key(r, state) : NULL;
+    unsigned char buf[SSO_RETURN_PATH_MAX + 1];
+    apr_size_t len = sizeof(buf) - 1;
+    apr_table_t *page = apr_table_make(r->pool, 2);
+
+    apr_table_setn(r->err_headers_out, "Cache-Control", "no-store");
+    if (!key || ssomod_cache_retrieve(r->server, SSO_CACHE_AUX, key,
+                                   SSO_KEY_OVERHEAD + SSO_ID_BYTES, buf, &len,
+                                   r->pool) != APR_SUCCESS) {
+        ssomod_log_r(r, APLOG_WARNING, 0, SSOLOGNO(00127) "return from the provider's logout "
+                  "refused: state %s", !state ? "missing"
+                  : "unknown, expired or already used");
+        return ssomod_page_error(r, HTTP_BAD_REQUEST, "Sign-out not confirmed",
+                              "This sign-out confirmation is invalid or has "
+                              "expired.");
+    }
+    ssomod_cache_remove(r->server, SSO_CACHE_AUX, key,
+                     SSO_KEY_OVERHEAD + SSO_ID_BYTES, r->pool);
+    buf[len] = '\0';
+    apr_table_setn(page, "logged_out", "1");
+    if (len)
+        apr_table_setn(page, "return", apr_pstrdup(r->pool, (const char *)buf));
+    return ssomod_loginpage_show(r, c, page);
 }
 
 static int ssomod_logout_confirm(request_rec *r, const ssomod_server_conf *c,

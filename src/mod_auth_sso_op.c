@@ -372,9 +372,31 @@ static int ssomod_op_meta_refuse(request_rec *r, const ssomod_server_conf *c,
                           "Please contact your administrator.");
 }
 
+/* SSOLogoutAtProvider needs end_session_endpoint: said once a day, when
+ * the document is fetched, rather than at every logout. */
+static void ssomod_op_meta_fetched(request_rec *r, const void *value)
+{
+    const sso_provider_meta *meta = value;
+    const ssomod_server_conf *c = ssomod_server_conf_get(r->server);
+    const char *name;
+    apr_size_t klen;
+
+    if (!c->logout_at_provider || meta->end_session_endpoint)
+        return;
+    name = apr_pstrcat(r->pool, "no-end-session\n", c->metadata_url, NULL);
+    if (ssomod_cache_mark(r->server, sso_key_make(r->pool, SSO_KEY_MARK, name,
+                                               strlen(name), &klen),
+                       klen, r->request_time + apr_time_from_sec(86400),
+                       r->pool) == 1)
+        ssomod_log_r(r, APLOG_WARNING, 0, SSOLOGNO(00128) "the provider advertises no "
+                  "end_session_endpoint (discovery document %s): "
+                  "SSOLogoutAtProvider On signs users out here only",
+                  c->metadata_url);
+}
+
 static const ssomod_op_docdef ssomod_op_meta_def = {
     SSO_KEY_METADATA, "discovery document", "SSOMetadataAddress", ssomod_op_meta_read_fn,
-    ssomod_op_meta_refuse, NULL
+    ssomod_op_meta_refuse, ssomod_op_meta_fetched
 };
 
 int ssomod_op_meta(request_rec *r, const ssomod_server_conf *c,

@@ -9,6 +9,8 @@
 #include "mod_auth_sso_pages.h"
 #include "mod_auth_sso_routes.h"
 #include "mod_auth_sso_accountpage.h"
+#include "mod_auth_sso_session.h"
+#include "mod_auth_sso_backchannel.h"
 
 #include "http_protocol.h"
 #include "http_log.h"
@@ -38,9 +40,17 @@ static int ssomod_routes_status(request_rec *r, const ssomod_server_conf *c,
 {
     if (!c->enable)
         return ssomod_routes_send_json(r, json_pack("{s:b}", "ssoEnabled", 0));
-    /* The callback URL to register at the provider: public anyway. */
-    return ssomod_routes_send_json(r, json_pack("{s:b,s:s}", "ssoEnabled", 1,
-                                             "redirectUri", ssomod_redirect_uri(r, c)));
+    const char *base = apr_pstrcat(r->pool, ssomod_public_base(r, c), c->base_path,
+                                   NULL);
+
+    /* What to register at the provider: public anyway. Back-Channel Logout
+     * 1.0 §2.2: this receiver needs sid (session_required), so a logout
+     * ends the provider session's sessions here and not all of the user's. */
+    return ssomod_routes_send_json(r, json_pack("{s:b,s:s,s:s,s:s,s:b}",
+        "ssoEnabled", 1, "redirectUri", ssomod_redirect_uri(r, c),
+        "postLogoutRedirectUri", apr_pstrcat(r->pool, base, "/logged-out", NULL),
+        "backchannelLogoutUri", apr_pstrcat(r->pool, base, "/backchannel-logout", NULL),
+        "backchannelLogoutSessionRequired", 1));
 }
 
 static int ssomod_routes_callback(request_rec *r, const ssomod_server_conf *c,
@@ -62,6 +72,13 @@ static int ssomod_routes_logout(request_rec *r, const ssomod_server_conf *c,
                              apr_table_t *args)
 {
     return ssomod_logout_handle(r, c, apr_table_get(args, "return"));
+}
+
+static int ssomod_routes_backchannel(request_rec *r,
+                                     const ssomod_server_conf *c,
+                                     apr_table_t *args)
+{
+    return ssomod_backchannel_handle(r, c);
 }
 
 static int ssomod_routes_start(request_rec *r, const ssomod_server_conf *c,
@@ -100,6 +117,8 @@ static const ssomod_route ssomod_routes[] = {
     { "logout",   SSO_ROUTE_ANY,      0, 1, ssomod_routes_logout },
     { "start",    SSO_ROUTE_GET,      1, 1, ssomod_routes_start },
     { "account",  SSO_ROUTE_GET_POST, 0, 1, ssomod_accountpage_handle },
+    { "logged-out", SSO_ROUTE_GET,    1, 1, ssomod_logout_returned },
+    { "backchannel-logout", SSO_ROUTE_ANY, 1, 1, ssomod_routes_backchannel },
 };
 
 /* The 405 names GET alone, for login too: its POST is the form's own. */

@@ -5,6 +5,7 @@
 #include "mod_auth_sso_private.h"
 #include "mod_auth_sso_cache.h"
 #include "mod_auth_sso_session.h"
+#include "mod_auth_sso_refresh.h"
 #include "sso_random.h"
 #include "sso_cookie.h"
 #include "sso_key.h"
@@ -468,6 +469,8 @@ void ssomod_session_remove(request_rec *r, const ssomod_server_conf *c,
                      SSO_ID_BYTES, r->pool);
     ssomod_cache_remove(r->server, SSO_CACHE_AUX, ssomod_session_aux_key(r->pool, id),
                      SSO_KEY_OVERHEAD + SSO_ID_BYTES, r->pool);
+    if (c->group_refresh)
+        ssomod_refresh_forget(r, id);
 }
 
 /* The ID token is only needed at logout (id_token_hint): it is kept in the
@@ -481,4 +484,19 @@ void ssomod_session_keep_id_token(request_rec *r, const ssomod_server_conf *c,
                     SSO_KEY_OVERHEAD + SSO_ID_BYTES,
                     r->request_time + apr_time_from_sec(c->session_max_age),
                     (const unsigned char *)id_token, strlen(id_token), r->pool);
+}
+
+/* The ID token kept at login (ssomod_session_keep_id_token), or NULL. */
+const char *ssomod_session_id_token(request_rec *r, const ssomod_server_conf *c,
+                                 const unsigned char *id)
+{
+    apr_size_t len = SSO_ID_TOKEN_MAX;
+    unsigned char *buf = apr_palloc(r->pool, len + 1);
+
+    if (ssomod_cache_retrieve(r->server, SSO_CACHE_AUX, ssomod_session_aux_key(r->pool, id),
+                           SSO_KEY_OVERHEAD + SSO_ID_BYTES, buf, &len,
+                           r->pool) != APR_SUCCESS)
+        return NULL;
+    buf[len] = '\0';
+    return (const char *)buf;
 }

@@ -33,4 +33,9 @@ void ssomod_session_remove(request_rec *r, const ssomod_server_conf *c,
 void ssomod_session_keep_id_token(request_rec *r, const ssomod_server_conf *c,
                                const char *token, const char *id_token);
 
+/* Longest ID token kept for id_token_hint; a longer one is not sent. */
+#define SSO_ID_TOKEN_MAX 16384
+const char *ssomod_session_id_token(request_rec *r, const ssomod_server_conf *c,
+                                    const unsigned char *id);
+
 #endif

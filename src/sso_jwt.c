@@ -909,6 +909,10 @@ static sso_jwt_status sso_jwt_check_nonce(sso_jwt_ctx *c)
     const char *got = sso_jwt_claim_string(c->claims, "nonce");
     const char *want = c->expect->nonce;
 
+    /* Core §12.2: a refreshed ID token carries the original nonce, if any,
+     * which was used up at login. */
+    if (c->expect->refreshed)
+        return SSO_JWT_OK;
     if (!want || !*want)
         return sso_jwt_fail(c, SSO_JWT_BAD_NONCE,
             "ID token nonce cannot be checked: no nonce was sent");
@@ -957,18 +961,120 @@ static const sso_jwt_check_fn sso_jwt_claim_checks[] = {
     sso_jwt_check_nonce, sso_jwt_check_at_hash,
 };
 
-static sso_jwt_status sso_jwt_check_claims(sso_jwt_ctx *c)
-{
-    size_t n = sizeof(sso_jwt_claim_checks) / sizeof(sso_jwt_claim_checks[0]);
-    sso_jwt_status st = SSO_JWT_OK;
-    size_t i;
+/* ---- logout tokens (Back-Channel Logout 1.0) ---- */
 
-    for (i = 0; !st && i < n; i++)
-        st = sso_jwt_claim_checks[i](c);
-    return st;
+/* §2.6 step 2 asks iat to be checked as for ID tokens; a token much older
+ * than the skew is refused too, so a replay mark (jti) need only live for
+ * twice the skew. */
+static sso_jwt_status sso_jwt_check_logout_iat(sso_jwt_ctx *c)
+{
+    apr_int64_t iat;
+    sso_jwt_status st = sso_jwt_check_iat(c);
+
+    if (st || !sso_jwt_numeric_date(c->claims, "iat", &iat))
+        return st;
+    if (iat < c->expect->now - sso_jwt_skew(c))
+        return sso_jwt_fail(c, SSO_JWT_BAD_IAT, apr_psprintf(c->p,
+            "ID token issued %" APR_INT64_T_FMT " s ago (SSOClockSkew %d)",
+            c->expect->now - iat, sso_jwt_skew(c)));
+    return SSO_JWT_OK;
 }
 
+/* exp is optional in a logout token (§2.4), checked when present. */
+static sso_jwt_status sso_jwt_check_logout_exp(sso_jwt_ctx *c)
+{
+    return json_object_get(c->claims, "exp") ? sso_jwt_check_exp(c)
+                                              : SSO_JWT_OK;
+}
+
+/* §2.6 step 3: sub or sid, or both; each a non-empty string when there. */
+static sso_jwt_status sso_jwt_check_sid_or_sub(sso_jwt_ctx *c)
+{
+    json_t *sub = json_object_get(c->claims, "sub");
+    json_t *sid = json_object_get(c->claims, "sid");
+    const char *v = sso_jwt_json_cstr(sid);
+
+    if (!sub && !sid)
+        return sso_jwt_fail(c, SSO_JWT_NO_SUB,
+            "ID token has neither sid nor sub");
+    if (sid && (!v || !*v || strlen(v) > SSO_JWT_SUB_MAX))
+        return sso_jwt_fail(c, SSO_JWT_NO_SUB,
+            "ID token sid is not a non-empty string of at most 255 bytes");
+    return sub ? sso_jwt_check_sub(c) : SSO_JWT_OK;
+}
+
+/* §2.6 step 4: events holds the backchannel-logout member, an object. */
+static sso_jwt_status sso_jwt_check_events(sso_jwt_ctx *c)
+{
+    json_t *events = json_object_get(c->claims, "events");
+
+    if (!json_is_object(events))
+        return sso_jwt_fail(c, SSO_JWT_BAD_EVENTS,
+            "ID token has no events claim (a JSON object)");
+    if (!json_is_object(json_object_get(events, SSO_JWT_LOGOUT_EVENT)))
+        return sso_jwt_fail(c, SSO_JWT_BAD_EVENTS,
+            "ID token events claim has no " SSO_JWT_LOGOUT_EVENT
+            " member that is a JSON object");
+    return SSO_JWT_OK;
+}
+
+/* §2.6 step 5: a nonce would let an ID token pass for a logout token. */
+static sso_jwt_status sso_jwt_check_no_nonce(sso_jwt_ctx *c)
+{
+    if (json_object_get(c->claims, "nonce"))
+        return sso_jwt_fail(c, SSO_JWT_BAD_NONCE,
+            "ID token has a nonce, which a logout token must not have");
+    return SSO_JWT_OK;
+}
+
+static sso_jwt_status sso_jwt_check_jti(sso_jwt_ctx *c)
+{
+    const char *jti = sso_jwt_claim_string(c->claims, "jti");
+
+    if (!jti || !*jti || strlen(jti) > SSO_JWT_SUB_MAX)
+        return sso_jwt_fail(c, SSO_JWT_NO_JTI,
+            "ID token has no jti, or it is not a non-empty string of at "
+            "most 255 bytes");
+    return SSO_JWT_OK;
+}
+
+/* In the order of Back-Channel Logout 1.0 §2.6. */
+static const sso_jwt_check_fn sso_jwt_logout_checks[] = {
+    sso_jwt_check_iss, sso_jwt_check_aud, sso_jwt_check_logout_iat,
+    sso_jwt_check_logout_exp, sso_jwt_check_sid_or_sub, sso_jwt_check_events,
+    sso_jwt_check_no_nonce, sso_jwt_check_jti,
+};
+
 /* ---- public ---- */
+
+static sso_jwt_status sso_jwt_run(sso_jwt_ctx *c, apr_pool_t *p,
+                                  const char *compact, const sso_jwks *keys,
+                                  const sso_jwt_expect *expect,
+                                  sso_jwt_result *out,
+                                  const sso_jwt_check_fn *checks, size_t n)
+{
+    sso_jwt_status st;
+    size_t i;
+
+    memset(out, 0, sizeof(*out));
+    memset(c, 0, sizeof(*c));
+    c->p = p;
+    c->compact = compact;
+    c->keys = keys;
+    c->expect = expect;
+    c->out = out;
+    if ((st = sso_jwt_parse(c)) || (st = sso_jwt_check_signature(c)))
+        return st;
+    for (i = 0; !st && i < n; i++)
+        st = checks[i](c);
+    if (st)
+        return st;
+    out->claims = c->claims;
+    out->sub = sso_jwt_claim_string(c->claims, "sub");
+    out->iss = sso_jwt_claim_string(c->claims, "iss");
+    out->alg = c->alg->name;
+    return SSO_JWT_OK;
+}
 
 sso_jwt_status sso_jwt_verify(apr_pool_t *p, const char *compact,
                               const sso_jwks *keys,
@@ -976,22 +1082,29 @@ sso_jwt_status sso_jwt_verify(apr_pool_t *p, const char *compact,
                               sso_jwt_result *out)
 {
     sso_jwt_ctx c;
-    sso_jwt_status st;
 
-    memset(out, 0, sizeof(*out));
-    memset(&c, 0, sizeof(c));
-    c.p = p;
-    c.compact = compact;
-    c.keys = keys;
-    c.expect = expect;
-    c.out = out;
-    if ((st = sso_jwt_parse(&c)) || (st = sso_jwt_check_signature(&c))
-        || (st = sso_jwt_check_claims(&c)))
+    return sso_jwt_run(&c, p, compact, keys, expect, out, sso_jwt_claim_checks,
+                       sizeof(sso_jwt_claim_checks) / sizeof(sso_jwt_claim_checks[0]));
+}
+
+sso_jwt_status sso_jwt_verify_logout(apr_pool_t *p, const char *compact,
+                                     const sso_jwks *keys,
+                                     const sso_jwt_expect *expect,
+                                     sso_jwt_result *out)
+{
+    sso_jwt_ctx c;
+    sso_jwt_status st = sso_jwt_run(&c, p, compact, keys, expect, out,
+                                    sso_jwt_logout_checks,
+                                    sizeof(sso_jwt_logout_checks)
+                                    / sizeof(sso_jwt_logout_checks[0]));
+
+    /* The shared checks speak of ID tokens. */
+    if (st && out->error && !strncmp(out->error, "ID token", 8))
+        out->error = apr_pstrcat(p, "logout token", out->error + 8, NULL);
+    if (st)
         return st;
-    out->claims = c.claims;
-    out->sub = sso_jwt_claim_string(c.claims, "sub");
-    out->iss = sso_jwt_claim_string(c.claims, "iss");
-    out->alg = c.alg->name;
+    out->sid = sso_jwt_claim_string(c.claims, "sid");
+    out->jti = sso_jwt_claim_string(c.claims, "jti");
     return SSO_JWT_OK;
 }
 
@@ -1002,7 +1115,7 @@ const char *sso_jwt_status_name(sso_jwt_status status)
         "SSO_JWT_BAD_ALG", "SSO_JWT_BAD_SIGNATURE", "SSO_JWT_BAD_ISS",
         "SSO_JWT_BAD_AUD", "SSO_JWT_BAD_AZP", "SSO_JWT_EXPIRED",
         "SSO_JWT_BAD_IAT", "SSO_JWT_NO_SUB", "SSO_JWT_BAD_NONCE",
-        "SSO_JWT_BAD_AT_HASH",
+        "SSO_JWT_BAD_AT_HASH", "SSO_JWT_BAD_EVENTS", "SSO_JWT_NO_JTI",
     };
 
     if ((unsigned)status >= sizeof(names) / sizeof(names[0]))

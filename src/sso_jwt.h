@@ -30,14 +30,19 @@ typedef enum {
     SSO_JWT_BAD_IAT,
     SSO_JWT_NO_SUB,
     SSO_JWT_BAD_NONCE,
-    SSO_JWT_BAD_AT_HASH
+    SSO_JWT_BAD_AT_HASH,
+    SSO_JWT_BAD_EVENTS,     /* logout token: no backchannel-logout event */
+    SSO_JWT_NO_JTI          /* logout token: no jti */
 } sso_jwt_status;
 
 /* What the token must match. Strings are not copied. */
 typedef struct {
     const char *issuer;        /* SSOAuthority: iss must equal it exactly */
     const char *client_id;     /* SSOClientID: aud, and azp when present */
-    const char *nonce;         /* sent with the login request; required */
+    const char *nonce;         /* sent with the login request; required
+                                * unless refreshed */
+    int refreshed;             /* an ID token from a refresh token grant
+                                * (Core §12.2): its nonce is not checked */
     const char *access_token;  /* NULL: at_hash is not checked */
     apr_int64_t now;           /* seconds since the epoch */
     int clock_skew;            /* SSOClockSkew, seconds */
@@ -51,6 +56,8 @@ typedef struct {
     const char *iss;    /* on SSO_JWT_OK only */
     const char *alg;    /* header alg, once read (printable copy) */
     const char *kid;    /* kid of the key that verified; NULL if it has none */
+    const char *sid;    /* logout tokens, on SSO_JWT_OK: NULL when absent */
+    const char *jti;    /* logout tokens, on SSO_JWT_OK */
     const char *error;  /* one line on failure; never the token or a secret */
 } sso_jwt_result;
 
@@ -76,6 +83,20 @@ sso_jwt_status sso_jwt_verify(apr_pool_t *p, const char *compact,
                               const sso_jwks *keys,
                               const sso_jwt_expect *expect,
                               sso_jwt_result *out);
+
+/* The event a logout token must carry (Back-Channel Logout 1.0 §2.4). */
+#define SSO_JWT_LOGOUT_EVENT "http://schemas.openid.net/event/backchannel-logout"
+
+/* Validates a logout token as Back-Channel Logout 1.0 §2.6 says: signature
+ * by the provider's keys, iss, aud, iat within clock_skew either way, exp
+ * when present, sid or sub (or both), the events claim with
+ * SSO_JWT_LOGOUT_EVENT as a JSON object member, no nonce, and a jti (its
+ * replay is the caller's check). expect->nonce and access_token are unused.
+ * On SSO_JWT_OK, out->sub may be NULL when out->sid is not. */
+sso_jwt_status sso_jwt_verify_logout(apr_pool_t *p, const char *compact,
+                                     const sso_jwks *keys,
+                                     const sso_jwt_expect *expect,
+                                     sso_jwt_result *out);
 
 /* "SSO_JWT_OK", "SSO_JWT_MALFORMED", ... */
 const char *sso_jwt_status_name(sso_jwt_status status);

@@ -39,6 +39,18 @@
  * session ID: no ID has its length (SSO_ID_BYTES). */
 #define SSO_KEY_CANARY "\x01sso-capacity-canary"
 
+#define SSO_KEY_LOGOUT       'L'  /* a logout at the provider under way;
+                                   * body: the state's raw bytes */
+
+/* The index that back-channel logout reads (up to SSO_INDEX_MAX session
+ * IDs each), written at login only, in the login cache too: */
+#define SSO_KEY_BY_SUB       'U'  /* body: session realm, then the sub */
+#define SSO_KEY_BY_SID       'S'  /* body: session realm, then the sid */
+#define SSO_KEY_LOGOUT_JTI   'Y'  /* a logout token seen; body: realm, jti */
+/* In the session cache, beside the sessions (SSOGroupRefresh only): */
+#define SSO_KEY_REFRESH_TOKEN 'K' /* a session's refresh token; body: the
+                                   * session ID */
+
 /* Bytes a key adds to its body. */
 #define SSO_KEY_OVERHEAD 2
 

@@ -7,6 +7,7 @@
 #include <string.h>
 #include "apr_strings.h"
 #include "apr_lib.h"
+#include "apr_escape.h"
 
 #define SSO_PROVIDER_BAD_CLIENT "the client secret (or client ID) was " \
     "rejected by the provider: check SSOClientSecret"
@@ -248,21 +249,21 @@ static apr_int64_t sso_provider_expires_in(json_t *root)
 }
 
 static const char *sso_provider_token_ok(apr_pool_t *p, json_t *root,
-                                         sso_token_response *out)
+                                         sso_token_response *out, int need_id)
 {
     const char *id = sso_provider_string(root, "id_token");
     const char *access = sso_provider_string(root, "access_token");
     const char *type = sso_provider_string(root, "token_type");
     const char *refresh = sso_provider_string(root, "refresh_token");
 
-    if (!id || !*id)
+    if ((!id || !*id) && need_id)
         return "token response has no id_token (is the openid scope requested?)";
     if (!access || !*access)
         return "token response has no access_token";
     if (!type || strcasecmp(type, "Bearer"))
         return apr_psprintf(p, "token response token_type is '%s', expected "
                             "Bearer", type ? sso_provider_clip(p, type) : "");
-    out->id_token = apr_pstrdup(p, id);
+    out->id_token = id && *id ? apr_pstrdup(p, id) : NULL;
     out->access_token = apr_pstrdup(p, access);
     out->refresh_token = refresh ? apr_pstrdup(p, refresh) : NULL;
     out->expires_in = sso_provider_expires_in(root);
@@ -303,10 +304,10 @@ static void sso_provider_token_reset(sso_token_response *out)
     out->expires_in = -1;
 }
 
-apr_status_t sso_provider_parse_token_response(apr_pool_t *p, long http_status,
-                                               const char *body, size_t len,
-                                               sso_token_response *out,
-                                               const char **err)
+static apr_status_t sso_provider_parse_tokens(apr_pool_t *p, long http_status,
+                                              const char *body, size_t len,
+                                              sso_token_response *out,
+                                              const char **err, int need_id)
 {
     json_t *root;
     const char *why;
@@ -323,11 +324,28 @@ apr_status_t sso_provider_parse_token_response(apr_pool_t *p, long http_status,
         return APR_EGENERAL;
     /* Some providers answer errors with 200: an "error" member wins. */
     if (http_status == 200 && !json_object_get(root, "error"))
-        *err = sso_provider_token_ok(p, root, out);
+        *err = sso_provider_token_ok(p, root, out, need_id);
     else
         *err = sso_provider_token_error(p, http_status, root, out);
     json_decref(root);
     return *err ? APR_EGENERAL : APR_SUCCESS;
+}
+
+apr_status_t sso_provider_parse_token_response(apr_pool_t *p, long http_status,
+                                               const char *body, size_t len,
+                                               sso_token_response *out,
+                                               const char **err)
+{
+    return sso_provider_parse_tokens(p, http_status, body, len, out, err, 1);
+}
+
+apr_status_t sso_provider_parse_refresh_response(apr_pool_t *p,
+                                                 long http_status,
+                                                 const char *body, size_t len,
+                                                 sso_token_response *out,
+                                                 const char **err)
+{
+    return sso_provider_parse_tokens(p, http_status, body, len, out, err, 0);
 }
 
 apr_status_t sso_provider_parse_userinfo(apr_pool_t *p, const char *body,
@@ -353,4 +371,49 @@ apr_status_t sso_provider_parse_userinfo(apr_pool_t *p, const char *body,
     else
         *claims = root;
     return *claims ? APR_SUCCESS : APR_EGENERAL;
+}
+
+static const char *sso_provider_param(apr_pool_t *p, const char *url,
+                                      const char *name, const char *value)
+{
+    if (!value)
+        return url;
+    return apr_pstrcat(p, url, strchr(url, '?') ? "&" : "?", name, "=",
+                       apr_pescape_urlencoded(p, value), NULL);
+}
+
+const char *sso_provider_end_session_url(apr_pool_t *p, const char *endpoint,
+                                         const char *id_token_hint,
+                                         const char *client_id,
+                                         const char *post_logout_redirect_uri,
+                                         const char *state)
+{
+    const char *url = sso_provider_param(p, endpoint, "id_token_hint",
+                                         id_token_hint);
+
+    url = sso_provider_param(p, url, "client_id", client_id);
+    url = sso_provider_param(p, url, "post_logout_redirect_uri",
+                             post_logout_redirect_uri);
+    return sso_provider_param(p, url, "state", state);
+}
+
+apr_array_header_t *sso_provider_refresh_form(apr_pool_t *p,
+                                              const char *refresh_token,
+                                              const char *client_id,
+                                              const char *client_secret,
+                                              int post_auth)
+{
+    apr_array_header_t *f = apr_array_make(p, 8, sizeof(const char *));
+
+    APR_ARRAY_PUSH(f, const char *) = "grant_type";
+    APR_ARRAY_PUSH(f, const char *) = "refresh_token";
+    APR_ARRAY_PUSH(f, const char *) = "refresh_token";
+    APR_ARRAY_PUSH(f, const char *) = refresh_token;
+    if (post_auth) {
+        APR_ARRAY_PUSH(f, const char *) = "client_id";
+        APR_ARRAY_PUSH(f, const char *) = client_id;
+        APR_ARRAY_PUSH(f, const char *) = "client_secret";
+        APR_ARRAY_PUSH(f, const char *) = client_secret;
+    }
+    return f;
 }

@@ -75,10 +75,36 @@ apr_status_t sso_provider_parse_token_response(apr_pool_t *p, long http_status,
                                                sso_token_response *out,
                                                const char **err);
 
+/* The same for a refresh token grant's response, whose id_token is
+ * optional (OpenID Connect Core 1.0 §12.2): out->id_token may be NULL. */
+apr_status_t sso_provider_parse_refresh_response(apr_pool_t *p,
+                                                 long http_status,
+                                                 const char *body, size_t len,
+                                                 sso_token_response *out,
+                                                 const char **err);
+
 /* Parses a userinfo response: a JSON object whose sub equals expected_sub.
  * *claims is released with p. */
 apr_status_t sso_provider_parse_userinfo(apr_pool_t *p, const char *body,
                                          size_t len, const char *expected_sub,
                                          json_t **claims, const char **err);
+
+/* RP-Initiated Logout 1.0 §2: endpoint (which may hold a query already)
+ * with id_token_hint, client_id, post_logout_redirect_uri and state, each
+ * left out when NULL, URL-encoded. */
+const char *sso_provider_end_session_url(apr_pool_t *p, const char *endpoint,
+                                         const char *id_token_hint,
+                                         const char *client_id,
+                                         const char *post_logout_redirect_uri,
+                                         const char *state);
+
+/* The refresh token grant (RFC 6749 §6) as name, value pairs for
+ * sso_http_post_form; client_id and client_secret go in the form only with
+ * post_auth (client_secret_post). */
+apr_array_header_t *sso_provider_refresh_form(apr_pool_t *p,
+                                              const char *refresh_token,
+                                              const char *client_id,
+                                              const char *client_secret,
+                                              int post_auth);
 
 #endif

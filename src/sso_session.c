@@ -9,7 +9,8 @@
 
 /* First byte of each record: kind and format version together. A record
  * of an older version is refused, so it counts as no session. */
-#define SSO_SESSION_MAGIC 0x33  /* version 3: with the realm */
+#define SSO_SESSION_MAGIC 0x34  /* version 4: with the refresh time */
+#define SSO_SESSION_MAGIC_V3 0x33  /* still read: refreshed = created */
 #define SSO_TXN_MAGIC     0x74  /* 't', version 2: with the used mark */
 /* 9999-12-31T23:59:59Z. A corrupt record's times are refused beyond it (or
  * below 0) so that the lifetime arithmetic below cannot overflow. */
@@ -120,6 +121,7 @@ apr_size_t sso_session_encode(const sso_session *s, unsigned char *buf,
     sso_record_put_i64(&w, s->created);
     sso_record_put_i64(&w, s->last_seen);
     sso_record_put_i64(&w, s->verified);
+    sso_record_put_i64(&w, s->refreshed);
     sso_record_put_str(&w, s->method);
     sso_record_put_str(&w, s->user);
     sso_record_put_str(&w, s->issuer);
@@ -134,16 +136,21 @@ const char *sso_session_decode(apr_pool_t *p, const unsigned char *buf,
                                apr_size_t len, sso_session *out)
 {
     sso_record_reader r;
+    unsigned magic;
 
     sso_record_reader_init(&r, buf, len);
     /* Read on every request: one allocation for all the strings. */
     sso_record_reader_arena(&r, p);
-    if (sso_record_get_u8(&r) != SSO_SESSION_MAGIC)
+    magic = sso_record_get_u8(&r);
+    if (magic != SSO_SESSION_MAGIC && magic != SSO_SESSION_MAGIC_V3)
         return "not a session record of this version";
     sso_record_get_raw(&r, out->realm, SSO_REALM_BYTES);
     out->created = sso_record_get_i64(&r);
     out->last_seen = sso_record_get_i64(&r);
     out->verified = sso_record_get_i64(&r);
+    /* Sessions made before an upgrade keep working. */
+    out->refreshed = magic == SSO_SESSION_MAGIC ? sso_record_get_i64(&r)
+                                                : out->created;
     out->method = sso_record_get_str(&r, p);
     out->user = sso_record_get_str(&r, p);
     out->issuer = sso_record_get_str(&r, p);
@@ -154,7 +161,8 @@ const char *sso_session_decode(apr_pool_t *p, const unsigned char *buf,
     if (!sso_record_reader_done(&r) || !out->user || !out->method
         || !sso_session_time_ok(out->created)
         || !sso_session_time_ok(out->last_seen)
-        || !sso_session_time_ok(out->verified))
+        || !sso_session_time_ok(out->verified)
+        || !sso_session_time_ok(out->refreshed))
         return "session record is truncated or corrupt";
     return NULL;
 }
@@ -177,6 +185,14 @@ int sso_session_needs_recheck(const sso_session *s, apr_int64_t now,
                               int interval)
 {
     return now - s->verified >= interval || s->verified > now + 60;
+}
+
+int sso_session_needs_refresh(const sso_session *s, apr_int64_t now,
+                              int interval)
+{
+    if (interval <= 0 || !s->method || strcmp(s->method, "sso"))
+        return 0;
+    return now - s->refreshed >= interval || s->refreshed > now + 60;
 }
 
 apr_int64_t sso_session_ttl(const sso_session *s, apr_int64_t now, int timeout,
@@ -226,4 +242,29 @@ const char *sso_txn_decode(apr_pool_t *p, const unsigned char *buf,
 int sso_txn_expired(const sso_txn *t, apr_int64_t now)
 {
     return now >= t->created + SSO_TXN_TTL || t->created > now + 60;
+}
+
+apr_size_t sso_index_add(unsigned char *buf, apr_size_t len,
+                         const unsigned char *id, int max)
+{
+    apr_size_t i, keep;
+
+    if (max < 1 || max > SSO_INDEX_MAX)
+        max = SSO_INDEX_MAX;
+    if (len % SSO_ID_BYTES || len > SSO_INDEX_MAX * SSO_ID_BYTES)
+        len = 0;
+    for (i = 0; i < len; i += SSO_ID_BYTES) {
+        if (!memcmp(buf + i, id, SSO_ID_BYTES)) {
+            memmove(buf + i, buf + i + SSO_ID_BYTES, len - i - SSO_ID_BYTES);
+            len -= SSO_ID_BYTES;
+            break;
+        }
+    }
+    keep = (apr_size_t)(max - 1) * SSO_ID_BYTES;
+    if (len > keep) {
+        memmove(buf, buf + len - keep, keep);
+        len = keep;
+    }
+    memcpy(buf + len, id, SSO_ID_BYTES);
+    return len + SSO_ID_BYTES;
 }

@@ -25,6 +25,8 @@ typedef struct {
     apr_int64_t created;        /* seconds since the epoch */
     apr_int64_t last_seen;      /* refreshed at most every timeout / 10 */
     apr_int64_t verified;       /* account last found enabled in the registry */
+    apr_int64_t refreshed;      /* groups last read from the provider
+                                 * (SSOGroupRefresh); the login's time first */
     const char *method;         /* "sso" or "local" */
     const char *user;
     const char *issuer;         /* NULL for local users */
@@ -81,9 +83,23 @@ int sso_session_needs_touch(const sso_session *s, apr_int64_t now, int timeout);
  * working within it. */
 int sso_session_needs_recheck(const sso_session *s, apr_int64_t now,
                               int interval);
+/* Non-zero when the groups should be read from the provider again: every
+ * interval seconds (SSOGroupRefresh; 0: never), SSO sessions only. */
+int sso_session_needs_refresh(const sso_session *s, apr_int64_t now,
+                              int interval);
 /* Seconds the cache should keep the record from now. */
 apr_int64_t sso_session_ttl(const sso_session *s, apr_int64_t now, int timeout,
                             int max_age);
+
+/* The logout index (back-channel logout): a record of session IDs of one
+ * subject or provider session, oldest first, at most this many. */
+#define SSO_INDEX_MAX 16
+/* Adds id (SSO_ID_BYTES) to the index record in buf (len bytes; room for
+ * SSO_INDEX_MAX IDs): it becomes the newest, once; beyond max the oldest
+ * go. A record of a length that is no multiple of an ID counts as empty.
+ * Returns the new length. */
+apr_size_t sso_index_add(unsigned char *buf, apr_size_t len,
+                         const unsigned char *id, int max);
 
 apr_size_t sso_txn_encode(const sso_txn *t, unsigned char *buf, apr_size_t cap);
 const char *sso_txn_decode(apr_pool_t *p, const unsigned char *buf,

@@ -861,11 +861,164 @@ START_TEST(jwks_document_refused)
 }
 END_TEST
 
+/* ---- logout tokens (Back-Channel Logout 1.0 §2.6) ---- */
+
+static json_t *logout_claims(void)
+{
+    return json_pack("{s:s, s:s, s:s, s:s, s:s, s:I, s:{s:{}}}", "iss", ISSUER,
+                     "aud", CLIENT, "sub", "alice", "sid", "sid-1",
+                     "jti", "jti-1", "iat", (json_int_t)NOW,
+                     "events", SSO_JWT_LOGOUT_EVENT);
+}
+
+static json_t *logout_with(const char *name, json_t *value)
+{
+    json_t *c = logout_claims();
+
+    if (value)
+        json_object_set_new(c, name, value);
+    else
+        json_object_del(c, name);
+    return c;
+}
+
+static sso_jwt_status logout_r(const char *tok, sso_jwt_result *r)
+{
+    sso_jwt_status st = sso_jwt_verify_logout(unit_pool, tok, jwks, &expect, r);
+
+    ck_assert_int_eq(st == SSO_JWT_OK, r->error == NULL);
+    if (r->error)
+        ck_assert_msg(!strncmp(r->error, "logout token", 12), "%s", r->error);
+    return st;
+}
+
+#define ck_assert_logout(tok, want) do { \
+        sso_jwt_result r_; \
+        sso_jwt_status st_ = logout_r((tok), &r_); \
+        ck_assert_msg(st_ == (want), "got %s (%s), want %s", \
+                      sso_jwt_status_name(st_), r_.error ? r_.error : "-", \
+                      sso_jwt_status_name(want)); \
+    } while (0)
+
+START_TEST(logout_token_accepted)
+{
+    sso_jwt_result r;
+
+    ck_assert_int_eq(logout_r(rs256(logout_claims()), &r), SSO_JWT_OK);
+    ck_assert_str_eq(r.sub, "alice");
+    ck_assert_str_eq(r.sid, "sid-1");
+    ck_assert_str_eq(r.jti, "jti-1");
+    /* sid alone, sub alone, an exp in the future, EC keys */
+    ck_assert_int_eq(logout_r(rs256(logout_with("sub", NULL)), &r), SSO_JWT_OK);
+    ck_assert_ptr_null(r.sub);
+    ck_assert_str_eq(r.sid, "sid-1");
+    ck_assert_int_eq(logout_r(rs256(logout_with("sid", NULL)), &r), SSO_JWT_OK);
+    ck_assert_ptr_null(r.sid);
+    ck_assert_logout(rs256(logout_with("exp", json_integer(NOW + 120))), SSO_JWT_OK);
+    ck_assert_logout(token(k_ec256, "ES256", "ec256", logout_claims()), SSO_JWT_OK);
+}
+END_TEST
+
+START_TEST(logout_token_bad_signature)
+{
+    const char *tok = rs256(logout_claims());
+    const char *other = token(k_rsa2, "RS256", "rsa1", logout_claims());
+
+    ck_assert_logout(other, SSO_JWT_BAD_SIGNATURE);
+    ck_assert_logout(apr_pstrcat(unit_pool, apr_pstrndup(unit_pool, tok,
+                     strrchr(tok, '.') - tok), ".", NULL), SSO_JWT_MALFORMED);
+    ck_assert_logout(token_raw(NULL, NULL, header("none", NULL), logout_claims()),
+                     SSO_JWT_BAD_ALG);
+}
+END_TEST
+
+START_TEST(logout_token_nonce_refused)
+{
+    ck_assert_logout(rs256(logout_with("nonce", json_string(NONCE))),
+                     SSO_JWT_BAD_NONCE);
+    /* an ID token is no logout token */
+    ck_assert_logout(rs256(claims()), SSO_JWT_BAD_EVENTS);
+}
+END_TEST
+
+START_TEST(logout_token_events_checked)
+{
+    ck_assert_logout(rs256(logout_with("events", NULL)), SSO_JWT_BAD_EVENTS);
+    ck_assert_logout(rs256(logout_with("events", json_string(SSO_JWT_LOGOUT_EVENT))),
+                     SSO_JWT_BAD_EVENTS);
+    ck_assert_logout(rs256(logout_with("events", json_pack("[s]",
+                     SSO_JWT_LOGOUT_EVENT))), SSO_JWT_BAD_EVENTS);
+    ck_assert_logout(rs256(logout_with("events", json_pack("{s:{}}",
+                     "http://schemas.openid.net/event/other"))), SSO_JWT_BAD_EVENTS);
+    ck_assert_logout(rs256(logout_with("events", json_pack("{s:b}",
+                     SSO_JWT_LOGOUT_EVENT, 1))), SSO_JWT_BAD_EVENTS);
+}
+END_TEST
+
+START_TEST(logout_token_iss_aud_checked)
+{
+    ck_assert_logout(rs256(logout_with("aud", json_string("other-client"))),
+                     SSO_JWT_BAD_AUD);
+    ck_assert_logout(rs256(logout_with("aud", NULL)), SSO_JWT_BAD_AUD);
+    ck_assert_logout(rs256(logout_with("aud", json_pack("[s, s]", CLIENT,
+                     "other"))), SSO_JWT_BAD_AUD);
+    ck_assert_logout(rs256(logout_with("iss", json_string(ISSUER "/"))),
+                     SSO_JWT_BAD_ISS);
+}
+END_TEST
+
+START_TEST(logout_token_sid_or_sub)
+{
+    json_t *c = logout_with("sub", NULL);
+
+    json_object_del(c, "sid");
+    ck_assert_logout(rs256(c), SSO_JWT_NO_SUB);
+    ck_assert_logout(rs256(logout_with("sid", json_integer(7))), SSO_JWT_NO_SUB);
+    ck_assert_logout(rs256(logout_with("sid", json_string(""))), SSO_JWT_NO_SUB);
+    ck_assert_logout(rs256(logout_with("sub", json_string(""))), SSO_JWT_NO_SUB);
+}
+END_TEST
+
+START_TEST(logout_token_iat_in_skew)
+{
+    ck_assert_logout(rs256(logout_with("iat", json_integer(NOW - 120))), SSO_JWT_OK);
+    ck_assert_logout(rs256(logout_with("iat", json_integer(NOW + 120))), SSO_JWT_OK);
+    ck_assert_logout(rs256(logout_with("iat", json_integer(NOW - 121))),
+                     SSO_JWT_BAD_IAT);
+    ck_assert_logout(rs256(logout_with("iat", json_integer(NOW + 121))),
+                     SSO_JWT_BAD_IAT);
+    ck_assert_logout(rs256(logout_with("iat", NULL)), SSO_JWT_BAD_IAT);
+    ck_assert_logout(rs256(logout_with("exp", json_integer(NOW - 121))),
+                     SSO_JWT_EXPIRED);
+}
+END_TEST
+
+START_TEST(logout_token_jti_required)
+{
+    ck_assert_logout(rs256(logout_with("jti", NULL)), SSO_JWT_NO_JTI);
+    ck_assert_logout(rs256(logout_with("jti", json_integer(1))), SSO_JWT_NO_JTI);
+}
+END_TEST
+
+
+/* Core §12.2: a refreshed ID token's nonce was used up at login. */
+START_TEST(refreshed_id_token_nonce_not_checked)
+{
+    expect.nonce = NULL;
+    ck_assert_jwt(rs256(claims()), SSO_JWT_BAD_NONCE);
+    expect.refreshed = 1;
+    ck_assert_jwt(rs256(claims()), SSO_JWT_OK);
+    ck_assert_jwt(rs256(claims_with("nonce", NULL)), SSO_JWT_OK);
+    ck_assert_jwt(rs256(claims_with("aud", json_string("x"))), SSO_JWT_BAD_AUD);
+}
+END_TEST
+
 START_TEST(status_names)
 {
     ck_assert_str_eq(sso_jwt_status_name(SSO_JWT_OK), "SSO_JWT_OK");
     ck_assert_str_eq(sso_jwt_status_name(SSO_JWT_UNKNOWN_KID), "SSO_JWT_UNKNOWN_KID");
     ck_assert_str_eq(sso_jwt_status_name(SSO_JWT_BAD_AT_HASH), "SSO_JWT_BAD_AT_HASH");
+    ck_assert_str_eq(sso_jwt_status_name(SSO_JWT_NO_JTI), "SSO_JWT_NO_JTI");
     ck_assert_str_eq(sso_jwt_status_name((sso_jwt_status)99), "SSO_JWT_UNKNOWN_STATUS");
 }
 END_TEST
@@ -930,6 +1083,15 @@ Suite *sso_jwt_suite(void)
     tcase_add_test(tc, jwks_document_refused);
     tcase_add_test(tc, status_names);
     tcase_add_test(tc, claim_vouches);
+    tcase_add_test(tc, logout_token_accepted);
+    tcase_add_test(tc, logout_token_bad_signature);
+    tcase_add_test(tc, logout_token_nonce_refused);
+    tcase_add_test(tc, logout_token_events_checked);
+    tcase_add_test(tc, logout_token_iss_aud_checked);
+    tcase_add_test(tc, logout_token_sid_or_sub);
+    tcase_add_test(tc, logout_token_iat_in_skew);
+    tcase_add_test(tc, logout_token_jti_required);
+    tcase_add_test(tc, refreshed_id_token_nonce_not_checked);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -419,6 +419,78 @@ START_TEST(userinfo_checked)
 }
 END_TEST
 
+/* RP-Initiated Logout 1.0 §2: every parameter URL-encoded, the endpoint's
+ * own query kept. */
+START_TEST(end_session_url_built)
+{
+    const char *u = sso_provider_end_session_url(unit_pool,
+        ISSUER "/api/oidc/end-session", "h.p.s", "client 1&x=y",
+        "https://app.example.com/sso/logged-out?a=1", "st_-8");
+
+    ck_assert_str_eq(u, ISSUER "/api/oidc/end-session?id_token_hint=h.p.s"
+                     "&client_id=client+1%26x%3dy"
+                     "&post_logout_redirect_uri=https%3a%2f%2fapp.example.com"
+                     "%2fsso%2flogged-out%3fa%3d1&state=st_-8");
+    u = sso_provider_end_session_url(unit_pool, ISSUER "/logout?tenant=a",
+                                     NULL, "c", NULL, NULL);
+    ck_assert_str_eq(u, ISSUER "/logout?tenant=a&client_id=c");
+    u = sso_provider_end_session_url(unit_pool, ISSUER "/logout", NULL, NULL,
+                                     NULL, NULL);
+    ck_assert_str_eq(u, ISSUER "/logout");
+}
+END_TEST
+
+static const char *form_get(const apr_array_header_t *f, const char *name)
+{
+    int i;
+
+    ck_assert_int_eq(f->nelts % 2, 0);
+    for (i = 0; i < f->nelts; i += 2)
+        if (!strcmp(APR_ARRAY_IDX(f, i, const char *), name))
+            return APR_ARRAY_IDX(f, i + 1, const char *);
+    return NULL;
+}
+
+START_TEST(refresh_form_built)
+{
+    apr_array_header_t *f = sso_provider_refresh_form(unit_pool, "rt&1", "c",
+                                                      "s3cret", 0);
+
+    ck_assert_int_eq(f->nelts, 4);
+    ck_assert_str_eq(form_get(f, "grant_type"), "refresh_token");
+    ck_assert_str_eq(form_get(f, "refresh_token"), "rt&1");
+    ck_assert_ptr_null(form_get(f, "client_secret"));
+    f = sso_provider_refresh_form(unit_pool, "rt", "c", "s3cret", 1);
+    ck_assert_int_eq(f->nelts, 8);
+    ck_assert_str_eq(form_get(f, "client_id"), "c");
+    ck_assert_str_eq(form_get(f, "client_secret"), "s3cret");
+}
+END_TEST
+
+
+/* Core §12.2: a refresh response may lack id_token; a login's may not. */
+START_TEST(refresh_response_id_token_optional)
+{
+    const char *body = "{\"access_token\":\"a2\",\"token_type\":\"Bearer\","
+                       "\"refresh_token\":\"r2\",\"expires_in\":3600}";
+    sso_token_response t;
+    const char *err = NULL;
+
+    ck_assert_int_eq(sso_provider_parse_refresh_response(unit_pool, 200, body,
+                     strlen(body), &t, &err), APR_SUCCESS);
+    ck_assert_ptr_null(t.id_token);
+    ck_assert_str_eq(t.access_token, "a2");
+    ck_assert_str_eq(t.refresh_token, "r2");
+    ck_assert_int_ne(sso_provider_parse_token_response(unit_pool, 200, body,
+                     strlen(body), &t, &err), APR_SUCCESS);
+    body = "{\"error\":\"invalid_grant\",\"error_description\":\"grant request is invalid\"}";
+    ck_assert_int_ne(sso_provider_parse_refresh_response(unit_pool, 400, body,
+                     strlen(body), &t, &err), APR_SUCCESS);
+    ck_assert_int_eq(t.kind, SSO_TOKEN_OAUTH_ERROR);
+    ck_assert_str_eq(t.error, "invalid_grant");
+}
+END_TEST
+
 Suite *sso_provider_suite(void)
 {
     Suite *s = suite_create("sso_provider");
@@ -445,6 +517,9 @@ Suite *sso_provider_suite(void)
     tcase_add_test(tc, token_wrong_type);
     tcase_add_test(tc, token_oversize);
     tcase_add_test(tc, userinfo_checked);
+    tcase_add_test(tc, end_session_url_built);
+    tcase_add_test(tc, refresh_form_built);
+    tcase_add_test(tc, refresh_response_id_token_optional);
     suite_add_tcase(s, tc);
     return s;
 }

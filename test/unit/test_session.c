@@ -12,6 +12,7 @@ static sso_session sample_session(void)
     s.created = 1700000000;
     s.last_seen = 1700000100;
     s.verified = 1700000050;
+    s.refreshed = 1700000070;
     s.method = "sso";
     s.user = "alice@example.com";
     s.issuer = "http://127.0.0.1:9000";
@@ -35,6 +36,7 @@ START_TEST(session_round_trip)
     ck_assert_int_eq(out.created, in.created);
     ck_assert_int_eq(out.last_seen, in.last_seen);
     ck_assert_int_eq(out.verified, in.verified);
+    ck_assert_int_eq(out.refreshed, in.refreshed);
     ck_assert_str_eq(out.user, in.user);
     ck_assert_str_eq(out.sub, in.sub);
     ck_assert_ptr_null(out.name);
@@ -299,6 +301,92 @@ START_TEST(id_decode)
 }
 END_TEST
 
+
+static const unsigned char *index_id(int n)
+{
+    static unsigned char ids[40][SSO_ID_BYTES];
+
+    memset(ids[n], n + 1, SSO_ID_BYTES);
+    return ids[n];
+}
+
+/* Newest last, each ID once, at most max: the oldest go. */
+START_TEST(index_add_bounded)
+{
+    unsigned char buf[SSO_INDEX_MAX * SSO_ID_BYTES];
+    apr_size_t len = 0;
+    int i;
+
+    len = sso_index_add(buf, len, index_id(0), 3);
+    len = sso_index_add(buf, len, index_id(1), 3);
+    ck_assert_uint_eq(len, 2 * SSO_ID_BYTES);
+    len = sso_index_add(buf, len, index_id(0), 3);
+    ck_assert_uint_eq(len, 2 * SSO_ID_BYTES);
+    ck_assert_mem_eq(buf, index_id(1), SSO_ID_BYTES);
+    ck_assert_mem_eq(buf + SSO_ID_BYTES, index_id(0), SSO_ID_BYTES);
+    len = sso_index_add(buf, len, index_id(2), 3);
+    len = sso_index_add(buf, len, index_id(3), 3);
+    ck_assert_uint_eq(len, 3 * SSO_ID_BYTES);
+    ck_assert_mem_eq(buf, index_id(0), SSO_ID_BYTES);
+    ck_assert_mem_eq(buf + 2 * SSO_ID_BYTES, index_id(3), SSO_ID_BYTES);
+    for (i = 0; i < 40; i++)
+        len = sso_index_add(buf, len, index_id(i), 100);
+    ck_assert_uint_eq(len, SSO_INDEX_MAX * SSO_ID_BYTES);
+    ck_assert_mem_eq(buf, index_id(40 - SSO_INDEX_MAX), SSO_ID_BYTES);
+    ck_assert_mem_eq(buf + len - SSO_ID_BYTES, index_id(39), SSO_ID_BYTES);
+}
+END_TEST
+
+/* A record cut short (or foreign) is started afresh, never misread. */
+START_TEST(index_add_bad_record)
+{
+    unsigned char buf[SSO_INDEX_MAX * SSO_ID_BYTES];
+
+    memset(buf, 7, sizeof(buf));
+    ck_assert_uint_eq(sso_index_add(buf, SSO_ID_BYTES + 5, index_id(1), 4),
+                      SSO_ID_BYTES);
+    ck_assert_mem_eq(buf, index_id(1), SSO_ID_BYTES);
+}
+END_TEST
+
+
+START_TEST(session_refresh_due)
+{
+    sso_session s = sample_session();
+
+    s.refreshed = 1000;
+    ck_assert(!sso_session_needs_refresh(&s, 5000, 0));
+    ck_assert(!sso_session_needs_refresh(&s, 1001, 2));
+    ck_assert(sso_session_needs_refresh(&s, 1002, 2));
+    ck_assert(sso_session_needs_refresh(&s, 900, 300));
+    s.method = "local";
+    ck_assert(!sso_session_needs_refresh(&s, 5000, 2));
+}
+END_TEST
+
+/* A record of version 3 (before SSOGroupRefresh) is still a session: its
+ * groups count as read at login. */
+START_TEST(session_v3_still_read)
+{
+    sso_session in = sample_session(), out;
+    unsigned char buf[SSO_SESSION_MAX], v3[SSO_SESSION_MAX];
+    apr_size_t len = sso_session_encode(&in, buf, sizeof(buf));
+    /* magic, realm, created, last_seen, verified: then refreshed (8) */
+    apr_size_t head = 1 + SSO_REALM_BYTES + 3 * 8;
+
+    ck_assert_uint_eq(buf[0], 0x34);
+    v3[0] = 0x33;
+    memcpy(v3 + 1, buf + 1, head - 1);
+    memcpy(v3 + head, buf + head + 8, len - head - 8);
+    ck_assert_ptr_null(sso_session_decode(unit_pool, v3, len - 8, &out));
+    ck_assert_int_eq(out.refreshed, in.created);
+    ck_assert_str_eq(out.user, in.user);
+    ck_assert_int_eq(out.groups->nelts, 2);
+    v3[0] = 0x32;
+    ck_assert_ptr_nonnull(sso_session_decode(unit_pool, v3, len - 8, &out));
+}
+END_TEST
+
 Suite *sso_session_suite(void)
 {
     Suite *s = suite_create("sso_session");
@@ -319,6 +407,10 @@ Suite *sso_session_suite(void)
     tcase_add_test(tc, session_recheck);
     tcase_add_test(tc, txn_round_trip_and_expiry);
     tcase_add_test(tc, txn_used);
+    tcase_add_test(tc, index_add_bounded);
+    tcase_add_test(tc, session_refresh_due);
+    tcase_add_test(tc, session_v3_still_read);
+    tcase_add_test(tc, index_add_bad_record);
     suite_add_tcase(s, tc);
     return s;
 }

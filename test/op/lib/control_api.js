@@ -6,23 +6,34 @@
 //   GET  /_test/users/:name           one user
 //   PUT  /_test/users/:name           body: {"groups": [...], "noEmail": bool}
 //                                     adds the user (password <name>-pw)
+//   DELETE /_test/users/:name         removes the user
 //   PUT  /_test/users/:name/groups    body: JSON array of group names
 //   GET  /_test/keys                  signing kid + published public keys
 //   POST /_test/rotate-key            body (optional): {"dropOld": true}
+//   POST /_test/users/:name/logout    ends the user's sessions here and sends
+//                                     back-channel logout to their clients
+//   POST /_test/sign                  body: {"claims": {...}, "header": {...}}
+//                                     -> {"token": JWS signed with the signing key}
+
+import { CompactSign, importJWK } from 'jose';
 
 import { httpError, readJson } from './body.js';
 
 const USER_PATH = /^\/_test\/users\/([^/]+)$/;
 const GROUPS_PATH = /^\/_test\/users\/([^/]+)\/groups$/;
+const LOGOUT_PATH = /^\/_test\/users\/([^/]+)\/logout$/;
 
-export function controlRoutes({ users, keys, rotateKey, log }) {
+export function controlRoutes({ users, keys, rotateKey, log, getProvider, Adapter }) {
   const routes = [
     ['GET', /^\/_test\/users$/, () => users.list()],
     ['GET', USER_PATH, (ctx, [, name]) => userOr404(users, decodeURIComponent(name))],
     ['PUT', GROUPS_PATH, (ctx, match) => replaceGroups(ctx, match, { users, log })],
     ['PUT', USER_PATH, (ctx, match) => addUser(ctx, match, { users, log })],
+    ['DELETE', USER_PATH, (ctx, [, name]) => removeUser(users, decodeURIComponent(name), log)],
     ['GET', /^\/_test\/keys$/, () => ({ signing: keys.signingKey(), keys: keys.publicKeys() })],
     ['POST', /^\/_test\/rotate-key$/, (ctx) => rotate(ctx, { rotateKey, log })],
+    ['POST', LOGOUT_PATH, (ctx, match) => logoutUser(match, { users, log, getProvider, Adapter })],
+    ['POST', /^\/_test\/sign$/, (ctx) => sign(ctx, { keys })],
   ];
 
   return async function control(ctx, next) {
@@ -75,4 +86,49 @@ async function rotate(ctx, { rotateKey, log }) {
   const key = rotateKey({ dropOld: body.dropOld === true });
   log(`signing key rotated: new kid ${key.kid}${body.dropOld === true ? ' (old keys dropped)' : ''}`);
   return { signing: key };
+}
+
+// As an administrator ending a user's sessions in the provider: each of
+// the user's sessions goes, and every client of it with a
+// backchannel_logout_uri gets a logout token (sub and sid).
+async function logoutUser([, rawName], { users, log, getProvider, Adapter }) {
+  const user = userOr404(users, decodeURIComponent(rawName));
+  const provider = getProvider();
+  const notified = [];
+  for (const [id, session] of Adapter.live('Session')) {
+    if (session.accountId !== user.sub) continue;
+    for (const [clientId, { sid }] of Object.entries(session.authorizations ?? {})) {
+      const client = await provider.Client.find(clientId);
+      if (!client?.backchannelLogoutUri) continue;
+      try {
+        await client.backchannelLogout(user.sub, sid);
+        notified.push({ clientId, sid, ok: true });
+      } catch (err) {
+        notified.push({ clientId, sid, ok: false, error: err.message });
+      }
+    }
+    await new Adapter('Session').destroy(id);
+  }
+  log(`sessions of ${user.username} ended: ${JSON.stringify(notified)}`);
+  return { notified };
+}
+
+// Any claims, signed with the current signing key: for tests that need
+// tokens the provider itself would never send.
+async function sign(ctx, { keys }) {
+  const body = (await readJson(ctx.req)) ?? {};
+  if (typeof body.claims !== 'object' || body.claims === null) throw httpError(400, 'body {"claims": {...}}');
+  const jwk = keys.signingPrivateKey();
+  const header = { alg: jwk.alg, kid: jwk.kid, typ: 'logout+jwt', ...(body.header ?? {}) };
+  const token = await new CompactSign(new TextEncoder().encode(JSON.stringify(body.claims)))
+    .setProtectedHeader(header)
+    .sign(await importJWK(jwk, jwk.alg));
+  return { token };
+}
+
+function removeUser(users, name, log) {
+  const user = userOr404(users, name);
+  users.remove(name);
+  log(`user ${name} removed`);
+  return user;
 }

@@ -42,6 +42,7 @@ export function createKeyRing({ alg, file, rotate = false }) {
     // A deep copy: oidc-provider takes ownership of the objects it is given.
     jwks: () => ({ keys: keys.map((key) => ({ ...key })) }),
     signingKey: () => publicPart(keys[0]),
+    signingPrivateKey: () => ({ ...keys[0] }),
     publicKeys: () => keys.map(publicPart),
     rotate({ dropOld = false } = {}) {
       const fresh = generateSigningKey(alg);

@@ -38,6 +38,14 @@ export function createMemoryAdapterFactory() {
       this.model = model;
     }
 
+    // For the control API: [id, payload] of every live entry of a model.
+    static live(model) {
+      const prefix = `${model}:`;
+      return [...entries.keys()].filter((key) => key.startsWith(prefix))
+        .map((key) => [key.slice(prefix.length), get(key)])
+        .filter(([, payload]) => payload !== undefined);
+    }
+
     key(id) {
       return `${this.model}:${id}`;
     }

@@ -22,6 +22,7 @@ const SPEC = {
   'client-secret': { type: 'string' },
   'redirect-uri': { type: 'string', multiple: true },
   'post-logout-redirect-uri': { type: 'string', multiple: true },
+  'backchannel-logout-uri': { type: 'string' },
   config: { type: 'string' },
   'exit-with-parent': { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
@@ -55,6 +56,7 @@ export const USAGE = `Usage: node test/op/server.js [options]
   --client-secret SECRET          client secret (default mod_auth_sso-secret)
   --redirect-uri URI              redirect URI (repeatable; required unless --config has clients)
   --post-logout-redirect-uri URI  post-logout redirect URI (repeatable)
+  --backchannel-logout-uri URI    back-channel logout URI of the client (sid required)
   --config FILE.json              same settings as JSON; may hold "clients": [...]
   --exit-with-parent              exit when the process that started the OP dies
   -h, --help                      show this help
@@ -146,6 +148,7 @@ function collectClients(settings, fileClients) {
       clientSecret: settings.clientSecret,
       redirectUris: settings.redirectUri,
       postLogoutRedirectUris: settings.postLogoutRedirectUri,
+      backchannelLogoutUri: settings.backchannelLogoutUri,
     }));
   }
   for (const client of fileClients) {
@@ -157,6 +160,7 @@ function collectClients(settings, fileClients) {
       clientSecret: client.clientSecret,
       redirectUris: [client.redirectUris ?? client.redirectUri ?? []].flat(),
       postLogoutRedirectUris: [client.postLogoutRedirectUris ?? client.postLogoutRedirectUri ?? []].flat(),
+      backchannelLogoutUri: client.backchannelLogoutUri,
     }));
   }
   return clients;

@@ -44,7 +44,7 @@ export function createProvider(deps) {
   // provider.use() runs these before oidc-provider's own routing.
   provider.use(requestAdjustments(deps));
   provider.use(interactionRoutes({ getProvider, users: deps.users, log: deps.log }));
-  provider.use(controlRoutes(deps));
+  provider.use(controlRoutes({ ...deps, getProvider }));
 
   logErrors(provider, deps.log);
   return provider;
@@ -89,6 +89,8 @@ function buildConfiguration({ options, keys, users, Adapter, cookieKeys }) {
       introspection: { enabled: true },
       revocation: { enabled: true },
       userinfo: { enabled: true },
+      // Like Pocket ID's "Back-channel logout URL" (sid always sent).
+      backchannelLogout: { enabled: true },
       rpInitiatedLogout: {
         enabled: true,
         logoutSource: async (ctx, form) => { ctx.body = logoutPage(form); },
@@ -105,6 +107,9 @@ function buildConfiguration({ options, keys, users, Adapter, cookieKeys }) {
       Grant: 30 * DAY,
     },
     clientBasedCORS: () => false,
+    // Back-channel logout goes to test servers on 127.0.0.1, which the
+    // library's SSRF guard (its dispatcher) refuses.
+    fetch: (url, { dispatcher, ...options }) => globalThis.fetch(url, options),
     renderError: async (ctx, out) => { ctx.type = 'html'; ctx.body = errorPage(out); },
   };
 }
@@ -121,6 +126,10 @@ function clientMetadata(client, options) {
     // either one, as long as both methods are enabled server-wide.
     token_endpoint_auth_method: TOKEN_AUTH_METHODS[options.tokenAuth][0],
     id_token_signed_response_alg: options.alg,
+    ...(client.backchannelLogoutUri ? {
+      backchannel_logout_uri: client.backchannelLogoutUri,
+      backchannel_logout_session_required: true,
+    } : {}),
   };
 }
 

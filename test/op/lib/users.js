@@ -43,6 +43,15 @@ export function createUserStore() {
       bySub.set(user.sub, user);
       return publicView(user);
     },
+    // As an administrator deleting the user: its tokens no longer refresh
+    // (oidc-provider answers invalid_grant when the account is gone).
+    remove(username) {
+      const user = byName.get(username);
+      if (!user) return undefined;
+      byName.delete(username);
+      bySub.delete(user.sub);
+      return publicView(user);
+    },
     setGroups(username, groups) {
       const user = byName.get(username);
       if (!user) return undefined;

@@ -6,6 +6,7 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { createPublicKey, createHash, verify as verifySignature } from 'node:crypto';
+import { createServer } from 'node:http';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -430,6 +431,55 @@ describe('default OP (RS256, Pocket ID defaults)', () => {
     const dropped = await fetch(new URL('/_test/rotate-key', op.issuer), { method: 'POST', body: '{"dropOld":true}' });
     const { keys } = await getJson(new URL('/.well-known/jwks.json', op.issuer));
     assert.deepEqual(keys.map((key) => key.kid), [(await dropped.json()).signing.kid]);
+  });
+});
+
+describe('back-channel logout (control API)', () => {
+  test('ending a user\'s sessions sends a logout token with sid; /_test/sign signs any claims', async (t) => {
+    const received = [];
+    const rp = createServer((req, res) => {
+      let body = '';
+      req.on('data', (chunk) => { body += chunk; });
+      req.on('end', () => { received.push(new URLSearchParams(body).get('logout_token')); res.end(); });
+    });
+    await new Promise((resolve) => rp.listen(0, '127.0.0.1', resolve));
+    t.after(() => rp.close());
+    const op = await startOp(['--backchannel-logout-uri', `http://127.0.0.1:${rp.address().port}/bcl`]);
+    t.after(() => stopOp(op.child));
+    const doc = await getJson(new URL('/.well-known/openid-configuration', op.issuer));
+    assert.equal(doc.backchannel_logout_session_supported, true);
+
+    const { idToken } = await signInAndExchange(op, { username: 'alice' });
+    assert.ok(idToken.payload.sid, 'the ID token carries sid');
+    const res = await fetch(new URL('/_test/users/alice/logout', op.issuer), { method: 'POST' });
+    assert.equal(res.status, 200);
+    assert.deepEqual((await res.json()).notified, [{ clientId: CLIENT_ID, sid: idToken.payload.sid, ok: true }]);
+    assert.equal(received.length, 1);
+    const { header, payload } = await verifyJwt(op, received[0]);
+    assert.equal(header.typ, 'logout+jwt');
+    assert.equal(payload.sid, idToken.payload.sid);
+    assert.equal(payload.sub, idToken.payload.sub);
+    assert.equal(payload.aud, CLIENT_ID);
+    assert.ok(payload.jti);
+    assert.equal(payload.nonce, undefined);
+    assert.deepEqual(payload.events, { 'http://schemas.openid.net/event/backchannel-logout': {} });
+
+    const signed = await fetch(new URL('/_test/sign', op.issuer), { method: 'POST', body: '{"claims":{"x":1}}' });
+    assert.deepEqual((await verifyJwt(op, (await signed.json()).token)).payload, { x: 1 });
+    const bad = await fetch(new URL('/_test/sign', op.issuer), { method: 'POST', body: '[]' });
+    assert.equal(bad.status, 400);
+  });
+
+  test('a deleted user\'s refresh token gets invalid_grant', async (t) => {
+    const op = await startOp();
+    t.after(() => stopOp(op.child));
+    const { tokens } = await signInAndExchange(op, { username: 'bob' });
+    const gone = await fetch(new URL('/_test/users/bob', op.issuer), { method: 'DELETE' });
+    assert.equal(gone.status, 200);
+    const refreshed = await tokenRequest(op, { grant_type: 'refresh_token', refresh_token: tokens.refresh_token });
+    assert.equal(refreshed.body.error, 'invalid_grant');
+    const again = await fetch(new URL('/_test/users/bob', op.issuer), { method: 'DELETE' });
+    assert.equal(again.status, 404);
   });
 });
 

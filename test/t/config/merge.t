@@ -40,8 +40,11 @@ is($res->code, 200, 'main server answers /sso/status');
 is($res->header('Content-Type'), 'application/json', 'status is JSON');
 is_deeply(decode_json($res->content),
           { ssoEnabled => JSON::PP::true,
-            redirectUri => "$ENV{SSO_TEST_PUBLIC_URL}/sso/callback" },
-          'main server: SSO enabled, and the redirect URI to register');
+            redirectUri => "$ENV{SSO_TEST_PUBLIC_URL}/sso/callback",
+            postLogoutRedirectUri => "$ENV{SSO_TEST_PUBLIC_URL}/sso/logged-out",
+            backchannelLogoutUri => "$ENV{SSO_TEST_PUBLIC_URL}/sso/backchannel-logout",
+            backchannelLogoutSessionRequired => JSON::PP::true },
+          'main server: SSO enabled, and the URIs to register');
 
 is(decode_json(status_of('sso_off')->content)->{ssoEnabled}, JSON::PP::false,
    'SSOEnable Off in a vhost overrides On from the main server');
