@@ -59,14 +59,14 @@ typedef struct {
 
 /* True when the identity filled in by the loaded module has FIELD, for a
  * field added after version 1. */
-#define MOD_AUTH_SSO_IDENTITY_HAS(id, field) \
-    ((id)->size >= APR_OFFSETOF(mod_auth_sso_identity_t, field) \
-                   + sizeof((id)->field))
+#define MOD_AUTH_SSO_IDENTITY_HAS(id, field)                                   \
+    ((id)->size                                                                \
+     >= APR_OFFSETOF(mod_auth_sso_identity_t, field) + sizeof((id)->field))
 
 /* The identity mod_auth_sso set on r, or NULL when it did not authenticate
  * r. Call it from fixups or a handler: authentication has run by then. */
 APR_DECLARE_OPTIONAL_FN(const mod_auth_sso_identity_t *, mod_auth_sso_identity,
-                        (request_rec *r));
+                        (request_rec * r));
 
 #ifdef __cplusplus
 }

@@ -17,22 +17,25 @@
 #include "http_request.h"
 
 void ssomod_log_r_(const char *file, int line, int module_index, int level,
-                apr_status_t status, request_rec *r, const char *fmt, ...)
+                   apr_status_t status, request_rec *r, const char *fmt, ...)
 {
     const char *id, *msg;
     va_list ap;
 
-    if (!APLOG_R_MODULE_IS_LEVEL(r, module_index, level))
+    if (!APLOG_R_MODULE_IS_LEVEL(r, module_index, level)) {
         return;
+    }
     va_start(ap, fmt);
     msg = apr_pvsprintf(r->pool, fmt, ap);
     va_end(ap);
     id = apr_table_get(r->subprocess_env, "UNIQUE_ID");
-    if (id)
+    if (id) {
         ap_log_rerror_(file, line, module_index, level, status, r,
                        "%s [request %s]", msg, id);
-    else
+    }
+    else {
         ap_log_rerror_(file, line, module_index, level, status, r, "%s", msg);
+    }
 }
 
 void ssomod_event_note(request_rec *r, const char *event, const char *cause)
@@ -80,15 +83,17 @@ static void ssomod_register_hooks(apr_pool_t *p)
     ap_hook_pre_config(ssomod_cache_pre_config, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_check_config(ssomod_check_config, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_post_config(ssomod_cache_post_config, NULL, NULL, APR_HOOK_MIDDLE);
-    ap_hook_post_config(ssomod_registry_post_config, NULL, NULL, APR_HOOK_MIDDLE);
+    ap_hook_post_config(ssomod_registry_post_config, NULL, NULL,
+                        APR_HOOK_MIDDLE);
     ap_hook_post_config(ssomod_check_post_config, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_child_init(ssomod_cache_child_init, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_child_init(ssomod_registry_child_init, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_child_init(ssomod_op_child_init, NULL, NULL, APR_HOOK_MIDDLE);
-    ap_hook_quick_handler(ssomod_routes_quick_handler, NULL, NULL, APR_HOOK_FIRST);
+    ap_hook_quick_handler(ssomod_routes_quick_handler, NULL, NULL,
+                          APR_HOOK_FIRST);
 #ifdef SSO_BENCH_SEED
     { /* bench/: POST <SSOBasePath>/_bench/seed, test builds only */
-        extern int ssomod_bench_quick_handler(request_rec *r, int lookup_uri);
+        extern int ssomod_bench_quick_handler(request_rec * r, int lookup_uri);
         ap_hook_quick_handler(ssomod_bench_quick_handler, NULL, NULL,
                               APR_HOOK_REALLY_FIRST);
     }
@@ -100,11 +105,7 @@ static void ssomod_register_hooks(apr_pool_t *p)
 
 /* Not AP_DECLARE_MODULE: mod_auth_sso_private.h already says APLOG_USE_MODULE. */
 module AP_MODULE_DECLARE_DATA auth_sso_module = {
-    STANDARD20_MODULE_STUFF,
-    ssomod_dir_conf_create,
-    ssomod_dir_conf_merge,
-    ssomod_server_conf_create,
-    ssomod_server_conf_merge,
-    ssomod_cmds,
+    STANDARD20_MODULE_STUFF,   ssomod_dir_conf_create,   ssomod_dir_conf_merge,
+    ssomod_server_conf_create, ssomod_server_conf_merge, ssomod_cmds,
     ssomod_register_hooks
 };

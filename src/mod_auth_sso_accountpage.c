@@ -26,7 +26,6 @@
 #include "apr_strings.h"
 #include <openssl/crypto.h>
 
-
 #define SSO_ACCOUNT_FORM_MAX 8192
 /* How long an offered secret waits for its first code. */
 #define SSO_ACCOUNT_ENROL_TTL 600
@@ -37,7 +36,7 @@ typedef struct {
     sso_session s;
     const unsigned char *id;
     const char *csrf;
-    sso_user *u;                /* local users of the registry; else NULL */
+    sso_user *u; /* local users of the registry; else NULL */
 } ssomod_acct;
 
 static const char *ssomod_acct_path(const ssomod_acct *a)
@@ -68,8 +67,8 @@ static int ssomod_acct_load(ssomod_acct *a)
     }
     if ((reg = ssomod_registry_acquire(a->r, a->c)) != NULL) {
         rv = sso_registry_find_user(reg, a->r->pool, a->s.user, &a->u, &err);
-        ssomod_registry_release(a->r, a->c, reg, rv != APR_SUCCESS
-                             && rv != APR_NOTFOUND);
+        ssomod_registry_release(a->r, a->c, reg,
+                                rv != APR_SUCCESS && rv != APR_NOTFOUND);
     }
     if (rv != APR_SUCCESS || a->u->disabled || strcmp(a->u->kind, "local")
         || a->s.created < a->u->sessions_after) {
@@ -80,13 +79,17 @@ static int ssomod_acct_load(ssomod_acct *a)
 
 static const char *ssomod_acct_hidden(const ssomod_acct *a, const char *action)
 {
-    return apr_pstrcat(a->r->pool, "<input type=\"hidden\" name=\"action\" "
-                       "value=\"", action, "\"><input type=\"hidden\" name=\""
-                       "csrf\" value=\"", a->csrf, "\">", NULL);
+    return apr_pstrcat(a->r->pool,
+                       "<input type=\"hidden\" name=\"action\" "
+                       "value=\"",
+                       action,
+                       "\"><input type=\"hidden\" name=\""
+                       "csrf\" value=\"",
+                       a->csrf, "\">", NULL);
 }
 
 static const char *ssomod_acct_form(const ssomod_acct *a, const char *action,
-                                 const char *fields, const char *button)
+                                    const char *fields, const char *button)
 {
     return apr_pstrcat(a->r->pool, "<form method=\"post\" action=\"",
                        ssomod_acct_esc(a, ssomod_acct_path(a)), "\" id=\"form-",
@@ -98,7 +101,8 @@ static const char *ssomod_acct_form(const ssomod_acct *a, const char *action,
 static const char *ssomod_acct_code_field(void)
 {
     return "<p><label>Code<br><input name=\"code\" inputmode=\"numeric\" "
-           "pattern=\"[0-9]{6}\" maxlength=\"6\" autocomplete=\"one-time-code\" "
+           "pattern=\"[0-9]{6}\" maxlength=\"6\" "
+           "autocomplete=\"one-time-code\" "
            "required></label></p>";
 }
 
@@ -109,18 +113,22 @@ static const char *ssomod_acct_message(apr_table_t *args)
     static const struct {
         const char *arg, *value, *text;
     } msgs[] = {
-        { "done", "password", "Your password was changed. Your other sessions "
+        { "done", "password",
+          "Your password was changed. Your other sessions "
           "have ended." },
-        { "done", "totp-on", "Two-factor authentication is on. Your other "
+        { "done", "totp-on",
+          "Two-factor authentication is on. Your other "
           "sessions have ended." },
-        { "done", "totp-off", "Two-factor authentication is off. Your other "
+        { "done", "totp-off",
+          "Two-factor authentication is off. Your other "
           "sessions have ended." },
         { "error", "old", "The current password is incorrect." },
         { "error", "mismatch", "The new passwords differ." },
         { "error", "length", "The new password must be 1 to 72 bytes long." },
         { "error", "code", "The code is incorrect." },
         { "error", "expired", "The setup expired. Please start again." },
-        { "error", "required", "Two-factor authentication is required on "
+        { "error", "required",
+          "Two-factor authentication is required on "
           "this site." },
     };
     size_t i;
@@ -138,33 +146,45 @@ static const char *ssomod_acct_who(const ssomod_acct *a)
 {
     apr_pool_t *p = a->r->pool;
     const char *groups = a->s.groups && a->s.groups->nelts
-                         ? apr_array_pstrcat(p, a->s.groups, ',') : "";
-    const char *how = a->u ? "Local account"
-                      : !strcmp(a->s.method, "sso")
-                        ? apr_pstrcat(p, "Single sign-on at ", a->s.issuer, NULL)
-                        : "Local account (server password file)";
+                             ? apr_array_pstrcat(p, a->s.groups, ',')
+                             : "";
+    const char *how =
+        a->u ? "Local account"
+        : !strcmp(a->s.method, "sso")
+            ? apr_pstrcat(p, "Single sign-on at ", a->s.issuer, NULL)
+            : "Local account (server password file)";
 
-    return apr_pstrcat(p, "<dl><dt>User</dt><dd id=\"user\">",
-        ssomod_acct_esc(a, a->s.user), "</dd><dt>Signed in with</dt><dd "
-        "id=\"provider\">", ssomod_acct_esc(a, how), "</dd>",
+    return apr_pstrcat(
+        p, "<dl><dt>User</dt><dd id=\"user\">", ssomod_acct_esc(a, a->s.user),
+        "</dd><dt>Signed in with</dt><dd "
+        "id=\"provider\">",
+        ssomod_acct_esc(a, how), "</dd>",
         a->s.email ? apr_pstrcat(p, "<dt>Email</dt><dd>",
-                                 ssomod_acct_esc(a, a->s.email), "</dd>", NULL) : "",
+                                 ssomod_acct_esc(a, a->s.email), "</dd>", NULL)
+                   : "",
         a->s.name ? apr_pstrcat(p, "<dt>Name</dt><dd>",
-                                ssomod_acct_esc(a, a->s.name), "</dd>", NULL) : "",
-        "<dt>Groups</dt><dd id=\"groups\">", *groups ? ssomod_acct_esc(a, groups)
-        : "none", "</dd></dl>", NULL);
+                                ssomod_acct_esc(a, a->s.name), "</dd>", NULL)
+                  : "",
+        "<dt>Groups</dt><dd id=\"groups\">",
+        *groups ? ssomod_acct_esc(a, groups) : "none", "</dd></dl>", NULL);
 }
 
 static const char *ssomod_acct_password_html(const ssomod_acct *a)
 {
-    return apr_pstrcat(a->r->pool, "<h2>Password</h2>", ssomod_acct_form(a,
-        "password", "<p><label>Current password<br><input type=\"password\" "
-        "name=\"old\" autocomplete=\"current-password\" required></label></p>"
-        "<p><label>New password<br><input type=\"password\" name=\"new\" "
-        "autocomplete=\"new-password\" required></label></p><p><label>Repeat "
-        "the new password<br><input type=\"password\" name=\"again\" "
-        "autocomplete=\"new-password\" required></label></p>",
-        "Change password"), NULL);
+    return apr_pstrcat(
+        a->r->pool, "<h2>Password</h2>",
+        ssomod_acct_form(
+            a, "password",
+            "<p><label>Current password<br><input type=\"password\" "
+            "name=\"old\" autocomplete=\"current-password\" "
+            "required></label></p>"
+            "<p><label>New password<br><input type=\"password\" name=\"new\" "
+            "autocomplete=\"new-password\" "
+            "required></label></p><p><label>Repeat "
+            "the new password<br><input type=\"password\" name=\"again\" "
+            "autocomplete=\"new-password\" required></label></p>",
+            "Change password"),
+        NULL);
 }
 
 /* A new secret offered for enrolment, kept sealed under the session until
@@ -173,8 +193,8 @@ static const char *ssomod_acct_offer(const ssomod_acct *a)
 {
     unsigned char key[SSO_TOTP_KEY_BYTES], secret[SSO_TOTP_SECRET_BYTES];
     unsigned char buf[SSO_TOTP_PENDING_MAX];
-    sso_totp_pending pd = { 'e', apr_time_sec(a->r->request_time),
-                            a->s.user, "", NULL };
+    sso_totp_pending pd = { 'e', apr_time_sec(a->r->request_time), a->s.user,
+                            "", NULL };
     const char *html = NULL, *ckey;
     apr_size_t len, klen;
 
@@ -183,16 +203,18 @@ static const char *ssomod_acct_offer(const ssomod_acct *a)
     }
     if (sso_totp_secret_new(secret) == APR_SUCCESS
         && sso_totp_seal(a->r->pool, key, a->s.user, secret, sizeof(secret),
-                         &pd.sealed) == APR_SUCCESS
+                         &pd.sealed)
+               == APR_SUCCESS
         && (len = sso_totp_pending_encode(&pd, buf, sizeof(buf))) > 0) {
-        ckey = sso_key_make(a->r->pool, SSO_KEY_TOTP_ENROL, a->id,
-                            SSO_ID_BYTES, &klen);
+        ckey = sso_key_make(a->r->pool, SSO_KEY_TOTP_ENROL, a->id, SSO_ID_BYTES,
+                            &klen);
         if (ssomod_cache_store(a->r->server, SSO_CACHE_AUX, ckey, klen,
-                            a->r->request_time
-                            + apr_time_from_sec(SSO_ACCOUNT_ENROL_TTL), buf,
-                            len, a->r->pool) == APR_SUCCESS) {
-            html = ssomod_totp_enrol_html(a->r, a->s.user, secret,
-                                       sizeof(secret));
+                               a->r->request_time
+                                   + apr_time_from_sec(SSO_ACCOUNT_ENROL_TTL),
+                               buf, len, a->r->pool)
+            == APR_SUCCESS) {
+            html =
+                ssomod_totp_enrol_html(a->r, a->s.user, secret, sizeof(secret));
         }
     }
     OPENSSL_cleanse(key, sizeof(key));
@@ -200,30 +222,43 @@ static const char *ssomod_acct_offer(const ssomod_acct *a)
     return html;
 }
 
-static const char *ssomod_acct_totp_html(const ssomod_acct *a, apr_table_t *args)
+static const char *ssomod_acct_totp_html(const ssomod_acct *a,
+                                         apr_table_t *args)
 {
     apr_pool_t *p = a->r->pool;
     const char *offer;
 
     if (a->u->totp_secret) {
-        return apr_pstrcat(p, "<h2>Two-factor authentication</h2><p id=\"totp"
+        return apr_pstrcat(
+            p,
+            "<h2>Two-factor authentication</h2><p id=\"totp"
             "-state\">On: signing in asks for a code from your authenticator "
             "app.</p><p>To remove it, enter a current code.</p>",
             ssomod_acct_form(a, "totp-remove", ssomod_acct_code_field(),
-                          "Remove two-factor authentication"), NULL);
+                             "Remove two-factor authentication"),
+            NULL);
     }
     if (!apr_table_get(args, "enrol")) {
-        return apr_pstrcat(p, "<h2>Two-factor authentication</h2><p id=\"totp"
+        return apr_pstrcat(
+            p,
+            "<h2>Two-factor authentication</h2><p id=\"totp"
             "-state\">Off.</p><p><a class=\"btn\" id=\"totp-setup\" href=\"",
-            ssomod_acct_esc(a, ssomod_acct_path(a)), "?enrol=1\">Set up two-factor "
-            "authentication</a></p>", NULL);
+            ssomod_acct_esc(a, ssomod_acct_path(a)),
+            "?enrol=1\">Set up two-factor "
+            "authentication</a></p>",
+            NULL);
     }
     offer = ssomod_acct_offer(a);
-    return apr_pstrcat(p, "<h2>Two-factor authentication</h2>", offer
-        ? apr_pstrcat(p, offer, ssomod_acct_form(a, "totp-enrol",
-                      ssomod_acct_code_field(), "Enable"), NULL)
-        : "<p>Two-factor authentication cannot be set up now. Please try "
-          "again later.</p>", NULL);
+    return apr_pstrcat(
+        p, "<h2>Two-factor authentication</h2>",
+        offer
+            ? apr_pstrcat(p, offer,
+                          ssomod_acct_form(a, "totp-enrol",
+                                           ssomod_acct_code_field(), "Enable"),
+                          NULL)
+            : "<p>Two-factor authentication cannot be set up now. Please try "
+              "again later.</p>",
+        NULL);
 }
 
 static int ssomod_acct_show(ssomod_acct *a, apr_table_t *args)
@@ -231,14 +266,16 @@ static int ssomod_acct_show(ssomod_acct *a, apr_table_t *args)
     request_rec *r = a->r;
     const char *msg = ssomod_acct_message(args);
     const char *logout = apr_pstrcat(r->pool, a->c->base_path, "/logout", NULL);
-    const char *body = apr_pstrcat(r->pool,
+    const char *body = apr_pstrcat(
+        r->pool,
         msg ? apr_pstrcat(r->pool, "<p class=\"msg\">", msg, "</p>", NULL) : "",
-        ssomod_acct_who(a),
-        a->u ? ssomod_acct_password_html(a) : "",
+        ssomod_acct_who(a), a->u ? ssomod_acct_password_html(a) : "",
         a->u ? ssomod_acct_totp_html(a, args) : "",
-        "<form method=\"post\" action=\"", ssomod_acct_esc(a, logout), "\"><p>"
+        "<form method=\"post\" action=\"", ssomod_acct_esc(a, logout),
+        "\"><p>"
         "<button class=\"btn\" type=\"submit\" id=\"sign-out\">Sign out"
-        "</button></p></form>", NULL);
+        "</button></p></form>",
+        NULL);
 
     ap_set_content_type(r, "text/html; charset=utf-8");
     apr_table_setn(r->headers_out, "Cache-Control", "no-store");
@@ -264,12 +301,13 @@ static int ssomod_acct_read(request_rec *r, ssomod_acct_form_in *f)
     }
     for (i = 0; i < pairs->nelts; i++) {
         ap_form_pair_t *pair = &APR_ARRAY_IDX(pairs, i, ap_form_pair_t);
-        const char **slot = !strcmp(pair->name, "action") ? &f->action
-                          : !strcmp(pair->name, "csrf") ? &f->csrf
-                          : !strcmp(pair->name, "old") ? &f->old
-                          : !strcmp(pair->name, "new") ? &f->new_pw
-                          : !strcmp(pair->name, "again") ? &f->again
-                          : !strcmp(pair->name, "code") ? &f->code : NULL;
+        const char **slot = !strcmp(pair->name, "action")  ? &f->action
+                            : !strcmp(pair->name, "csrf")  ? &f->csrf
+                            : !strcmp(pair->name, "old")   ? &f->old
+                            : !strcmp(pair->name, "new")   ? &f->new_pw
+                            : !strcmp(pair->name, "again") ? &f->again
+                            : !strcmp(pair->name, "code")  ? &f->code
+                                                           : NULL;
         if (slot && *slot) {
             return HTTP_BAD_REQUEST;
         }
@@ -280,17 +318,19 @@ static int ssomod_acct_read(request_rec *r, ssomod_acct_form_in *f)
     return f->action && f->csrf ? OK : HTTP_BAD_REQUEST;
 }
 
-static int ssomod_acct_back(const ssomod_acct *a, const char *what, const char *v)
+static int ssomod_acct_back(const ssomod_acct *a, const char *what,
+                            const char *v)
 {
-    apr_table_setn(a->r->headers_out, "Location", apr_pstrcat(a->r->pool,
-                   ssomod_acct_path(a), "?", what, "=", v, NULL));
+    apr_table_setn(
+        a->r->headers_out, "Location",
+        apr_pstrcat(a->r->pool, ssomod_acct_path(a), "?", what, "=", v, NULL));
     return HTTP_SEE_OTHER;
 }
 
 /* After a change: the other sessions end, this one goes on under a new
  * session ID made now (it outlives sessions_after). */
-static int ssomod_acct_changed(ssomod_acct *a, const char *cause, const char *done,
-                            const char *what)
+static int ssomod_acct_changed(ssomod_acct *a, const char *cause,
+                               const char *done, const char *what)
 {
     request_rec *r = a->r;
     apr_int64_t now = apr_time_sec(r->request_time);
@@ -304,14 +344,19 @@ static int ssomod_acct_changed(ssomod_acct *a, const char *cause, const char *do
         ssomod_registry_release(r, a->c, reg, rv != APR_SUCCESS);
     }
     if (rv != APR_SUCCESS) {
-        ssomod_log_r(r, APLOG_ERR, rv, SSOLOGNO(00104) "user %s: %s, but its other sessions "
-                  "could not be ended: %s (check SSOUserStore)", a->s.user,
-                  what, err ? err : "the user store is unavailable");
+        ssomod_log_r(
+            r, APLOG_ERR, rv,
+            SSOLOGNO(00104) "user %s: %s, but its other sessions "
+                            "could not be ended: %s (check SSOUserStore)",
+                     a->s.user, what,
+                     err ? err : "the user store is unavailable");
     }
     ssomod_session_remove(r, a->c, a->id);
     a->s.created = a->s.last_seen = a->s.verified = now;
-    ssomod_log_r(r, APLOG_NOTICE, 0, SSOLOGNO(00105) "local user %s %s on the account page; its "
-              "other sessions end", a->s.user, what);
+    ssomod_log_r(r, APLOG_NOTICE, 0,
+                 SSOLOGNO(00105) "local user %s %s on the account page; its "
+                                 "other sessions end",
+                          a->s.user, what);
     ssomod_event_note(r, "account", cause);
     if ((rc = ssomod_login_session(r, a->c, &a->s, &token)) != OK) {
         return rc;
@@ -330,20 +375,25 @@ static int ssomod_acct_password(ssomod_acct *a, const ssomod_acct_form_in *f)
 
     if (!f->old || !f->new_pw || !f->again) {
         return ssomod_page_error(r, HTTP_BAD_REQUEST, "Bad request",
-                              "The form was incomplete.");
+                                 "The form was incomplete.");
     }
     /* A stolen session must not try passwords at will: the address's
      * throttle of sign-ins counts these too. */
     if ((taken = ssomod_throttle_take(r, &t)) != SSO_ATTEMPT_ALLOWED) {
-        return taken == SSO_ATTEMPT_BLOCKED ? ssomod_login_blocked(r, &t)
-               : ssomod_page_error(r, HTTP_SERVICE_UNAVAILABLE, "Unavailable",
-                                "Please try again later.");
+        return taken == SSO_ATTEMPT_BLOCKED
+                   ? ssomod_login_blocked(r, &t)
+                   : ssomod_page_error(r, HTTP_SERVICE_UNAVAILABLE,
+                                       "Unavailable",
+                                       "Please try again later.");
     }
     if (!sso_registry_password_check(a->u->password_hash, f->old)) {
-        ssomod_log_r(r, APLOG_WARNING, 0, SSOLOGNO(00106) "local user %s gave a wrong current "
-                  "password on the account page (%d of %d before a %d s "
-                  "block)", a->s.user, t.failures, SSO_THROTTLE_MAX_FAILURES,
-                  SSO_THROTTLE_WINDOW);
+        ssomod_log_r(
+            r, APLOG_WARNING, 0,
+            SSOLOGNO(00106) "local user %s gave a wrong current "
+                       "password on the account page (%d of %d before a %d s "
+                       "block)",
+                a->s.user, t.failures, SSO_THROTTLE_MAX_FAILURES,
+                SSO_THROTTLE_WINDOW);
         ssomod_event_note(r, "account-refused", "password-wrong");
         return ssomod_acct_back(a, "error", "old");
     }
@@ -361,22 +411,28 @@ static int ssomod_acct_password(ssomod_acct *a, const ssomod_acct_form_in *f)
         ssomod_registry_release(r, a->c, reg, rv != APR_SUCCESS);
     }
     if (rv != APR_SUCCESS) {
-        ssomod_log_r(r, APLOG_ERR, rv, SSOLOGNO(00107) "password of %s not changed: %s (check "
-                  "SSOUserStore)", a->s.user, err ? err : "the user store is "
-                  "unavailable");
-        return ssomod_page_error(r, HTTP_SERVICE_UNAVAILABLE, "Unavailable",
-                              "Your password could not be changed. Please try "
-                              "again later.");
+        ssomod_log_r(r, APLOG_ERR, rv,
+                     SSOLOGNO(00107) "password of %s not changed: %s (check "
+                                     "SSOUserStore)",
+                              a->s.user,
+                              err ? err
+                                  : "the user store is "
+                                    "unavailable");
+        return ssomod_page_error(
+            r, HTTP_SERVICE_UNAVAILABLE, "Unavailable",
+            "Your password could not be changed. Please try "
+            "again later.");
     }
     return ssomod_acct_changed(a, "password-changed", "password",
-                            "changed its password");
+                               "changed its password");
 }
 
 /* The code against sealed (wrong codes count per account), then the
  * registry change. 1 done, 0 refused (the caller answers), or an HTTP
  * status. */
-static int ssomod_acct_code(ssomod_acct *a, const char *sealed, apr_int64_t last,
-                         const char *code, apr_int64_t *step)
+static int ssomod_acct_code(ssomod_acct *a, const char *sealed,
+                            apr_int64_t last, const char *code,
+                            apr_int64_t *step)
 {
     request_rec *r = a->r;
     const unsigned char *secret;
@@ -386,9 +442,11 @@ static int ssomod_acct_code(ssomod_acct *a, const char *sealed, apr_int64_t last
     ssomod_attempt_e taken = ssomod_totpstep_account_take(r, a->s.user, &t, 0);
 
     if (taken != SSO_ATTEMPT_ALLOWED) {
-        return taken == SSO_ATTEMPT_BLOCKED ? ssomod_login_blocked(r, &t)
-               : ssomod_page_error(r, HTTP_SERVICE_UNAVAILABLE, "Unavailable",
-                                "Please try again later.");
+        return taken == SSO_ATTEMPT_BLOCKED
+                   ? ssomod_login_blocked(r, &t)
+                   : ssomod_page_error(r, HTTP_SERVICE_UNAVAILABLE,
+                                       "Unavailable",
+                                       "Please try again later.");
     }
     if ((secret = ssomod_totp_secret_of(r, a->c, a->s.user, sealed, &len))) {
         res = sso_totp_check(secret, len, code, apr_time_sec(r->request_time),
@@ -396,13 +454,18 @@ static int ssomod_acct_code(ssomod_acct *a, const char *sealed, apr_int64_t last
         OPENSSL_cleanse((void *)secret, len);
     }
     if (res != SSO_TOTP_OK) {
-        ssomod_log_r(r, APLOG_WARNING, 0, SSOLOGNO(00108) "local user %s gave %s on the account "
-                  "page (%d of %d before a %d s block)", a->s.user,
-                  res == SSO_TOTP_REPLAYED ? "a TOTP code used already"
-                  : "a wrong TOTP code", t.failures, SSO_THROTTLE_MAX_FAILURES,
-                  SSO_THROTTLE_WINDOW);
-        ssomod_event_note(r, "account-refused", res == SSO_TOTP_REPLAYED
-                       ? "totp-replayed" : "totp-wrong");
+        ssomod_log_r(r, APLOG_WARNING, 0,
+                     SSOLOGNO(00108) "local user %s gave %s on the account "
+                                     "page (%d of %d before a %d s block)",
+                              a->s.user,
+                              res == SSO_TOTP_REPLAYED
+                                  ? "a TOTP code used already"
+                                  : "a wrong TOTP code",
+                              t.failures, SSO_THROTTLE_MAX_FAILURES,
+                              SSO_THROTTLE_WINDOW);
+        ssomod_event_note(r, "account-refused",
+                          res == SSO_TOTP_REPLAYED ? "totp-replayed"
+                                                   : "totp-wrong");
         return 0;
     }
     ssomod_totpstep_account_take(r, a->s.user, &t, 1);
@@ -415,7 +478,8 @@ static int ssomod_acct_totp_enrol(ssomod_acct *a, const ssomod_acct_form_in *f)
     unsigned char buf[SSO_TOTP_PENDING_MAX];
     apr_size_t len = sizeof(buf), klen;
     const char *ckey = sso_key_make(r->pool, SSO_KEY_TOTP_ENROL, a->id,
-                                    SSO_ID_BYTES, &klen), *err = NULL;
+                                    SSO_ID_BYTES, &klen),
+               *err = NULL;
     sso_totp_pending pd;
     sso_registry *reg;
     apr_int64_t step = 0;
@@ -426,7 +490,8 @@ static int ssomod_acct_totp_enrol(ssomod_acct *a, const ssomod_acct_form_in *f)
         return ssomod_acct_back(a, "done", "totp-on");
     }
     if (ssomod_cache_retrieve(r->server, SSO_CACHE_AUX, ckey, klen, buf, &len,
-                           r->pool) != APR_SUCCESS
+                              r->pool)
+            != APR_SUCCESS
         || !sso_totp_pending_decode(r->pool, buf, len, &pd)
         || strcmp(pd.username, a->s.user)) {
         return ssomod_acct_back(a, "error", "expired");
@@ -441,11 +506,15 @@ static int ssomod_acct_totp_enrol(ssomod_acct *a, const ssomod_acct_form_in *f)
         ssomod_registry_release(r, a->c, reg, rv != APR_SUCCESS);
     }
     if (rv != APR_SUCCESS) {
-        ssomod_log_r(r, APLOG_ERR, rv, SSOLOGNO(00109) "TOTP of %s not stored: %s (check "
-                  "SSOUserStore)", a->s.user, err ? err : "the user store is "
-                  "unavailable");
+        ssomod_log_r(r, APLOG_ERR, rv,
+                     SSOLOGNO(00109) "TOTP of %s not stored: %s (check "
+                                     "SSOUserStore)",
+                              a->s.user,
+                              err ? err
+                                  : "the user store is "
+                                    "unavailable");
         return ssomod_page_error(r, HTTP_SERVICE_UNAVAILABLE, "Unavailable",
-                              "Please try again later.");
+                                 "Please try again later.");
     }
     return ssomod_acct_changed(a, "totp-enrolled", "totp-on", "enrolled TOTP");
 }
@@ -466,7 +535,8 @@ static int ssomod_acct_totp_remove(ssomod_acct *a, const ssomod_acct_form_in *f)
         return ssomod_acct_back(a, "error", "required");
     }
     if ((rc = ssomod_acct_code(a, a->u->totp_secret, a->u->totp_last_step,
-                            f->code, &step)) != 1) {
+                               f->code, &step))
+        != 1) {
         return rc ? rc : ssomod_acct_back(a, "error", "code");
     }
     if ((reg = ssomod_registry_acquire(r, a->c)) != NULL) {
@@ -475,18 +545,22 @@ static int ssomod_acct_totp_remove(ssomod_acct *a, const ssomod_acct_form_in *f)
         if (rv == APR_SUCCESS) {
             rv = sso_registry_set_totp(reg, r->pool, a->s.user, NULL, 0, &err);
         }
-        ssomod_registry_release(r, a->c, reg, rv != APR_SUCCESS
-                             && rv != APR_EEXIST);
+        ssomod_registry_release(r, a->c, reg,
+                                rv != APR_SUCCESS && rv != APR_EEXIST);
     }
     if (rv == APR_EEXIST) {
         return ssomod_acct_back(a, "error", "code");
     }
     if (rv != APR_SUCCESS) {
-        ssomod_log_r(r, APLOG_ERR, rv, SSOLOGNO(00110) "TOTP of %s not removed: %s (check "
-                  "SSOUserStore)", a->s.user, err ? err : "the user store is "
-                  "unavailable");
+        ssomod_log_r(r, APLOG_ERR, rv,
+                     SSOLOGNO(00110) "TOTP of %s not removed: %s (check "
+                                     "SSOUserStore)",
+                              a->s.user,
+                              err ? err
+                                  : "the user store is "
+                                    "unavailable");
         return ssomod_page_error(r, HTTP_SERVICE_UNAVAILABLE, "Unavailable",
-                              "Please try again later.");
+                                 "Please try again later.");
     }
     return ssomod_acct_changed(a, "totp-removed", "totp-off", "removed TOTP");
 }
@@ -497,29 +571,31 @@ static int ssomod_acct_post(ssomod_acct *a)
 
     if (ssomod_acct_read(a->r, &f) != OK) {
         return ssomod_page_error(a->r, HTTP_BAD_REQUEST, "Bad request",
-                              "The form was incomplete.");
+                                 "The form was incomplete.");
     }
     if (!sso_secret_equal(f.csrf, a->csrf)) {
-        ssomod_log_r(a->r, APLOG_WARNING, 0, SSOLOGNO(00111) "account page: a change for %s "
-                  "refused: the form's token does not match the session",
-                  a->s.user);
+        ssomod_log_r(
+            a->r, APLOG_WARNING, 0,
+            SSOLOGNO(00111) "account page: a change for %s "
+                       "refused: the form's token does not match the session",
+                a->s.user);
         ssomod_event_note(a->r, "account-refused", "csrf");
         return ssomod_page_error(a->r, HTTP_FORBIDDEN, "Request refused",
-                              "This form has expired or did not come from "
-                              "this site. Please reload the page and try "
-                              "again.");
+                                 "This form has expired or did not come from "
+                                 "this site. Please reload the page and try "
+                                 "again.");
     }
     if (!a->u) {
         return ssomod_page_error(a->r, HTTP_FORBIDDEN, "Not available",
-                              "Your account is managed by your sign-in "
-                              "provider.");
+                                 "Your account is managed by your sign-in "
+                                 "provider.");
     }
     if (!strcmp(f.action, "password")) {
         return ssomod_acct_password(a, &f);
     }
     if (!f.code) {
         return ssomod_page_error(a->r, HTTP_BAD_REQUEST, "Bad request",
-                              "The form was incomplete.");
+                                 "The form was incomplete.");
     }
     if (!strcmp(f.action, "totp-enrol")) {
         return ssomod_acct_totp_enrol(a, &f);
@@ -528,11 +604,11 @@ static int ssomod_acct_post(ssomod_acct *a)
         return ssomod_acct_totp_remove(a, &f);
     }
     return ssomod_page_error(a->r, HTTP_BAD_REQUEST, "Bad request",
-                          "Unknown action.");
+                             "Unknown action.");
 }
 
 int ssomod_accountpage_handle(request_rec *r, const ssomod_server_conf *c,
-                           apr_table_t *args)
+                              apr_table_t *args)
 {
     ssomod_acct a;
 
@@ -547,12 +623,13 @@ int ssomod_accountpage_handle(request_rec *r, const ssomod_server_conf *c,
     if (!ssomod_acct_load(&a)) {
         if (r->method_number == M_POST) {
             return ssomod_page_error(r, HTTP_FORBIDDEN, "Not signed in",
-                                  "Please sign in again.");
+                                     "Please sign in again.");
         }
-        apr_table_setn(r->headers_out, "Location", apr_pstrcat(r->pool,
-                       c->base_path, "/login?return=",
-                       apr_pescape_urlencoded(r->pool, ssomod_acct_path(&a)),
-                       NULL));
+        apr_table_setn(
+            r->headers_out, "Location",
+            apr_pstrcat(r->pool, c->base_path, "/login?return=",
+                        apr_pescape_urlencoded(r->pool, ssomod_acct_path(&a)),
+                        NULL));
         return HTTP_SEE_OTHER;
     }
     return r->method_number == M_POST ? ssomod_acct_post(&a)

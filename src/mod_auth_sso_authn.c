@@ -20,7 +20,6 @@
 #include "apr_escape.h"
 #include "apr_strings.h"
 
-
 #define SSO_AUTHN_CACHE_FILTER "AUTH_SSO_PRIVATE"
 
 /* By handle: adding a filter by name costs a lookup on every request. */
@@ -30,8 +29,9 @@ static int ssomod_strip_one(void *rec, const char *key, const char *value)
 {
     apr_array_header_t *doomed = rec;
 
-    if (sso_identity_owns_header(key))
+    if (sso_identity_owns_header(key)) {
         APR_ARRAY_PUSH(doomed, const char *) = key;
+    }
     return 1;
 }
 
@@ -41,27 +41,33 @@ int ssomod_authn_strip_headers(request_rec *r)
     int i;
 
     apr_table_do(ssomod_strip_one, doomed, r->headers_in, NULL);
-    for (i = 0; i < doomed->nelts; i++)
+    for (i = 0; i < doomed->nelts; i++) {
         apr_table_unset(r->headers_in, APR_ARRAY_IDX(doomed, i, const char *));
+    }
     return DECLINED;
 }
 
 static void ssomod_export(request_rec *r, const char *env, const char *header,
-                       const char *value, int pass_header)
+                          const char *value, int pass_header)
 {
-    if (!value)
+    if (!value) {
         return;
+    }
     if (sso_url_has_control(value)) {
-        ssomod_log_r(r, APLOG_WARNING, 0, SSOLOGNO(00006) "%s of user %s holds "
-                      "control characters: not passed on", env, r->user);
+        ssomod_log_r(r, APLOG_WARNING, 0,
+                     SSOLOGNO(00006) "%s of user %s holds "
+                                     "control characters: not passed on",
+                              env, r->user);
         return;
     }
     apr_table_setn(r->subprocess_env, env, value);
-    if (pass_header)
+    if (pass_header) {
         apr_table_setn(r->headers_in, header, value);
+    }
 }
 
-static ssomod_identity *ssomod_identity_from(request_rec *r, const sso_session *s)
+static ssomod_identity *ssomod_identity_from(request_rec *r,
+                                             const sso_session *s)
 {
     ssomod_identity *id = apr_pcalloc(r->pool, sizeof(*id));
 
@@ -74,7 +80,7 @@ static ssomod_identity *ssomod_identity_from(request_rec *r, const sso_session *
 }
 
 static void ssomod_identity_apply(request_rec *r, const ssomod_server_conf *c,
-                               const ssomod_identity *id)
+                                  const ssomod_identity *id)
 {
     int ph = c->pass_headers;
 
@@ -82,7 +88,8 @@ static void ssomod_identity_apply(request_rec *r, const ssomod_server_conf *c,
     r->ap_auth_type = "sso";
     ssomod_identity_set(r, id);
     ssomod_export(r, "SSO_USER", "X-SSO-User", id->user, ph);
-    ssomod_export(r, "SSO_GROUPS", "X-SSO-Groups", sso_groups_join(r->pool, id->groups), ph);
+    ssomod_export(r, "SSO_GROUPS", "X-SSO-Groups",
+                  sso_groups_join(r->pool, id->groups), ph);
     ssomod_export(r, "SSO_EMAIL", "X-SSO-Email", id->email, ph);
     ssomod_export(r, "SSO_NAME", "X-SSO-Name", id->name, ph);
     ssomod_export(r, "SSO_AUTH_METHOD", NULL, id->method, 0);
@@ -94,21 +101,24 @@ static int ssomod_authn_is_read(const request_rec *r)
     return r->method_number == M_GET;
 }
 
-static int ssomod_authn_unauthenticated(request_rec *r, const ssomod_server_conf *c,
-                                     const ssomod_dir_conf *d, int expired)
+static int ssomod_authn_unauthenticated(request_rec *r,
+                                        const ssomod_server_conf *c,
+                                        const ssomod_dir_conf *d, int expired)
 {
-    int action = d->unauthenticated == SSO_UNSET ? SSO_UNAUTH_LOGIN
-                                                 : d->unauthenticated;
+    int action =
+        d->unauthenticated == SSO_UNSET ? SSO_UNAUTH_LOGIN : d->unauthenticated;
     const char *login;
 
     if (action == SSO_UNAUTH_401 || !ssomod_authn_is_read(r)) {
-        apr_table_setn(r->err_headers_out, "WWW-Authenticate", apr_psprintf(
-                       r->pool, "SSO realm=\"%s\"", r->server->server_hostname));
+        apr_table_setn(r->err_headers_out, "WWW-Authenticate",
+                       apr_psprintf(r->pool, "SSO realm=\"%s\"",
+                                    r->server->server_hostname));
         return ssomod_page_error(r, HTTP_UNAUTHORIZED, "Sign-in required",
-                              "You need to sign in to see this page.");
+                                 "You need to sign in to see this page.");
     }
-    if (action == SSO_UNAUTH_PROVIDER && c->enable)
+    if (action == SSO_UNAUTH_PROVIDER && c->enable) {
         return ssomod_login_start(r, c, r->unparsed_uri);
+    }
     login = apr_pstrcat(r->pool, c->base_path, "/login?return=",
                         apr_pescape_urlencoded(r->pool, r->unparsed_uri),
                         expired ? "&expired=1" : "", NULL);
@@ -120,21 +130,21 @@ static int ssomod_authn_unauthenticated(request_rec *r, const ssomod_server_conf
 static int ssomod_authn_unavailable(request_rec *r)
 {
     return ssomod_page_error(r, HTTP_SERVICE_UNAVAILABLE, "Service unavailable",
-                          "Sessions are temporarily unavailable. Please try "
-                          "again in a moment.");
+                             "Sessions are temporarily unavailable. Please try "
+                             "again in a moment.");
 }
 
 /* Every SSOAccountRecheck seconds the account is looked up again, so a
  * disabled or deleted account stops working without a registry read on
  * every request. */
 static int ssomod_authn_accept(request_rec *r, const ssomod_server_conf *c,
-                            const unsigned char *sid, sso_session *s)
+                               const unsigned char *sid, sso_session *s)
 {
     apr_int64_t now = apr_time_sec(r->request_time);
     int rechecked = sso_session_needs_recheck(s, now, c->account_recheck)
                     && ssomod_session_may_write(r, c);
-    ssomod_recheck_e rc = rechecked ? ssomod_account_recheck(r, c, s)
-                                    : SSO_RECHECK_OK;
+    ssomod_recheck_e rc =
+        rechecked ? ssomod_account_recheck(r, c, s) : SSO_RECHECK_OK;
 
     /* SSOGroupRefresh: after the re-check, whose registry groups it
      * replaces. A request not due pays one comparison. */
@@ -144,11 +154,12 @@ static int ssomod_authn_accept(request_rec *r, const ssomod_server_conf *c,
     }
     if (rc == SSO_RECHECK_GONE) {
         ssomod_session_remove(r, c, sid);
-        return ssomod_authn_unauthenticated(r, c, ap_get_module_config(
-                   r->per_dir_config, &auth_sso_module), 1);
+        return ssomod_authn_unauthenticated(
+            r, c, ap_get_module_config(r->per_dir_config, &auth_sso_module), 1);
     }
-    if (rc != SSO_RECHECK_OK)
+    if (rc != SSO_RECHECK_OK) {
         return ssomod_authn_unavailable(r);
+    }
     ssomod_session_touch(r, c, sid, s, rechecked);
     ssomod_identity_apply(r, c, ssomod_identity_from(r, s));
     return OK;
@@ -170,8 +181,9 @@ static int ssomod_authn_check(request_rec *r)
     const unsigned char *sid;
     sso_session s;
 
-    if (!type || strcasecmp(type, "sso"))
+    if (!type || strcasecmp(type, "sso")) {
         return DECLINED;
+    }
     c = ssomod_server_conf_get(r->server);
     if ((inherited = ssomod_authn_inherited(r))) {
         ssomod_identity_apply(r, c, inherited);
@@ -183,40 +195,45 @@ static int ssomod_authn_check(request_rec *r)
     case SSO_LOAD_ERROR:
         return ssomod_authn_unavailable(r);
     case SSO_LOAD_EXPIRED:
-        return ssomod_authn_unauthenticated(r, c, ap_get_module_config(
-                   r->per_dir_config, &auth_sso_module), 1);
+        return ssomod_authn_unauthenticated(
+            r, c, ap_get_module_config(r->per_dir_config, &auth_sso_module), 1);
     default:
-        return ssomod_authn_unauthenticated(r, c, ap_get_module_config(
-                   r->per_dir_config, &auth_sso_module), 0);
+        return ssomod_authn_unauthenticated(
+            r, c, ap_get_module_config(r->per_dir_config, &auth_sso_module), 0);
     }
 }
 
 /* Pages behind AuthType sso are private: without this a browser may show
  * one again from its cache after logout. A Cache-Control the page sets
  * itself wins. */
-static apr_status_t ssomod_authn_cache_filter(ap_filter_t *f, apr_bucket_brigade *bb)
+static apr_status_t ssomod_authn_cache_filter(ap_filter_t *f,
+                                              apr_bucket_brigade *bb)
 {
     request_rec *r = f->r;
 
     if (!apr_table_get(r->headers_out, "Cache-Control")
-        && !apr_table_get(r->err_headers_out, "Cache-Control"))
+        && !apr_table_get(r->err_headers_out, "Cache-Control")) {
         apr_table_setn(r->headers_out, "Cache-Control", "private, no-cache");
+    }
     ap_remove_output_filter(f);
     return ap_pass_brigade(f->next, bb);
 }
 
 static void ssomod_authn_insert_filter(request_rec *r)
 {
-    if (ssomod_identity_get(r))
+    if (ssomod_identity_get(r)) {
         ap_add_output_filter_handle(ssomod_authn_cache_filter_handle, NULL, r,
                                     r->connection);
+    }
 }
 
 void ssomod_authn_register(apr_pool_t *p)
 {
     ssomod_authn_cache_filter_handle = ap_register_output_filter(
-        SSO_AUTHN_CACHE_FILTER, ssomod_authn_cache_filter, NULL, AP_FTYPE_CONTENT_SET);
-    ap_hook_insert_filter(ssomod_authn_insert_filter, NULL, NULL, APR_HOOK_MIDDLE);
+        SSO_AUTHN_CACHE_FILTER, ssomod_authn_cache_filter, NULL,
+        AP_FTYPE_CONTENT_SET);
+    ap_hook_insert_filter(ssomod_authn_insert_filter, NULL, NULL,
+                          APR_HOOK_MIDDLE);
     ap_hook_post_read_request(ssomod_authn_strip_headers, NULL, NULL,
                               APR_HOOK_REALLY_FIRST);
     ap_hook_check_authn(ssomod_authn_check, NULL, NULL, APR_HOOK_MIDDLE,

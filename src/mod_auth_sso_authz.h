@@ -8,6 +8,7 @@
 #include "apr_hash.h"
 
 void ssomod_authz_register(apr_pool_t *p);
-void ssomod_authz_warn_unknown(apr_pool_t *ptemp, server_rec *s, apr_hash_t *known);
+void ssomod_authz_warn_unknown(apr_pool_t *ptemp, server_rec *s,
+                               apr_hash_t *known);
 
 #endif

@@ -34,7 +34,6 @@
 #include "apr_strings.h"
 #include <jansson.h>
 
-
 #define SSO_BENCH_ROUTE "/_bench/seed"
 #define SSO_BENCH_MAX   1000000
 
@@ -44,14 +43,15 @@ static int ssomod_bench_is_loopback(const request_rec *r)
 {
     const char *ip = r->connection->client_ip;
 
-    return ip && (!strncmp(ip, "127.", 4) || !strcmp(ip, "::1")
-                  || !strncasecmp(ip, "::ffff:127.", 11));
+    return ip
+           && (!strncmp(ip, "127.", 4) || !strcmp(ip, "::1")
+               || !strncasecmp(ip, "::ffff:127.", 11));
 }
-
 
 static int ssomod_bench_fail(request_rec *r, int status, const char *why)
 {
-    ap_log_rerror(APLOG_MARK, APLOG_WARNING, 0, r, SSOLOGNO(00009) "bench seed refused: %s", why);
+    ap_log_rerror(APLOG_MARK, APLOG_WARNING, 0, r,
+                  SSOLOGNO(00009) "bench seed refused: %s", why);
     r->status = status;
     ssomod_routes_send_json(r, json_pack("{s:s}", "error", why));
     return OK;
@@ -59,23 +59,27 @@ static int ssomod_bench_fail(request_rec *r, int status, const char *why)
 
 /* One session: a fresh ID as at login (ssomod_session_create), the record
  * stored by ssomod_session_save. */
-static apr_status_t ssomod_bench_store_one(request_rec *r, const ssomod_server_conf *c,
-                                        const sso_session *s, apr_pool_t *p,
-                                        const char **token, unsigned char *id_out)
+static apr_status_t ssomod_bench_store_one(request_rec *r,
+                                           const ssomod_server_conf *c,
+                                           const sso_session *s, apr_pool_t *p,
+                                           const char **token,
+                                           unsigned char *id_out)
 {
     const unsigned char *id;
     apr_status_t rv;
 
-    if ((rv = sso_random_token(p, SSO_ID_BYTES, token)) != APR_SUCCESS)
+    if ((rv = sso_random_token(p, SSO_ID_BYTES, token)) != APR_SUCCESS) {
         return rv;
-    if (!(id = sso_id_decode(p, *token)))
+    }
+    if (!(id = sso_id_decode(p, *token))) {
         return APR_EGENERAL;
+    }
     memcpy(id_out, id, SSO_ID_BYTES);
     return ssomod_session_save(r, c, id, s);
 }
 
 static long ssomod_bench_count_present(request_rec *r, const unsigned char *ids,
-                                    long n)
+                                       long n)
 {
     unsigned char buf[SSO_SESSION_MAX];
     long i, present = 0;
@@ -83,9 +87,11 @@ static long ssomod_bench_count_present(request_rec *r, const unsigned char *ids,
     for (i = 0; i < n; i++) {
         apr_size_t len = sizeof(buf);
         if (ssomod_cache_retrieve(r->server, SSO_CACHE_SESSIONS,
-                               (const char *)ids + i * SSO_ID_BYTES,
-                               SSO_ID_BYTES, buf, &len, r->pool) == APR_SUCCESS)
+                                  (const char *)ids + i * SSO_ID_BYTES,
+                                  SSO_ID_BYTES, buf, &len, r->pool)
+            == APR_SUCCESS) {
             present++;
+        }
     }
     return present;
 }
@@ -107,48 +113,63 @@ static int ssomod_bench_seed(request_rec *r, const ssomod_server_conf *c)
         r->allowed = AP_METHOD_BIT << M_POST;
         return HTTP_METHOD_NOT_ALLOWED;
     }
-    if (!ssomod_bench_is_loopback(r))
+    if (!ssomod_bench_is_loopback(r)) {
         return ssomod_bench_fail(r, HTTP_FORBIDDEN, "loopback clients only");
+    }
     if (sso_url_query_parse(r->pool, r->args, &args)
-        || !(n_arg = apr_table_get(args, "n")))
-        return ssomod_bench_fail(r, HTTP_BAD_REQUEST, "usage: ?n=N[&user=NAME]");
+        || !(n_arg = apr_table_get(args, "n"))) {
+        return ssomod_bench_fail(r, HTTP_BAD_REQUEST,
+                                 "usage: ?n=N[&user=NAME]");
+    }
     n = strtol(n_arg, NULL, 10);
-    if (n < 1 || n > SSO_BENCH_MAX)
+    if (n < 1 || n > SSO_BENCH_MAX) {
         return ssomod_bench_fail(r, HTTP_BAD_REQUEST, "n must be 1..1000000");
-    if (ssomod_session_load(r, c, &s, &caller_id) != SSO_LOAD_OK)
-        return ssomod_bench_fail(r, HTTP_UNAUTHORIZED, "sign in first: the "
-                              "caller's session is the template");
+    }
+    if (ssomod_session_load(r, c, &s, &caller_id) != SSO_LOAD_OK) {
+        return ssomod_bench_fail(r, HTTP_UNAUTHORIZED,
+                                 "sign in first: the "
+                                 "caller's session is the template");
+    }
     user = apr_table_get(args, "user");
-    if (user && strcmp(user, s.user))
-        return ssomod_bench_fail(r, HTTP_BAD_REQUEST, "user is not the caller's "
-                              "username");
+    if (user && strcmp(user, s.user)) {
+        return ssomod_bench_fail(r, HTTP_BAD_REQUEST,
+                                 "user is not the caller's "
+                                 "username");
+    }
 
-    s.created = s.last_seen = s.verified = s.refreshed
-        = apr_time_sec(r->request_time);
+    s.created = s.last_seen = s.verified = s.refreshed =
+        apr_time_sec(r->request_time);
     ids = apr_palloc(r->pool, (apr_size_t)n * SSO_ID_BYTES);
     apr_pool_create(&scratch, r->pool);
     for (i = 0; i < n; i++) {
         apr_pool_clear(scratch);
         if (ssomod_bench_store_one(r, c, &s, scratch, &token,
-                                ids + i * SSO_ID_BYTES) != APR_SUCCESS)
+                                   ids + i * SSO_ID_BYTES)
+            != APR_SUCCESS) {
             return ssomod_bench_fail(r, HTTP_INTERNAL_SERVER_ERROR,
-                                  "the session cache refused a record");
-        if (!first)
+                                     "the session cache refused a record");
+        }
+        if (!first) {
             first = apr_pstrdup(r->pool, token);
-        if (i == n - 1)
+        }
+        if (i == n - 1) {
             last = apr_pstrdup(r->pool, token);
+        }
     }
     apr_pool_destroy(scratch);
     seeded_ms = apr_time_as_msec(apr_time_now() - start);
     present = ssomod_bench_count_present(r, ids, n);
-    ap_log_rerror(APLOG_MARK, APLOG_NOTICE, 0, r, SSOLOGNO(00010) "bench: seeded %ld sessions "
-                  "of %s in %ld ms, %ld still present", n, s.user,
-                  (long)seeded_ms, present);
-    return ssomod_routes_send_json(r, json_pack("{s:I,s:s,s:I,s:i,s:s,s:s,s:I,s:I}",
-        "seeded", (json_int_t)n, "user", s.user,
-        "record_bytes", (json_int_t)sso_session_encode(&s, buf, sizeof(buf)),
-        "key_bytes", SSO_ID_BYTES, "oldest", first, "newest", last,
-        "present", (json_int_t)present, "ms", (json_int_t)seeded_ms));
+    ap_log_rerror(APLOG_MARK, APLOG_NOTICE, 0, r,
+                  SSOLOGNO(00010) "bench: seeded %ld sessions "
+                                  "of %s in %ld ms, %ld still present",
+                           n, s.user, (long)seeded_ms, present);
+    return ssomod_routes_send_json(
+        r,
+        json_pack("{s:I,s:s,s:I,s:i,s:s,s:s,s:I,s:I}", "seeded", (json_int_t)n,
+                  "user", s.user, "record_bytes",
+                  (json_int_t)sso_session_encode(&s, buf, sizeof(buf)),
+                  "key_bytes", SSO_ID_BYTES, "oldest", first, "newest", last,
+                  "present", (json_int_t)present, "ms", (json_int_t)seeded_ms));
 }
 
 int ssomod_bench_quick_handler(request_rec *r, int lookup_uri)
@@ -158,7 +179,8 @@ int ssomod_bench_quick_handler(request_rec *r, int lookup_uri)
     size_t len = strlen(c->base_path);
 
     if (lookup_uri || !path || strncmp(path, c->base_path, len)
-        || strcmp(path + len, SSO_BENCH_ROUTE))
+        || strcmp(path + len, SSO_BENCH_ROUTE)) {
         return DECLINED;
+    }
     return ssomod_bench_seed(r, c);
 }

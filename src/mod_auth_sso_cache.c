@@ -15,19 +15,20 @@
 #include "sso_session.h"
 #include "sso_key.h"
 
-
-#define SSO_CACHE_MUTEX_TYPE "auth-sso-cache"
-#define SSO_CACHE_NAMESPACE  "auth_sso"
+#define SSO_CACHE_MUTEX_TYPE    "auth-sso-cache"
+#define SSO_CACHE_NAMESPACE     "auth_sso"
 #define SSO_CACHE_AUX_NAMESPACE "auth_sso_login"
 
-int ssomod_cache_pre_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp)
+int ssomod_cache_pre_config(apr_pool_t *pconf, apr_pool_t *plog,
+                            apr_pool_t *ptemp)
 {
     apr_status_t rv = ap_mutex_register(pconf, SSO_CACHE_MUTEX_TYPE, NULL,
                                         APR_LOCK_DEFAULT, 0);
 
     if (rv != APR_SUCCESS) {
         ap_log_perror(APLOG_MARK, APLOG_CRIT, rv, plog,
-                      SSOLOGNO(00011) "failed to register the %s mutex", SSO_CACHE_MUTEX_TYPE);
+                      SSOLOGNO(00011) "failed to register the %s mutex",
+                               SSO_CACHE_MUTEX_TYPE);
         return 500;
     }
     return OK;
@@ -46,7 +47,7 @@ typedef struct {
     int shards;
     ap_socache_instance_t *aux;
     const ap_socache_provider_t *provider;
-    apr_uint64_t generation;          /* last generation that used it */
+    apr_uint64_t generation; /* last generation that used it */
 } ssomod_cache_kept;
 
 /* Everything that outlives a restart, in the process pool's userdata:
@@ -56,11 +57,11 @@ typedef struct {
  * children locks the one mutex: during a graceful restart old and new
  * children share a cache. */
 struct ssomod_cache_state {
-    apr_hash_t *caches;               /* spec -> ssomod_cache_kept */
-    apr_uint64_t generation;          /* post_config runs so far */
-    apr_global_mutex_t *mutex;        /* made when a cache first needs it */
-    sso_stamps *stamps;               /* NULL: no anonymous shared memory */
-    sso_reuse *reuse;                 /* in a child: records read from
+    apr_hash_t *caches;        /* spec -> ssomod_cache_kept */
+    apr_uint64_t generation;   /* post_config runs so far */
+    apr_global_mutex_t *mutex; /* made when a cache first needs it */
+    sso_stamps *stamps;        /* NULL: no anonymous shared memory */
+    sso_reuse *reuse;          /* in a child: records read from
                                        * Redis or memcached, reused */
 };
 
@@ -73,8 +74,8 @@ static ssomod_cache_state *ssomod_cache_state_get(server_rec *s)
     if (!state) {
         ssomod_cache_state *st = apr_pcalloc(pp, sizeof(*st));
         st->caches = apr_hash_make(pp);
-        apr_pool_userdata_set(st, "auth_sso_cache_state",
-                              apr_pool_cleanup_null, pp);
+        apr_pool_userdata_set(st, "auth_sso_cache_state", apr_pool_cleanup_null,
+                              pp);
         state = st;
     }
     return state;
@@ -84,10 +85,10 @@ static ssomod_cache_state *ssomod_cache_state_get(server_rec *s)
  * the login cache holds mostly pending logins of about 110 bytes, keyed as
  * in sso_key.h, so it gets twice as many index entries per MiB. */
 static apr_status_t ssomod_cache_new_instance(server_rec *s, apr_pool_t *ptemp,
-                                           const ssomod_cache_conf *cc,
-                                           apr_pool_t *pool, const char *arg,
-                                           ssomod_cache_which which,
-                                           ap_socache_instance_t **inst)
+                                              const ssomod_cache_conf *cc,
+                                              apr_pool_t *pool, const char *arg,
+                                              ssomod_cache_which which,
+                                              ap_socache_instance_t **inst)
 {
     struct ap_socache_hints hints = { 0 };
     int aux = which == SSO_CACHE_AUX;
@@ -95,10 +96,12 @@ static apr_status_t ssomod_cache_new_instance(server_rec *s, apr_pool_t *ptemp,
     hints.avg_id_len = aux ? SSO_KEY_OVERHEAD + SSO_ID_BYTES : SSO_ID_BYTES;
     hints.avg_obj_size = aux ? 128 : 256;
     hints.expiry_interval = 60;
-    if (cc->provider->create(inst, arg, ptemp, pool))
+    if (cc->provider->create(inst, arg, ptemp, pool)) {
         return APR_EINVAL;
-    return cc->provider->init(*inst, aux ? SSO_CACHE_AUX_NAMESPACE
-                              : SSO_CACHE_NAMESPACE, &hints, s, pool);
+    }
+    return cc->provider->init(
+        *inst, aux ? SSO_CACHE_AUX_NAMESPACE : SSO_CACHE_NAMESPACE, &hints, s,
+        pool);
 }
 
 /* The instances live in the process pool, and providers register pool
@@ -109,12 +112,13 @@ static void ssomod_cache_pin_provider(const ap_socache_provider_t *provider)
 {
     Dl_info info;
 
-    if (dladdr(provider, &info) && info.dli_fname)
+    if (dladdr(provider, &info) && info.dli_fname) {
         dlopen(info.dli_fname, RTLD_NOW | RTLD_NOLOAD | RTLD_NODELETE);
+    }
 }
 
 static ssomod_cache_kept *ssomod_cache_keep(server_rec *s, apr_pool_t *ptemp,
-                                      const ssomod_cache_conf *cc)
+                                            const ssomod_cache_conf *cc)
 {
     apr_pool_t *pool;
     ssomod_cache_kept *k;
@@ -129,26 +133,30 @@ static ssomod_cache_kept *ssomod_cache_keep(server_rec *s, apr_pool_t *ptemp,
         k->shards = cc->shards;
         k->sessions = apr_pcalloc(pool, k->shards * sizeof(*k->sessions));
         for (i = 0; i < k->shards && rv == APR_SUCCESS; i++) {
-            rv = ssomod_cache_new_instance(s, ptemp, cc, pool, cc->shard_args[i],
-                                        SSO_CACHE_SESSIONS, &k->sessions[i]);
+            rv =
+                ssomod_cache_new_instance(s, ptemp, cc, pool, cc->shard_args[i],
+                                          SSO_CACHE_SESSIONS, &k->sessions[i]);
         }
     }
     if (rv == APR_SUCCESS) {
         rv = ssomod_cache_new_instance(s, ptemp, cc, pool, cc->aux_arg,
-                                    SSO_CACHE_AUX, &k->aux);
+                                       SSO_CACHE_AUX, &k->aux);
     }
     if (rv == APR_SUCCESS) {
         return k;
     }
-    ap_log_error(APLOG_MARK, APLOG_EMERG, rv, s, SSOLOGNO(00012) "SSOSessionCache %s: cannot "
-                 "initialise the session cache", cc->spec);
+    ap_log_error(APLOG_MARK, APLOG_EMERG, rv, s,
+                 SSOLOGNO(00012) "SSOSessionCache %s: cannot "
+                                 "initialise the session cache",
+                          cc->spec);
     return NULL;
 }
 
-static int ssomod_cache_attach(server_rec *s, apr_pool_t *ptemp, ssomod_cache_conf *cc,
-                            ssomod_cache_state *st)
+static int ssomod_cache_attach(server_rec *s, apr_pool_t *ptemp,
+                               ssomod_cache_conf *cc, ssomod_cache_state *st)
 {
-    ssomod_cache_kept *k = apr_hash_get(st->caches, cc->spec, APR_HASH_KEY_STRING);
+    ssomod_cache_kept *k =
+        apr_hash_get(st->caches, cc->spec, APR_HASH_KEY_STRING);
 
     if (!k || k->provider != cc->provider || k->shards != cc->shards) {
         if (!(k = ssomod_cache_keep(s, ptemp, cc))) {
@@ -194,11 +202,12 @@ static int ssomod_cache_create_mutex(server_rec *s, ssomod_cache_state *st)
     if (st->mutex) {
         return OK;
     }
-    rv = ap_global_mutex_create(&st->mutex, NULL, SSO_CACHE_MUTEX_TYPE,
-                                NULL, s, s->process->pool, 0);
+    rv = ap_global_mutex_create(&st->mutex, NULL, SSO_CACHE_MUTEX_TYPE, NULL, s,
+                                s->process->pool, 0);
     if (rv != APR_SUCCESS) {
         ap_log_error(APLOG_MARK, APLOG_EMERG, rv, s,
-                     SSOLOGNO(00013) "cannot create the %s mutex", SSO_CACHE_MUTEX_TYPE);
+                     SSOLOGNO(00013) "cannot create the %s mutex",
+                              SSO_CACHE_MUTEX_TYPE);
         st->mutex = NULL;
         return 500;
     }
@@ -216,10 +225,13 @@ static void ssomod_cache_stamps_create(server_rec *s, ssomod_cache_state *st)
     if (st->stamps) {
         return;
     }
-    if ((rv = apr_shm_create(&shm, sizeof(sso_stamps), NULL, s->process->pool))) {
-        ap_log_error(APLOG_MARK, APLOG_INFO, rv, s, SSOLOGNO(00014) "no anonymous shared "
-                     "memory: sessions are not memoised per connection nor "
-                     "reused (SSOSessionCacheReuse)");
+    if ((rv = apr_shm_create(&shm, sizeof(sso_stamps), NULL,
+                             s->process->pool))) {
+        ap_log_error(
+            APLOG_MARK, APLOG_INFO, rv, s,
+            SSOLOGNO(00014) "no anonymous shared "
+                       "memory: sessions are not memoised per connection nor "
+                       "reused (SSOSessionCacheReuse)");
         return;
     }
     st->stamps = apr_shm_baseaddr_get(shm);
@@ -231,7 +243,8 @@ const sso_stamps *ssomod_cache_stamps(const ssomod_cache_conf *cc)
     return cc->memo && cc->state ? cc->state->stamps : NULL;
 }
 
-sso_reuse *ssomod_cache_reuse(const ssomod_cache_conf *cc, const sso_stamps **st)
+sso_reuse *ssomod_cache_reuse(const ssomod_cache_conf *cc,
+                              const sso_stamps **st)
 {
     if (cc->memo || !cc->state || !cc->state->stamps) {
         return NULL;
@@ -243,8 +256,8 @@ sso_reuse *ssomod_cache_reuse(const ssomod_cache_conf *cc, const sso_stamps **st
 /* After a session's record changed or went: memos of it, and copies kept
  * for reuse in every child, are void. */
 static void ssomod_cache_stamps_bump(const ssomod_cache_conf *cc,
-                                  ssomod_cache_which which, apr_size_t keylen,
-                                  const char *key)
+                                     ssomod_cache_which which,
+                                     apr_size_t keylen, const char *key)
 {
     if (which == SSO_CACHE_SESSIONS && keylen >= 4 && cc->state
         && cc->state->stamps) {
@@ -253,7 +266,7 @@ static void ssomod_cache_stamps_bump(const ssomod_cache_conf *cc,
 }
 
 int ssomod_cache_post_config(apr_pool_t *pconf, apr_pool_t *plog,
-                          apr_pool_t *ptemp, server_rec *s)
+                             apr_pool_t *ptemp, server_rec *s)
 {
     ssomod_cache_state *st = ssomod_cache_state_get(s);
     server_rec *vs;
@@ -298,7 +311,7 @@ static int ssomod_cache_reuse_wanted(server_rec *s)
 /* One table per child, shared by its threads and virtual hosts: a session
  * read on one connection is reused on every other one of the child. */
 static void ssomod_cache_reuse_create(apr_pool_t *p, server_rec *s,
-                                   ssomod_cache_state *st)
+                                      ssomod_cache_state *st)
 {
     apr_status_t rv;
 
@@ -307,8 +320,10 @@ static void ssomod_cache_reuse_create(apr_pool_t *p, server_rec *s,
         return;
     }
     if ((rv = sso_reuse_create(&st->reuse, p)) != APR_SUCCESS) {
-        ap_log_error(APLOG_MARK, APLOG_ERR, rv, s, SSOLOGNO(00100) "cannot make the table of "
-                     "reused sessions: every request asks the session cache");
+        ap_log_error(
+            APLOG_MARK, APLOG_ERR, rv, s,
+            SSOLOGNO(00100) "cannot make the table of "
+                       "reused sessions: every request asks the session cache");
         st->reuse = NULL;
     }
 }
@@ -326,8 +341,9 @@ void ssomod_cache_child_init(apr_pool_t *p, server_rec *s)
     rv = apr_global_mutex_child_init(&st->mutex,
                                      apr_global_mutex_lockfile(st->mutex), p);
     if (rv != APR_SUCCESS) {
-        ap_log_error(APLOG_MARK, APLOG_CRIT, rv, s,
-                     SSOLOGNO(00015) "cannot re-attach the %s mutex in this child",
+        ap_log_error(
+            APLOG_MARK, APLOG_CRIT, rv, s,
+            SSOLOGNO(00015) "cannot re-attach the %s mutex in this child",
                      SSO_CACHE_MUTEX_TYPE);
     }
 }
@@ -343,8 +359,10 @@ typedef struct {
  * uses the first to pick its index list). Other keys of the session cache
  * (sso_key.h: refresh tokens) have their kind second: their spread byte,
  * first, picks the shard, so they do not all land in one. */
-static ssomod_cache_target ssomod_cache_target_of(server_rec *s, ssomod_cache_which which,
-                                            const char *key, apr_size_t keylen)
+static ssomod_cache_target ssomod_cache_target_of(server_rec *s,
+                                                  ssomod_cache_which which,
+                                                  const char *key,
+                                                  apr_size_t keylen)
 {
     const ssomod_cache_conf *cc = ssomod_server_conf_get(s)->session_cache;
     ssomod_cache_target t = { cc, cc->aux };
@@ -353,61 +371,71 @@ static ssomod_cache_target ssomod_cache_target_of(server_rec *s, ssomod_cache_wh
     int indexed = keylen > SSO_KEY_OVERHEAD && keylen != SSO_ID_BYTES
                   && k[1] == SSO_KEY_REFRESH_TOKEN;
 
-    if (which == SSO_CACHE_SESSIONS)
+    if (which == SSO_CACHE_SESSIONS) {
         t.inst = cc->instances[k[indexed ? 0 : 1] % cc->shards];
+    }
     return t;
 }
 
 typedef enum {
-    SSO_LOCK_NONE,    /* the provider needs no lock: nothing held */
-    SSO_LOCK_HELD,    /* held: give it back with ssomod_cache_unlock */
-    SSO_LOCK_FAILED   /* logged; the caller gives up */
+    SSO_LOCK_NONE,  /* the provider needs no lock: nothing held */
+    SSO_LOCK_HELD,  /* held: give it back with ssomod_cache_unlock */
+    SSO_LOCK_FAILED /* logged; the caller gives up */
 } ssomod_lock_e;
 
-static ssomod_lock_e ssomod_cache_lock_always(const ssomod_cache_conf *cc, server_rec *s)
+static ssomod_lock_e ssomod_cache_lock_always(const ssomod_cache_conf *cc,
+                                              server_rec *s)
 {
     apr_status_t rv = apr_global_mutex_lock(cc->state->mutex);
 
-    if (rv != APR_SUCCESS)
-        ap_log_error(APLOG_MARK, APLOG_ERR, rv, s, SSOLOGNO(00016) "cannot lock the %s mutex",
-                     SSO_CACHE_MUTEX_TYPE);
+    if (rv != APR_SUCCESS) {
+        ap_log_error(APLOG_MARK, APLOG_ERR, rv, s,
+                     SSOLOGNO(00016) "cannot lock the %s mutex",
+                              SSO_CACHE_MUTEX_TYPE);
+    }
     return rv == APR_SUCCESS ? SSO_LOCK_HELD : SSO_LOCK_FAILED;
 }
 
-static ssomod_lock_e ssomod_cache_lock(const ssomod_cache_conf *cc, server_rec *s)
+static ssomod_lock_e ssomod_cache_lock(const ssomod_cache_conf *cc,
+                                       server_rec *s)
 {
-    if (!ssomod_cache_needs_mutex(cc))
+    if (!ssomod_cache_needs_mutex(cc)) {
         return SSO_LOCK_NONE;
+    }
     return ssomod_cache_lock_always(cc, s);
 }
 
-static void ssomod_cache_unlock(const ssomod_cache_conf *cc, ssomod_lock_e locked)
+static void ssomod_cache_unlock(const ssomod_cache_conf *cc,
+                                ssomod_lock_e locked)
 {
-    if (locked == SSO_LOCK_HELD)
+    if (locked == SSO_LOCK_HELD) {
         apr_global_mutex_unlock(cc->state->mutex);
+    }
 }
 
 static apr_status_t ssomod_cache_put(ssomod_cache_target t, server_rec *s,
-                                  const char *key, apr_size_t keylen,
-                                  apr_time_t expiry, const unsigned char *data,
-                                  apr_size_t len, apr_pool_t *p)
+                                     const char *key, apr_size_t keylen,
+                                     apr_time_t expiry,
+                                     const unsigned char *data, apr_size_t len,
+                                     apr_pool_t *p)
 {
     return t.cc->provider->store(t.inst, s, (const unsigned char *)key,
-                                 (unsigned)keylen, expiry, (unsigned char *)data,
-                                 (unsigned)len, p);
+                                 (unsigned)keylen, expiry,
+                                 (unsigned char *)data, (unsigned)len, p);
 }
 
 apr_status_t ssomod_cache_store(server_rec *s, ssomod_cache_which which,
-                             const char *key, apr_size_t keylen,
-                             apr_time_t expiry, const unsigned char *data,
-                             apr_size_t len, apr_pool_t *p)
+                                const char *key, apr_size_t keylen,
+                                apr_time_t expiry, const unsigned char *data,
+                                apr_size_t len, apr_pool_t *p)
 {
     ssomod_cache_target t = ssomod_cache_target_of(s, which, key, keylen);
     ssomod_lock_e locked = ssomod_cache_lock(t.cc, s);
     apr_status_t rv;
 
-    if (locked == SSO_LOCK_FAILED)
+    if (locked == SSO_LOCK_FAILED) {
         return APR_EGENERAL;
+    }
     rv = ssomod_cache_put(t, s, key, keylen, expiry, data, len, p);
     ssomod_cache_unlock(t.cc, locked);
     ssomod_cache_stamps_bump(t.cc, which, keylen, key);
@@ -415,17 +443,18 @@ apr_status_t ssomod_cache_store(server_rec *s, ssomod_cache_which which,
 }
 
 apr_status_t ssomod_cache_retrieve(server_rec *s, ssomod_cache_which which,
-                                const char *key, apr_size_t keylen,
-                                unsigned char *buf, apr_size_t *len,
-                                apr_pool_t *p)
+                                   const char *key, apr_size_t keylen,
+                                   unsigned char *buf, apr_size_t *len,
+                                   apr_pool_t *p)
 {
     ssomod_cache_target t = ssomod_cache_target_of(s, which, key, keylen);
     ssomod_lock_e locked = ssomod_cache_lock(t.cc, s);
     unsigned int n = (unsigned int)*len;
     apr_status_t rv;
 
-    if (locked == SSO_LOCK_FAILED)
+    if (locked == SSO_LOCK_FAILED) {
         return APR_EGENERAL;
+    }
     rv = t.cc->provider->retrieve(t.inst, s, (const unsigned char *)key,
                                   (unsigned)keylen, buf, &n, p);
     ssomod_cache_unlock(t.cc, locked);
@@ -437,9 +466,9 @@ apr_status_t ssomod_cache_retrieve(server_rec *s, ssomod_cache_which which,
 #define SSO_CACHE_ADD_PROBE 64
 
 apr_status_t ssomod_cache_add(server_rec *s, ssomod_cache_which which,
-                           const char *key, apr_size_t keylen,
-                           apr_time_t expiry, const unsigned char *data,
-                           apr_size_t len, apr_pool_t *p)
+                              const char *key, apr_size_t keylen,
+                              apr_time_t expiry, const unsigned char *data,
+                              apr_size_t len, apr_pool_t *p)
 {
     ssomod_cache_target t = ssomod_cache_target_of(s, which, key, keylen);
     ssomod_lock_e locked = ssomod_cache_lock(t.cc, s);
@@ -447,27 +476,32 @@ apr_status_t ssomod_cache_add(server_rec *s, ssomod_cache_which which,
     unsigned int n = sizeof(probe);
     apr_status_t rv;
 
-    if (locked == SSO_LOCK_FAILED)
+    if (locked == SSO_LOCK_FAILED) {
         return APR_EGENERAL;
+    }
     rv = t.cc->provider->retrieve(t.inst, s, (const unsigned char *)key,
                                   (unsigned)keylen, probe, &n, p);
-    if (rv == APR_NOTFOUND)
+    if (rv == APR_NOTFOUND) {
         rv = ssomod_cache_put(t, s, key, keylen, expiry, data, len, p);
-    else if (rv == APR_SUCCESS)
+    }
+    else if (rv == APR_SUCCESS) {
         rv = APR_EEXIST;
+    }
     ssomod_cache_unlock(t.cc, locked);
     ssomod_cache_stamps_bump(t.cc, which, keylen, key);
     return rv;
 }
 
-ssomod_mark_e ssomod_cache_mark(server_rec *s, const char *key, apr_size_t keylen,
-                          apr_time_t until, apr_pool_t *p)
+ssomod_mark_e ssomod_cache_mark(server_rec *s, const char *key,
+                                apr_size_t keylen, apr_time_t until,
+                                apr_pool_t *p)
 {
     apr_status_t rv = ssomod_cache_add(s, SSO_CACHE_AUX, key, keylen, until,
-                                    (const unsigned char *)"1", 1, p);
+                                       (const unsigned char *)"1", 1, p);
 
-    return rv == APR_SUCCESS ? SSO_MARK_SET
-           : rv == APR_EEXIST ? SSO_MARK_PRESENT : SSO_MARK_FAILED;
+    return rv == APR_SUCCESS  ? SSO_MARK_SET
+           : rv == APR_EEXIST ? SSO_MARK_PRESENT
+                              : SSO_MARK_FAILED;
 }
 
 /* Records read and rewritten in one step are small (throttle counts, the
@@ -475,8 +509,9 @@ ssomod_mark_e ssomod_cache_mark(server_rec *s, const char *key, apr_size_t keyle
 #define SSO_CACHE_UPDATE_MAX 640
 
 apr_status_t ssomod_cache_update(server_rec *s, ssomod_cache_which which,
-                              const char *key, apr_size_t keylen,
-                              ssomod_cache_update_fn fn, void *ctx, apr_pool_t *p)
+                                 const char *key, apr_size_t keylen,
+                                 ssomod_cache_update_fn fn, void *ctx,
+                                 apr_pool_t *p)
 {
     ssomod_cache_target t = ssomod_cache_target_of(s, which, key, keylen);
     /* Under the lock whatever the provider: atomic among this server's
@@ -488,8 +523,9 @@ apr_status_t ssomod_cache_update(server_rec *s, ssomod_cache_which which,
     apr_time_t expiry;
     apr_status_t rv;
 
-    if (locked == SSO_LOCK_FAILED)
+    if (locked == SSO_LOCK_FAILED) {
         return APR_EGENERAL;
+    }
     rv = t.cc->provider->retrieve(t.inst, s, (const unsigned char *)key,
                                   (unsigned)keylen, buf, &n, p);
     if (rv == APR_SUCCESS || rv == APR_NOTFOUND) {
@@ -507,9 +543,9 @@ apr_status_t ssomod_cache_update(server_rec *s, ssomod_cache_which which,
  * (shmcb) a removal that came first is final. Without a lock (Redis,
  * memcached) the check and the write are two round trips apart. */
 apr_status_t ssomod_cache_refresh(server_rec *s, ssomod_cache_which which,
-                               const char *key, apr_size_t keylen,
-                               apr_time_t expiry, const unsigned char *data,
-                               apr_size_t len, apr_size_t max, apr_pool_t *p)
+                                  const char *key, apr_size_t keylen,
+                                  apr_time_t expiry, const unsigned char *data,
+                                  apr_size_t len, apr_size_t max, apr_pool_t *p)
 {
     ssomod_cache_target t = ssomod_cache_target_of(s, which, key, keylen);
     ssomod_lock_e locked = ssomod_cache_lock(t.cc, s);
@@ -517,16 +553,19 @@ apr_status_t ssomod_cache_refresh(server_rec *s, ssomod_cache_which which,
     unsigned char *probe = apr_palloc(p, max);
     apr_status_t rv;
 
-    if (locked == SSO_LOCK_FAILED)
+    if (locked == SSO_LOCK_FAILED) {
         return APR_EGENERAL;
+    }
     rv = t.cc->provider->retrieve(t.inst, s, (const unsigned char *)key,
                                   (unsigned)keylen, probe, &n, p);
-    if (rv == APR_SUCCESS)
+    if (rv == APR_SUCCESS) {
         rv = ssomod_cache_put(t, s, key, keylen, expiry, data, len, p);
+    }
     ssomod_cache_unlock(t.cc, locked);
     /* Gone too: a reused copy would ask for the same refresh again. */
-    if (rv == APR_SUCCESS || rv == APR_NOTFOUND)
+    if (rv == APR_SUCCESS || rv == APR_NOTFOUND) {
         ssomod_cache_stamps_bump(t.cc, which, keylen, key);
+    }
     return rv;
 }
 
@@ -543,13 +582,14 @@ apr_status_t ssomod_cache_alive(server_rec *s, apr_pool_t *p)
     const char *key;
     apr_status_t rv;
 
-    if (cc->memo)
+    if (cc->memo) {
         return APR_SUCCESS;
+    }
     key = sso_key_make(p, SSO_KEY_MARK, SSO_CACHE_ALIVE_MARK,
                        strlen(SSO_CACHE_ALIVE_MARK), &klen);
     rv = ssomod_cache_store(s, SSO_CACHE_AUX, key, klen,
-                         apr_time_now() + apr_time_from_sec(60),
-                         (const unsigned char *)"1", 1, p);
+                            apr_time_now() + apr_time_from_sec(60),
+                            (const unsigned char *)"1", 1, p);
     return rv == APR_NOTFOUND ? APR_ECONNREFUSED : rv;
 }
 
@@ -561,14 +601,16 @@ int ssomod_cache_locked(server_rec *s)
 }
 
 apr_status_t ssomod_cache_remove(server_rec *s, ssomod_cache_which which,
-                              const char *key, apr_size_t keylen, apr_pool_t *p)
+                                 const char *key, apr_size_t keylen,
+                                 apr_pool_t *p)
 {
     ssomod_cache_target t = ssomod_cache_target_of(s, which, key, keylen);
     ssomod_lock_e locked = ssomod_cache_lock(t.cc, s);
     apr_status_t rv;
 
-    if (locked == SSO_LOCK_FAILED)
+    if (locked == SSO_LOCK_FAILED) {
         return APR_EGENERAL;
+    }
     rv = t.cc->provider->remove(t.inst, s, (const unsigned char *)key,
                                 (unsigned)keylen, p);
     ssomod_cache_unlock(t.cc, locked);

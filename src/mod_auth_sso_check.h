@@ -7,8 +7,8 @@
 #include "mod_auth_sso_private.h"
 
 int ssomod_check_post_config(apr_pool_t *pconf, apr_pool_t *plog,
-                          apr_pool_t *ptemp, server_rec *s);
-int ssomod_check_config(apr_pool_t *pconf, apr_pool_t *plog,
-                     apr_pool_t *ptemp, server_rec *s);
+                             apr_pool_t *ptemp, server_rec *s);
+int ssomod_check_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp,
+                        server_rec *s);
 
 #endif

@@ -8,9 +8,10 @@
 
 /* The callback URL of this server, as sent to the provider. */
 const char *ssomod_redirect_uri(request_rec *r, const ssomod_server_conf *c);
-int ssomod_login_start(request_rec *r, const ssomod_server_conf *c, const char *return_path);
+int ssomod_login_start(request_rec *r, const ssomod_server_conf *c,
+                       const char *return_path);
 int ssomod_login_callback(request_rec *r, const ssomod_server_conf *c);
 int ssomod_login_session(request_rec *r, const ssomod_server_conf *c,
-                      const sso_session *s, const char **token);
+                         const sso_session *s, const char **token);
 
 #endif

@@ -26,15 +26,16 @@
 #include "apr_escape.h"
 #include "apr_strings.h"
 
-
 #define SSO_FORM_MAX 8192
 
-static const char *ssomod_csrf_cookie(request_rec *r, const ssomod_server_conf *c)
+static const char *ssomod_csrf_cookie(request_rec *r,
+                                      const ssomod_server_conf *c)
 {
     return apr_pstrcat(r->pool, c->cookie_name, "_csrf", NULL);
 }
 
-static const char *ssomod_login_path(request_rec *r, const ssomod_server_conf *c)
+static const char *ssomod_login_path(request_rec *r,
+                                     const ssomod_server_conf *c)
 {
     return apr_pstrcat(r->pool, c->base_path, "/login", NULL);
 }
@@ -45,53 +46,70 @@ const char *ssomod_login_csrf_token(request_rec *r, const ssomod_server_conf *c)
     const char *token = NULL;
 
     if (ap_cookie_read(r, ssomod_csrf_cookie(r, c), &token, 0) == APR_SUCCESS
-        && sso_id_decode(r->pool, token))
+        && sso_id_decode(r->pool, token)) {
         return token;
-    if (sso_random_token(r->pool, SSO_ID_BYTES, &token) != APR_SUCCESS)
+    }
+    if (sso_random_token(r->pool, SSO_ID_BYTES, &token) != APR_SUCCESS) {
         return NULL;
-    ssomod_cookie_set(r, c, ssomod_csrf_cookie(r, c), token, 0, ssomod_login_path(r, c));
+    }
+    ssomod_cookie_set(r, c, ssomod_csrf_cookie(r, c), token, 0,
+                      ssomod_login_path(r, c));
     return token;
 }
 
 static const char *ssomod_login_message(apr_table_t *args)
 {
-    if (apr_table_get(args, "expired"))
+    if (apr_table_get(args, "expired")) {
         return "Your session has expired. Please sign in again.";
-    if (apr_table_get(args, "logged_out"))
+    }
+    if (apr_table_get(args, "logged_out")) {
         return "You have been signed out.";
-    if (apr_table_get(args, "error"))
+    }
+    if (apr_table_get(args, "error")) {
         return "The username or password is incorrect.";
+    }
     return NULL;
 }
 
-static const char *ssomod_login_sso_button(request_rec *r, const ssomod_server_conf *c,
-                                        const char *ret)
+static const char *ssomod_login_sso_button(request_rec *r,
+                                           const ssomod_server_conf *c,
+                                           const char *ret)
 {
     const char *start;
 
-    if (!c->enable)
+    if (!c->enable) {
         return "";
-    start = apr_pstrcat(r->pool, c->base_path, "/start?return=",
-                        apr_pescape_urlencoded(r->pool, ret), NULL);
+    }
+    start = apr_pstrcat(r->pool, c->base_path,
+                        "/start?return=", apr_pescape_urlencoded(r->pool, ret),
+                        NULL);
     return apr_pstrcat(r->pool, "<p><a class=\"btn\" href=\"",
                        ap_escape_html2(r->pool, start, 1),
                        "\">Login with SSO</a></p>", NULL);
 }
 
-static const char *ssomod_login_local_form(request_rec *r, const ssomod_server_conf *c,
-                                        const char *ret, const char *csrf)
+static const char *ssomod_login_local_form(request_rec *r,
+                                           const ssomod_server_conf *c,
+                                           const char *ret, const char *csrf)
 {
-    if (!c->local_login || !csrf)
+    if (!c->local_login || !csrf) {
         return "";
-    return apr_pstrcat(r->pool,
-        "<form method=\"post\" action=\"", ap_escape_html2(r->pool,
-        ssomod_login_path(r, c), 1), "\"><p><label>Username<br><input name=\""
+    }
+    return apr_pstrcat(
+        r->pool, "<form method=\"post\" action=\"",
+        ap_escape_html2(r->pool, ssomod_login_path(r, c), 1),
+        "\"><p><label>Username<br><input name=\""
         "username\" autocomplete=\"username\" required></label></p><p><label>"
         "Password<br><input type=\"password\" name=\"password\" autocomplete="
         "\"current-password\" required></label></p><input type=\"hidden\" "
-        "name=\"csrf\" value=\"", csrf, "\"><input type=\"hidden\" name=\""
-        "return\" value=\"", ap_escape_html2(r->pool, ret, 1), "\"><p><button "
-        "class=\"btn\" type=\"submit\">Sign in</button></p></form>", NULL);
+        "name=\"csrf\" value=\"",
+        csrf,
+        "\"><input type=\"hidden\" name=\""
+        "return\" value=\"",
+        ap_escape_html2(r->pool, ret, 1),
+        "\"><p><button "
+        "class=\"btn\" type=\"submit\">Sign in</button></p></form>",
+        NULL);
 }
 
 /* After a failed local login, the page shows the reference of the POST
@@ -104,38 +122,50 @@ static void ssomod_login_reference_carry(request_rec *r, apr_table_t *args)
 
     if (apr_table_get(args, "error") && len && len <= 64
         && strspn(ref, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
-                       "0123456789@-_") == len)
+                       "0123456789@-_")
+               == len) {
         apr_table_setn(r->notes, "sso-reference", ref);
+    }
 }
 
-static const char *ssomod_login_render(request_rec *r, const ssomod_server_conf *c,
-                                    apr_table_t *args)
+static const char *ssomod_login_render(request_rec *r,
+                                       const ssomod_server_conf *c,
+                                       apr_table_t *args)
 {
-    const char *ret = sso_url_return_path(r->pool, apr_table_get(args, "return"));
+    const char *ret =
+        sso_url_return_path(r->pool, apr_table_get(args, "return"));
     const char *msg = ssomod_login_message(args);
     const char *site = ap_escape_html2(r->pool, r->server->server_hostname, 1);
-    const char *msg_html = msg ? apr_pstrcat(r->pool, "<p class=\"msg\">", msg,
-                                             "</p>", NULL) : "";
+    const char *msg_html =
+        msg ? apr_pstrcat(r->pool, "<p class=\"msg\">", msg, "</p>", NULL) : "";
     const char *button = ssomod_login_sso_button(r, c, ret);
-    const char *form = ssomod_login_local_form(r, c, ret, ssomod_login_csrf_token(r, c));
+    const char *form =
+        ssomod_login_local_form(r, c, ret, ssomod_login_csrf_token(r, c));
     /* SSOLoginTemplate: each placeholder becomes ready, escaped HTML. */
-    static const char *const names[] = { "{{site}}", "{{message}}", "{{sso_button}}",
-                                         "{{local_form}}", "{{reference}}", NULL };
-    const char *values[] = { site, msg_html, button, form, ssomod_page_reference(r) };
+    static const char *const names[] = { "{{site}}",       "{{message}}",
+                                         "{{sso_button}}", "{{local_form}}",
+                                         "{{reference}}",  NULL };
+    const char *values[] = { site, msg_html, button, form,
+                             ssomod_page_reference(r) };
 
-    if (c->login_template)
+    if (c->login_template) {
         return sso_template_fill(r->pool, c->login_template, names, values);
-    if (!*button && !*form)
+    }
+    if (!*button && !*form) {
         form = "<p>No sign-in method is enabled on this site.</p>";
-    return ssomod_page_html(r, apr_pstrcat(r->pool, "Sign in to ",
-                         r->server->server_hostname, NULL),
-                         apr_pstrcat(r->pool, msg_html, button, form, NULL));
+    }
+    return ssomod_page_html(
+        r,
+        apr_pstrcat(r->pool, "Sign in to ", r->server->server_hostname, NULL),
+        apr_pstrcat(r->pool, msg_html, button, form, NULL));
 }
 
-int ssomod_loginpage_show(request_rec *r, const ssomod_server_conf *c, apr_table_t *args)
+int ssomod_loginpage_show(request_rec *r, const ssomod_server_conf *c,
+                          apr_table_t *args)
 {
-    if (apr_table_get(args, "step") && c->local_login)
+    if (apr_table_get(args, "step") && c->local_login) {
         return ssomod_totpstep_show(r, c, args);
+    }
     ap_set_content_type(r, "text/html; charset=utf-8");
     apr_table_setn(r->headers_out, "Cache-Control", "no-store");
     ssomod_login_reference_carry(r, args);
@@ -150,7 +180,7 @@ typedef struct {
     const char *password;
     const char *csrf;
     const char *ret;
-    const char *step;           /* the TOTP step's form: "code" or "enrol" */
+    const char *step; /* the TOTP step's form: "code" or "enrol" */
     const char *code;
 } ssomod_login_form;
 
@@ -174,28 +204,33 @@ static int ssomod_login_form_read(request_rec *r, ssomod_login_form *f)
     int i;
 
     memset(f, 0, sizeof(*f));
-    if (ap_parse_form_data(r, NULL, &pairs, 8, SSO_FORM_MAX) != OK || !pairs)
+    if (ap_parse_form_data(r, NULL, &pairs, 8, SSO_FORM_MAX) != OK || !pairs) {
         return HTTP_BAD_REQUEST;
+    }
     for (i = 0; i < pairs->nelts; i++) {
         ap_form_pair_t *pair = &APR_ARRAY_IDX(pairs, i, ap_form_pair_t);
-        const char **slot = !strcmp(pair->name, "username") ? &f->username
-                          : !strcmp(pair->name, "password") ? &f->password
-                          : !strcmp(pair->name, "csrf") ? &f->csrf
-                          : !strcmp(pair->name, "return") ? &f->ret
-                          : !strcmp(pair->name, "step") ? &f->step
-                          : !strcmp(pair->name, "code") ? &f->code : NULL;
-        if (slot && *slot)
+        const char **slot = !strcmp(pair->name, "username")   ? &f->username
+                            : !strcmp(pair->name, "password") ? &f->password
+                            : !strcmp(pair->name, "csrf")     ? &f->csrf
+                            : !strcmp(pair->name, "return")   ? &f->ret
+                            : !strcmp(pair->name, "step")     ? &f->step
+                            : !strcmp(pair->name, "code")     ? &f->code
+                                                              : NULL;
+        if (slot && *slot) {
             return HTTP_BAD_REQUEST;
-        if (slot)
+        }
+        if (slot) {
             *slot = ssomod_form_value(r, pair);
+        }
     }
-    if (f->step)
+    if (f->step) {
         return f->code && f->csrf ? OK : HTTP_BAD_REQUEST;
+    }
     return f->username && f->password && f->csrf ? OK : HTTP_BAD_REQUEST;
 }
 
 int ssomod_login_csrf_match(request_rec *r, const ssomod_server_conf *c,
-                         const char *csrf)
+                            const char *csrf)
 {
     const char *cookie = NULL;
 
@@ -208,7 +243,8 @@ static const char *ssomod_throttle_key_of(request_rec *r, apr_size_t *len)
     apr_sockaddr_t *sa = r->useragent_addr;
     int v6 = sa->family == APR_INET6;
 
-    return sso_throttle_key(r->pool, (const unsigned char *)sa->ipaddr_ptr, v6, len);
+    return sso_throttle_key(r->pool, (const unsigned char *)sa->ipaddr_ptr, v6,
+                            len);
 }
 
 typedef struct {
@@ -218,14 +254,16 @@ typedef struct {
 } ssomod_throttle_step;
 
 static apr_time_t ssomod_throttle_count(void *ctx, unsigned char *buf,
-                                     apr_size_t *len, apr_size_t cap)
+                                        apr_size_t *len, apr_size_t cap)
 {
     ssomod_throttle_step *st = ctx;
 
-    if (!*len || !sso_throttle_decode(buf, *len, &st->t))
+    if (!*len || !sso_throttle_decode(buf, *len, &st->t)) {
         st->t.first = st->t.failures = 0;
-    if (!(st->allowed = sso_throttle_attempt(&st->t, st->now)))
+    }
+    if (!(st->allowed = sso_throttle_attempt(&st->t, st->now))) {
         return 0;
+    }
     *len = sso_throttle_encode(&st->t, buf, cap);
     return *len ? apr_time_from_sec(st->t.first + SSO_THROTTLE_WINDOW) : 0;
 }
@@ -235,17 +273,19 @@ static apr_time_t ssomod_throttle_count(void *ctx, unsigned char *buf,
  * the count before any of them has raised it. key: the address's, or
  * another (an account's). */
 ssomod_attempt_e ssomod_throttle_take_key(request_rec *r, const char *key,
-                                         apr_size_t klen, sso_throttle *t)
+                                          apr_size_t klen, sso_throttle *t)
 {
     ssomod_throttle_step st = { apr_time_sec(r->request_time), { 0, 0 }, 0 };
     apr_status_t rv = ssomod_cache_update(r->server, SSO_CACHE_AUX, key, klen,
-                                       ssomod_throttle_count, &st, r->pool);
+                                          ssomod_throttle_count, &st, r->pool);
 
     *t = st.t;
     if (rv != APR_SUCCESS) {
-        ssomod_log_r(r, APLOG_ERR, rv, SSOLOGNO(00063) "local login refused: the session cache "
-                  "%s failed to count the attempt (check SSOSessionCache)",
-                  ssomod_server_conf_get(r->server)->session_cache->spec);
+        ssomod_log_r(
+            r, APLOG_ERR, rv,
+            SSOLOGNO(00063) "local login refused: the session cache "
+                       "%s failed to count the attempt (check SSOSessionCache)",
+                ssomod_server_conf_get(r->server)->session_cache->spec);
         return SSO_ATTEMPT_FAILED;
     }
     return st.allowed ? SSO_ATTEMPT_ALLOWED : SSO_ATTEMPT_BLOCKED;
@@ -271,80 +311,95 @@ int ssomod_login_blocked(request_rec *r, const sso_throttle *t)
 {
     apr_int64_t left = sso_throttle_remaining(t, apr_time_sec(r->request_time));
 
-    ssomod_log_r(r, APLOG_WARNING, 0, SSOLOGNO(00064) "local login refused: %s is "
-                  "blocked for %" APR_INT64_T_FMT " more seconds after %d failed "
-                  "logins", r->useragent_ip, left, t->failures);
+    ssomod_log_r(r, APLOG_WARNING, 0,
+                 SSOLOGNO(00064) "local login refused: %s is "
+                                 "blocked for %" APR_INT64_T_FMT
+                                 " more seconds after %d failed "
+                                 "logins",
+                          r->useragent_ip, left, t->failures);
     apr_table_setn(r->err_headers_out, "Retry-After",
                    apr_psprintf(r->pool, "%" APR_INT64_T_FMT, left));
-    return ssomod_page_error(r, HTTP_TOO_MANY_REQUESTS, "Too many attempts",
-                          apr_psprintf(r->pool, "Too many failed sign-in attempts "
-                          "from your address. Try again in %" APR_INT64_T_FMT
-                          " minutes.", (left + 59) / 60));
+    return ssomod_page_error(
+        r, HTTP_TOO_MANY_REQUESTS, "Too many attempts",
+        apr_psprintf(r->pool,
+                     "Too many failed sign-in attempts "
+                     "from your address. Try again in %" APR_INT64_T_FMT
+                     " minutes.",
+                     (left + 59) / 60));
 }
 
 static int ssomod_login_failed(request_rec *r, const ssomod_server_conf *c,
-                            const ssomod_login_form *f, sso_throttle *t,
-                            const char *ret)
+                               const ssomod_login_form *f, sso_throttle *t,
+                               const char *ret)
 {
     const char *ref;
 
     /* Counted already, by ssomod_throttle_take. */
-    ssomod_log_r(r, APLOG_WARNING, 0, SSOLOGNO(00065) "local login failed for "
-                  "user '%s' from %s (%d of %d before a %d s block)",
-                  ap_escape_logitem(r->pool, f->username), r->useragent_ip,
-                  t->failures, SSO_THROTTLE_MAX_FAILURES, SSO_THROTTLE_WINDOW);
+    ssomod_log_r(
+        r, APLOG_WARNING, 0,
+        SSOLOGNO(00065) "local login failed for "
+                        "user '%s' from %s (%d of %d before a %d s block)",
+                 ap_escape_logitem(r->pool, f->username), r->useragent_ip,
+                 t->failures, SSO_THROTTLE_MAX_FAILURES, SSO_THROTTLE_WINDOW);
     ref = apr_table_get(r->subprocess_env, "UNIQUE_ID");
-    apr_table_setn(r->headers_out, "Location", apr_pstrcat(r->pool,
-                   ssomod_login_path(r, c), "?error=credentials&return=",
-                   apr_pescape_urlencoded(r->pool, ret), ref ? "&ref=" : "",
-                   ref ? apr_pescape_urlencoded(r->pool, ref) : "", NULL));
+    apr_table_setn(
+        r->headers_out, "Location",
+        apr_pstrcat(r->pool, ssomod_login_path(r, c),
+                    "?error=credentials&return=",
+                    apr_pescape_urlencoded(r->pool, ret), ref ? "&ref=" : "",
+                    ref ? apr_pescape_urlencoded(r->pool, ref) : "", NULL));
     return HTTP_SEE_OTHER;
 }
 
 /* httpd's own authn providers (SSOLocalAuthProvider), as AuthBasicProvider.
  * They read their settings (AuthUserFile...) from <Location SSOBasePath/login>,
  * which the quick handler has not walked yet. */
-static int ssomod_login_check_providers(request_rec *r, const ssomod_server_conf *c,
-                                     const ssomod_login_form *f)
+static int ssomod_login_check_providers(request_rec *r,
+                                        const ssomod_server_conf *c,
+                                        const ssomod_login_form *f)
 {
     int i;
 
-    if (ap_location_walk(r) != OK)
+    if (ap_location_walk(r) != OK) {
         return 0;
+    }
     for (i = 0; i < c->local_providers->nelts; i++) {
         const char *name = APR_ARRAY_IDX(c->local_providers, i, const char *);
         const authn_provider *p = ap_lookup_provider(AUTHN_PROVIDER_GROUP, name,
                                                      AUTHN_PROVIDER_VERSION);
         if (p && p->check_password
-            && p->check_password(r, f->username, f->password) == AUTH_GRANTED)
+            && p->check_password(r, f->username, f->password) == AUTH_GRANTED) {
             return 1;
+        }
     }
     return 0;
 }
 
 typedef enum {
     SSO_PASSWORD_GOOD,
-    SSO_PASSWORD_BAD,         /* or no such local account */
-    SSO_PASSWORD_UNAVAILABLE  /* the registry failed */
+    SSO_PASSWORD_BAD,        /* or no such local account */
+    SSO_PASSWORD_UNAVAILABLE /* the registry failed */
 } ssomod_password_e;
 
 /* *u is the account. */
-static ssomod_password_e ssomod_login_check_registry(request_rec *r,
-                                               const ssomod_server_conf *c,
-                                               const ssomod_login_form *f,
-                                               sso_user **u)
+static ssomod_password_e ssomod_login_check_registry(
+    request_rec *r, const ssomod_server_conf *c, const ssomod_login_form *f,
+    sso_user **u)
 {
     const char *name = sso_username_normalize(r->pool, f->username), *err;
     sso_registry *reg = ssomod_registry_acquire(r, c);
     apr_status_t rv = APR_NOTFOUND;
 
-    if (!reg)
+    if (!reg) {
         return SSO_PASSWORD_UNAVAILABLE;
-    if (name)
+    }
+    if (name) {
         rv = sso_registry_find_user(reg, r->pool, name, u, &err);
+    }
     ssomod_registry_release(r, c, reg, rv != APR_SUCCESS && rv != APR_NOTFOUND);
-    if (rv != APR_SUCCESS && rv != APR_NOTFOUND)
+    if (rv != APR_SUCCESS && rv != APR_NOTFOUND) {
         return SSO_PASSWORD_UNAVAILABLE;
+    }
     /* SSO accounts have no password: same answer and same work as a
      * wrong one, so the page does not tell which accounts exist. */
     if (rv != APR_SUCCESS || strcmp((*u)->kind, "local")) {
@@ -352,13 +407,14 @@ static ssomod_password_e ssomod_login_check_registry(request_rec *r,
         return SSO_PASSWORD_BAD;
     }
     return sso_registry_password_check((*u)->password_hash, f->password)
-           ? SSO_PASSWORD_GOOD : SSO_PASSWORD_BAD;
+               ? SSO_PASSWORD_GOOD
+               : SSO_PASSWORD_BAD;
 }
 
 /* "last login" in sso-users, for local users too. A store that cannot be
  * written must not lock out the emergency account: logged, not refused. */
 static void ssomod_login_record(request_rec *r, const ssomod_server_conf *c,
-                             const char *username)
+                                const char *username)
 {
     sso_registry *reg = ssomod_registry_acquire(r, c);
     const char *err = NULL;
@@ -367,68 +423,83 @@ static void ssomod_login_record(request_rec *r, const ssomod_server_conf *c,
     if (reg) {
         rv = sso_registry_local_login(reg, r->pool, username, r->useragent_ip,
                                       &err);
-        ssomod_registry_release(r, c, reg, rv != APR_SUCCESS
-                             && rv != APR_NOTFOUND && rv != APR_EINVAL);
+        ssomod_registry_release(r, c, reg,
+                                rv != APR_SUCCESS && rv != APR_NOTFOUND
+                                    && rv != APR_EINVAL);
     }
-    if (rv != APR_SUCCESS)
-        ssomod_log_r(r, APLOG_WARNING, rv, SSOLOGNO(00066) "local user %s logged in, but its "
-                  "last login was not recorded: %s (check SSOUserStore)",
-                  username, err ? err : "the user store is unavailable");
+    if (rv != APR_SUCCESS) {
+        ssomod_log_r(
+            r, APLOG_WARNING, rv,
+            SSOLOGNO(00066) "local user %s logged in, but its "
+                       "last login was not recorded: %s (check SSOUserStore)",
+                username, err ? err : "the user store is unavailable");
+    }
 }
 
 static int ssomod_login_succeed(request_rec *r, const ssomod_server_conf *c,
-                             const char *user, apr_array_header_t *groups,
-                             const char *source, const char *ret)
+                                const char *user, apr_array_header_t *groups,
+                                const char *source, const char *ret)
 {
     sso_session s = { 0 };
     const char *token;
     int rc;
 
-    s.created = s.last_seen = s.verified = s.refreshed
-        = apr_time_sec(r->request_time);
+    s.created = s.last_seen = s.verified = s.refreshed =
+        apr_time_sec(r->request_time);
     s.method = "local";
     s.user = user;
     s.issuer = source;
     s.groups = groups ? groups : apr_array_make(r->pool, 1, sizeof(char *));
     ssomod_throttle_clear(r);
-    if ((rc = ssomod_login_session(r, c, &s, &token)) != OK)
+    if ((rc = ssomod_login_session(r, c, &s, &token)) != OK) {
         return rc;
-    ssomod_log_r(r, APLOG_INFO, 0, SSOLOGNO(00067) "local user %s logged in", user);
+    }
+    ssomod_log_r(r, APLOG_INFO, 0,
+                 SSOLOGNO(00067) "local user %s logged in", user);
     apr_table_setn(r->headers_out, "Location", ret);
     return HTTP_SEE_OTHER;
 }
 
 static int ssomod_login_verify(request_rec *r, const ssomod_server_conf *c,
-                            const ssomod_login_form *f, sso_throttle *t,
-                            const char *ret)
+                               const ssomod_login_form *f, sso_throttle *t,
+                               const char *ret)
 {
     sso_user *u = NULL;
     ssomod_password_e pw;
     int rc;
 
-    if (c->local_providers && ssomod_login_check_providers(r, c, f))
+    if (c->local_providers && ssomod_login_check_providers(r, c, f)) {
         return ssomod_login_succeed(r, c, f->username, NULL, "authn", ret);
+    }
     pw = ssomod_login_check_registry(r, c, f, &u);
-    if (pw == SSO_PASSWORD_UNAVAILABLE)
-        return ssomod_page_error(r, HTTP_SERVICE_UNAVAILABLE, "Sign-in unavailable",
-                              "Accounts are temporarily unavailable. Please try again.");
-    if (pw == SSO_PASSWORD_BAD)
+    if (pw == SSO_PASSWORD_UNAVAILABLE) {
+        return ssomod_page_error(
+            r, HTTP_SERVICE_UNAVAILABLE, "Sign-in unavailable",
+            "Accounts are temporarily unavailable. Please try again.");
+    }
+    if (pw == SSO_PASSWORD_BAD) {
         return ssomod_login_failed(r, c, f, t, ret);
+    }
     if (u->disabled) {
-        ssomod_log_r(r, APLOG_WARNING, 0, SSOLOGNO(00068) "local login refused for "
-                      "%s: the account is disabled (sso-users enable)", u->username);
-        return ssomod_page_refused(r, HTTP_FORBIDDEN, "User account is disabled.");
+        ssomod_log_r(
+            r, APLOG_WARNING, 0,
+            SSOLOGNO(00068) "local login refused for "
+                            "%s: the account is disabled (sso-users enable)",
+                     u->username);
+        return ssomod_page_refused(r, HTTP_FORBIDDEN,
+                                   "User account is disabled.");
     }
     /* The password was right: a code may still be due. No session yet,
      * and the address's count stays until the code is right. */
-    if (ssomod_totpstep_after_password(r, c, u, ret, &rc) == SSO_TOTP_STEP_ASKED) {
+    if (ssomod_totpstep_after_password(r, c, u, ret, &rc)
+        == SSO_TOTP_STEP_ASKED) {
         return rc;
     }
     return ssomod_login_finish(r, c, u, ret);
 }
 
 int ssomod_login_finish(request_rec *r, const ssomod_server_conf *c,
-                     const sso_user *u, const char *ret)
+                        const sso_user *u, const char *ret)
 {
     ssomod_login_record(r, c, u->username);
     return ssomod_login_succeed(r, c, u->username, u->groups, NULL, ret);
@@ -441,17 +512,22 @@ int ssomod_loginpage_post(request_rec *r, const ssomod_server_conf *c)
     const char *ret;
 
     apr_table_setn(r->err_headers_out, "Cache-Control", "no-store");
-    if (!c->local_login)
+    if (!c->local_login) {
         return HTTP_NOT_FOUND;
-    if (ssomod_login_form_read(r, &f) != OK)
+    }
+    if (ssomod_login_form_read(r, &f) != OK) {
         return ssomod_page_error(r, HTTP_BAD_REQUEST, "Bad request",
-                              "The sign-in form was incomplete.");
+                                 "The sign-in form was incomplete.");
+    }
     if (!ssomod_login_csrf_match(r, c, f.csrf)) {
-        ssomod_log_r(r, APLOG_WARNING, 0, SSOLOGNO(00069) "local login refused: "
-                      "the form's token does not match this browser's cookie");
-        return ssomod_page_error(r, HTTP_FORBIDDEN, "Sign-in failed",
-                              "This sign-in form has expired or did not come from "
-                              "this site. Please reload the page and try again.");
+        ssomod_log_r(
+            r, APLOG_WARNING, 0,
+            SSOLOGNO(00069) "local login refused: "
+                       "the form's token does not match this browser's cookie");
+        return ssomod_page_error(
+            r, HTTP_FORBIDDEN, "Sign-in failed",
+            "This sign-in form has expired or did not come from "
+            "this site. Please reload the page and try again.");
     }
     ret = sso_url_return_path(r->pool, f.ret);
     switch (ssomod_throttle_take(r, &t)) {
@@ -461,7 +537,8 @@ int ssomod_loginpage_post(request_rec *r, const ssomod_server_conf *c)
     case SSO_ATTEMPT_BLOCKED:
         return ssomod_login_blocked(r, &t);
     default:
-        return ssomod_page_error(r, HTTP_SERVICE_UNAVAILABLE, "Sign-in unavailable",
-                              "Sign-in is temporarily unavailable. Please try again.");
+        return ssomod_page_error(
+            r, HTTP_SERVICE_UNAVAILABLE, "Sign-in unavailable",
+            "Sign-in is temporarily unavailable. Please try again.");
     }
 }

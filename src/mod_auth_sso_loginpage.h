@@ -9,22 +9,24 @@
 #include "sso_registry.h"
 #include "sso_throttle.h"
 
-int ssomod_loginpage_show(request_rec *r, const ssomod_server_conf *c, apr_table_t *args);
+int ssomod_loginpage_show(request_rec *r, const ssomod_server_conf *c,
+                          apr_table_t *args);
 int ssomod_loginpage_post(request_rec *r, const ssomod_server_conf *c);
 /* The value of a form field read with ap_parse_form_data. */
 const char *ssomod_form_value(request_rec *r, ap_form_pair_t *pair);
 
 /* The login form's CSRF token (set as a pre-login cookie when missing),
  * and whether a posted token matches that cookie. */
-const char *ssomod_login_csrf_token(request_rec *r, const ssomod_server_conf *c);
+const char *ssomod_login_csrf_token(request_rec *r,
+                                    const ssomod_server_conf *c);
 int ssomod_login_csrf_match(request_rec *r, const ssomod_server_conf *c,
                             const char *csrf);
 /* The per-address throttle of local logins (sso_throttle.h): the attempt
  * counted. _key: under another key (an account's wrong TOTP codes). */
 typedef enum {
-    SSO_ATTEMPT_ALLOWED,  /* counted: go on */
+    SSO_ATTEMPT_ALLOWED, /* counted: go on */
     SSO_ATTEMPT_BLOCKED,
-    SSO_ATTEMPT_FAILED    /* the cache failed (logged) */
+    SSO_ATTEMPT_FAILED /* the cache failed (logged) */
 } ssomod_attempt_e;
 ssomod_attempt_e ssomod_throttle_take(request_rec *r, sso_throttle *t);
 ssomod_attempt_e ssomod_throttle_take_key(request_rec *r, const char *key,

@@ -7,7 +7,7 @@
 #include "mod_auth_sso_config.h"
 
 int ssomod_logout_handle(request_rec *r, const ssomod_server_conf *c,
-                      const char *query_return);
+                         const char *query_return);
 
 /* /sso/logged-out: back from the provider's logout, state checked. */
 int ssomod_logout_returned(request_rec *r, const ssomod_server_conf *c,

@@ -19,16 +19,16 @@
 #include "http_log.h"
 #include "apr_strings.h"
 
-
-#define SSO_OP_DOC_TTL      3600   /* seconds a fetched document is fresh */
-#define SSO_OP_STALE_MAX    86400  /* seconds it still serves while the
+#define SSO_OP_DOC_TTL 3600 /* seconds a fetched document is fresh */
+#define SSO_OP_STALE_MAX                                                       \
+    86400                    /* seconds it still serves while the
                                     * provider cannot be reached */
-#define SSO_OP_RETRY_GAP    5      /* seconds between fetches after a failure */
-#define SSO_OP_FETCH_WAIT   apr_time_from_msec(500) /* for another's fetch */
-#define SSO_OP_REFETCH_GAP  60     /* least seconds between JWKS refetches */
+#define SSO_OP_RETRY_GAP   5 /* seconds between fetches after a failure */
+#define SSO_OP_FETCH_WAIT  apr_time_from_msec(500) /* for another's fetch */
+#define SSO_OP_REFETCH_GAP 60 /* least seconds between JWKS refetches */
 /* Documents up to the size a fetch accepts are kept (the login cache may
  * refuse the largest: then each child's copy serves). */
-#define SSO_OP_CACHED_MAX   SSO_PROVIDER_DOC_MAX
+#define SSO_OP_CACHED_MAX SSO_PROVIDER_DOC_MAX
 
 /* This process's parsed documents (sso_parsed.h) and last good copies
  * (sso_docs.h): a login takes the documents as bytes and parses them only
@@ -55,18 +55,28 @@ void ssomod_op_child_init(apr_pool_t *p, server_rec *s)
     const char *why;
     apr_status_t rv = sso_parsed_create(p, SSO_OP_CACHED_MAX, &st->parsed);
 
-    if (rv != APR_SUCCESS)
-        ap_log_error(APLOG_MARK, APLOG_WARNING, rv, s, SSOLOGNO(00072) "cannot keep the "
-                     "provider's documents parsed: each login parses them");
-    if ((rv = sso_docs_create(p, &st->docs)) != APR_SUCCESS)
-        ap_log_error(APLOG_MARK, APLOG_WARNING, rv, s, SSOLOGNO(00073) "cannot keep the "
-                     "provider's documents in this child: an outage of the "
-                     "provider makes every login wait for it");
+    if (rv != APR_SUCCESS) {
+        ap_log_error(
+            APLOG_MARK, APLOG_WARNING, rv, s,
+            SSOLOGNO(00072) "cannot keep the "
+                       "provider's documents parsed: each login parses them");
+    }
+    if ((rv = sso_docs_create(p, &st->docs)) != APR_SUCCESS) {
+        ap_log_error(
+            APLOG_MARK, APLOG_WARNING, rv, s,
+            SSOLOGNO(00073) "cannot keep the "
+                       "provider's documents in this child: an outage of the "
+                       "provider makes every login wait for it");
+    }
     ssomod_op_state = st;
-    apr_pool_cleanup_register(p, NULL, ssomod_op_state_gone, apr_pool_cleanup_null);
-    if ((why = sso_http_reuse_init(p)))
-        ap_log_error(APLOG_MARK, APLOG_WARNING, 0, s, SSOLOGNO(00074) "cannot keep connections "
-                     "to the provider open: %s", why);
+    apr_pool_cleanup_register(p, NULL, ssomod_op_state_gone,
+                              apr_pool_cleanup_null);
+    if ((why = sso_http_reuse_init(p))) {
+        ap_log_error(APLOG_MARK, APLOG_WARNING, 0, s,
+                     SSOLOGNO(00074) "cannot keep connections "
+                                     "to the provider open: %s",
+                              why);
+    }
 }
 
 static sso_parsed *ssomod_op_parsed(void)
@@ -85,13 +95,13 @@ void ssomod_op_http_opts(const ssomod_server_conf *c, sso_http_opts *o)
 /* ---- documents: this child's copy, the login cache, the provider ---- */
 
 typedef struct {
-    const char *doc;       /* NULL when there is none */
+    const char *doc; /* NULL when there is none */
     apr_size_t len;
     apr_time_t fetched;
 } ssomod_op_doc;
 
-static const char *ssomod_op_cache_key(apr_pool_t *p, char kind, const char *url,
-                                    apr_size_t *len)
+static const char *ssomod_op_cache_key(apr_pool_t *p, char kind,
+                                       const char *url, apr_size_t *len)
 {
     return sso_key_make(p, kind, url, strlen(url), len);
 }
@@ -102,22 +112,26 @@ static const char *ssomod_op_cache_key(apr_pool_t *p, char kind, const char *url
 #define SSO_OP_SHMCB_READ (64 * 1024)
 
 /* In the login cache a document is "<fetched time>\n<document>". */
-static int ssomod_op_cached(request_rec *r, const ssomod_server_conf *c, char kind,
-                         const char *url, ssomod_op_doc *d)
+static int ssomod_op_cached(request_rec *r, const ssomod_server_conf *c,
+                            char kind, const char *url, ssomod_op_doc *d)
 {
     apr_size_t klen, n = !strcmp(c->session_cache->name, "shmcb")
-                         ? SSO_OP_SHMCB_READ : SSO_OP_CACHED_MAX + 32;
+                             ? SSO_OP_SHMCB_READ
+                             : SSO_OP_CACHED_MAX + 32;
     const char *key = ssomod_op_cache_key(r->pool, kind, url, &klen);
     unsigned char *buf = apr_palloc(r->pool, n + 1);
     apr_status_t rv;
     char *nl;
 
-    rv = ssomod_cache_retrieve(r->server, SSO_CACHE_AUX, key, klen, buf, &n, r->pool);
-    if (rv != APR_SUCCESS)
+    rv = ssomod_cache_retrieve(r->server, SSO_CACHE_AUX, key, klen, buf, &n,
+                               r->pool);
+    if (rv != APR_SUCCESS) {
         return 0;
+    }
     buf[n] = '\0';
-    if (!(nl = memchr(buf, '\n', n)))
+    if (!(nl = memchr(buf, '\n', n))) {
         return 0;
+    }
     *nl = '\0';
     d->fetched = apr_atoi64((const char *)buf);
     d->doc = nl + 1;
@@ -135,7 +149,7 @@ static int ssomod_op_fresh(const ssomod_op_doc *d, apr_time_t now, int max_age)
  * when this child has none fresh (another child fetched it, or it
  * survived a restart). */
 static void ssomod_op_doc_find(request_rec *r, const ssomod_server_conf *c,
-                            char kind, const char *url, ssomod_op_doc *d)
+                               char kind, const char *url, ssomod_op_doc *d)
 {
     ssomod_op_doc shared = { NULL, 0, 0 };
     apr_time_t now = apr_time_now();
@@ -143,55 +157,65 @@ static void ssomod_op_doc_find(request_rec *r, const ssomod_server_conf *c,
     d->doc = NULL;
     if (ssomod_op_state && ssomod_op_state->docs
         && sso_docs_get(ssomod_op_state->docs, r->pool, url, &d->doc, &d->len,
-                        &d->fetched) && ssomod_op_fresh(d, now, SSO_OP_DOC_TTL))
+                        &d->fetched)
+        && ssomod_op_fresh(d, now, SSO_OP_DOC_TTL)) {
         return;
+    }
     if (!ssomod_op_cached(r, c, kind, url, &shared)
-        || (d->doc && shared.fetched <= d->fetched))
+        || (d->doc && shared.fetched <= d->fetched)) {
         return;
+    }
     *d = shared;
-    if (ssomod_op_state && ssomod_op_state->docs)
+    if (ssomod_op_state && ssomod_op_state->docs) {
         sso_docs_put(ssomod_op_state->docs, url, d->doc, d->len, d->fetched);
+    }
 }
 
 /* A document whose answer said no-cache or no-store (or max-age=0) is
  * counted as fetched SSO_OP_DOC_TTL ago: fetched again for the next login,
  * yet still the copy an outage falls back on. */
 static apr_time_t ssomod_op_fetched_as(const sso_http_response *resp,
-                                    apr_time_t now)
+                                       apr_time_t now)
 {
     const char *cc = resp->cache_control;
 
-    if (cc && (ap_strcasestr(cc, "no-cache") || ap_strcasestr(cc, "no-store")
-               || ap_strcasestr(cc, "max-age=0")))
+    if (cc
+        && (ap_strcasestr(cc, "no-cache") || ap_strcasestr(cc, "no-store")
+            || ap_strcasestr(cc, "max-age=0"))) {
         return now - apr_time_from_sec(SSO_OP_DOC_TTL);
+    }
     return now;
 }
 
 static void ssomod_op_remember(request_rec *r, char kind, const char *url,
-                            const sso_http_response *resp)
+                               const sso_http_response *resp)
 {
     apr_time_t fetched = ssomod_op_fetched_as(resp, apr_time_now());
     apr_size_t klen;
     const char *key = ssomod_op_cache_key(r->pool, kind, url, &klen);
     const char *rec;
 
-    if (resp->len > SSO_OP_CACHED_MAX)
+    if (resp->len > SSO_OP_CACHED_MAX) {
         return;
-    if (ssomod_op_state && ssomod_op_state->docs)
-        sso_docs_put(ssomod_op_state->docs, url, resp->body, resp->len, fetched);
+    }
+    if (ssomod_op_state && ssomod_op_state->docs) {
+        sso_docs_put(ssomod_op_state->docs, url, resp->body, resp->len,
+                     fetched);
+    }
     rec = apr_psprintf(r->pool, "%" APR_TIME_T_FMT "\n%.*s", fetched,
                        (int)resp->len, resp->body);
     ssomod_cache_store(r->server, SSO_CACHE_AUX, key, klen,
-                    fetched + apr_time_from_sec(SSO_OP_STALE_MAX),
-                    (const unsigned char *)rec, strlen(rec), r->pool);
+                       fetched + apr_time_from_sec(SSO_OP_STALE_MAX),
+                       (const unsigned char *)rec, strlen(rec), r->pool);
 }
 
 /* Non-zero when this request may fetch url: one fetch at a time per child,
  * none for SSO_OP_RETRY_GAP seconds after one failed. */
 static int ssomod_op_fetch_begin(const char *url)
 {
-    if (!ssomod_op_state || !ssomod_op_state->docs)
+    if (!ssomod_op_state || !ssomod_op_state->docs) {
         return 1;
+    }
     return sso_docs_fetch_begin(ssomod_op_state->docs, url, apr_time_now());
 }
 
@@ -208,31 +232,36 @@ static void ssomod_op_fetch_wait(const char *url)
 
 static void ssomod_op_fetch_end(const char *url, int ok)
 {
-    if (ssomod_op_state && ssomod_op_state->docs)
+    if (ssomod_op_state && ssomod_op_state->docs) {
         sso_docs_fetch_end(ssomod_op_state->docs, url, ok, apr_time_now(),
                            apr_time_from_sec(SSO_OP_RETRY_GAP));
+    }
 }
 
 /* GETs url; on failure logs why (one line per failed fetch) and returns
  * the status of the page to show. */
 static int ssomod_op_fetch(request_rec *r, const ssomod_server_conf *c,
-                        const char *url, const char *what,
-                        const char *directive, const sso_http_response **out)
+                           const char *url, const char *what,
+                           const char *directive, const sso_http_response **out)
 {
     sso_http_response *resp = apr_pcalloc(r->pool, sizeof(*resp));
     sso_http_opts o;
 
     ssomod_op_http_opts(c, &o);
     if (sso_http_get(r->pool, &o, url, NULL, resp) != SSO_HTTP_OK) {
-        ssomod_log_r(r, APLOG_ERR, 0, SSOLOGNO(00075) "cannot fetch the provider's "
-                      "%s: %s (check %s and SSOHTTPTimeout, and that the "
-                      "provider is reachable)", what, resp->error, directive);
+        ssomod_log_r(
+            r, APLOG_ERR, 0,
+            SSOLOGNO(00075) "cannot fetch the provider's "
+                            "%s: %s (check %s and SSOHTTPTimeout, and that the "
+                            "provider is reachable)",
+                     what, resp->error, directive);
         return HTTP_SERVICE_UNAVAILABLE;
     }
     if (resp->http_status != 200) {
-        ssomod_log_r(r, APLOG_ERR, 0, SSOLOGNO(00076) "the provider's %s at %s "
-                      "answered HTTP %ld (check %s)", what, url,
-                      resp->http_status, directive);
+        ssomod_log_r(r, APLOG_ERR, 0,
+                     SSOLOGNO(00076) "the provider's %s at %s "
+                                     "answered HTTP %ld (check %s)",
+                              what, url, resp->http_status, directive);
         return HTTP_BAD_GATEWAY;
     }
     *out = resp;
@@ -241,34 +270,37 @@ static int ssomod_op_fetch(request_rec *r, const ssomod_server_conf *c,
 
 static int ssomod_op_fail_page(request_rec *r, int status)
 {
-    if (status == HTTP_BAD_GATEWAY)
+    if (status == HTTP_BAD_GATEWAY) {
         return ssomod_page_error(r, status, "Sign-in unavailable",
-                              "The SSO provider gave an unexpected answer.");
-    return ssomod_page_error(r, HTTP_SERVICE_UNAVAILABLE, "Sign-in unavailable",
-                          "Failed to reach SSO provider. Please try again later.");
+                                 "The SSO provider gave an unexpected answer.");
+    }
+    return ssomod_page_error(
+        r, HTTP_SERVICE_UNAVAILABLE, "Sign-in unavailable",
+        "Failed to reach SSO provider. Please try again later.");
 }
 
 static const char *ssomod_op_meta_parse_fn(apr_pool_t *p, const char *doc,
-                                        apr_size_t len, const void *issuer,
-                                        void **value)
+                                           apr_size_t len, const void *issuer,
+                                           void **value)
 {
     sso_provider_meta *meta;
     const char *err;
 
-    if (sso_provider_parse(p, doc, len, issuer, &meta, &err) != APR_SUCCESS)
+    if (sso_provider_parse(p, doc, len, issuer, &meta, &err) != APR_SUCCESS) {
         return err;
+    }
     *value = meta;
     return NULL;
 }
 
 /* The parse depends on SSOAuthority too: it is part of the memo's name. */
 static sso_provider_meta *ssomod_op_meta_read(request_rec *r,
-                                           const ssomod_server_conf *c,
-                                           const char *doc, apr_size_t len,
-                                           const char **err)
+                                              const ssomod_server_conf *c,
+                                              const char *doc, apr_size_t len,
+                                              const char **err)
 {
-    const char *name = apr_pstrcat(r->pool, "M", c->metadata_url, "\n",
-                                   c->authority, NULL);
+    const char *name =
+        apr_pstrcat(r->pool, "M", c->metadata_url, "\n", c->authority, NULL);
 
     return sso_parsed_get(ssomod_op_parsed(), r->pool, name, doc, len,
                           ssomod_op_meta_parse_fn, c->authority, err);
@@ -276,14 +308,14 @@ static sso_provider_meta *ssomod_op_meta_read(request_rec *r,
 
 /* How each kind of document is named, read and refused. */
 typedef void *(*ssomod_op_read_fn)(request_rec *r, const ssomod_server_conf *c,
-                                const char *url, const char *doc,
-                                apr_size_t len, const char **err);
+                                   const char *url, const char *doc,
+                                   apr_size_t len, const char **err);
 typedef int (*ssomod_op_refuse_fn)(request_rec *r, const ssomod_server_conf *c,
-                                const char *url, const char *err);
+                                   const char *url, const char *err);
 typedef struct {
-    char kind;               /* its login cache key's first byte */
-    const char *what;        /* for the log */
-    const char *directive;   /* the directive that names its URL */
+    char kind;             /* its login cache key's first byte */
+    const char *what;      /* for the log */
+    const char *directive; /* the directive that names its URL */
     ssomod_op_read_fn read;
     ssomod_op_refuse_fn refuse; /* logs and makes the page */
     void (*fetched)(request_rec *r, const void *value); /* may be NULL */
@@ -291,8 +323,8 @@ typedef struct {
 
 /* A document the provider sent: read (or refused) and kept. */
 static int ssomod_op_take(request_rec *r, const ssomod_server_conf *c,
-                       const ssomod_op_docdef *k, const char *url,
-                       const sso_http_response *resp, void **value)
+                          const ssomod_op_docdef *k, const char *url,
+                          const sso_http_response *resp, void **value)
 {
     const char *err;
 
@@ -312,8 +344,8 @@ static int ssomod_op_take(request_rec *r, const ssomod_server_conf *c,
  * document the provider did send but that does not parse is refused:
  * that is no outage. With refetch, only a fetch. */
 static int ssomod_op_document(request_rec *r, const ssomod_server_conf *c,
-                           const ssomod_op_docdef *k, const char *url,
-                           int refetch, void **value)
+                              const ssomod_op_docdef *k, const char *url,
+                              int refetch, void **value)
 {
     const sso_http_response *resp = NULL;
     apr_time_t now = apr_time_now();
@@ -321,11 +353,13 @@ static int ssomod_op_document(request_rec *r, const ssomod_server_conf *c,
     ssomod_op_doc d = { NULL, 0, 0 };
     int rc = HTTP_SERVICE_UNAVAILABLE;
 
-    if (!refetch)
+    if (!refetch) {
         ssomod_op_doc_find(r, c, k->kind, url, &d);
+    }
     if (ssomod_op_fresh(&d, now, SSO_OP_DOC_TTL)
-        && (*value = k->read(r, c, url, d.doc, d.len, &err)))
+        && (*value = k->read(r, c, url, d.doc, d.len, &err))) {
         return OK;
+    }
     if (ssomod_op_fetch_begin(url)) {
         rc = ssomod_op_fetch(r, c, url, k->what, k->directive, &resp);
         if (rc == OK) {
@@ -347,29 +381,33 @@ static int ssomod_op_document(request_rec *r, const ssomod_server_conf *c,
     }
     if (ssomod_op_fresh(&d, now, SSO_OP_STALE_MAX)
         && (*value = k->read(r, c, url, d.doc, d.len, &err))) {
-        ssomod_log_r(r, APLOG_DEBUG, 0, SSOLOGNO(00077) "the provider's %s cannot be fetched: "
-                  "using the copy of %" APR_TIME_T_FMT " s ago", k->what,
-                  apr_time_sec(now - d.fetched));
+        ssomod_log_r(r, APLOG_DEBUG, 0,
+                     SSOLOGNO(00077) "the provider's %s cannot be fetched: "
+                                     "using the copy of %" APR_TIME_T_FMT
+                                     " s ago",
+                              k->what, apr_time_sec(now - d.fetched));
         return OK;
     }
     return ssomod_op_fail_page(r, rc);
 }
 
 static void *ssomod_op_meta_read_fn(request_rec *r, const ssomod_server_conf *c,
-                                 const char *url, const char *doc,
-                                 apr_size_t len, const char **err)
+                                    const char *url, const char *doc,
+                                    apr_size_t len, const char **err)
 {
     return ssomod_op_meta_read(r, c, doc, len, err);
 }
 
 static int ssomod_op_meta_refuse(request_rec *r, const ssomod_server_conf *c,
-                              const char *url, const char *err)
+                                 const char *url, const char *err)
 {
-    ssomod_log_r(r, APLOG_ERR, 0, SSOLOGNO(00078) "discovery document %s: %s "
-                  "(check SSOAuthority and SSOMetadataAddress)", url, err);
+    ssomod_log_r(r, APLOG_ERR, 0,
+                 SSOLOGNO(00078) "discovery document %s: %s "
+                                 "(check SSOAuthority and SSOMetadataAddress)",
+                          url, err);
     return ssomod_page_error(r, HTTP_BAD_GATEWAY, "Sign-in unavailable",
-                          "Single sign-on is not configured correctly. "
-                          "Please contact your administrator.");
+                             "Single sign-on is not configured correctly. "
+                             "Please contact your administrator.");
 }
 
 /* SSOLogoutAtProvider needs end_session_endpoint: said once a day, when
@@ -381,29 +419,35 @@ static void ssomod_op_meta_fetched(request_rec *r, const void *value)
     const char *name;
     apr_size_t klen;
 
-    if (!c->logout_at_provider || meta->end_session_endpoint)
+    if (!c->logout_at_provider || meta->end_session_endpoint) {
         return;
+    }
     name = apr_pstrcat(r->pool, "no-end-session\n", c->metadata_url, NULL);
-    if (ssomod_cache_mark(r->server, sso_key_make(r->pool, SSO_KEY_MARK, name,
-                                               strlen(name), &klen),
-                       klen, r->request_time + apr_time_from_sec(86400),
-                       r->pool) == 1)
-        ssomod_log_r(r, APLOG_WARNING, 0, SSOLOGNO(00128) "the provider advertises no "
-                  "end_session_endpoint (discovery document %s): "
-                  "SSOLogoutAtProvider On signs users out here only",
-                  c->metadata_url);
+    if (ssomod_cache_mark(
+            r->server,
+            sso_key_make(r->pool, SSO_KEY_MARK, name, strlen(name), &klen),
+            klen, r->request_time + apr_time_from_sec(86400), r->pool)
+        == 1) {
+        ssomod_log_r(
+            r, APLOG_WARNING, 0,
+            SSOLOGNO(00128) "the provider advertises no "
+                            "end_session_endpoint (discovery document %s): "
+                            "SSOLogoutAtProvider On signs users out here only",
+                     c->metadata_url);
+    }
 }
 
 static const ssomod_op_docdef ssomod_op_meta_def = {
-    SSO_KEY_METADATA, "discovery document", "SSOMetadataAddress", ssomod_op_meta_read_fn,
-    ssomod_op_meta_refuse, ssomod_op_meta_fetched
+    SSO_KEY_METADATA,       "discovery document",  "SSOMetadataAddress",
+    ssomod_op_meta_read_fn, ssomod_op_meta_refuse, ssomod_op_meta_fetched
 };
 
 int ssomod_op_meta(request_rec *r, const ssomod_server_conf *c,
-                const sso_provider_meta **meta)
+                   const sso_provider_meta **meta)
 {
     void *value = NULL;
-    int rc = ssomod_op_document(r, c, &ssomod_op_meta_def, c->metadata_url, 0, &value);
+    int rc = ssomod_op_document(r, c, &ssomod_op_meta_def, c->metadata_url, 0,
+                                &value);
 
     *meta = value;
     return rc;
@@ -415,20 +459,23 @@ static void ssomod_op_log_skipped(request_rec *r, const void *value)
     const sso_jwks *keys = value;
     int i;
 
-    for (i = 0; i < sso_jwks_skipped(keys); i++)
-        ssomod_log_r(r, APLOG_WARNING, 0, SSOLOGNO(00079) "provider key skipped: %s",
-                      sso_jwks_skipped_reason(keys, i));
+    for (i = 0; i < sso_jwks_skipped(keys); i++) {
+        ssomod_log_r(r, APLOG_WARNING, 0,
+                     SSOLOGNO(00079) "provider key skipped: %s",
+                              sso_jwks_skipped_reason(keys, i));
+    }
 }
 
 static const char *ssomod_op_jwks_parse_fn(apr_pool_t *p, const char *doc,
-                                        apr_size_t len, const void *unused,
-                                        void **value)
+                                           apr_size_t len, const void *unused,
+                                           void **value)
 {
     sso_jwks *keys;
     const char *err;
 
-    if (sso_jwks_parse(p, doc, len, &keys, &err) != APR_SUCCESS)
+    if (sso_jwks_parse(p, doc, len, &keys, &err) != APR_SUCCESS) {
         return err;
+    }
     *value = keys;
     return NULL;
 }
@@ -436,8 +483,8 @@ static const char *ssomod_op_jwks_parse_fn(apr_pool_t *p, const char *doc,
 /* The keys come with their imported EVP_PKEYs: a token is verified with
  * a key imported once per process, not once per login. */
 static sso_jwks *ssomod_op_jwks_read(request_rec *r, const char *jwks_uri,
-                                  const char *doc, apr_size_t len,
-                                  const char **err)
+                                     const char *doc, apr_size_t len,
+                                     const char **err)
 {
     return sso_parsed_get(ssomod_op_parsed(), r->pool,
                           apr_pstrcat(r->pool, "J", jwks_uri, NULL), doc, len,
@@ -449,65 +496,75 @@ static sso_jwks *ssomod_op_jwks_read(request_rec *r, const char *jwks_uri,
 static int ssomod_op_may_refetch(request_rec *r, const char *jwks_uri)
 {
     apr_size_t klen;
-    const char *key = ssomod_op_cache_key(r->pool, SSO_KEY_JWKS_REFETCH, jwks_uri, &klen);
+    const char *key =
+        ssomod_op_cache_key(r->pool, SSO_KEY_JWKS_REFETCH, jwks_uri, &klen);
 
-    return ssomod_cache_mark(r->server, key, klen,
-                          apr_time_now() + apr_time_from_sec(SSO_OP_REFETCH_GAP),
-                          r->pool) != SSO_MARK_PRESENT;
+    return ssomod_cache_mark(
+               r->server, key, klen,
+               apr_time_now() + apr_time_from_sec(SSO_OP_REFETCH_GAP), r->pool)
+           != SSO_MARK_PRESENT;
 }
 
 static void *ssomod_op_jwks_read_fn(request_rec *r, const ssomod_server_conf *c,
-                                 const char *url, const char *doc,
-                                 apr_size_t len, const char **err)
+                                    const char *url, const char *doc,
+                                    apr_size_t len, const char **err)
 {
     return ssomod_op_jwks_read(r, url, doc, len, err);
 }
 
 static int ssomod_op_jwks_refuse(request_rec *r, const ssomod_server_conf *c,
-                              const char *url, const char *err)
+                                 const char *url, const char *err)
 {
-    ssomod_log_r(r, APLOG_ERR, 0, SSOLOGNO(00080) "the provider's keys at %s "
-                  "are unusable: %s", url, err);
+    ssomod_log_r(r, APLOG_ERR, 0,
+                 SSOLOGNO(00080) "the provider's keys at %s "
+                                 "are unusable: %s",
+                          url, err);
     return ssomod_page_error(r, HTTP_BAD_GATEWAY, "Sign-in unavailable",
-                          "The SSO provider's signing keys are unusable.");
+                             "The SSO provider's signing keys are unusable.");
 }
 
 static const ssomod_op_docdef ssomod_op_jwks_def = {
-    SSO_KEY_JWKS, "signing keys (jwks_uri)", "SSOMetadataAddress", ssomod_op_jwks_read_fn,
-    ssomod_op_jwks_refuse, ssomod_op_log_skipped
+    SSO_KEY_JWKS,           "signing keys (jwks_uri)", "SSOMetadataAddress",
+    ssomod_op_jwks_read_fn, ssomod_op_jwks_refuse,     ssomod_op_log_skipped
 };
 
 /* Another child may have refetched the keys already: the login cache then
  * holds a newer copy than this child's. */
 static int ssomod_op_newer_shared(request_rec *r, const ssomod_server_conf *c,
-                               char kind, const char *url, ssomod_op_doc *d)
+                                  char kind, const char *url, ssomod_op_doc *d)
 {
     ssomod_op_doc mine = { NULL, 0, 0 };
 
-    if (!ssomod_op_cached(r, c, kind, url, d))
+    if (!ssomod_op_cached(r, c, kind, url, d)) {
         return 0;
-    if (!ssomod_op_state || !ssomod_op_state->docs)
+    }
+    if (!ssomod_op_state || !ssomod_op_state->docs) {
         return 1;
+    }
     if (sso_docs_get(ssomod_op_state->docs, r->pool, url, &mine.doc, &mine.len,
-                     &mine.fetched) && mine.fetched >= d->fetched)
+                     &mine.fetched)
+        && mine.fetched >= d->fetched) {
         return 0;
+    }
     sso_docs_put(ssomod_op_state->docs, url, d->doc, d->len, d->fetched);
     return 1;
 }
 
 int ssomod_op_jwks(request_rec *r, const ssomod_server_conf *c,
-                const sso_provider_meta *meta, const sso_jwks **keys)
+                   const sso_provider_meta *meta, const sso_jwks **keys)
 {
     void *value = NULL;
-    int rc = ssomod_op_document(r, c, &ssomod_op_jwks_def, meta->jwks_uri, 0, &value);
+    int rc = ssomod_op_document(r, c, &ssomod_op_jwks_def, meta->jwks_uri, 0,
+                                &value);
 
     *keys = value;
     return rc;
 }
 
-ssomod_refetch_e ssomod_op_jwks_refetch(request_rec *r, const ssomod_server_conf *c,
-                                  const sso_provider_meta *meta,
-                                  const sso_jwks **keys)
+ssomod_refetch_e ssomod_op_jwks_refetch(request_rec *r,
+                                        const ssomod_server_conf *c,
+                                        const sso_provider_meta *meta,
+                                        const sso_jwks **keys)
 {
     void *value = NULL;
     const char *err;
@@ -515,11 +572,15 @@ ssomod_refetch_e ssomod_op_jwks_refetch(request_rec *r, const ssomod_server_conf
     int rc;
 
     if (ssomod_op_newer_shared(r, c, SSO_KEY_JWKS, meta->jwks_uri, &d)
-        && (*keys = ssomod_op_jwks_read(r, meta->jwks_uri, d.doc, d.len, &err)))
+        && (*keys =
+                ssomod_op_jwks_read(r, meta->jwks_uri, d.doc, d.len, &err))) {
         return SSO_REFETCH_OK;
-    if (!ssomod_op_may_refetch(r, meta->jwks_uri))
+    }
+    if (!ssomod_op_may_refetch(r, meta->jwks_uri)) {
         return SSO_REFETCH_LIMITED;
-    rc = ssomod_op_document(r, c, &ssomod_op_jwks_def, meta->jwks_uri, 1, &value);
+    }
+    rc = ssomod_op_document(r, c, &ssomod_op_jwks_def, meta->jwks_uri, 1,
+                            &value);
     *keys = value;
     return rc == OK ? SSO_REFETCH_OK : SSO_REFETCH_FAILED;
 }

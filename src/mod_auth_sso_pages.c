@@ -26,35 +26,43 @@ const char *ssomod_page_reference(request_rec *r)
 {
     const char *id = apr_table_get(r->notes, "sso-reference");
 
-    if (!id)
+    if (!id) {
         id = apr_table_get(r->subprocess_env, "UNIQUE_ID");
+    }
 
-    if (!id)
+    if (!id) {
         return "";
+    }
     return apr_pstrcat(r->pool, "<p class=\"ref\">Reference: ",
                        ap_escape_html2(r->pool, id, 1), "</p>", NULL);
 }
 
-const char *ssomod_page_html(request_rec *r, const char *title, const char *body_html)
+const char *ssomod_page_html(request_rec *r, const char *title,
+                             const char *body_html)
 {
-    return apr_pstrcat(r->pool,
+    return apr_pstrcat(
+        r->pool,
         "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">"
-        "<meta name=\"viewport\" content=\"width=device-width,initial-scale=1\">"
-        "<title>", ap_escape_html2(r->pool, title, 1), "</title><style>",
+        "<meta name=\"viewport\" "
+        "content=\"width=device-width,initial-scale=1\">"
+        "<title>",
+        ap_escape_html2(r->pool, title, 1), "</title><style>",
         ssomod_page_style, "</style></head><body><main><h1>",
         ap_escape_html2(r->pool, title, 1), "</h1>", body_html,
         ssomod_page_reference(r), "</main></body></html>", NULL);
 }
 
 const char *ssomod_page_text_html(request_rec *r, const char *title,
-                               const char *text)
+                                  const char *text)
 {
-    return ssomod_page_html(r, title, apr_pstrcat(r->pool, "<p>",
-                         ap_escape_html2(r->pool, text, 1), "</p>", NULL));
+    return ssomod_page_html(r, title,
+                            apr_pstrcat(r->pool, "<p>",
+                                        ap_escape_html2(r->pool, text, 1),
+                                        "</p>", NULL));
 }
 
 int ssomod_page_error(request_rec *r, int status, const char *title,
-                   const char *text)
+                      const char *text)
 {
     apr_table_setn(r->err_headers_out, "Cache-Control", "no-store");
     ap_custom_response(r, status, ssomod_page_text_html(r, title, text));
@@ -70,6 +78,5 @@ const char *ssomod_page_refusal_text(request_rec *r, const char *reason)
 int ssomod_page_refused(request_rec *r, int status, const char *reason)
 {
     return ssomod_page_error(r, status, "Access denied",
-                          ssomod_page_refusal_text(r, reason));
+                             ssomod_page_refusal_text(r, reason));
 }
-

@@ -19,19 +19,19 @@ APLOG_USE_MODULE(auth_sso);
 
 /* ap_log_rerror with " [request <UNIQUE_ID>]" appended when mod_unique_id
  * is loaded: the same reference the user's page shows. */
-#define ssomod_log_r(r, level, status, ...) \
+#define ssomod_log_r(r, level, status, ...)                                    \
     ssomod_log_r_(APLOG_MARK, level, status, r, __VA_ARGS__)
 void ssomod_log_r_(const char *file, int line, int module_index, int level,
-                apr_status_t status, request_rec *r, const char *fmt, ...)
-                __attribute__((format(printf, 7, 8)));
+                   apr_status_t status, request_rec *r, const char *fmt, ...)
+    __attribute__((format(printf, 7, 8)));
 
 /* Who the request is, as set by AuthType sso for authz and the application. */
 typedef struct {
     const char *user;
-    apr_array_header_t *groups;       /* local group names, const char * */
+    apr_array_header_t *groups; /* local group names, const char * */
     const char *email;
     const char *name;
-    const char *method;               /* "sso" or "local" */
+    const char *method; /* "sso" or "local" */
 } ssomod_identity;
 
 /* mod_auth_sso.c */

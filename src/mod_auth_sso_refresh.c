@@ -24,14 +24,13 @@
 #include "http_log.h"
 #include "apr_strings.h"
 
-
 /* Longest refresh token kept; a longer one is not kept (no refresh). */
 #define SSO_REFRESH_TOKEN_MAX 4096
 
 typedef enum {
-    SSO_REFRESH_DONE,       /* groups read (changed or not) */
-    SSO_REFRESH_UNAVAILABLE,/* provider unreachable, 5xx, or unusable answer */
-    SSO_REFRESH_ENDED       /* the session must end */
+    SSO_REFRESH_DONE,        /* groups read (changed or not) */
+    SSO_REFRESH_UNAVAILABLE, /* provider unreachable, 5xx, or unusable answer */
+    SSO_REFRESH_ENDED        /* the session must end */
 } ssomod_refresh_e;
 
 typedef struct {
@@ -41,48 +40,59 @@ typedef struct {
     sso_session *s;
     const sso_provider_meta *meta;
     sso_token_response tok;
-    json_t *claims;         /* of the new ID token; NULL without one */
+    json_t *claims; /* of the new ID token; NULL without one */
     json_t *userinfo;
 } ssomod_refresh;
 
 static const char *ssomod_refresh_key(apr_pool_t *p, const unsigned char *sid,
-                                   apr_size_t *klen)
+                                      apr_size_t *klen)
 {
     return sso_key_make(p, SSO_KEY_REFRESH_TOKEN, sid, SSO_ID_BYTES, klen);
 }
 
 /* Kept in the session cache, beside the session (never in a cookie). */
-static void ssomod_refresh_token_store(request_rec *r, const ssomod_server_conf *c,
-                                    const unsigned char *sid, const char *rt,
-                                    apr_time_t until)
+static void ssomod_refresh_token_store(request_rec *r,
+                                       const ssomod_server_conf *c,
+                                       const unsigned char *sid, const char *rt,
+                                       apr_time_t until)
 {
     apr_size_t klen, len = strlen(rt);
     const char *key = ssomod_refresh_key(r->pool, sid, &klen);
 
     if (len > SSO_REFRESH_TOKEN_MAX
         || ssomod_cache_store(r->server, SSO_CACHE_SESSIONS, key, klen, until,
-                           (const unsigned char *)rt, len, r->pool) != APR_SUCCESS)
-        ssomod_log_r(r, APLOG_WARNING, 0, SSOLOGNO(00129) "cannot keep the refresh token of a "
-                  "session (%" APR_SIZE_T_FMT " bytes; check SSOSessionCache "
-                  "%s): its groups will not be refreshed (SSOGroupRefresh)",
-                  len, c->session_cache->spec);
+                              (const unsigned char *)rt, len, r->pool)
+               != APR_SUCCESS) {
+        ssomod_log_r(r, APLOG_WARNING, 0,
+                     SSOLOGNO(00129) "cannot keep the refresh token of a "
+                                     "session (%" APR_SIZE_T_FMT
+                                     " bytes; check SSOSessionCache "
+                                     "%s): its groups will not be refreshed "
+                                     "(SSOGroupRefresh)",
+                              len, c->session_cache->spec);
+    }
 }
 
 void ssomod_refresh_keep_token(request_rec *r, const ssomod_server_conf *c,
-                            const char *token, const char *refresh_token)
+                               const char *token, const char *refresh_token)
 {
     const unsigned char *sid = sso_id_decode(r->pool, token);
 
-    if (!c->group_refresh || !sid)
+    if (!c->group_refresh || !sid) {
         return;
+    }
     if (!refresh_token) {
-        ssomod_log_r(r, APLOG_WARNING, 0, SSOLOGNO(00130) "the provider issued no refresh token: "
-                  "SSOGroupRefresh cannot refresh this session's groups (does "
-                  "the provider need the offline_access scope in SSOScopes?)");
+        ssomod_log_r(r, APLOG_WARNING, 0,
+                     SSOLOGNO(00130) "the provider issued no refresh token: "
+                                     "SSOGroupRefresh cannot refresh this "
+                                     "session's groups (does "
+                                     "the provider need the offline_access "
+                                     "scope in SSOScopes?)");
         return;
     }
     ssomod_refresh_token_store(r, c, sid, refresh_token,
-                            r->request_time + apr_time_from_sec(c->session_max_age));
+                               r->request_time
+                                   + apr_time_from_sec(c->session_max_age));
 }
 
 void ssomod_refresh_forget(request_rec *r, const unsigned char *sid)
@@ -100,36 +110,42 @@ static const char *ssomod_refresh_token_get(ssomod_refresh *x)
     unsigned char *buf = apr_palloc(x->r->pool, len + 1);
 
     if (ssomod_cache_retrieve(x->r->server, SSO_CACHE_SESSIONS, key, klen, buf,
-                           &len, x->r->pool) != APR_SUCCESS)
+                              &len, x->r->pool)
+        != APR_SUCCESS) {
         return NULL;
+    }
     buf[len] = '\0';
     return (const char *)buf;
 }
 
 /* One warning a minute for all sessions; the rest at debug level. */
-static ssomod_refresh_e ssomod_refresh_unavailable(ssomod_refresh *x, const char *why)
+static ssomod_refresh_e ssomod_refresh_unavailable(ssomod_refresh *x,
+                                                   const char *why)
 {
     request_rec *r = x->r;
-    const char *name = apr_pstrcat(r->pool, "refresh-warned\n",
-                                   x->c->authority, NULL);
+    const char *name =
+        apr_pstrcat(r->pool, "refresh-warned\n", x->c->authority, NULL);
     apr_size_t klen;
-    const char *key = sso_key_make(r->pool, SSO_KEY_MARK, name, strlen(name),
-                                   &klen);
-    int first = ssomod_cache_mark(r->server, key, klen,
-                               r->request_time + apr_time_from_sec(60),
-                               r->pool) == SSO_MARK_SET;
+    const char *key =
+        sso_key_make(r->pool, SSO_KEY_MARK, name, strlen(name), &klen);
+    int first =
+        ssomod_cache_mark(r->server, key, klen,
+                          r->request_time + apr_time_from_sec(60), r->pool)
+        == SSO_MARK_SET;
 
-    ssomod_log_r(r, first ? APLOG_WARNING : APLOG_DEBUG, 0, SSOLOGNO(00131) "groups of %s not "
-              "refreshed: %s; the session keeps its groups until the next "
-              "try in %d s (SSOGroupRefresh)", x->s->user, why,
-              x->c->group_refresh);
+    ssomod_log_r(
+        r, first ? APLOG_WARNING : APLOG_DEBUG, 0,
+        SSOLOGNO(00131) "groups of %s not "
+                   "refreshed: %s; the session keeps its groups until the next "
+                   "try in %d s (SSOGroupRefresh)",
+            x->s->user, why, x->c->group_refresh);
     return SSO_REFRESH_UNAVAILABLE;
 }
 
 static ssomod_refresh_e ssomod_refresh_end(ssomod_refresh *x, const char *cause)
 {
-    ssomod_log_r(x->r, APLOG_NOTICE, 0, SSOLOGNO(00132) "session of %s ended: %s", x->s->user,
-              cause);
+    ssomod_log_r(x->r, APLOG_NOTICE, 0,
+                 SSOLOGNO(00132) "session of %s ended: %s", x->s->user, cause);
     return SSO_REFRESH_ENDED;
 }
 
@@ -143,31 +159,44 @@ static ssomod_refresh_e ssomod_refresh_grant(ssomod_refresh *x, const char *rt)
 
     ssomod_op_http_opts(x->c, &o);
     if (sso_http_post_form(x->r->pool, &o, x->meta->token_endpoint,
-                           sso_provider_refresh_form(x->r->pool, rt, x->c->client_id,
+                           sso_provider_refresh_form(x->r->pool, rt,
+                                                     x->c->client_id,
                                                      x->c->client_secret, post),
                            post ? NULL : x->c->client_id,
-                           post ? NULL : x->c->client_secret, &resp) != SSO_HTTP_OK)
+                           post ? NULL : x->c->client_secret, &resp)
+        != SSO_HTTP_OK) {
         return ssomod_refresh_unavailable(x, resp.error);
-    if (resp.http_status >= 500)
-        return ssomod_refresh_unavailable(x, apr_psprintf(x->r->pool, "the token "
-                                       "endpoint answered HTTP %ld",
-                                       resp.http_status));
+    }
+    if (resp.http_status >= 500) {
+        return ssomod_refresh_unavailable(
+            x, apr_psprintf(x->r->pool,
+                            "the token "
+                            "endpoint answered HTTP %ld",
+                            resp.http_status));
+    }
     if (sso_provider_parse_refresh_response(x->r->pool, resp.http_status,
-                                            resp.body, resp.len, &x->tok,
-                                            &err) == APR_SUCCESS)
+                                            resp.body, resp.len, &x->tok, &err)
+        == APR_SUCCESS) {
         return SSO_REFRESH_DONE;
+    }
     /* RFC 6749 §5.2: the grant is revoked, expired, or the user is gone. */
     if (x->tok.kind == SSO_TOKEN_OAUTH_ERROR && x->tok.error
-        && !strcmp(x->tok.error, "invalid_grant"))
-        return ssomod_refresh_end(x, apr_pstrcat(x->r->pool, "the provider "
-                               "refused its refresh token (", err, "): the "
-                               "grant was revoked or the user is gone", NULL));
+        && !strcmp(x->tok.error, "invalid_grant")) {
+        return ssomod_refresh_end(
+            x, apr_pstrcat(x->r->pool,
+                           "the provider "
+                           "refused its refresh token (",
+                           err,
+                           "): the "
+                           "grant was revoked or the user is gone",
+                           NULL));
+    }
     return ssomod_refresh_unavailable(x, err);
 }
 
 static sso_jwt_status ssomod_refresh_verify_with(ssomod_refresh *x,
-                                              const sso_jwks *keys,
-                                              sso_jwt_result *id)
+                                                 const sso_jwks *keys,
+                                                 sso_jwt_result *id)
 {
     sso_jwt_expect e = { 0 };
 
@@ -187,46 +216,64 @@ static ssomod_refresh_e ssomod_refresh_id_token(ssomod_refresh *x)
     sso_jwt_result id;
     sso_jwt_status st;
 
-    if (!x->tok.id_token)
+    if (!x->tok.id_token) {
         return SSO_REFRESH_DONE;
-    if (ssomod_op_jwks(x->r, x->c, x->meta, &keys) != OK)
-        return ssomod_refresh_unavailable(x, "the provider's keys are not available");
+    }
+    if (ssomod_op_jwks(x->r, x->c, x->meta, &keys) != OK) {
+        return ssomod_refresh_unavailable(
+            x, "the provider's keys are not available");
+    }
     st = ssomod_refresh_verify_with(x, keys, &id);
     if (st == SSO_JWT_UNKNOWN_KID
-        && ssomod_op_jwks_refetch(x->r, x->c, x->meta, &keys) == SSO_REFETCH_OK)
+        && ssomod_op_jwks_refetch(x->r, x->c, x->meta, &keys)
+               == SSO_REFETCH_OK) {
         st = ssomod_refresh_verify_with(x, keys, &id);
-    if (st != SSO_JWT_OK)
-        return ssomod_refresh_unavailable(x, apr_psprintf(x->r->pool, "the "
-                                       "refreshed ID token was refused (%s): %s",
-                                       sso_jwt_status_name(st), id.error));
-    if (!x->s->sub || strcmp(id.sub, x->s->sub))
+    }
+    if (st != SSO_JWT_OK) {
+        return ssomod_refresh_unavailable(
+            x, apr_psprintf(x->r->pool,
+                            "the "
+                            "refreshed ID token was refused (%s): %s",
+                            sso_jwt_status_name(st), id.error));
+    }
+    if (!x->s->sub || strcmp(id.sub, x->s->sub)) {
         return ssomod_refresh_end(x, "the refreshed ID token names another "
-                               "subject (sub)");
+                                     "subject (sub)");
+    }
     x->claims = id.claims;
     return SSO_REFRESH_DONE;
 }
 
 /* The groups claim from the new ID token, else from userinfo (with the
  * new access token), as at login. */
-static ssomod_refresh_e ssomod_refresh_groups_claim(ssomod_refresh *x, json_t **groups)
+static ssomod_refresh_e ssomod_refresh_groups_claim(ssomod_refresh *x,
+                                                    json_t **groups)
 {
     const apr_array_header_t *path = x->c->groups_claim_path;
     sso_http_response resp;
     sso_http_opts o;
     const char *err;
 
-    if ((*groups = sso_claim_path_get(x->claims, path)) || !x->meta->userinfo_endpoint)
+    if ((*groups = sso_claim_path_get(x->claims, path))
+        || !x->meta->userinfo_endpoint) {
         return SSO_REFRESH_DONE;
+    }
     ssomod_op_http_opts(x->c, &o);
     if (sso_http_get(x->r->pool, &o, x->meta->userinfo_endpoint,
-                     x->tok.access_token, &resp) != SSO_HTTP_OK
-        || resp.http_status != 200)
-        return ssomod_refresh_unavailable(x, resp.error ? resp.error
+                     x->tok.access_token, &resp)
+            != SSO_HTTP_OK
+        || resp.http_status != 200) {
+        return ssomod_refresh_unavailable(
+            x, resp.error
+                   ? resp.error
                    : apr_psprintf(x->r->pool, "userinfo answered HTTP %ld",
                                   resp.http_status));
+    }
     if (sso_provider_parse_userinfo(x->r->pool, resp.body, resp.len, x->s->sub,
-                                    &x->userinfo, &err) != APR_SUCCESS)
+                                    &x->userinfo, &err)
+        != APR_SUCCESS) {
         return ssomod_refresh_unavailable(x, err);
+    }
     *groups = sso_claim_path_get(x->userinfo, path);
     return SSO_REFRESH_DONE;
 }
@@ -237,29 +284,41 @@ static ssomod_refresh_e ssomod_refresh_apply(ssomod_refresh *x, json_t *groups)
     request_rec *r = x->r;
     const ssomod_server_conf *c = x->c;
     const char *problem = NULL, *err = NULL;
-    apr_array_header_t *remote = sso_groups_from_claim(r->pool, groups, &problem);
+    apr_array_header_t *remote =
+        sso_groups_from_claim(r->pool, groups, &problem);
     apr_array_header_t *mapped = sso_groups_map(r->pool, c->group_map, remote);
     struct sso_registry *reg;
     apr_status_t rv;
 
-    if (!c->group_map->nelts)
+    if (!c->group_map->nelts) {
         return SSO_REFRESH_DONE;
-    if (c->require_mapped_group && !mapped->nelts)
-        return ssomod_refresh_end(x, apr_psprintf(r->pool, "the provider no longer "
-                               "puts the user in any mapped group (groups [%s]; "
-                               "SSORequireMappedGroup On)",
-                               sso_groups_join(r->pool, remote)));
-    if (!(reg = ssomod_registry_acquire(r, c)))
-        return ssomod_refresh_unavailable(x, "the user registry is not available");
+    }
+    if (c->require_mapped_group && !mapped->nelts) {
+        return ssomod_refresh_end(
+            x, apr_psprintf(r->pool,
+                            "the provider no longer "
+                            "puts the user in any mapped group (groups [%s]; "
+                            "SSORequireMappedGroup On)",
+                            sso_groups_join(r->pool, remote)));
+    }
+    if (!(reg = ssomod_registry_acquire(r, c))) {
+        return ssomod_refresh_unavailable(x,
+                                          "the user registry is not available");
+    }
     rv = sso_registry_set_groups(reg, r->pool, x->s->user, mapped, &err);
     ssomod_registry_release(r, c, reg, rv != APR_SUCCESS && rv != APR_NOTFOUND);
-    if (rv != APR_SUCCESS)
-        return ssomod_refresh_unavailable(x, apr_pstrcat(r->pool, "the user "
-                                       "registry refused the groups: ",
-                                       err ? err : "no such user", NULL));
-    ssomod_log_r(r, APLOG_INFO, 0, SSOLOGNO(00133) "groups of %s refreshed from the provider: "
-              "[%s] (were [%s])", x->s->user, sso_groups_join(r->pool, mapped),
-              sso_groups_join(r->pool, x->s->groups));
+    if (rv != APR_SUCCESS) {
+        return ssomod_refresh_unavailable(
+            x, apr_pstrcat(r->pool,
+                           "the user "
+                           "registry refused the groups: ",
+                           err ? err : "no such user", NULL));
+    }
+    ssomod_log_r(r, APLOG_INFO, 0,
+                 SSOLOGNO(00133) "groups of %s refreshed from the provider: "
+                                 "[%s] (were [%s])",
+                          x->s->user, sso_groups_join(r->pool, mapped),
+                          sso_groups_join(r->pool, x->s->groups));
     x->s->groups = mapped;
     return SSO_REFRESH_DONE;
 }
@@ -271,29 +330,37 @@ static ssomod_refresh_e ssomod_refresh_run(ssomod_refresh *x)
     ssomod_refresh_e e;
 
     if (!rt) {
-        ssomod_log_r(x->r, APLOG_DEBUG, 0, SSOLOGNO(00134) "groups of %s not refreshed: the "
-                  "session has no refresh token", x->s->user);
+        ssomod_log_r(x->r, APLOG_DEBUG, 0,
+                     SSOLOGNO(00134) "groups of %s not refreshed: the "
+                                     "session has no refresh token",
+                              x->s->user);
         return SSO_REFRESH_UNAVAILABLE;
     }
-    if (ssomod_op_meta(x->r, x->c, &x->meta) != OK)
-        return ssomod_refresh_unavailable(x, "the provider's discovery document "
-                                       "is not available");
-    if ((e = ssomod_refresh_grant(x, rt)) != SSO_REFRESH_DONE)
+    if (ssomod_op_meta(x->r, x->c, &x->meta) != OK) {
+        return ssomod_refresh_unavailable(x,
+                                          "the provider's discovery document "
+                                          "is not available");
+    }
+    if ((e = ssomod_refresh_grant(x, rt)) != SSO_REFRESH_DONE) {
         return e;
+    }
     /* Rotation: the old token is spent once the provider answered. */
-    if (x->tok.refresh_token)
-        ssomod_refresh_token_store(x->r, x->c, x->sid, x->tok.refresh_token,
-                                apr_time_from_sec(x->s->created
-                                                  + x->c->session_max_age));
+    if (x->tok.refresh_token) {
+        ssomod_refresh_token_store(
+            x->r, x->c, x->sid, x->tok.refresh_token,
+            apr_time_from_sec(x->s->created + x->c->session_max_age));
+    }
     if ((e = ssomod_refresh_id_token(x)) != SSO_REFRESH_DONE
-        || (e = ssomod_refresh_groups_claim(x, &groups)) != SSO_REFRESH_DONE)
+        || (e = ssomod_refresh_groups_claim(x, &groups)) != SSO_REFRESH_DONE) {
         return e;
+    }
     return ssomod_refresh_apply(x, groups);
 }
 
 /* The mark that lets one request of the session refresh at a time. */
-static const char *ssomod_refresh_mark_key(request_rec *r, const unsigned char *sid,
-                                        apr_size_t *klen)
+static const char *ssomod_refresh_mark_key(request_rec *r,
+                                           const unsigned char *sid,
+                                           apr_size_t *klen)
 {
     char *name = apr_palloc(r->pool, 8 + SSO_ID_BYTES);
 
@@ -304,19 +371,22 @@ static const char *ssomod_refresh_mark_key(request_rec *r, const unsigned char *
 
 /* The record as it is in the cache now, into *s when it is still there. */
 static int ssomod_refresh_still_due(request_rec *r, const ssomod_server_conf *c,
-                                 const unsigned char *sid, sso_session *s)
+                                    const unsigned char *sid, sso_session *s)
 {
     unsigned char buf[SSO_SESSION_MAX];
     apr_size_t len = sizeof(buf);
     sso_session now;
 
     if (ssomod_cache_retrieve(r->server, SSO_CACHE_SESSIONS, (const char *)sid,
-                           SSO_ID_BYTES, buf, &len, r->pool) != APR_SUCCESS
-        || sso_session_decode(r->pool, buf, len, &now))
+                              SSO_ID_BYTES, buf, &len, r->pool)
+            != APR_SUCCESS
+        || sso_session_decode(r->pool, buf, len, &now)) {
         return 1;
+    }
     if (sso_session_needs_refresh(&now, apr_time_sec(r->request_time),
-                                  c->group_refresh))
+                                  c->group_refresh)) {
         return 1;
+    }
     *s = now;
     return 0;
 }
@@ -330,8 +400,12 @@ ssomod_recheck_e ssomod_refresh_due(request_rec *r, const ssomod_server_conf *c,
     ssomod_refresh_e e;
 
     /* Held no longer than the calls to the provider may take. */
-    if (ssomod_cache_mark(r->server, mark, klen, r->request_time + apr_time_from_sec(
-                       2 * c->http_timeout + 2 * c->http_connect_timeout), r->pool)
+    if (ssomod_cache_mark(
+            r->server, mark, klen,
+            r->request_time
+                + apr_time_from_sec(2 * c->http_timeout
+                                    + 2 * c->http_connect_timeout),
+            r->pool)
         != SSO_MARK_SET) {
         return SSO_RECHECK_OK;
     }

@@ -19,7 +19,6 @@
 #include "apr_strings.h"
 #include <unistd.h>
 
-
 /* One connection pool per store spec, per child process. */
 static apr_hash_t *ssomod_registry_pools;
 static apr_thread_mutex_t *ssomod_registry_pools_lock;
@@ -30,14 +29,15 @@ static const char *ssomod_registry_sqlite_file(apr_pool_t *p, const char *spec)
     const char *driver, *params, *err;
 
     if (sso_registry_parse_spec(p, spec, &driver, &params, &err) != APR_SUCCESS
-        || strcmp(driver, "sqlite3"))
+        || strcmp(driver, "sqlite3")) {
         return NULL;
+    }
     return params;
 }
 
 /* SQLite's files beside the database. */
 static const char *const ssomod_registry_suffixes[] = { "", "-wal", "-shm",
-                                                    "-journal" };
+                                                        "-journal" };
 #define SSO_REGISTRY_FILES 4
 
 /* What was there before the store was opened: only what the module then
@@ -59,9 +59,10 @@ static void ssomod_registry_httpd_ids(uid_t *uid, gid_t *gid)
 }
 
 static int ssomod_registry_store_error(server_rec *s, const char *spec,
-                                    const char *what)
+                                       const char *what)
 {
-    ap_log_error(APLOG_MARK, APLOG_EMERG, 0, s, SSOLOGNO(00081) "SSOUserStore %s: %s", spec, what);
+    ap_log_error(APLOG_MARK, APLOG_EMERG, 0, s,
+                 SSOLOGNO(00081) "SSOUserStore %s: %s", spec, what);
     return 500;
 }
 
@@ -70,7 +71,8 @@ static int ssomod_registry_store_error(server_rec *s, const char *spec,
  * names is never SQLite's own: the database's is refused, the others'
  * removed (unlink does not follow it). */
 static int ssomod_registry_files_check(apr_pool_t *p, server_rec *s,
-                                    const char *spec, ssomod_registry_files *f)
+                                       const char *spec,
+                                       ssomod_registry_files *f)
 {
     const char *unsafe;
     uid_t uid;
@@ -79,26 +81,47 @@ static int ssomod_registry_files_check(apr_pool_t *p, server_rec *s,
 
     ssomod_registry_httpd_ids(&uid, &gid);
     f->dir_existed = f->dir && sso_path_lkind(f->dir) != SSO_PATH_ABSENT;
-    if (f->dir_existed && (unsafe = sso_owner_dir_unsafe(p, f->dir, uid, gid)))
-        return ssomod_registry_store_error(s, spec, apr_psprintf(p, "the directory "
-            "%s is %s: it must be writable only by root and the User httpd "
-            "serves as (uid %ld)", f->dir, unsafe, (long)uid));
+    if (f->dir_existed
+        && (unsafe = sso_owner_dir_unsafe(p, f->dir, uid, gid))) {
+        return ssomod_registry_store_error(
+            s, spec,
+            apr_psprintf(
+                p,
+                "the directory "
+                "%s is %s: it must be writable only by root and the User httpd "
+                "serves as (uid %ld)",
+                f->dir, unsafe, (long)uid));
+    }
     for (i = 0; i < SSO_REGISTRY_FILES; i++) {
         f->files[i] = apr_pstrcat(p, f->db, ssomod_registry_suffixes[i], NULL);
-        if (sso_path_lkind(f->files[i]) != SSO_PATH_LINK)
+        if (sso_path_lkind(f->files[i]) != SSO_PATH_LINK) {
             continue;
-        if (i == 0)
-            return ssomod_registry_store_error(s, spec, apr_psprintf(p, "%s is a "
-                "symbolic link: give the database's real path", f->db));
-        if (unlink(f->files[i]) != 0)
-            return ssomod_registry_store_error(s, spec, apr_psprintf(p, "%s is a "
-                "symbolic link and cannot be removed", f->files[i]));
-        ap_log_error(APLOG_MARK, APLOG_WARNING, 0, s, SSOLOGNO(00082) "SSOUserStore %s: %s was "
-                     "a symbolic link, not SQLite's file: removed", spec,
-                     f->files[i]);
+        }
+        if (i == 0) {
+            return ssomod_registry_store_error(
+                s, spec,
+                apr_psprintf(p,
+                             "%s is a "
+                             "symbolic link: give the database's real path",
+                             f->db));
+        }
+        if (unlink(f->files[i]) != 0) {
+            return ssomod_registry_store_error(
+                s, spec,
+                apr_psprintf(p,
+                             "%s is a "
+                             "symbolic link and cannot be removed",
+                             f->files[i]));
+        }
+        ap_log_error(
+            APLOG_MARK, APLOG_WARNING, 0, s,
+            SSOLOGNO(00082) "SSOUserStore %s: %s was "
+                            "a symbolic link, not SQLite's file: removed",
+                     spec, f->files[i]);
     }
-    for (i = 0; i < SSO_REGISTRY_FILES; i++)
+    for (i = 0; i < SSO_REGISTRY_FILES; i++) {
         f->existed[i] = sso_path_lkind(f->files[i]) != SSO_PATH_ABSENT;
+    }
     return OK;
 }
 
@@ -109,52 +132,64 @@ static void ssomod_registry_give(server_rec *s, const char *path, int want_dir)
     int err;
 
     ssomod_registry_httpd_ids(&uid, &gid);
-    if ((err = sso_owner_give(path, want_dir, 0, uid, gid)))
-        ap_log_error(APLOG_MARK, APLOG_WARNING, err, s, SSOLOGNO(00083) "cannot give %s to "
-                     "the server's User (check SSOUserStore)", path);
+    if ((err = sso_owner_give(path, want_dir, 0, uid, gid))) {
+        ap_log_error(APLOG_MARK, APLOG_WARNING, err, s,
+                     SSOLOGNO(00083) "cannot give %s to "
+                                     "the server's User (check SSOUserStore)",
+                              path);
+    }
 }
 
 /* After opening, as root: what the module created (the directory, the
  * database, SQLite's files) belongs to the User httpd serves as, so that
  * children can write it. Nothing that was there before is touched. */
-static void ssomod_registry_hand_over(server_rec *s, const ssomod_registry_files *f)
+static void ssomod_registry_hand_over(server_rec *s,
+                                      const ssomod_registry_files *f)
 {
     int i;
 
-    if (geteuid() != 0)
+    if (geteuid() != 0) {
         return;
-    if (f->dir && !f->dir_existed)
+    }
+    if (f->dir && !f->dir_existed) {
         ssomod_registry_give(s, f->dir, 1);
+    }
     for (i = 0; i < SSO_REGISTRY_FILES; i++) {
-        if (!f->existed[i] && sso_path_lkind(f->files[i]) != SSO_PATH_ABSENT)
+        if (!f->existed[i] && sso_path_lkind(f->files[i]) != SSO_PATH_ABSENT) {
             ssomod_registry_give(s, f->files[i], 0);
+        }
     }
 }
 
 static void ssomod_registry_add_known(apr_pool_t *p, sso_registry *reg,
-                                   apr_hash_t *known)
+                                      apr_hash_t *known)
 {
     apr_array_header_t *users;
     const char *err;
     int i, j;
 
-    if (sso_registry_list(reg, p, &users, &err) != APR_SUCCESS)
+    if (sso_registry_list(reg, p, &users, &err) != APR_SUCCESS) {
         return;
+    }
     for (i = 0; i < users->nelts; i++) {
         const sso_user *u = APR_ARRAY_IDX(users, i, sso_user *);
-        for (j = 0; j < u->groups->nelts; j++)
+        for (j = 0; j < u->groups->nelts; j++) {
             apr_hash_set(known, APR_ARRAY_IDX(u->groups, j, const char *),
                          APR_HASH_KEY_STRING, "1");
+        }
     }
 }
 
-static void ssomod_registry_add_mapped(const ssomod_server_conf *c, apr_hash_t *known)
+static void ssomod_registry_add_mapped(const ssomod_server_conf *c,
+                                       apr_hash_t *known)
 {
     int i;
 
-    for (i = 0; i < c->group_map->nelts; i++)
-        apr_hash_set(known, APR_ARRAY_IDX(c->group_map, i, sso_group_map_entry).local,
+    for (i = 0; i < c->group_map->nelts; i++) {
+        apr_hash_set(known,
+                     APR_ARRAY_IDX(c->group_map, i, sso_group_map_entry).local,
                      APR_HASH_KEY_STRING, "1");
+    }
 }
 
 /* The key that seals TOTP secrets (sso_totp.h) lives beside the store, not
@@ -162,7 +197,7 @@ static void ssomod_registry_add_mapped(const ssomod_server_conf *c, apr_hash_t *
  * serves as, who alone may read it (and root: sso-users). A symlink in
  * its place is refused, never followed. */
 static int ssomod_registry_totp_key(apr_pool_t *p, server_rec *s,
-                                 const char *spec)
+                                    const char *spec)
 {
     const char *path = sso_totp_key_path(p, spec, SSO_STATE_DIR);
     const char *dir = path ? sso_owner_dir_of(p, path) : NULL, *err;
@@ -174,17 +209,24 @@ static int ssomod_registry_totp_key(apr_pool_t *p, server_rec *s,
         return OK;
     }
     if (sso_path_lkind(path) == SSO_PATH_LINK) {
-        return ssomod_registry_store_error(s, spec, apr_psprintf(p, "%s is a "
-            "symbolic link: the TOTP key must be a plain file", path));
+        return ssomod_registry_store_error(
+            s, spec,
+            apr_psprintf(p,
+                         "%s is a "
+                         "symbolic link: the TOTP key must be a plain file",
+                         path));
     }
     ssomod_registry_httpd_ids(&uid, &gid);
     if (sso_path_lkind(dir) != SSO_PATH_DIR
         || sso_owner_dir_unsafe(p, dir, uid, gid)) {
         /* pgsql: the state directory is not ours to create; TOTP codes
          * are then refused until it is there. */
-        ap_log_error(APLOG_MARK, APLOG_WARNING, 0, s, SSOLOGNO(00112) "SSOUserStore %s: no "
-                     "safe directory %s for the TOTP key: local accounts "
-                     "with TOTP cannot log in", spec, dir);
+        ap_log_error(
+            APLOG_MARK, APLOG_WARNING, 0, s,
+            SSOLOGNO(00112) "SSOUserStore %s: no "
+                       "safe directory %s for the TOTP key: local accounts "
+                       "with TOTP cannot log in",
+                spec, dir);
         return OK;
     }
     if (sso_totp_key_create(p, path, &created, &err) != APR_SUCCESS) {
@@ -200,7 +242,8 @@ static int ssomod_registry_totp_key(apr_pool_t *p, server_rec *s,
 
 /* Opens one store: its files checked before, handed over after. */
 static int ssomod_registry_prepare(apr_pool_t *ptemp, server_rec *vs,
-                                const ssomod_server_conf *c, apr_hash_t *known)
+                                   const ssomod_server_conf *c,
+                                   apr_hash_t *known)
 {
     ssomod_registry_files files = { NULL };
     sso_registry *reg;
@@ -208,28 +251,33 @@ static int ssomod_registry_prepare(apr_pool_t *ptemp, server_rec *vs,
     int rc;
 
     files.db = ssomod_registry_sqlite_file(ptemp, c->user_store);
-    if (files.db && (!*files.db || !strcmp(files.db, ":memory:")))
+    if (files.db && (!*files.db || !strcmp(files.db, ":memory:"))) {
         files.db = NULL;
+    }
     if (files.db) {
         files.dir = sso_owner_dir_of(ptemp, files.db);
-        if ((rc = ssomod_registry_files_check(ptemp, vs, c->user_store, &files)))
+        if ((rc = ssomod_registry_files_check(ptemp, vs, c->user_store,
+                                              &files))) {
             return rc;
+        }
     }
     if (sso_registry_open(ptemp, c->user_store, &reg, &err) != APR_SUCCESS) {
-        ap_log_error(APLOG_MARK, APLOG_EMERG, 0, vs, SSOLOGNO(00084) "%s (check SSOUserStore)", err);
+        ap_log_error(APLOG_MARK, APLOG_EMERG, 0, vs,
+                     SSOLOGNO(00084) "%s (check SSOUserStore)", err);
         return 500;
     }
     ssomod_registry_add_known(ptemp, reg, known);
     sso_registry_close(reg);
-    if (files.db)
+    if (files.db) {
         ssomod_registry_hand_over(vs, &files);
+    }
     return ssomod_registry_totp_key(ptemp, vs, c->user_store);
 }
 
 /* Creates or upgrades the store once, in the parent, so that a broken
  * SSOUserStore is reported at startup. */
 int ssomod_registry_post_config(apr_pool_t *pconf, apr_pool_t *plog,
-                             apr_pool_t *ptemp, server_rec *s)
+                                apr_pool_t *ptemp, server_rec *s)
 {
     apr_hash_t *done = apr_hash_make(ptemp), *known = apr_hash_make(ptemp);
     server_rec *vs;
@@ -238,11 +286,13 @@ int ssomod_registry_post_config(apr_pool_t *pconf, apr_pool_t *plog,
     for (vs = s; vs; vs = vs->next) {
         const ssomod_server_conf *c = ssomod_server_conf_get(vs);
         ssomod_registry_add_mapped(c, known);
-        if (apr_hash_get(done, c->user_store, APR_HASH_KEY_STRING))
+        if (apr_hash_get(done, c->user_store, APR_HASH_KEY_STRING)) {
             continue;
+        }
         apr_hash_set(done, c->user_store, APR_HASH_KEY_STRING, "1");
-        if ((rc = ssomod_registry_prepare(ptemp, vs, c, known)))
+        if ((rc = ssomod_registry_prepare(ptemp, vs, c, known))) {
             return rc;
+        }
     }
     ssomod_authz_warn_unknown(ptemp, s, known);
     return OK;
@@ -254,8 +304,10 @@ static apr_status_t ssomod_registry_pools_destroy(void *unused)
 {
     apr_hash_index_t *hi;
 
-    for (hi = apr_hash_first(NULL, ssomod_registry_pools); hi; hi = apr_hash_next(hi))
+    for (hi = apr_hash_first(NULL, ssomod_registry_pools); hi;
+         hi = apr_hash_next(hi)) {
         apr_reslist_destroy(apr_hash_this_val(hi));
+    }
     apr_hash_clear(ssomod_registry_pools);
     return APR_SUCCESS;
 }
@@ -264,7 +316,8 @@ void ssomod_registry_child_init(apr_pool_t *p, server_rec *s)
 {
     ssomod_registry_child_pool = p;
     ssomod_registry_pools = apr_hash_make(p);
-    apr_thread_mutex_create(&ssomod_registry_pools_lock, APR_THREAD_MUTEX_DEFAULT, p);
+    apr_thread_mutex_create(&ssomod_registry_pools_lock,
+                            APR_THREAD_MUTEX_DEFAULT, p);
     apr_pool_pre_cleanup_register(p, NULL, ssomod_registry_pools_destroy);
 }
 
@@ -273,18 +326,22 @@ typedef struct {
     server_rec *s;
 } ssomod_registry_target;
 
-static apr_status_t ssomod_registry_construct(void **res, void *params, apr_pool_t *p)
+static apr_status_t ssomod_registry_construct(void **res, void *params,
+                                              apr_pool_t *p)
 {
     ssomod_registry_target *t = params;
     const char *err;
     apr_status_t rv = sso_registry_open(p, t->spec, (sso_registry **)res, &err);
 
-    if (rv != APR_SUCCESS)
-        ap_log_error(APLOG_MARK, APLOG_ERR, rv, t->s, SSOLOGNO(00085) "%s (check SSOUserStore)", err);
+    if (rv != APR_SUCCESS) {
+        ap_log_error(APLOG_MARK, APLOG_ERR, rv, t->s,
+                     SSOLOGNO(00085) "%s (check SSOUserStore)", err);
+    }
     return rv;
 }
 
-static apr_status_t ssomod_registry_destruct(void *res, void *params, apr_pool_t *p)
+static apr_status_t ssomod_registry_destruct(void *res, void *params,
+                                             apr_pool_t *p)
 {
     sso_registry_close(res);
     return APR_SUCCESS;
@@ -303,26 +360,33 @@ static apr_reslist_t *ssomod_registry_pool_for(server_rec *s, const char *spec)
         t = apr_pcalloc(ssomod_registry_child_pool, sizeof(*t));
         t->spec = apr_pstrdup(ssomod_registry_child_pool, spec);
         t->s = s;
-        if (apr_reslist_create(&list, 0, 1, max > 0 ? max : 1, 0,
-                               ssomod_registry_construct, ssomod_registry_destruct,
-                               t, ssomod_registry_child_pool) == APR_SUCCESS)
-            apr_hash_set(ssomod_registry_pools, t->spec, APR_HASH_KEY_STRING, list);
-        else
+        if (apr_reslist_create(
+                &list, 0, 1, max > 0 ? max : 1, 0, ssomod_registry_construct,
+                ssomod_registry_destruct, t, ssomod_registry_child_pool)
+            == APR_SUCCESS) {
+            apr_hash_set(ssomod_registry_pools, t->spec, APR_HASH_KEY_STRING,
+                         list);
+        }
+        else {
             list = NULL;
+        }
     }
     apr_thread_mutex_unlock(ssomod_registry_pools_lock);
     return list;
 }
 
-sso_registry *ssomod_registry_acquire(request_rec *r, const ssomod_server_conf *c)
+sso_registry *ssomod_registry_acquire(request_rec *r,
+                                      const ssomod_server_conf *c)
 {
     apr_reslist_t *list = ssomod_registry_pool_for(r->server, c->user_store);
     void *reg = NULL;
 
     if (!list || apr_reslist_acquire(list, &reg) != APR_SUCCESS) {
-        ssomod_log_r(r, APLOG_ERR, 0, SSOLOGNO(00086) "the user registry %s is "
-                      "unavailable (check SSOUserStore)",
-                      sso_registry_display_spec(r->pool, c->user_store));
+        ssomod_log_r(
+            r, APLOG_ERR, 0,
+            SSOLOGNO(00086) "the user registry %s is "
+                            "unavailable (check SSOUserStore)",
+                     sso_registry_display_spec(r->pool, c->user_store));
         return NULL;
     }
     return reg;
@@ -330,12 +394,14 @@ sso_registry *ssomod_registry_acquire(request_rec *r, const ssomod_server_conf *
 
 /* A handle whose last use failed is dropped rather than reused. */
 void ssomod_registry_release(request_rec *r, const ssomod_server_conf *c,
-                          sso_registry *reg, int failed)
+                             sso_registry *reg, int failed)
 {
     apr_reslist_t *list = ssomod_registry_pool_for(r->server, c->user_store);
 
-    if (failed)
+    if (failed) {
         apr_reslist_invalidate(list, reg);
-    else
+    }
+    else {
         apr_reslist_release(list, reg);
+    }
 }

@@ -8,10 +8,11 @@
 
 struct sso_registry;
 int ssomod_registry_post_config(apr_pool_t *pconf, apr_pool_t *plog,
-                             apr_pool_t *ptemp, server_rec *s);
+                                apr_pool_t *ptemp, server_rec *s);
 void ssomod_registry_child_init(apr_pool_t *p, server_rec *s);
-struct sso_registry *ssomod_registry_acquire(request_rec *r, const ssomod_server_conf *c);
+struct sso_registry *ssomod_registry_acquire(request_rec *r,
+                                             const ssomod_server_conf *c);
 void ssomod_registry_release(request_rec *r, const ssomod_server_conf *c,
-                          struct sso_registry *reg, int failed);
+                             struct sso_registry *reg, int failed);
 
 #endif

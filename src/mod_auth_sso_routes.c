@@ -20,14 +20,14 @@
 #include "sso_url.h"
 #include <jansson.h>
 
-
 int ssomod_routes_send_json(request_rec *r, json_t *doc)
 {
     char *text = json_dumps(doc, JSON_COMPACT);
 
     json_decref(doc);
-    if (!text)
+    if (!text) {
         return HTTP_INTERNAL_SERVER_ERROR;
+    }
     ap_set_content_type(r, "application/json");
     apr_table_setn(r->headers_out, "Cache-Control", "no-store");
     ap_rputs(text, r);
@@ -36,31 +36,34 @@ int ssomod_routes_send_json(request_rec *r, json_t *doc)
 }
 
 static int ssomod_routes_status(request_rec *r, const ssomod_server_conf *c,
-                             apr_table_t *args)
+                                apr_table_t *args)
 {
-    if (!c->enable)
+    if (!c->enable) {
         return ssomod_routes_send_json(r, json_pack("{s:b}", "ssoEnabled", 0));
-    const char *base = apr_pstrcat(r->pool, ssomod_public_base(r, c), c->base_path,
-                                   NULL);
+    }
+    const char *base =
+        apr_pstrcat(r->pool, ssomod_public_base(r, c), c->base_path, NULL);
 
     /* What to register at the provider: public anyway. Back-Channel Logout
      * 1.0 §2.2: this receiver needs sid (session_required), so a logout
      * ends the provider session's sessions here and not all of the user's. */
-    return ssomod_routes_send_json(r, json_pack("{s:b,s:s,s:s,s:s,s:b}",
-        "ssoEnabled", 1, "redirectUri", ssomod_redirect_uri(r, c),
-        "postLogoutRedirectUri", apr_pstrcat(r->pool, base, "/logged-out", NULL),
-        "backchannelLogoutUri", apr_pstrcat(r->pool, base, "/backchannel-logout", NULL),
-        "backchannelLogoutSessionRequired", 1));
+    return ssomod_routes_send_json(
+        r, json_pack("{s:b,s:s,s:s,s:s,s:b}", "ssoEnabled", 1, "redirectUri",
+                     ssomod_redirect_uri(r, c), "postLogoutRedirectUri",
+                     apr_pstrcat(r->pool, base, "/logged-out", NULL),
+                     "backchannelLogoutUri",
+                     apr_pstrcat(r->pool, base, "/backchannel-logout", NULL),
+                     "backchannelLogoutSessionRequired", 1));
 }
 
 static int ssomod_routes_callback(request_rec *r, const ssomod_server_conf *c,
-                               apr_table_t *args)
+                                  apr_table_t *args)
 {
     return ssomod_login_callback(r, c);
 }
 
 static int ssomod_routes_login(request_rec *r, const ssomod_server_conf *c,
-                            apr_table_t *args)
+                               apr_table_t *args)
 {
     if (r->method_number == M_POST) {
         return ssomod_loginpage_post(r, c);
@@ -69,7 +72,7 @@ static int ssomod_routes_login(request_rec *r, const ssomod_server_conf *c,
 }
 
 static int ssomod_routes_logout(request_rec *r, const ssomod_server_conf *c,
-                             apr_table_t *args)
+                                apr_table_t *args)
 {
     return ssomod_logout_handle(r, c, apr_table_get(args, "return"));
 }
@@ -82,20 +85,20 @@ static int ssomod_routes_backchannel(request_rec *r,
 }
 
 static int ssomod_routes_start(request_rec *r, const ssomod_server_conf *c,
-                            apr_table_t *args)
+                               apr_table_t *args)
 {
     return ssomod_login_start(r, c, apr_table_get(args, "return"));
 }
 
 typedef enum {
-    SSO_ROUTE_GET,       /* GET (and HEAD) only */
-    SSO_ROUTE_GET_POST,  /* GET or POST */
-    SSO_ROUTE_ANY        /* the handler answers every method itself */
+    SSO_ROUTE_GET,      /* GET (and HEAD) only */
+    SSO_ROUTE_GET_POST, /* GET or POST */
+    SSO_ROUTE_ANY       /* the handler answers every method itself */
 } ssomod_route_methods;
 
 /* args is NULL unless the route parses the query. */
 typedef int (*ssomod_route_fn)(request_rec *r, const ssomod_server_conf *c,
-                            apr_table_t *args);
+                               apr_table_t *args);
 
 /* The checks run in this order: query (400), SSOEnable (404), method
  * (405). The callback parses its own query and answers a bad one with
@@ -111,13 +114,13 @@ typedef struct {
 } ssomod_route;
 
 static const ssomod_route ssomod_routes[] = {
-    { "status",   SSO_ROUTE_GET,      0, 0, ssomod_routes_status },
-    { "callback", SSO_ROUTE_GET,      1, 0, ssomod_routes_callback },
-    { "login",    SSO_ROUTE_GET_POST, 0, 1, ssomod_routes_login },
-    { "logout",   SSO_ROUTE_ANY,      0, 1, ssomod_routes_logout },
-    { "start",    SSO_ROUTE_GET,      1, 1, ssomod_routes_start },
-    { "account",  SSO_ROUTE_GET_POST, 0, 1, ssomod_accountpage_handle },
-    { "logged-out", SSO_ROUTE_GET,    1, 1, ssomod_logout_returned },
+    { "status", SSO_ROUTE_GET, 0, 0, ssomod_routes_status },
+    { "callback", SSO_ROUTE_GET, 1, 0, ssomod_routes_callback },
+    { "login", SSO_ROUTE_GET_POST, 0, 1, ssomod_routes_login },
+    { "logout", SSO_ROUTE_ANY, 0, 1, ssomod_routes_logout },
+    { "start", SSO_ROUTE_GET, 1, 1, ssomod_routes_start },
+    { "account", SSO_ROUTE_GET_POST, 0, 1, ssomod_accountpage_handle },
+    { "logged-out", SSO_ROUTE_GET, 1, 1, ssomod_logout_returned },
     { "backchannel-logout", SSO_ROUTE_ANY, 1, 1, ssomod_routes_backchannel },
 };
 
@@ -134,8 +137,9 @@ static int ssomod_routes_method_ok(request_rec *r, ssomod_route_methods methods)
 
 static int ssomod_routes_bad_query(request_rec *r)
 {
-    return ssomod_page_error(r, HTTP_BAD_REQUEST, "Bad request",
-                          "The address has a repeated or malformed parameter.");
+    return ssomod_page_error(
+        r, HTTP_BAD_REQUEST, "Bad request",
+        "The address has a repeated or malformed parameter.");
 }
 
 static const ssomod_route *ssomod_routes_find(const char *name)
@@ -151,7 +155,7 @@ static const ssomod_route *ssomod_routes_find(const char *name)
 }
 
 static int ssomod_routes_dispatch(request_rec *r, const ssomod_server_conf *c,
-                               const char *name)
+                                  const char *name)
 {
     const ssomod_route *route = ssomod_routes_find(name);
     apr_table_t *args = NULL;
@@ -177,8 +181,9 @@ static const char *ssomod_routes_match(const request_rec *r, const char *base)
     size_t len = strlen(base);
 
     if (strncmp(r->parsed_uri.path ? r->parsed_uri.path : "", base, len)
-        || r->parsed_uri.path[len] != '/')
+        || r->parsed_uri.path[len] != '/') {
         return NULL;
+    }
     return r->parsed_uri.path + len + 1;
 }
 
@@ -205,8 +210,9 @@ int ssomod_routes_quick_handler(request_rec *r, int lookup_uri)
     const ssomod_server_conf *c = ssomod_server_conf_get(r->server);
     const char *route = ssomod_routes_match(r, c->base_path);
 
-    if (!route || lookup_uri)
+    if (!route || lookup_uri) {
         return DECLINED;
+    }
     /* httpd inserts the site's output filters (mod_headers: HSTS, CSP) for
      * handlers only; our pages get them too, as mod_cache does. Error
      * answers get the error filters instead (ap_send_error_response). */

@@ -6,31 +6,38 @@
 static sso_account_decision sso_account_existing(const sso_account_facts *f,
                                                  int *replace_groups)
 {
-    if (f->disabled)
+    if (f->disabled) {
         return SSO_ACCOUNT_REFUSE_DISABLED;
-    if (f->require_mapped_group && f->mapped <= 0)
+    }
+    if (f->require_mapped_group && f->mapped <= 0) {
         return SSO_ACCOUNT_REFUSE_NO_MAPPED_GROUP;
-    if (replace_groups)
+    }
+    if (replace_groups) {
         *replace_groups = !f->map_empty;
+    }
     return SSO_ACCOUNT_ADMIT_EXISTING;
 }
 
 static sso_account_decision sso_account_new(const sso_account_facts *f)
 {
-    if (f->require_mapped_group && f->mapped <= 0)
+    if (f->require_mapped_group && f->mapped <= 0) {
         return SSO_ACCOUNT_REFUSE_NO_MAPPED_GROUP;
-    if (!f->allow_signup)
+    }
+    if (!f->allow_signup) {
         return SSO_ACCOUNT_REFUSE_SIGNUP_DISABLED;
-    if (f->signup_only_mapped && f->mapped <= 0)
+    }
+    if (f->signup_only_mapped && f->mapped <= 0) {
         return SSO_ACCOUNT_REFUSE_SIGNUP_UNMAPPED;
+    }
     return SSO_ACCOUNT_CREATE;
 }
 
 sso_account_decision sso_account_decide(const sso_account_facts *f,
                                         int *replace_groups)
 {
-    if (replace_groups)
+    if (replace_groups) {
         *replace_groups = 0;
+    }
     return f->exists ? sso_account_existing(f, replace_groups)
                      : sso_account_new(f);
 }
@@ -72,16 +79,18 @@ const char *sso_account_cause(sso_account_decision d,
         return "no local account for this issuer and sub, and SSOAllowSignup "
                "is Off";
     case SSO_ACCOUNT_REFUSE_SIGNUP_UNMAPPED:
-        if (f && f->map_empty)
+        if (f && f->map_empty) {
             return "no local account, and SSOAllowSignupOnlyForMappedUsers is "
                    "On but SSOGroupMap is empty, so no signup can qualify";
+        }
         return "no local account, and in no group of SSOGroupMap "
                "(SSOAllowSignupOnlyForMappedUsers On)";
     case SSO_ACCOUNT_REFUSE_NO_MAPPED_GROUP:
-        if (f && f->map_empty)
+        if (f && f->map_empty) {
             return "SSORequireMappedGroup is On but SSOGroupMap is empty, so "
                    "no login can qualify: add SSOGroupMap lines or set "
                    "SSORequireMappedGroup Off";
+        }
         return "in no group of SSOGroupMap (SSORequireMappedGroup On)";
     case SSO_ACCOUNT_REFUSE_NO_USERNAME:
         return "no claim of SSOUsernameClaims holds a valid, free username";
@@ -97,17 +106,20 @@ const char *sso_account_pick_username(apr_pool_t *p,
     int i;
 
     for (i = 0; candidates && i < candidates->nelts; i++) {
-        const char *u = sso_username_normalize(p,
-                            APR_ARRAY_IDX(candidates, i, const char *));
+        const char *u = sso_username_normalize(
+            p, APR_ARRAY_IDX(candidates, i, const char *));
         sso_username_e t;
 
-        if (!u)
+        if (!u) {
             continue;
+        }
         t = taken(ctx, u);
-        if (t == SSO_USERNAME_ERROR)
+        if (t == SSO_USERNAME_ERROR) {
             return NULL;
-        if (t == SSO_USERNAME_FREE)
+        }
+        if (t == SSO_USERNAME_FREE) {
             return u;
+        }
     }
     return NULL;
 }

@@ -12,13 +12,13 @@
 
 /* What is known when the provider has vouched for issuer + sub. */
 typedef struct {
-    int allow_signup;          /* SSOAllowSignup */
-    int signup_only_mapped;    /* SSOAllowSignupOnlyForMappedUsers */
-    int require_mapped_group;  /* SSORequireMappedGroup */
-    int map_empty;             /* SSOGroupMap has no lines */
-    int mapped;                /* local groups mapped for this login */
-    int exists;                /* issuer + sub is in the registry */
-    int disabled;              /* ... and that account is disabled */
+    int allow_signup;         /* SSOAllowSignup */
+    int signup_only_mapped;   /* SSOAllowSignupOnlyForMappedUsers */
+    int require_mapped_group; /* SSORequireMappedGroup */
+    int map_empty;            /* SSOGroupMap has no lines */
+    int mapped;               /* local groups mapped for this login */
+    int exists;               /* issuer + sub is in the registry */
+    int disabled;             /* ... and that account is disabled */
 } sso_account_facts;
 
 typedef enum {
@@ -65,7 +65,7 @@ const char *sso_account_cause(sso_account_decision d,
 typedef enum {
     SSO_USERNAME_FREE,
     SSO_USERNAME_TAKEN,
-    SSO_USERNAME_ERROR  /* stops the search (e.g. a store error, which the
+    SSO_USERNAME_ERROR /* stops the search (e.g. a store error, which the
                          * callback keeps in its ctx) */
 } sso_username_e;
 typedef sso_username_e (*sso_account_taken_fn)(void *ctx, const char *username);

@@ -9,10 +9,10 @@
 #include "apr_pools.h"
 
 typedef struct {
-    const char *value;   /* into the header; not NUL-terminated */
+    const char *value; /* into the header; not NUL-terminated */
     apr_size_t len;
-    int count;           /* times the cookie was seen */
-    int conflict;        /* seen with two different values */
+    int count;    /* times the cookie was seen */
+    int conflict; /* seen with two different values */
 } sso_cookie_found;
 
 /* Adds what one Cookie header says of the cookie called name (pairs split

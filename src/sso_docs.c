@@ -9,11 +9,11 @@
 #include "apr_thread_mutex.h"
 
 typedef struct {
-    char *url;             /* malloc'd; NULL while free */
-    char *doc;             /* malloc'd; NULL when no good copy */
+    char *url; /* malloc'd; NULL while free */
+    char *doc; /* malloc'd; NULL when no good copy */
     apr_size_t len;
     apr_time_t fetched;
-    apr_time_t retry_at;   /* no fetch before, after a failure */
+    apr_time_t retry_at; /* no fetch before, after a failure */
     int fetching;
 } sso_docs_slot;
 
@@ -21,7 +21,7 @@ typedef struct {
  * threads. */
 struct sso_docs {
     apr_thread_mutex_t *lock;
-    apr_thread_cond_t *done;   /* a fetch ended */
+    apr_thread_cond_t *done; /* a fetch ended */
     sso_docs_slot slots[SSO_DOCS_SLOTS];
 };
 
@@ -37,15 +37,17 @@ static apr_status_t sso_docs_free(void *data)
     sso_docs *d = data;
     int i;
 
-    for (i = 0; i < SSO_DOCS_SLOTS; i++)
+    for (i = 0; i < SSO_DOCS_SLOTS; i++) {
         sso_docs_slot_clear(&d->slots[i]);
+    }
     return APR_SUCCESS;
 }
 
 apr_status_t sso_docs_create(apr_pool_t *p, sso_docs **out)
 {
     sso_docs *d = apr_pcalloc(p, sizeof(*d));
-    apr_status_t rv = apr_thread_mutex_create(&d->lock, APR_THREAD_MUTEX_DEFAULT, p);
+    apr_status_t rv =
+        apr_thread_mutex_create(&d->lock, APR_THREAD_MUTEX_DEFAULT, p);
 
     *out = NULL;
     if (rv == APR_SUCCESS) {
@@ -65,8 +67,9 @@ static sso_docs_slot *sso_docs_find(sso_docs *d, const char *url)
     int i;
 
     for (i = 0; i < SSO_DOCS_SLOTS; i++) {
-        if (d->slots[i].url && !strcmp(d->slots[i].url, url))
+        if (d->slots[i].url && !strcmp(d->slots[i].url, url)) {
             return &d->slots[i];
+        }
     }
     return NULL;
 }
@@ -79,23 +82,27 @@ static sso_docs_slot *sso_docs_slot_for(sso_docs *d, const char *url)
     sso_docs_slot *s = sso_docs_find(d, url), *pick = NULL;
     int i;
 
-    if (s)
+    if (s) {
         return s;
+    }
     for (i = 0; i < SSO_DOCS_SLOTS && (!pick || pick->url); i++) {
         s = &d->slots[i];
-        if (!s->fetching && (!pick || !s->url || s->fetched < pick->fetched))
+        if (!s->fetching && (!pick || !s->url || s->fetched < pick->fetched)) {
             pick = s;
+        }
     }
-    if (!pick)
+    if (!pick) {
         return NULL;
+    }
     sso_docs_slot_clear(pick);
-    if (!(pick->url = strdup(url)))
+    if (!(pick->url = strdup(url))) {
         return NULL;
+    }
     return pick;
 }
 
-int sso_docs_get(sso_docs *d, apr_pool_t *p, const char *url,
-                 const char **doc, apr_size_t *len, apr_time_t *fetched)
+int sso_docs_get(sso_docs *d, apr_pool_t *p, const char *url, const char **doc,
+                 apr_size_t *len, apr_time_t *fetched)
 {
     sso_docs_slot *s;
     int found = 0;
@@ -111,14 +118,15 @@ int sso_docs_get(sso_docs *d, apr_pool_t *p, const char *url,
     return found;
 }
 
-void sso_docs_put(sso_docs *d, const char *url, const char *doc,
-                  apr_size_t len, apr_time_t fetched)
+void sso_docs_put(sso_docs *d, const char *url, const char *doc, apr_size_t len,
+                  apr_time_t fetched)
 {
     char *copy = malloc(len + 1);
     sso_docs_slot *s;
 
-    if (!copy)
+    if (!copy) {
         return;
+    }
     memcpy(copy, doc, len);
     copy[len] = '\0';
     apr_thread_mutex_lock(d->lock);

@@ -22,11 +22,11 @@ apr_status_t sso_docs_create(apr_pool_t *p, sso_docs **out);
 
 /* A copy (in p, NUL-terminated) of url's last good document and when it
  * was fetched; 0 when there is none. */
-int sso_docs_get(sso_docs *d, apr_pool_t *p, const char *url,
-                 const char **doc, apr_size_t *len, apr_time_t *fetched);
+int sso_docs_get(sso_docs *d, apr_pool_t *p, const char *url, const char **doc,
+                 apr_size_t *len, apr_time_t *fetched);
 /* Keeps doc (copied) as url's last good document, fetched at fetched. */
-void sso_docs_put(sso_docs *d, const char *url, const char *doc,
-                  apr_size_t len, apr_time_t fetched);
+void sso_docs_put(sso_docs *d, const char *url, const char *doc, apr_size_t len,
+                  apr_time_t fetched);
 
 /* Non-zero when the caller may fetch url now: no other fetch of it is under
  * way in this process and the last one did not fail less than gap ago.

@@ -24,11 +24,14 @@ static apr_array_header_t *sso_groups_from_string(apr_pool_t *p, json_t *claim,
 {
     apr_array_header_t *out = sso_groups_empty(p);
 
-    if (!sso_groups_name_ok(claim))
+    if (!sso_groups_name_ok(claim)) {
         *problem = "the groups claim is a string with a NUL byte; treated as "
                    "no groups";
-    else if (json_string_length(claim))
-        APR_ARRAY_PUSH(out, const char *) = apr_pstrdup(p, json_string_value(claim));
+    }
+    else if (json_string_length(claim)) {
+        APR_ARRAY_PUSH(out, const char *) =
+            apr_pstrdup(p, json_string_value(claim));
+    }
     return out;
 }
 
@@ -40,25 +43,34 @@ apr_array_header_t *sso_groups_from_claim(apr_pool_t *p, json_t *claim,
     json_t *item;
 
     *problem = NULL;
-    if (!claim)
+    if (!claim) {
         return out;
-    if (json_is_string(claim))
+    }
+    if (json_is_string(claim)) {
         return sso_groups_from_string(p, claim, problem);
+    }
     if (!json_is_array(claim)) {
         *problem = "the groups claim is neither an array nor a string; "
                    "treated as no groups";
         return out;
     }
-    json_array_foreach(claim, i, item) {
-        if (sso_groups_name_ok(item))
-            APR_ARRAY_PUSH(out, const char *) = apr_pstrdup(p, json_string_value(item));
-        else
+    json_array_foreach(claim, i, item)
+    {
+        if (sso_groups_name_ok(item)) {
+            APR_ARRAY_PUSH(out, const char *) =
+                apr_pstrdup(p, json_string_value(item));
+        }
+        else {
             skipped++;
+        }
     }
-    if (skipped)
-        *problem = apr_psprintf(p, "the groups claim has %" APR_SIZE_T_FMT
-                                " entries that are not strings; they were ignored",
-                                skipped);
+    if (skipped) {
+        *problem =
+            apr_psprintf(p,
+                         "the groups claim has %" APR_SIZE_T_FMT
+                         " entries that are not strings; they were ignored",
+                         skipped);
+    }
     return out;
 }
 
@@ -69,7 +81,7 @@ apr_array_header_t *sso_claim_path_parse(apr_pool_t *p, const char *spec,
     char *seg = apr_palloc(p, strlen(spec) + 1), *w = seg;
     const char *s;
 
-    for (s = spec; ; s++) {
+    for (s = spec;; s++) {
         if (*s == '\\') {
             if (s[1] != '.' && s[1] != '\\') {
                 *err = "a backslash must be followed by '.' or '\\'";
@@ -92,8 +104,9 @@ apr_array_header_t *sso_claim_path_parse(apr_pool_t *p, const char *spec,
             *err = apr_psprintf(p, "more than %d names", SSO_CLAIM_PATH_MAX);
             return NULL;
         }
-        if (!*s)
+        if (!*s) {
             return path;
+        }
         seg = w;
     }
 }
@@ -103,9 +116,11 @@ json_t *sso_claim_path_get(json_t *claims, const apr_array_header_t *path)
     json_t *v = claims;
     int i;
 
-    for (i = 0; v && i < path->nelts; i++)
-        v = json_is_object(v) ? json_object_get(v, APR_ARRAY_IDX(path, i, const char *))
-                              : NULL;
+    for (i = 0; v && i < path->nelts; i++) {
+        v = json_is_object(v)
+                ? json_object_get(v, APR_ARRAY_IDX(path, i, const char *))
+                : NULL;
+    }
     return v;
 }
 
@@ -114,23 +129,26 @@ int sso_groups_contain(const apr_array_header_t *list, const char *name)
     int i;
 
     for (i = 0; list && i < list->nelts; i++) {
-        if (!strcmp(APR_ARRAY_IDX(list, i, const char *), name))
+        if (!strcmp(APR_ARRAY_IDX(list, i, const char *), name)) {
             return 1;
+        }
     }
     return 0;
 }
 
-apr_array_header_t *sso_groups_map(apr_pool_t *p,
-                                   const apr_array_header_t *map,
+apr_array_header_t *sso_groups_map(apr_pool_t *p, const apr_array_header_t *map,
                                    const apr_array_header_t *remote)
 {
     apr_array_header_t *local = sso_groups_empty(p);
     int i;
 
     for (i = 0; map && i < map->nelts; i++) {
-        const sso_group_map_entry *e = &APR_ARRAY_IDX(map, i, sso_group_map_entry);
-        if (sso_groups_contain(remote, e->remote) && !sso_groups_contain(local, e->local))
+        const sso_group_map_entry *e =
+            &APR_ARRAY_IDX(map, i, sso_group_map_entry);
+        if (sso_groups_contain(remote, e->remote)
+            && !sso_groups_contain(local, e->local)) {
             APR_ARRAY_PUSH(local, const char *) = e->local;
+        }
     }
     return local;
 }
@@ -145,13 +163,15 @@ const char *sso_username_normalize(apr_pool_t *p, const char *value)
     size_t i, len = value ? strlen(value) : 0;
     char *out;
 
-    if (len == 0 || len > SSO_USERNAME_MAX)
+    if (len == 0 || len > SSO_USERNAME_MAX) {
         return NULL;
+    }
     out = apr_pstrmemdup(p, value, len);
     for (i = 0; i < len; i++) {
         unsigned char c = (unsigned char)out[i];
-        if (!apr_isalnum(c) && !strchr("@._-", c))
+        if (!apr_isalnum(c) && !strchr("@._-", c)) {
             return NULL;
+        }
         out[i] = (char)apr_tolower(c);
     }
     return out;

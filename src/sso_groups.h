@@ -43,8 +43,7 @@ json_t *sso_claim_path_get(json_t *claims, const apr_array_header_t *path);
 
 /* Local groups for remote ones: the union of map entries whose remote name
  * matches exactly (case-sensitive), each once, in map order. */
-apr_array_header_t *sso_groups_map(apr_pool_t *p,
-                                   const apr_array_header_t *map,
+apr_array_header_t *sso_groups_map(apr_pool_t *p, const apr_array_header_t *map,
                                    const apr_array_header_t *remote);
 
 /* Non-zero when list holds name. */

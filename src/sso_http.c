@@ -24,14 +24,14 @@
  * used by concurrent threads. The DNS cache and TLS sessions, which it
  * does support, are shared among the handles. */
 typedef struct {
-    apr_thread_mutex_t *lock;            /* guards idle and nidle */
-    CURL *idle[SSO_HTTP_IDLE_MAX];       /* a stack: the warmest on top */
+    apr_thread_mutex_t *lock;      /* guards idle and nidle */
+    CURL *idle[SSO_HTTP_IDLE_MAX]; /* a stack: the warmest on top */
     int nidle;
     CURLSH *share;
     apr_thread_mutex_t *locks[CURL_LOCK_DATA_LAST];
 } sso_http_reuse;
 
-static sso_http_reuse *sso_http_kept;   /* NULL: a new handle per call */
+static sso_http_reuse *sso_http_kept; /* NULL: a new handle per call */
 
 /* The body is malloc'd rather than pool-allocated so that growing it never
  * leaves abandoned copies behind: memory stays within max_body + 1. */
@@ -52,8 +52,8 @@ typedef struct {
     CURL *curl;
     struct curl_slist *headers;
     int header_failed;
-    const char *setup_error;   /* refused before any network traffic */
-    const char *post_body;     /* NULL for GET */
+    const char *setup_error; /* refused before any network traffic */
+    const char *post_body;   /* NULL for GET */
     sso_http_buf *buf;
     char errbuf[CURL_ERROR_SIZE];
 } sso_http_call;
@@ -75,27 +75,32 @@ static void sso_http_share_lock(CURL *h, curl_lock_data data,
 {
     sso_http_reuse *k = ud;
 
-    if ((unsigned)data < CURL_LOCK_DATA_LAST)
+    if ((unsigned)data < CURL_LOCK_DATA_LAST) {
         apr_thread_mutex_lock(k->locks[data]);
+    }
 }
 
 static void sso_http_share_unlock(CURL *h, curl_lock_data data, void *ud)
 {
     sso_http_reuse *k = ud;
 
-    if ((unsigned)data < CURL_LOCK_DATA_LAST)
+    if ((unsigned)data < CURL_LOCK_DATA_LAST) {
         apr_thread_mutex_unlock(k->locks[data]);
+    }
 }
 
 static const char *sso_http_reuse_locks(apr_pool_t *p, sso_http_reuse *k)
 {
     int i;
 
-    if (apr_thread_mutex_create(&k->lock, APR_THREAD_MUTEX_DEFAULT, p))
+    if (apr_thread_mutex_create(&k->lock, APR_THREAD_MUTEX_DEFAULT, p)) {
         return "cannot create a mutex";
+    }
     for (i = 0; i < CURL_LOCK_DATA_LAST; i++) {
-        if (apr_thread_mutex_create(&k->locks[i], APR_THREAD_MUTEX_DEFAULT, p))
+        if (apr_thread_mutex_create(&k->locks[i], APR_THREAD_MUTEX_DEFAULT,
+                                    p)) {
             return "cannot create a mutex";
+        }
     }
     return NULL;
 }
@@ -105,16 +110,21 @@ static const char *sso_http_reuse_share(sso_http_reuse *k)
     CURLSH *sh = curl_share_init();
     CURLSHcode rc = sh ? CURLSHE_OK : CURLSHE_NOMEM;
 
-    if (rc == CURLSHE_OK)
+    if (rc == CURLSHE_OK) {
         rc = curl_share_setopt(sh, CURLSHOPT_USERDATA, k);
-    if (rc == CURLSHE_OK)
+    }
+    if (rc == CURLSHE_OK) {
         rc = curl_share_setopt(sh, CURLSHOPT_LOCKFUNC, sso_http_share_lock);
-    if (rc == CURLSHE_OK)
+    }
+    if (rc == CURLSHE_OK) {
         rc = curl_share_setopt(sh, CURLSHOPT_UNLOCKFUNC, sso_http_share_unlock);
-    if (rc == CURLSHE_OK)
+    }
+    if (rc == CURLSHE_OK) {
         rc = curl_share_setopt(sh, CURLSHOPT_SHARE, CURL_LOCK_DATA_DNS);
-    if (rc == CURLSHE_OK)
+    }
+    if (rc == CURLSHE_OK) {
         rc = curl_share_setopt(sh, CURLSHOPT_SHARE, CURL_LOCK_DATA_SSL_SESSION);
+    }
     if (rc == CURLSHE_OK) {
         k->share = sh;
         return NULL;
@@ -129,8 +139,9 @@ static apr_status_t sso_http_reuse_cleanup(void *data)
     sso_http_reuse *k = data;
 
     sso_http_kept = NULL;
-    while (k->nidle > 0)
+    while (k->nidle > 0) {
         curl_easy_cleanup(k->idle[--k->nidle]);
+    }
     curl_share_cleanup(k->share);
     curl_global_cleanup();
     return APR_SUCCESS;
@@ -141,11 +152,13 @@ const char *sso_http_reuse_init(apr_pool_t *p)
     sso_http_reuse *k;
     const char *why;
 
-    if (sso_http_kept)
+    if (sso_http_kept) {
         return "already set up in this process";
+    }
     k = apr_pcalloc(p, sizeof(*k));
-    if ((why = sso_http_reuse_locks(p, k)) || (why = sso_http_global_init()))
+    if ((why = sso_http_reuse_locks(p, k)) || (why = sso_http_global_init())) {
         return why;
+    }
     if ((why = sso_http_reuse_share(k))) {
         curl_global_cleanup();
         return why;
@@ -164,16 +177,19 @@ static CURL *sso_http_take(void)
     sso_http_reuse *k = sso_http_kept;
     CURL *h = NULL;
 
-    if (!k)
+    if (!k) {
         return curl_easy_init();
+    }
     apr_thread_mutex_lock(k->lock);
-    if (k->nidle > 0)
+    if (k->nidle > 0) {
         h = k->idle[--k->nidle];
+    }
     apr_thread_mutex_unlock(k->lock);
     /* Without the share it still works: only DNS and TLS sessions are
      * not shared then. */
-    if (!h && (h = curl_easy_init()))
+    if (!h && (h = curl_easy_init())) {
         (void)curl_easy_setopt(h, CURLOPT_SHARE, k->share);
+    }
     return h;
 }
 
@@ -227,13 +243,16 @@ static int sso_http_buf_reserve(sso_http_buf *b, apr_size_t need)
     apr_size_t cap = b->cap ? b->cap : SSO_HTTP_BUF_START;
     char *d;
 
-    while (cap < need)
+    while (cap < need) {
         cap *= 2;
-    if (cap > b->max + 1)
+    }
+    if (cap > b->max + 1) {
         cap = b->max + 1;
+    }
     d = realloc(b->data, cap);
-    if (!d)
+    if (!d) {
         return 0;
+    }
     b->data = d;
     b->cap = cap;
     return 1;
@@ -264,10 +283,12 @@ static void sso_http_add_header(sso_http_call *c, const char *header)
 {
     struct curl_slist *l = curl_slist_append(c->headers, header);
 
-    if (l)
+    if (l) {
         c->headers = l;
-    else
+    }
+    else {
         c->header_failed = 1;
+    }
 }
 
 /* curl frees the header copies to the heap: wipe the credentials first. */
@@ -275,8 +296,9 @@ static void sso_http_free_headers(sso_http_call *c)
 {
     struct curl_slist *l;
 
-    for (l = c->headers; l; l = l->next)
+    for (l = c->headers; l; l = l->next) {
         OPENSSL_cleanse(l->data, strlen(l->data));
+    }
     curl_slist_free_all(c->headers);
     c->headers = NULL;
 }
@@ -312,14 +334,18 @@ static CURLcode sso_http_set_security(CURL *h, const sso_http_opts *o)
 {
     CURLcode rc = sso_http_set_protocols(h);
 
-    if (rc == CURLE_OK)
+    if (rc == CURLE_OK) {
         rc = curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, 1L);
-    if (rc == CURLE_OK)
+    }
+    if (rc == CURLE_OK) {
         rc = curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, 2L);
-    if (rc == CURLE_OK && o->ca_file && *o->ca_file)
+    }
+    if (rc == CURLE_OK && o->ca_file && *o->ca_file) {
         rc = curl_easy_setopt(h, CURLOPT_CAINFO, o->ca_file);
-    if (rc == CURLE_OK)
+    }
+    if (rc == CURLE_OK) {
         rc = curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 0L);
+    }
     return rc;
 }
 
@@ -335,8 +361,9 @@ static int sso_http_cloexec(void *unused, curl_socket_t fd,
 {
     int flags = fcntl(fd, F_GETFD);
 
-    if (flags < 0 || fcntl(fd, F_SETFD, flags | FD_CLOEXEC) < 0)
+    if (flags < 0 || fcntl(fd, F_SETFD, flags | FD_CLOEXEC) < 0) {
         return CURL_SOCKOPT_ERROR;
+    }
     return CURL_SOCKOPT_OK;
 }
 
@@ -345,18 +372,22 @@ static CURLcode sso_http_set_limits(CURL *h, const sso_http_opts *o,
 {
     CURLcode rc = curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
 
-    if (rc == CURLE_OK)
-        rc = curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT,
-                              sso_http_or_default(o->connect_timeout,
-                                                  SSO_HTTP_DEFAULT_CONNECT_TIMEOUT));
-    if (rc == CURLE_OK)
-        rc = curl_easy_setopt(h, CURLOPT_TIMEOUT,
-                              sso_http_or_default(o->timeout,
-                                                  SSO_HTTP_DEFAULT_TIMEOUT));
+    if (rc == CURLE_OK) {
+        rc = curl_easy_setopt(
+            h, CURLOPT_CONNECTTIMEOUT,
+            sso_http_or_default(o->connect_timeout,
+                                SSO_HTTP_DEFAULT_CONNECT_TIMEOUT));
+    }
+    if (rc == CURLE_OK) {
+        rc = curl_easy_setopt(
+            h, CURLOPT_TIMEOUT,
+            sso_http_or_default(o->timeout, SSO_HTTP_DEFAULT_TIMEOUT));
+    }
     /* Early refusal when Content-Length is honest; the write callback
      * enforces the cap when it is not. */
-    if (rc == CURLE_OK)
+    if (rc == CURLE_OK) {
         rc = curl_easy_setopt(h, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)max);
+    }
     return rc;
 }
 
@@ -365,23 +396,31 @@ static CURLcode sso_http_set_io(sso_http_call *c)
     CURL *h = c->curl;
     CURLcode rc = curl_easy_setopt(h, CURLOPT_URL, c->url);
 
-    if (rc == CURLE_OK)
+    if (rc == CURLE_OK) {
         rc = curl_easy_setopt(h, CURLOPT_ERRORBUFFER, c->errbuf);
-    if (rc == CURLE_OK)
+    }
+    if (rc == CURLE_OK) {
         rc = curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, sso_http_write);
-    if (rc == CURLE_OK)
+    }
+    if (rc == CURLE_OK) {
         rc = curl_easy_setopt(h, CURLOPT_WRITEDATA, c->buf);
-    if (rc == CURLE_OK)
+    }
+    if (rc == CURLE_OK) {
         rc = curl_easy_setopt(h, CURLOPT_HTTPHEADER, c->headers);
-    if (rc == CURLE_OK)
+    }
+    if (rc == CURLE_OK) {
         rc = curl_easy_setopt(h, CURLOPT_USERAGENT, "mod_auth_sso");
-    if (rc == CURLE_OK)
+    }
+    if (rc == CURLE_OK) {
         rc = curl_easy_setopt(h, CURLOPT_SOCKOPTFUNCTION, sso_http_cloexec);
-    if (rc == CURLE_OK && c->post_body)
+    }
+    if (rc == CURLE_OK && c->post_body) {
         rc = curl_easy_setopt(h, CURLOPT_POSTFIELDS, c->post_body);
-    if (rc == CURLE_OK && c->post_body)
+    }
+    if (rc == CURLE_OK && c->post_body) {
         rc = curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE,
                               (curl_off_t)strlen(c->post_body));
+    }
     return rc;
 }
 
@@ -389,10 +428,12 @@ static CURLcode sso_http_setup(sso_http_call *c)
 {
     CURLcode rc = sso_http_set_security(c->curl, c->o);
 
-    if (rc == CURLE_OK)
+    if (rc == CURLE_OK) {
         rc = sso_http_set_limits(c->curl, c->o, c->buf->max);
-    if (rc == CURLE_OK)
+    }
+    if (rc == CURLE_OK) {
         rc = sso_http_set_io(c);
+    }
     return rc;
 }
 
@@ -429,15 +470,19 @@ static sso_http_status_e sso_http_classify(CURLcode rc, const sso_http_buf *b)
 static const char *sso_http_error(sso_http_call *c, CURLcode rc,
                                   sso_http_status_e status)
 {
-    if (status == SSO_HTTP_TOO_LARGE)
-        return apr_psprintf(c->p, "%s %s: response larger than %" APR_SIZE_T_FMT
-                            " bytes", c->method, c->url, c->buf->max);
-    if (c->buf->no_memory)
+    if (status == SSO_HTTP_TOO_LARGE) {
+        return apr_psprintf(
+            c->p, "%s %s: response larger than %" APR_SIZE_T_FMT " bytes",
+            c->method, c->url, c->buf->max);
+    }
+    if (c->buf->no_memory) {
         return apr_psprintf(c->p, "%s %s failed: out of memory", c->method,
                             c->url);
-    if (!c->errbuf[0])
+    }
+    if (!c->errbuf[0]) {
         return apr_psprintf(c->p, "%s %s failed: %s", c->method, c->url,
                             curl_easy_strerror(rc));
+    }
     return apr_psprintf(c->p, "%s %s failed: %s (%s)", c->method, c->url,
                         curl_easy_strerror(rc), c->errbuf);
 }
@@ -448,8 +493,9 @@ static const char *sso_http_header(sso_http_call *c, const char *name)
     struct curl_header *h = NULL;
 
     if (curl_easy_header(c->curl, name, 0, CURLH_HEADER, -1, &h) != CURLHE_OK
-        || !h || !h->value)
+        || !h || !h->value) {
         return NULL;
+    }
     return apr_pstrdup(c->p, h->value);
 }
 
@@ -462,15 +508,17 @@ static void sso_http_fill(sso_http_call *c, CURLcode rc, sso_http_response *r)
     r->body = "";
     curl_easy_getinfo(c->curl, CURLINFO_RESPONSE_CODE, &r->http_status);
     if (curl_easy_getinfo(c->curl, CURLINFO_CONTENT_TYPE, &ctype) == CURLE_OK
-        && ctype)
+        && ctype) {
         r->content_type = apr_pstrdup(c->p, ctype);
+    }
     r->cache_control = sso_http_header(c, "Cache-Control");
     if (r->status != SSO_HTTP_OK) {
         r->error = sso_http_error(c, rc, r->status);
         return;
     }
-    if (c->buf->data)
+    if (c->buf->data) {
         r->body = c->buf->data;
+    }
     r->len = c->buf->len;
 }
 
@@ -488,15 +536,21 @@ static sso_http_status_e sso_http_run(sso_http_call *c, sso_http_response *r)
 {
     CURLcode rc;
 
-    if (c->setup_error)
+    if (c->setup_error) {
         sso_http_fail(c, c->setup_error, r);
-    else if (!c->curl || c->header_failed)
+    }
+    else if (!c->curl || c->header_failed) {
         sso_http_fail(c, "cannot set up the request (out of memory)", r);
-    else if ((rc = sso_http_setup(c)) != CURLE_OK)
-        sso_http_fail(c, apr_pstrcat(c->p, "cannot set up the request: ",
-                                     curl_easy_strerror(rc), NULL), r);
-    else
+    }
+    else if ((rc = sso_http_setup(c)) != CURLE_OK) {
+        sso_http_fail(c,
+                      apr_pstrcat(c->p, "cannot set up the request: ",
+                                  curl_easy_strerror(rc), NULL),
+                      r);
+    }
+    else {
         sso_http_fill(c, curl_easy_perform(c->curl), r);
+    }
     sso_http_free_headers(c);
     sso_http_give_back(c->curl);
     return r->status;
@@ -507,8 +561,9 @@ static sso_http_status_e sso_http_run(sso_http_call *c, sso_http_response *r)
 static int sso_http_is_header_safe(const char *s)
 {
     for (; *s; s++) {
-        if (apr_iscntrl((unsigned char)*s))
+        if (apr_iscntrl((unsigned char)*s)) {
             return 0;
+        }
     }
     return 1;
 }
@@ -520,11 +575,13 @@ sso_http_status_e sso_http_get(apr_pool_t *p, const sso_http_opts *o,
     sso_http_call c;
 
     sso_http_call_init(&c, p, o, "GET", url);
-    if (bearer && !sso_http_is_header_safe(bearer))
+    if (bearer && !sso_http_is_header_safe(bearer)) {
         c.setup_error = "the access token contains control characters";
-    else if (bearer)
-        sso_http_add_header(&c, apr_pstrcat(p, "Authorization: Bearer ",
-                                            bearer, NULL));
+    }
+    else if (bearer) {
+        sso_http_add_header(
+            &c, apr_pstrcat(p, "Authorization: Bearer ", bearer, NULL));
+    }
     return sso_http_run(&c, resp);
 }
 
@@ -533,9 +590,9 @@ sso_http_status_e sso_http_get(apr_pool_t *p, const sso_http_opts *o,
 static const char *sso_http_basic_header(apr_pool_t *p, const char *user,
                                          const char *pass)
 {
-    const char *raw = apr_pstrcat(p, apr_pescape_urlencoded(p, user), ":",
-                                  apr_pescape_urlencoded(p, pass ? pass : ""),
-                                  NULL);
+    const char *raw =
+        apr_pstrcat(p, apr_pescape_urlencoded(p, user), ":",
+                    apr_pescape_urlencoded(p, pass ? pass : ""), NULL);
     size_t len = strlen(raw);
     unsigned char *b64 = apr_palloc(p, 4 * ((len + 2) / 3) + 1);
 
@@ -547,14 +604,15 @@ static const char *sso_http_form_body(apr_pool_t *p,
                                       const apr_array_header_t *form)
 {
     const char *const *kv = (const char *const *)form->elts;
-    apr_array_header_t *parts = apr_array_make(p, form->nelts / 2 + 1,
-                                               sizeof(const char *));
+    apr_array_header_t *parts =
+        apr_array_make(p, form->nelts / 2 + 1, sizeof(const char *));
     int i;
 
-    for (i = 0; i + 1 < form->nelts; i += 2)
+    for (i = 0; i + 1 < form->nelts; i += 2) {
         APR_ARRAY_PUSH(parts, const char *) =
             apr_pstrcat(p, apr_pescape_urlencoded(p, kv[i]), "=",
                         apr_pescape_urlencoded(p, kv[i + 1]), NULL);
+    }
     return apr_array_pstrcat(p, parts, '&');
 }
 
@@ -568,13 +626,16 @@ sso_http_status_e sso_http_post_form(apr_pool_t *p, const sso_http_opts *o,
     sso_http_call c;
 
     sso_http_call_init(&c, p, o, "POST", url);
-    if (form && form->nelts % 2)
+    if (form && form->nelts % 2) {
         c.setup_error = "the form has a name without a value";
-    else
+    }
+    else {
         c.post_body = form ? sso_http_form_body(p, form) : "";
+    }
     sso_http_add_header(&c, "Content-Type: application/x-www-form-urlencoded");
-    if (basic_user)
-        sso_http_add_header(&c, sso_http_basic_header(p, basic_user,
-                                                      basic_pass));
+    if (basic_user) {
+        sso_http_add_header(&c,
+                            sso_http_basic_header(p, basic_user, basic_pass));
+    }
     return sso_http_run(&c, resp);
 }

@@ -8,30 +8,30 @@
 #include "apr_pools.h"
 #include "apr_tables.h"
 
-#define SSO_HTTP_DEFAULT_CONNECT_TIMEOUT 5       /* seconds */
-#define SSO_HTTP_DEFAULT_TIMEOUT         10      /* seconds */
+#define SSO_HTTP_DEFAULT_CONNECT_TIMEOUT 5  /* seconds */
+#define SSO_HTTP_DEFAULT_TIMEOUT         10 /* seconds */
 #define SSO_HTTP_DEFAULT_MAX_BODY        (1024 * 1024)
 
 typedef struct {
-    int connect_timeout;   /* seconds; <= 0 means the default */
-    int timeout;           /* whole transfer, seconds; <= 0 means the default */
-    apr_size_t max_body;   /* bytes; 0 means the default */
-    const char *ca_file;   /* PEM bundle; NULL or "" for the system store */
+    int connect_timeout; /* seconds; <= 0 means the default */
+    int timeout;         /* whole transfer, seconds; <= 0 means the default */
+    apr_size_t max_body; /* bytes; 0 means the default */
+    const char *ca_file; /* PEM bundle; NULL or "" for the system store */
 } sso_http_opts;
 
 typedef enum {
-    SSO_HTTP_OK = 0,       /* a response arrived, whatever its HTTP status */
-    SSO_HTTP_CONNECT,      /* host not resolved or connection refused */
-    SSO_HTTP_TIMEOUT,      /* connect or total timeout reached */
-    SSO_HTTP_TOO_LARGE,    /* body over max_body: transfer aborted */
-    SSO_HTTP_TLS,          /* handshake or certificate verification failed */
+    SSO_HTTP_OK = 0,    /* a response arrived, whatever its HTTP status */
+    SSO_HTTP_CONNECT,   /* host not resolved or connection refused */
+    SSO_HTTP_TIMEOUT,   /* connect or total timeout reached */
+    SSO_HTTP_TOO_LARGE, /* body over max_body: transfer aborted */
+    SSO_HTTP_TLS,       /* handshake or certificate verification failed */
     SSO_HTTP_OTHER
 } sso_http_status_e;
 
 typedef struct {
     sso_http_status_e status;
-    long http_status;          /* 0 when no response arrived */
-    const char *body;          /* NUL-terminated; "" on failure */
+    long http_status; /* 0 when no response arrived */
+    const char *body; /* NUL-terminated; "" on failure */
     apr_size_t len;
     const char *content_type;  /* NULL when the server sent none */
     const char *cache_control; /* the Cache-Control header, or NULL */

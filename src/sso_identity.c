@@ -6,13 +6,12 @@
 #include "apr_lib.h"
 #include "apr_strings.h"
 
-#define SSO_IDENTITY_PREFIX "x-sso-"
+#define SSO_IDENTITY_PREFIX     "x-sso-"
 #define SSO_IDENTITY_PREFIX_LEN (sizeof(SSO_IDENTITY_PREFIX) - 1)
 
 /* What follows the prefix in the headers sso_export sets. */
-static const char *const sso_identity_suffixes[] = {
-    "User", "Groups", "Email", "Name"
-};
+static const char *const sso_identity_suffixes[] = { "User", "Groups", "Email",
+                                                     "Name" };
 
 /* '_' stands for '-' because CGI turns both into the same HTTP_X_SSO_USER
  * variable. */
@@ -29,7 +28,9 @@ int sso_identity_owns_header(const char *name)
         }
     }
     name += SSO_IDENTITY_PREFIX_LEN;
-    for (i = 0; i < sizeof(sso_identity_suffixes) / sizeof(*sso_identity_suffixes); i++) {
+    for (i = 0;
+         i < sizeof(sso_identity_suffixes) / sizeof(*sso_identity_suffixes);
+         i++) {
         if (!strcasecmp(name, sso_identity_suffixes[i])) {
             return 1;
         }

@@ -24,10 +24,10 @@
 #include "apr_strings.h"
 #include "apr_tables.h"
 
-#define SSO_JWT_B64URL_CHARS \
+#define SSO_JWT_B64URL_CHARS                                                   \
     "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
 /* RFC 7518 §3.3 asks for 2048 bits; 16384 bounds the verification cost. */
-#define SSO_JWK_RSA_MIN_BITS 2048
+#define SSO_JWK_RSA_MIN_BITS  2048
 #define SSO_JWK_RSA_MAX_BYTES (16384 / 8)
 /* 9999-12-31T23:59:59Z: later NumericDates are nonsense, not "never". */
 #define SSO_JWT_DATE_MAX 253402300799.0
@@ -37,16 +37,19 @@
 #define SSO_JWT_LOG_MAX 80
 
 typedef enum {
-    SSO_JWT_FAM_RSA, SSO_JWT_FAM_PSS, SSO_JWT_FAM_EC, SSO_JWT_FAM_ED,
+    SSO_JWT_FAM_RSA,
+    SSO_JWT_FAM_PSS,
+    SSO_JWT_FAM_EC,
+    SSO_JWT_FAM_ED,
     SSO_JWT_FAM_HMAC
 } sso_jwt_family;
 
 typedef struct {
     const char *name;
     sso_jwt_family family;
-    const EVP_MD *(*md)(void);  /* signature hash; for EdDSA only at_hash's */
-    const char *crv;            /* JWK curve the key must have */
-    size_t coord;               /* ES*: bytes in each of R and S */
+    const EVP_MD *(*md)(void); /* signature hash; for EdDSA only at_hash's */
+    const char *crv;           /* JWK curve the key must have */
+    size_t coord;              /* ES*: bytes in each of R and S */
 } sso_jwt_alg;
 
 /* The allow-list. "none" is absent on purpose; HS* needs expect->allow_hs. */
@@ -67,23 +70,23 @@ static const sso_jwt_alg sso_jwt_algs[] = {
 };
 
 struct sso_jwk {
-    const char *kid;  /* NULL when the JWK has none */
-    const char *kty;  /* "RSA", "EC" or "OKP" */
-    const char *crv;  /* EC and OKP only */
-    const char *alg;  /* NULL when the JWK does not pin one */
+    const char *kid; /* NULL when the JWK has none */
+    const char *kty; /* "RSA", "EC" or "OKP" */
+    const char *crv; /* EC and OKP only */
+    const char *alg; /* NULL when the JWK does not pin one */
     EVP_PKEY *pkey;
 };
 
 struct sso_jwks {
-    apr_array_header_t *keys;     /* sso_jwk */
-    apr_array_header_t *skipped;  /* const char *: why */
+    apr_array_header_t *keys;    /* sso_jwk */
+    apr_array_header_t *skipped; /* const char *: why */
 };
 
 /* One verification in progress. */
 typedef struct {
     apr_pool_t *p;
     const char *compact;
-    size_t signing_len;            /* header.payload, the signed bytes */
+    size_t signing_len; /* header.payload, the signed bytes */
     const sso_jwks *keys;
     const sso_jwt_expect *expect;
     sso_jwt_result *out;
@@ -102,9 +105,11 @@ static const char *sso_jwt_printable(apr_pool_t *p, const char *s)
     char *r = apr_pstrmemdup(p, s, n);
     size_t i;
 
-    for (i = 0; i < n; i++)
-        if (!apr_isprint(r[i]) || r[i] == '\'')
+    for (i = 0; i < n; i++) {
+        if (!apr_isprint(r[i]) || r[i] == '\'') {
             r[i] = '?';
+        }
+    }
     return n < len ? apr_pstrcat(p, r, "...", NULL) : r;
 }
 
@@ -130,9 +135,10 @@ static apr_status_t sso_jwt_json_cleanup(void *data)
 
 static json_t *sso_jwt_json_keep(apr_pool_t *p, json_t *j)
 {
-    if (j)
+    if (j) {
         apr_pool_cleanup_register(p, j, sso_jwt_json_cleanup,
                                   apr_pool_cleanup_null);
+    }
     return j;
 }
 
@@ -145,8 +151,9 @@ static int sso_jwt_b64_decode(apr_pool_t *p, const char *s, size_t len,
     char *copy = apr_pstrmemdup(p, s, len);
 
     if (strspn(copy, SSO_JWT_B64URL_CHARS) != len
-        || !cjose_base64url_decode(copy, len, &raw, out_len, &err))
+        || !cjose_base64url_decode(copy, len, &raw, out_len, &err)) {
         return 0;
+    }
     *out = apr_pmemdup(p, raw ? (void *)raw : "", *out_len + 1);
     cjose_get_dealloc()(raw);
     return 1;
@@ -160,8 +167,9 @@ static const char *sso_jwt_b64_encode(apr_pool_t *p, const unsigned char *in,
     cjose_err err;
     const char *r;
 
-    if (!cjose_base64url_encode(in, len, &enc, &enc_len, &err))
+    if (!cjose_base64url_encode(in, len, &enc, &enc_len, &err)) {
         return NULL;
+    }
     r = apr_pstrmemdup(p, enc, enc_len);
     cjose_get_dealloc()(enc);
     return r;
@@ -171,9 +179,12 @@ static const sso_jwt_alg *sso_jwt_alg_find(const char *name)
 {
     size_t i;
 
-    for (i = 0; name && i < sizeof(sso_jwt_algs) / sizeof(sso_jwt_algs[0]); i++)
-        if (!strcmp(sso_jwt_algs[i].name, name))
+    for (i = 0; name && i < sizeof(sso_jwt_algs) / sizeof(sso_jwt_algs[0]);
+         i++) {
+        if (!strcmp(sso_jwt_algs[i].name, name)) {
             return &sso_jwt_algs[i];
+        }
+    }
     return NULL;
 }
 
@@ -191,10 +202,12 @@ static const char *sso_jwk_bytes(apr_pool_t *p, json_t *jwk, const char *name,
 {
     const char *s = sso_jwt_json_cstr(json_object_get(jwk, name));
 
-    if (!s)
+    if (!s) {
         return apr_psprintf(p, "'%s' is missing or not a string", name);
-    if (!*s || !sso_jwt_b64_decode(p, s, strlen(s), out, len))
+    }
+    if (!*s || !sso_jwt_b64_decode(p, s, strlen(s), out, len)) {
         return apr_psprintf(p, "'%s' is not base64url", name);
+    }
     return NULL;
 }
 
@@ -203,9 +216,10 @@ static EVP_PKEY *sso_jwk_fromdata(const char *type, const OSSL_PARAM *params)
     EVP_PKEY_CTX *ctx = EVP_PKEY_CTX_new_from_name(NULL, type, NULL);
     EVP_PKEY *pkey = NULL;
 
-    if (ctx && EVP_PKEY_fromdata_init(ctx) > 0)
+    if (ctx && EVP_PKEY_fromdata_init(ctx) > 0) {
         EVP_PKEY_fromdata(ctx, &pkey, EVP_PKEY_PUBLIC_KEY,
                           (OSSL_PARAM *)params);
+    }
     EVP_PKEY_CTX_free(ctx);
     return pkey;
 }
@@ -221,10 +235,12 @@ static EVP_PKEY *sso_jwk_rsa_pkey(const unsigned char *n, size_t n_len,
 
     if (bn_n && bn_e && bld
         && OSSL_PARAM_BLD_push_BN(bld, OSSL_PKEY_PARAM_RSA_N, bn_n)
-        && OSSL_PARAM_BLD_push_BN(bld, OSSL_PKEY_PARAM_RSA_E, bn_e))
+        && OSSL_PARAM_BLD_push_BN(bld, OSSL_PKEY_PARAM_RSA_E, bn_e)) {
         params = OSSL_PARAM_BLD_to_param(bld);
-    if (params)
+    }
+    if (params) {
         pkey = sso_jwk_fromdata("RSA", params);
+    }
     OSSL_PARAM_free(params);
     OSSL_PARAM_BLD_free(bld);
     BN_free(bn_n);
@@ -239,15 +255,19 @@ static const char *sso_jwk_rsa(apr_pool_t *p, json_t *jwk, sso_jwk *k)
     const char *why;
 
     if ((why = sso_jwk_bytes(p, jwk, "n", &n, &n_len))
-        || (why = sso_jwk_bytes(p, jwk, "e", &e, &e_len)))
+        || (why = sso_jwk_bytes(p, jwk, "e", &e, &e_len))) {
         return why;
-    if (n_len > SSO_JWK_RSA_MAX_BYTES || e_len > 8)
+    }
+    if (n_len > SSO_JWK_RSA_MAX_BYTES || e_len > 8) {
         return "RSA key is implausibly large";
-    if (!(k->pkey = sso_jwk_rsa_pkey(n, n_len, e, e_len)))
+    }
+    if (!(k->pkey = sso_jwk_rsa_pkey(n, n_len, e, e_len))) {
         return "OpenSSL refused the RSA key";
-    if (EVP_PKEY_get_bits(k->pkey) < SSO_JWK_RSA_MIN_BITS)
+    }
+    if (EVP_PKEY_get_bits(k->pkey) < SSO_JWK_RSA_MIN_BITS) {
         return apr_psprintf(p, "RSA key has %d bits, fewer than %d",
                             EVP_PKEY_get_bits(k->pkey), SSO_JWK_RSA_MIN_BITS);
+    }
     return NULL;
 }
 
@@ -255,10 +275,13 @@ static const sso_jwt_alg *sso_jwk_ec_curve(const char *crv)
 {
     size_t i;
 
-    for (i = 0; crv && i < sizeof(sso_jwt_algs) / sizeof(sso_jwt_algs[0]); i++)
+    for (i = 0; crv && i < sizeof(sso_jwt_algs) / sizeof(sso_jwt_algs[0]);
+         i++) {
         if (sso_jwt_algs[i].family == SSO_JWT_FAM_EC
-            && !strcmp(sso_jwt_algs[i].crv, crv))
+            && !strcmp(sso_jwt_algs[i].crv, crv)) {
             return &sso_jwt_algs[i];
+        }
+    }
     return NULL;
 }
 
@@ -281,8 +304,8 @@ static EVP_PKEY *sso_jwk_ec_pkey(const char *crv, unsigned char *point,
 
     params[0] = OSSL_PARAM_construct_utf8_string(OSSL_PKEY_PARAM_GROUP_NAME,
                                                  (char *)crv, 0);
-    params[1] = OSSL_PARAM_construct_octet_string(OSSL_PKEY_PARAM_PUB_KEY,
-                                                  point, len);
+    params[1] =
+        OSSL_PARAM_construct_octet_string(OSSL_PKEY_PARAM_PUB_KEY, point, len);
     params[2] = OSSL_PARAM_construct_end();
     pkey = sso_jwk_fromdata("EC", params);
     if (pkey && !sso_jwk_ec_valid(pkey)) {
@@ -299,21 +322,25 @@ static const char *sso_jwk_ec(apr_pool_t *p, json_t *jwk, sso_jwk *k)
     size_t x_len, y_len, n;
     const char *why;
 
-    if (!curve)
+    if (!curve) {
         return "EC curve is missing or not P-256, P-384 or P-521";
+    }
     if ((why = sso_jwk_bytes(p, jwk, "x", &x, &x_len))
-        || (why = sso_jwk_bytes(p, jwk, "y", &y, &y_len)))
+        || (why = sso_jwk_bytes(p, jwk, "y", &y, &y_len))) {
         return why;
+    }
     n = curve->coord;
-    if (x_len != n || y_len != n)
+    if (x_len != n || y_len != n) {
         return apr_psprintf(p, "EC coordinates are not %d bytes long", (int)n);
+    }
     /* Uncompressed SEC1 point: 0x04 || x || y. */
     point = apr_palloc(p, 1 + 2 * n);
     point[0] = 0x04;
     memcpy(point + 1, x, n);
     memcpy(point + 1 + n, y, n);
-    if (!(k->pkey = sso_jwk_ec_pkey(k->crv, point, 1 + 2 * n)))
+    if (!(k->pkey = sso_jwk_ec_pkey(k->crv, point, 1 + 2 * n))) {
         return "EC point is not on the curve";
+    }
     return NULL;
 }
 
@@ -323,12 +350,15 @@ static const char *sso_jwk_okp(apr_pool_t *p, json_t *jwk, sso_jwk *k)
     size_t x_len;
     const char *why;
 
-    if (!k->crv || strcmp(k->crv, "Ed25519"))
+    if (!k->crv || strcmp(k->crv, "Ed25519")) {
         return "OKP curve is missing or not Ed25519";
-    if ((why = sso_jwk_bytes(p, jwk, "x", &x, &x_len)))
+    }
+    if ((why = sso_jwk_bytes(p, jwk, "x", &x, &x_len))) {
         return why;
-    if (x_len != 32)
+    }
+    if (x_len != 32) {
         return "Ed25519 key is not 32 bytes long";
+    }
     k->pkey = EVP_PKEY_new_raw_public_key(EVP_PKEY_ED25519, NULL, x, x_len);
     return k->pkey ? NULL : "OpenSSL refused the Ed25519 key";
 }
@@ -342,8 +372,9 @@ static const char *sso_jwk_opt_string(apr_pool_t *p, json_t *jwk,
     const char *s = sso_jwt_json_cstr(v);
 
     *out = s ? apr_pstrdup(p, s) : NULL;
-    if (v && !s)
+    if (v && !s) {
         return apr_psprintf(p, "'%s' is not a string", name);
+    }
     return NULL;
 }
 
@@ -352,9 +383,12 @@ static int sso_jwk_ops_verify(json_t *ops)
     size_t i;
     json_t *op;
 
-    json_array_foreach(ops, i, op)
-        if (json_is_string(op) && !strcmp(json_string_value(op), "verify"))
-            return 1;
+    json_array_foreach(ops, i,
+                       op) if (json_is_string(op)
+                               && !strcmp(json_string_value(op), "verify"))
+    {
+        return 1;
+    }
     return 0;
 }
 
@@ -368,18 +402,23 @@ static const char *sso_jwk_common(apr_pool_t *p, json_t *jwk, sso_jwk *k)
         || (why = sso_jwk_opt_string(p, jwk, "kid", &k->kid))
         || (why = sso_jwk_opt_string(p, jwk, "crv", &k->crv))
         || (why = sso_jwk_opt_string(p, jwk, "alg", &k->alg))
-        || (why = sso_jwk_opt_string(p, jwk, "use", &use)))
+        || (why = sso_jwk_opt_string(p, jwk, "use", &use))) {
         return why;
-    if (!k->kty)
+    }
+    if (!k->kty) {
         return "'kty' is missing";
-    if (use && strcmp(use, "sig"))
+    }
+    if (use && strcmp(use, "sig")) {
         return apr_psprintf(p, "'use' is '%s', not 'sig'",
                             sso_jwt_printable(p, use));
-    if (ops && !sso_jwk_ops_verify(ops))
+    }
+    if (ops && !sso_jwk_ops_verify(ops)) {
         return "'key_ops' does not include 'verify'";
-    if (k->alg && !sso_jwt_alg_find(k->alg))
+    }
+    if (k->alg && !sso_jwt_alg_find(k->alg)) {
         return apr_psprintf(p, "alg '%s' is not a supported signature alg",
                             sso_jwt_printable(p, k->alg));
+    }
     return NULL;
 }
 
@@ -387,16 +426,21 @@ static const char *sso_jwk_load(apr_pool_t *p, json_t *jwk, sso_jwk *k)
 {
     const char *why;
 
-    if (!json_is_object(jwk))
+    if (!json_is_object(jwk)) {
         return "not a JSON object";
-    if ((why = sso_jwk_common(p, jwk, k)))
+    }
+    if ((why = sso_jwk_common(p, jwk, k))) {
         return why;
-    if (!strcmp(k->kty, "RSA"))
+    }
+    if (!strcmp(k->kty, "RSA")) {
         return sso_jwk_rsa(p, jwk, k);
-    if (!strcmp(k->kty, "EC"))
+    }
+    if (!strcmp(k->kty, "EC")) {
         return sso_jwk_ec(p, jwk, k);
-    if (!strcmp(k->kty, "OKP"))
+    }
+    if (!strcmp(k->kty, "OKP")) {
         return sso_jwk_okp(p, jwk, k);
+    }
     /* kty "oct" lands here too: a shared secret has no place in a JWKS. */
     return apr_psprintf(p, "kty '%s' is not supported",
                         sso_jwt_printable(p, k->kty));
@@ -409,9 +453,10 @@ static void sso_jwks_add(apr_pool_t *p, sso_jwks *keys, json_t *jwk, size_t i)
                           ? "too many keys in the JWKS"
                           : sso_jwk_load(p, jwk, &k);
 
-    if (k.pkey)
+    if (k.pkey) {
         apr_pool_cleanup_register(p, k.pkey, sso_jwk_cleanup,
                                   apr_pool_cleanup_null);
+    }
     if (!why) {
         APR_ARRAY_PUSH(keys->keys, sso_jwk) = k;
         return;
@@ -441,8 +486,7 @@ apr_status_t sso_jwks_parse(apr_pool_t *p, const char *json, size_t len,
     keys = apr_pcalloc(p, sizeof(*keys));
     keys->keys = apr_array_make(p, 4, sizeof(sso_jwk));
     keys->skipped = apr_array_make(p, 1, sizeof(const char *));
-    json_array_foreach(list, i, jwk)
-        sso_jwks_add(p, keys, jwk, i);
+    json_array_foreach(list, i, jwk) sso_jwks_add(p, keys, jwk, i);
     json_decref(doc);
     *out = keys;
     *err = NULL;
@@ -461,8 +505,9 @@ int sso_jwks_skipped(const sso_jwks *keys)
 
 const char *sso_jwks_skipped_reason(const sso_jwks *keys, int i)
 {
-    if (i < 0 || i >= sso_jwks_skipped(keys))
+    if (i < 0 || i >= sso_jwks_skipped(keys)) {
         return NULL;
+    }
     return APR_ARRAY_IDX(keys->skipped, i, const char *);
 }
 
@@ -478,17 +523,19 @@ const sso_jwk *sso_jwks_find(const sso_jwks *keys, const char *kid)
 
     for (i = 0; kid && i < sso_jwks_count(keys); i++) {
         k = sso_jwks_at(keys, i);
-        if (k->kid && !strcmp(k->kid, kid))
+        if (k->kid && !strcmp(k->kid, kid)) {
             return k;
+        }
     }
     return NULL;
 }
 
 const char *sso_jwk_describe(apr_pool_t *p, const sso_jwk *k)
 {
-    const char *type = strcmp(k->kty, "RSA")
-        ? apr_pstrcat(p, k->kty, " ", k->crv, NULL)
-        : apr_psprintf(p, "RSA %d bits", EVP_PKEY_get_bits(k->pkey));
+    const char *type =
+        strcmp(k->kty, "RSA")
+            ? apr_pstrcat(p, k->kty, " ", k->crv, NULL)
+            : apr_psprintf(p, "RSA %d bits", EVP_PKEY_get_bits(k->pkey));
 
     return apr_psprintf(p, "kid '%s', %s%s%s",
                         k->kid ? sso_jwt_printable(p, k->kid) : "(none)", type,
@@ -506,8 +553,9 @@ static sso_jwt_status sso_jwt_fail(sso_jwt_ctx *c, sso_jwt_status status,
 
 static int sso_jwk_fits(const sso_jwk *k, const sso_jwt_alg *alg)
 {
-    if (k->alg && strcmp(k->alg, alg->name))
+    if (k->alg && strcmp(k->alg, alg->name)) {
         return 0;
+    }
     switch (alg->family) {
     case SSO_JWT_FAM_RSA:
     case SSO_JWT_FAM_PSS:
@@ -524,8 +572,9 @@ static int sso_jwk_fits(const sso_jwk *k, const sso_jwt_alg *alg)
 /* RFC 7518 §3.5: PSS with MGF1 over the same hash, salt as long as it. */
 static int sso_jwt_pss_setup(const sso_jwt_alg *alg, EVP_PKEY_CTX *pctx)
 {
-    if (alg->family != SSO_JWT_FAM_PSS)
+    if (alg->family != SSO_JWT_FAM_PSS) {
         return 1;
+    }
     return EVP_PKEY_CTX_set_rsa_padding(pctx, RSA_PKCS1_PSS_PADDING) > 0
            && EVP_PKEY_CTX_set_rsa_pss_saltlen(pctx, RSA_PSS_SALTLEN_DIGEST) > 0
            && EVP_PKEY_CTX_set_rsa_mgf1_md(pctx, alg->md()) > 0;
@@ -539,11 +588,12 @@ static int sso_jwt_evp_ok(const sso_jwt_ctx *c, EVP_PKEY *pkey,
     /* Ed25519 hashes internally: EVP wants no digest for it. */
     const EVP_MD *digest =
         c->alg->family == SSO_JWT_FAM_ED ? NULL : c->alg->md();
-    int ok = md && EVP_DigestVerifyInit(md, &pctx, digest, NULL, pkey) > 0
-             && sso_jwt_pss_setup(c->alg, pctx)
-             && EVP_DigestVerify(md, sig, sig_len,
-                                 (const unsigned char *)c->compact,
-                                 c->signing_len) == 1;
+    int ok =
+        md && EVP_DigestVerifyInit(md, &pctx, digest, NULL, pkey) > 0
+        && sso_jwt_pss_setup(c->alg, pctx)
+        && EVP_DigestVerify(md, sig, sig_len, (const unsigned char *)c->compact,
+                            c->signing_len)
+               == 1;
 
     EVP_MD_CTX_free(md);
     ERR_clear_error();
@@ -561,7 +611,7 @@ static int sso_jwt_ecdsa_ok(const sso_jwt_ctx *c, EVP_PKEY *pkey)
     int der_len = 0, ok;
 
     if (sig && r && s && ECDSA_SIG_set0(sig, r, s)) {
-        r = s = NULL;  /* sig owns them now */
+        r = s = NULL; /* sig owns them now */
         der_len = i2d_ECDSA_SIG(sig, &der);
     }
     ok = der_len > 0 && sso_jwt_evp_ok(c, pkey, der, (size_t)der_len);
@@ -574,8 +624,9 @@ static int sso_jwt_ecdsa_ok(const sso_jwt_ctx *c, EVP_PKEY *pkey)
 
 static int sso_jwt_sig_ok(const sso_jwt_ctx *c, const sso_jwk *k)
 {
-    if (c->alg->family != SSO_JWT_FAM_EC)
+    if (c->alg->family != SSO_JWT_FAM_EC) {
         return sso_jwt_evp_ok(c, k->pkey, c->sig, c->sig_len);
+    }
     return c->sig_len == 2 * c->alg->coord && sso_jwt_ecdsa_ok(c, k->pkey);
 }
 
@@ -590,10 +641,13 @@ static sso_jwt_status sso_jwt_check_hmac(sso_jwt_ctx *c)
               (const unsigned char *)c->compact, c->signing_len, mac, &mac_len)
          && mac_len == c->sig_len && CRYPTO_memcmp(mac, c->sig, mac_len) == 0;
     OPENSSL_cleanse(mac, sizeof(mac));
-    if (!ok)
-        return sso_jwt_fail(c, SSO_JWT_BAD_SIGNATURE, apr_psprintf(c->p,
-            "ID token %s signature does not match SSOClientSecret",
-            c->alg->name));
+    if (!ok) {
+        return sso_jwt_fail(
+            c, SSO_JWT_BAD_SIGNATURE,
+            apr_psprintf(c->p,
+                         "ID token %s signature does not match SSOClientSecret",
+                         c->alg->name));
+    }
     return SSO_JWT_OK;
 }
 
@@ -602,31 +656,44 @@ static sso_jwt_status sso_jwt_keys_failed(sso_jwt_ctx *c, int named, int tried,
 {
     const char *kid = c->kid ? sso_jwt_printable(c->p, c->kid) : NULL;
 
-    if (tried)
-        return sso_jwt_fail(c, SSO_JWT_BAD_SIGNATURE, apr_psprintf(c->p,
-            "ID token %s signature does not verify with %s%s%s "
-            "(%d key%s tried)",
-            c->alg->name, kid ? "key '" : "any key", kid ? kid : "",
-            kid ? "'" : "", tried, tried == 1 ? "" : "s"));
-    if (misfit)
-        return sso_jwt_fail(c, SSO_JWT_BAD_ALG, apr_psprintf(c->p,
-            "ID token alg %s does not fit its key (%s)", c->alg->name,
-            sso_jwk_describe(c->p, misfit)));
-    if (kid && !named)
-        return sso_jwt_fail(c, SSO_JWT_UNKNOWN_KID, apr_psprintf(c->p,
-            "ID token key '%s' is not in the provider's JWKS (%d keys)", kid,
-            sso_jwks_count(c->keys)));
-    return sso_jwt_fail(c, SSO_JWT_UNKNOWN_KID, apr_psprintf(c->p,
-        "ID token has no kid and the provider's JWKS (%d keys) has none for %s",
-        sso_jwks_count(c->keys), c->alg->name));
+    if (tried) {
+        return sso_jwt_fail(
+            c, SSO_JWT_BAD_SIGNATURE,
+            apr_psprintf(c->p,
+                         "ID token %s signature does not verify with %s%s%s "
+                         "(%d key%s tried)",
+                         c->alg->name, kid ? "key '" : "any key",
+                         kid ? kid : "", kid ? "'" : "", tried,
+                         tried == 1 ? "" : "s"));
+    }
+    if (misfit) {
+        return sso_jwt_fail(
+            c, SSO_JWT_BAD_ALG,
+            apr_psprintf(c->p, "ID token alg %s does not fit its key (%s)",
+                         c->alg->name, sso_jwk_describe(c->p, misfit)));
+    }
+    if (kid && !named) {
+        return sso_jwt_fail(
+            c, SSO_JWT_UNKNOWN_KID,
+            apr_psprintf(
+                c->p,
+                "ID token key '%s' is not in the provider's JWKS (%d keys)",
+                kid, sso_jwks_count(c->keys)));
+    }
+    return sso_jwt_fail(c, SSO_JWT_UNKNOWN_KID,
+                        apr_psprintf(c->p,
+                                     "ID token has no kid and the provider's "
+                                     "JWKS (%d keys) has none for %s",
+                                     sso_jwks_count(c->keys), c->alg->name));
 }
 
 static int sso_jwt_fitting_keys(const sso_jwt_ctx *c)
 {
     int i, n = 0;
 
-    for (i = 0; i < sso_jwks_count(c->keys); i++)
+    for (i = 0; i < sso_jwks_count(c->keys); i++) {
         n += sso_jwk_fits(sso_jwks_at(c->keys, i), c->alg) ? 1 : 0;
+    }
     return n;
 }
 
@@ -639,16 +706,21 @@ static sso_jwt_status sso_jwt_check_keys(sso_jwt_ctx *c)
     const sso_jwk *k, *misfit = NULL;
     int i, named = 0, tried = 0, fitting;
 
-    if (!c->kid && (fitting = sso_jwt_fitting_keys(c)) > 1)
-        return sso_jwt_fail(c, SSO_JWT_UNKNOWN_KID, apr_psprintf(c->p,
-            "ID token has no kid, but the provider publishes %d keys for %s "
-            "(OpenID Connect Core 10.1 requires a kid then)", fitting,
-            c->out->alg));
+    if (!c->kid && (fitting = sso_jwt_fitting_keys(c)) > 1) {
+        return sso_jwt_fail(
+            c, SSO_JWT_UNKNOWN_KID,
+            apr_psprintf(c->p,
+                         "ID token has no kid, but the provider publishes %d "
+                         "keys for %s "
+                         "(OpenID Connect Core 10.1 requires a kid then)",
+                         fitting, c->out->alg));
+    }
 
     for (i = 0; i < sso_jwks_count(c->keys); i++) {
         k = sso_jwks_at(c->keys, i);
-        if (c->kid && (!k->kid || strcmp(k->kid, c->kid)))
+        if (c->kid && (!k->kid || strcmp(k->kid, c->kid))) {
             continue;
+        }
         named++;
         if (!sso_jwk_fits(k, c->alg)) {
             misfit = k;
@@ -666,8 +738,9 @@ static sso_jwt_status sso_jwt_check_keys(sso_jwt_ctx *c)
 
 static sso_jwt_status sso_jwt_check_signature(sso_jwt_ctx *c)
 {
-    if (c->alg->family == SSO_JWT_FAM_HMAC)
+    if (c->alg->family == SSO_JWT_FAM_HMAC) {
         return sso_jwt_check_hmac(c);
+    }
     return sso_jwt_check_keys(c);
 }
 
@@ -681,19 +754,25 @@ static sso_jwt_status sso_jwt_part_json(sso_jwt_ctx *c, const char *b64,
     size_t raw_len;
     json_error_t jerr;
 
-    if (!len || !sso_jwt_b64_decode(c->p, b64, len, &raw, &raw_len))
-        return sso_jwt_fail(c, SSO_JWT_MALFORMED, apr_psprintf(c->p,
-            "ID token %s is not base64url", what));
+    if (!len || !sso_jwt_b64_decode(c->p, b64, len, &raw, &raw_len)) {
+        return sso_jwt_fail(
+            c, SSO_JWT_MALFORMED,
+            apr_psprintf(c->p, "ID token %s is not base64url", what));
+    }
     /* The decoder's message would quote the token: give the offset only. */
     *out = sso_jwt_json_keep(c->p, json_loadb((const char *)raw, raw_len,
                                               JSON_REJECT_DUPLICATES, &jerr));
-    if (!*out)
-        return sso_jwt_fail(c, SSO_JWT_MALFORMED, apr_psprintf(c->p,
-            "ID token %s is not JSON (error at byte %d)", what,
-            (int)jerr.position));
-    if (!json_is_object(*out))
-        return sso_jwt_fail(c, SSO_JWT_MALFORMED, apr_psprintf(c->p,
-            "ID token %s is not a JSON object", what));
+    if (!*out) {
+        return sso_jwt_fail(
+            c, SSO_JWT_MALFORMED,
+            apr_psprintf(c->p, "ID token %s is not JSON (error at byte %d)",
+                         what, (int)jerr.position));
+    }
+    if (!json_is_object(*out)) {
+        return sso_jwt_fail(
+            c, SSO_JWT_MALFORMED,
+            apr_psprintf(c->p, "ID token %s is not a JSON object", what));
+    }
     return SSO_JWT_OK;
 }
 
@@ -702,15 +781,21 @@ static sso_jwt_status sso_jwt_alg_allowed(sso_jwt_ctx *c, const char *name)
     const char *secret = c->expect->client_secret;
 
     c->alg = sso_jwt_alg_find(name);
-    if (!c->alg)
-        return sso_jwt_fail(c, SSO_JWT_BAD_ALG, apr_psprintf(c->p,
-            "ID token alg '%s' is not allowed (RS*, PS*, ES*, EdDSA)",
-            c->out->alg));
+    if (!c->alg) {
+        return sso_jwt_fail(
+            c, SSO_JWT_BAD_ALG,
+            apr_psprintf(
+                c->p, "ID token alg '%s' is not allowed (RS*, PS*, ES*, EdDSA)",
+                c->out->alg));
+    }
     if (c->alg->family == SSO_JWT_FAM_HMAC
-        && (!c->expect->allow_hs || !secret || !*secret))
-        return sso_jwt_fail(c, SSO_JWT_BAD_ALG, apr_psprintf(c->p,
-            "ID token alg %s (shared secret) is not enabled for this client",
-            c->alg->name));
+        && (!c->expect->allow_hs || !secret || !*secret)) {
+        return sso_jwt_fail(c, SSO_JWT_BAD_ALG,
+                            apr_psprintf(c->p,
+                                         "ID token alg %s (shared secret) is "
+                                         "not enabled for this client",
+                                         c->alg->name));
+    }
     return SSO_JWT_OK;
 }
 
@@ -719,26 +804,32 @@ static sso_jwt_status sso_jwt_read_header(sso_jwt_ctx *c)
     json_t *alg = json_object_get(c->header, "alg");
     json_t *kid = json_object_get(c->header, "kid");
 
-    if (!sso_jwt_json_cstr(alg))
+    if (!sso_jwt_json_cstr(alg)) {
         return sso_jwt_fail(c, SSO_JWT_MALFORMED, "ID token header has no alg");
+    }
     c->out->alg = sso_jwt_printable(c->p, json_string_value(alg));
     /* RFC 7515 §4.1.11: extensions we do not know must not be ignored. */
-    if (json_object_get(c->header, "crit"))
-        return sso_jwt_fail(c, SSO_JWT_MALFORMED,
+    if (json_object_get(c->header, "crit")) {
+        return sso_jwt_fail(
+            c, SSO_JWT_MALFORMED,
             "ID token header has critical extensions (crit), none supported");
-    if (kid && !(c->kid = sso_jwt_json_cstr(kid)))
+    }
+    if (kid && !(c->kid = sso_jwt_json_cstr(kid))) {
         return sso_jwt_fail(c, SSO_JWT_MALFORMED,
-            "ID token header kid is not a string");
+                            "ID token header kid is not a string");
+    }
     return sso_jwt_alg_allowed(c, json_string_value(alg));
 }
 
 static const char *sso_jwt_too_long(apr_pool_t *p, const char *compact)
 {
-    if (!compact || !*compact)
+    if (!compact || !*compact) {
         return "ID token is empty";
-    if (!memchr(compact, '\0', SSO_JWT_MAX_LEN + 1))
+    }
+    if (!memchr(compact, '\0', SSO_JWT_MAX_LEN + 1)) {
         return apr_psprintf(p, "ID token is longer than %d bytes",
                             SSO_JWT_MAX_LEN);
+    }
     return NULL;
 }
 
@@ -751,21 +842,26 @@ static sso_jwt_status sso_jwt_parse(sso_jwt_ctx *c)
     const char *sig = dot2 ? dot2 + 1 : NULL;
     sso_jwt_status st;
 
-    if (why)
+    if (why) {
         return sso_jwt_fail(c, SSO_JWT_MALFORMED, why);
-    if (!dot2 || strchr(sig, '.'))
-        return sso_jwt_fail(c, SSO_JWT_MALFORMED,
+    }
+    if (!dot2 || strchr(sig, '.')) {
+        return sso_jwt_fail(
+            c, SSO_JWT_MALFORMED,
             "ID token is not a compact JWS (three dot-separated parts)");
+    }
     c->signing_len = (size_t)(dot2 - s);
     if ((st = sso_jwt_part_json(c, s, dot1 - s, "header", &c->header))
         || (st = sso_jwt_read_header(c))
         || (st = sso_jwt_part_json(c, dot1 + 1, dot2 - dot1 - 1, "payload",
-                                   &c->claims)))
+                                   &c->claims))) {
         return st;
+    }
     if (!*sig
-        || !sso_jwt_b64_decode(c->p, sig, strlen(sig), &c->sig, &c->sig_len))
+        || !sso_jwt_b64_decode(c->p, sig, strlen(sig), &c->sig, &c->sig_len)) {
         return sso_jwt_fail(c, SSO_JWT_MALFORMED,
-            "ID token signature is missing or not base64url");
+                            "ID token signature is missing or not base64url");
+    }
     return SSO_JWT_OK;
 }
 
@@ -777,8 +873,9 @@ static int sso_jwt_numeric_date(json_t *claims, const char *name,
     json_t *v = json_object_get(claims, name);
     double d = json_number_value(v);
 
-    if (!json_is_number(v) || d < 0 || d > SSO_JWT_DATE_MAX)
+    if (!json_is_number(v) || d < 0 || d > SSO_JWT_DATE_MAX) {
         return 0;
+    }
     *out = (apr_int64_t)d;
     return 1;
 }
@@ -793,16 +890,23 @@ static sso_jwt_status sso_jwt_check_iss(sso_jwt_ctx *c)
     const char *iss = sso_jwt_claim_string(c->claims, "iss");
     const char *want = c->expect->issuer ? c->expect->issuer : "";
 
-    if (!*want)
+    if (!*want) {
         return sso_jwt_fail(c, SSO_JWT_BAD_ISS, "SSOAuthority is not set");
-    if (!iss)
-        return sso_jwt_fail(c, SSO_JWT_BAD_ISS, apr_psprintf(c->p,
-            "ID token has no issuer (iss); SSOAuthority is '%s'",
-            sso_jwt_printable(c->p, want)));
-    if (strcmp(iss, want))
-        return sso_jwt_fail(c, SSO_JWT_BAD_ISS, apr_psprintf(c->p,
-            "ID token issuer '%s' differs from SSOAuthority '%s'",
-            sso_jwt_printable(c->p, iss), sso_jwt_printable(c->p, want)));
+    }
+    if (!iss) {
+        return sso_jwt_fail(
+            c, SSO_JWT_BAD_ISS,
+            apr_psprintf(c->p,
+                         "ID token has no issuer (iss); SSOAuthority is '%s'",
+                         sso_jwt_printable(c->p, want)));
+    }
+    if (strcmp(iss, want)) {
+        return sso_jwt_fail(
+            c, SSO_JWT_BAD_ISS,
+            apr_psprintf(
+                c->p, "ID token issuer '%s' differs from SSOAuthority '%s'",
+                sso_jwt_printable(c->p, iss), sso_jwt_printable(c->p, want)));
+    }
     return SSO_JWT_OK;
 }
 
@@ -810,14 +914,18 @@ static sso_jwt_status sso_jwt_aud_one(sso_jwt_ctx *c, json_t *v)
 {
     const char *aud = sso_jwt_json_cstr(v);
 
-    if (!aud)
-        return sso_jwt_fail(c, SSO_JWT_BAD_AUD,
+    if (!aud) {
+        return sso_jwt_fail(
+            c, SSO_JWT_BAD_AUD,
             "ID token audience (aud) holds a value that is not a string");
-    if (strcmp(aud, c->expect->client_id))
-        return sso_jwt_fail(c, SSO_JWT_BAD_AUD, apr_psprintf(c->p,
-            "ID token audience '%s' is not SSOClientID '%s'",
-            sso_jwt_printable(c->p, aud),
-            sso_jwt_printable(c->p, c->expect->client_id)));
+    }
+    if (strcmp(aud, c->expect->client_id)) {
+        return sso_jwt_fail(
+            c, SSO_JWT_BAD_AUD,
+            apr_psprintf(c->p, "ID token audience '%s' is not SSOClientID '%s'",
+                         sso_jwt_printable(c->p, aud),
+                         sso_jwt_printable(c->p, c->expect->client_id)));
+    }
     return SSO_JWT_OK;
 }
 
@@ -829,18 +937,22 @@ static sso_jwt_status sso_jwt_check_aud(sso_jwt_ctx *c)
     sso_jwt_status st;
     size_t i;
 
-    if (!c->expect->client_id || !*c->expect->client_id)
+    if (!c->expect->client_id || !*c->expect->client_id) {
         return sso_jwt_fail(c, SSO_JWT_BAD_AUD, "SSOClientID is not set");
-    if (!json_is_array(aud))
+    }
+    if (!json_is_array(aud)) {
         return aud ? sso_jwt_aud_one(c, aud)
                    : sso_jwt_fail(c, SSO_JWT_BAD_AUD,
                                   "ID token has no audience (aud)");
-    if (!json_array_size(aud))
+    }
+    if (!json_array_size(aud)) {
         return sso_jwt_fail(c, SSO_JWT_BAD_AUD,
                             "ID token audience list is empty");
-    json_array_foreach(aud, i, v)
-        if ((st = sso_jwt_aud_one(c, v)))
-            return st;
+    }
+    json_array_foreach(aud, i, v) if ((st = sso_jwt_aud_one(c, v)))
+    {
+        return st;
+    }
     return SSO_JWT_OK;
 }
 
@@ -850,14 +962,22 @@ static sso_jwt_status sso_jwt_check_azp(sso_jwt_ctx *c)
     size_t n = json_array_size(json_object_get(c->claims, "aud"));
     const char *party = sso_jwt_json_cstr(azp);
 
-    if (!azp && n > 1)
-        return sso_jwt_fail(c, SSO_JWT_BAD_AZP, apr_psprintf(c->p,
-            "ID token has %d audiences but no authorized party (azp)", (int)n));
-    if (azp && (!party || strcmp(party, c->expect->client_id)))
-        return sso_jwt_fail(c, SSO_JWT_BAD_AZP, apr_psprintf(c->p,
-            "ID token authorized party (azp) '%s' is not SSOClientID '%s'",
-            party ? sso_jwt_printable(c->p, party) : "(not a string)",
-            sso_jwt_printable(c->p, c->expect->client_id)));
+    if (!azp && n > 1) {
+        return sso_jwt_fail(
+            c, SSO_JWT_BAD_AZP,
+            apr_psprintf(
+                c->p, "ID token has %d audiences but no authorized party (azp)",
+                (int)n));
+    }
+    if (azp && (!party || strcmp(party, c->expect->client_id))) {
+        return sso_jwt_fail(
+            c, SSO_JWT_BAD_AZP,
+            apr_psprintf(
+                c->p,
+                "ID token authorized party (azp) '%s' is not SSOClientID '%s'",
+                party ? sso_jwt_printable(c->p, party) : "(not a string)",
+                sso_jwt_printable(c->p, c->expect->client_id)));
+    }
     return SSO_JWT_OK;
 }
 
@@ -865,13 +985,18 @@ static sso_jwt_status sso_jwt_check_exp(sso_jwt_ctx *c)
 {
     apr_int64_t exp;
 
-    if (!sso_jwt_numeric_date(c->claims, "exp", &exp))
+    if (!sso_jwt_numeric_date(c->claims, "exp", &exp)) {
         return sso_jwt_fail(c, SSO_JWT_EXPIRED,
-            "ID token has no valid expiry time (exp)");
-    if (c->expect->now > exp + sso_jwt_skew(c))
-        return sso_jwt_fail(c, SSO_JWT_EXPIRED, apr_psprintf(c->p,
-            "ID token expired %" APR_INT64_T_FMT " s ago (SSOClockSkew %d)",
-            c->expect->now - exp, sso_jwt_skew(c)));
+                            "ID token has no valid expiry time (exp)");
+    }
+    if (c->expect->now > exp + sso_jwt_skew(c)) {
+        return sso_jwt_fail(c, SSO_JWT_EXPIRED,
+                            apr_psprintf(c->p,
+                                         "ID token expired %" APR_INT64_T_FMT
+                                         " s ago (SSOClockSkew %d)",
+                                         c->expect->now - exp,
+                                         sso_jwt_skew(c)));
+    }
     return SSO_JWT_OK;
 }
 
@@ -879,13 +1004,18 @@ static sso_jwt_status sso_jwt_check_iat(sso_jwt_ctx *c)
 {
     apr_int64_t iat;
 
-    if (!sso_jwt_numeric_date(c->claims, "iat", &iat))
+    if (!sso_jwt_numeric_date(c->claims, "iat", &iat)) {
         return sso_jwt_fail(c, SSO_JWT_BAD_IAT,
-            "ID token has no valid issue time (iat)");
-    if (iat > c->expect->now + sso_jwt_skew(c))
-        return sso_jwt_fail(c, SSO_JWT_BAD_IAT, apr_psprintf(c->p,
-            "ID token issued %" APR_INT64_T_FMT " s in the future "
-            "(SSOClockSkew %d)", iat - c->expect->now, sso_jwt_skew(c)));
+                            "ID token has no valid issue time (iat)");
+    }
+    if (iat > c->expect->now + sso_jwt_skew(c)) {
+        return sso_jwt_fail(
+            c, SSO_JWT_BAD_IAT,
+            apr_psprintf(c->p,
+                         "ID token issued %" APR_INT64_T_FMT " s in the future "
+                         "(SSOClockSkew %d)",
+                         iat - c->expect->now, sso_jwt_skew(c)));
+    }
     return SSO_JWT_OK;
 }
 
@@ -893,13 +1023,18 @@ static sso_jwt_status sso_jwt_check_sub(sso_jwt_ctx *c)
 {
     const char *sub = sso_jwt_claim_string(c->claims, "sub");
 
-    if (!sub || !*sub)
-        return sso_jwt_fail(c, SSO_JWT_NO_SUB,
+    if (!sub || !*sub) {
+        return sso_jwt_fail(
+            c, SSO_JWT_NO_SUB,
             "ID token has no subject (sub), or it is not a non-empty string");
-    if (strlen(sub) > SSO_JWT_SUB_MAX)
-        return sso_jwt_fail(c, SSO_JWT_NO_SUB, apr_psprintf(c->p,
-            "ID token subject is %d bytes long, more than %d",
-            (int)strlen(sub), SSO_JWT_SUB_MAX));
+    }
+    if (strlen(sub) > SSO_JWT_SUB_MAX) {
+        return sso_jwt_fail(
+            c, SSO_JWT_NO_SUB,
+            apr_psprintf(c->p,
+                         "ID token subject is %d bytes long, more than %d",
+                         (int)strlen(sub), SSO_JWT_SUB_MAX));
+    }
     return SSO_JWT_OK;
 }
 
@@ -911,16 +1046,22 @@ static sso_jwt_status sso_jwt_check_nonce(sso_jwt_ctx *c)
 
     /* Core §12.2: a refreshed ID token carries the original nonce, if any,
      * which was used up at login. */
-    if (c->expect->refreshed)
+    if (c->expect->refreshed) {
         return SSO_JWT_OK;
-    if (!want || !*want)
-        return sso_jwt_fail(c, SSO_JWT_BAD_NONCE,
+    }
+    if (!want || !*want) {
+        return sso_jwt_fail(
+            c, SSO_JWT_BAD_NONCE,
             "ID token nonce cannot be checked: no nonce was sent");
-    if (!got)
+    }
+    if (!got) {
         return sso_jwt_fail(c, SSO_JWT_BAD_NONCE, "ID token has no nonce");
-    if (!sso_secret_equal(got, want))
-        return sso_jwt_fail(c, SSO_JWT_BAD_NONCE,
+    }
+    if (!sso_secret_equal(got, want)) {
+        return sso_jwt_fail(
+            c, SSO_JWT_BAD_NONCE,
             "ID token nonce differs from the one sent with the login request");
+    }
     return SSO_JWT_OK;
 }
 
@@ -932,8 +1073,9 @@ static const char *sso_jwt_half_hash(apr_pool_t *p, const EVP_MD *md,
     unsigned char h[EVP_MAX_MD_SIZE];
     unsigned int n = 0;
 
-    if (!EVP_Digest(token, strlen(token), h, &n, md, NULL))
+    if (!EVP_Digest(token, strlen(token), h, &n, md, NULL)) {
         return NULL;
+    }
     return sso_jwt_b64_encode(p, h, n / 2);
 }
 
@@ -942,13 +1084,17 @@ static sso_jwt_status sso_jwt_check_at_hash(sso_jwt_ctx *c)
     json_t *claim = json_object_get(c->claims, "at_hash");
     const char *got = sso_jwt_json_cstr(claim), *want;
 
-    if (!claim || !c->expect->access_token)
+    if (!claim || !c->expect->access_token) {
         return SSO_JWT_OK;
+    }
     want = sso_jwt_half_hash(c->p, c->alg->md(), c->expect->access_token);
-    if (!got || !want || !sso_secret_equal(got, want))
-        return sso_jwt_fail(c, SSO_JWT_BAD_AT_HASH, apr_psprintf(c->p,
-            "ID token at_hash does not match the access token (%s)",
-            EVP_MD_get0_name(c->alg->md())));
+    if (!got || !want || !sso_secret_equal(got, want)) {
+        return sso_jwt_fail(
+            c, SSO_JWT_BAD_AT_HASH,
+            apr_psprintf(
+                c->p, "ID token at_hash does not match the access token (%s)",
+                EVP_MD_get0_name(c->alg->md())));
+    }
     return SSO_JWT_OK;
 }
 
@@ -956,8 +1102,8 @@ typedef sso_jwt_status (*sso_jwt_check_fn)(sso_jwt_ctx *c);
 
 /* In the order of Core §3.1.3.7, so the first problem is the one reported. */
 static const sso_jwt_check_fn sso_jwt_claim_checks[] = {
-    sso_jwt_check_iss, sso_jwt_check_aud, sso_jwt_check_azp,
-    sso_jwt_check_exp, sso_jwt_check_iat, sso_jwt_check_sub,
+    sso_jwt_check_iss,   sso_jwt_check_aud,     sso_jwt_check_azp,
+    sso_jwt_check_exp,   sso_jwt_check_iat,     sso_jwt_check_sub,
     sso_jwt_check_nonce, sso_jwt_check_at_hash,
 };
 
@@ -971,12 +1117,17 @@ static sso_jwt_status sso_jwt_check_logout_iat(sso_jwt_ctx *c)
     apr_int64_t iat;
     sso_jwt_status st = sso_jwt_check_iat(c);
 
-    if (st || !sso_jwt_numeric_date(c->claims, "iat", &iat))
+    if (st || !sso_jwt_numeric_date(c->claims, "iat", &iat)) {
         return st;
-    if (iat < c->expect->now - sso_jwt_skew(c))
-        return sso_jwt_fail(c, SSO_JWT_BAD_IAT, apr_psprintf(c->p,
-            "ID token issued %" APR_INT64_T_FMT " s ago (SSOClockSkew %d)",
-            c->expect->now - iat, sso_jwt_skew(c)));
+    }
+    if (iat < c->expect->now - sso_jwt_skew(c)) {
+        return sso_jwt_fail(c, SSO_JWT_BAD_IAT,
+                            apr_psprintf(c->p,
+                                         "ID token issued %" APR_INT64_T_FMT
+                                         " s ago (SSOClockSkew %d)",
+                                         c->expect->now - iat,
+                                         sso_jwt_skew(c)));
+    }
     return SSO_JWT_OK;
 }
 
@@ -984,7 +1135,7 @@ static sso_jwt_status sso_jwt_check_logout_iat(sso_jwt_ctx *c)
 static sso_jwt_status sso_jwt_check_logout_exp(sso_jwt_ctx *c)
 {
     return json_object_get(c->claims, "exp") ? sso_jwt_check_exp(c)
-                                              : SSO_JWT_OK;
+                                             : SSO_JWT_OK;
 }
 
 /* §2.6 step 3: sub or sid, or both; each a non-empty string when there. */
@@ -994,12 +1145,15 @@ static sso_jwt_status sso_jwt_check_sid_or_sub(sso_jwt_ctx *c)
     json_t *sid = json_object_get(c->claims, "sid");
     const char *v = sso_jwt_json_cstr(sid);
 
-    if (!sub && !sid)
+    if (!sub && !sid) {
         return sso_jwt_fail(c, SSO_JWT_NO_SUB,
-            "ID token has neither sid nor sub");
-    if (sid && (!v || !*v || strlen(v) > SSO_JWT_SUB_MAX))
-        return sso_jwt_fail(c, SSO_JWT_NO_SUB,
+                            "ID token has neither sid nor sub");
+    }
+    if (sid && (!v || !*v || strlen(v) > SSO_JWT_SUB_MAX)) {
+        return sso_jwt_fail(
+            c, SSO_JWT_NO_SUB,
             "ID token sid is not a non-empty string of at most 255 bytes");
+    }
     return sub ? sso_jwt_check_sub(c) : SSO_JWT_OK;
 }
 
@@ -1008,22 +1162,26 @@ static sso_jwt_status sso_jwt_check_events(sso_jwt_ctx *c)
 {
     json_t *events = json_object_get(c->claims, "events");
 
-    if (!json_is_object(events))
+    if (!json_is_object(events)) {
         return sso_jwt_fail(c, SSO_JWT_BAD_EVENTS,
-            "ID token has no events claim (a JSON object)");
-    if (!json_is_object(json_object_get(events, SSO_JWT_LOGOUT_EVENT)))
+                            "ID token has no events claim (a JSON object)");
+    }
+    if (!json_is_object(json_object_get(events, SSO_JWT_LOGOUT_EVENT))) {
         return sso_jwt_fail(c, SSO_JWT_BAD_EVENTS,
-            "ID token events claim has no " SSO_JWT_LOGOUT_EVENT
-            " member that is a JSON object");
+                            "ID token events claim has no " SSO_JWT_LOGOUT_EVENT
+                            " member that is a JSON object");
+    }
     return SSO_JWT_OK;
 }
 
 /* §2.6 step 5: a nonce would let an ID token pass for a logout token. */
 static sso_jwt_status sso_jwt_check_no_nonce(sso_jwt_ctx *c)
 {
-    if (json_object_get(c->claims, "nonce"))
-        return sso_jwt_fail(c, SSO_JWT_BAD_NONCE,
+    if (json_object_get(c->claims, "nonce")) {
+        return sso_jwt_fail(
+            c, SSO_JWT_BAD_NONCE,
             "ID token has a nonce, which a logout token must not have");
+    }
     return SSO_JWT_OK;
 }
 
@@ -1031,18 +1189,21 @@ static sso_jwt_status sso_jwt_check_jti(sso_jwt_ctx *c)
 {
     const char *jti = sso_jwt_claim_string(c->claims, "jti");
 
-    if (!jti || !*jti || strlen(jti) > SSO_JWT_SUB_MAX)
-        return sso_jwt_fail(c, SSO_JWT_NO_JTI,
+    if (!jti || !*jti || strlen(jti) > SSO_JWT_SUB_MAX) {
+        return sso_jwt_fail(
+            c, SSO_JWT_NO_JTI,
             "ID token has no jti, or it is not a non-empty string of at "
             "most 255 bytes");
+    }
     return SSO_JWT_OK;
 }
 
 /* In the order of Back-Channel Logout 1.0 §2.6. */
 static const sso_jwt_check_fn sso_jwt_logout_checks[] = {
-    sso_jwt_check_iss, sso_jwt_check_aud, sso_jwt_check_logout_iat,
-    sso_jwt_check_logout_exp, sso_jwt_check_sid_or_sub, sso_jwt_check_events,
-    sso_jwt_check_no_nonce, sso_jwt_check_jti,
+    sso_jwt_check_iss,        sso_jwt_check_aud,
+    sso_jwt_check_logout_iat, sso_jwt_check_logout_exp,
+    sso_jwt_check_sid_or_sub, sso_jwt_check_events,
+    sso_jwt_check_no_nonce,   sso_jwt_check_jti,
 };
 
 /* ---- public ---- */
@@ -1063,12 +1224,15 @@ static sso_jwt_status sso_jwt_run(sso_jwt_ctx *c, apr_pool_t *p,
     c->keys = keys;
     c->expect = expect;
     c->out = out;
-    if ((st = sso_jwt_parse(c)) || (st = sso_jwt_check_signature(c)))
+    if ((st = sso_jwt_parse(c)) || (st = sso_jwt_check_signature(c))) {
         return st;
-    for (i = 0; !st && i < n; i++)
+    }
+    for (i = 0; !st && i < n; i++) {
         st = checks[i](c);
-    if (st)
+    }
+    if (st) {
         return st;
+    }
     out->claims = c->claims;
     out->sub = sso_jwt_claim_string(c->claims, "sub");
     out->iss = sso_jwt_claim_string(c->claims, "iss");
@@ -1078,13 +1242,13 @@ static sso_jwt_status sso_jwt_run(sso_jwt_ctx *c, apr_pool_t *p,
 
 sso_jwt_status sso_jwt_verify(apr_pool_t *p, const char *compact,
                               const sso_jwks *keys,
-                              const sso_jwt_expect *expect,
-                              sso_jwt_result *out)
+                              const sso_jwt_expect *expect, sso_jwt_result *out)
 {
     sso_jwt_ctx c;
 
     return sso_jwt_run(&c, p, compact, keys, expect, out, sso_jwt_claim_checks,
-                       sizeof(sso_jwt_claim_checks) / sizeof(sso_jwt_claim_checks[0]));
+                       sizeof(sso_jwt_claim_checks)
+                           / sizeof(sso_jwt_claim_checks[0]));
 }
 
 sso_jwt_status sso_jwt_verify_logout(apr_pool_t *p, const char *compact,
@@ -1093,16 +1257,17 @@ sso_jwt_status sso_jwt_verify_logout(apr_pool_t *p, const char *compact,
                                      sso_jwt_result *out)
 {
     sso_jwt_ctx c;
-    sso_jwt_status st = sso_jwt_run(&c, p, compact, keys, expect, out,
-                                    sso_jwt_logout_checks,
-                                    sizeof(sso_jwt_logout_checks)
-                                    / sizeof(sso_jwt_logout_checks[0]));
+    sso_jwt_status st = sso_jwt_run(
+        &c, p, compact, keys, expect, out, sso_jwt_logout_checks,
+        sizeof(sso_jwt_logout_checks) / sizeof(sso_jwt_logout_checks[0]));
 
     /* The shared checks speak of ID tokens. */
-    if (st && out->error && !strncmp(out->error, "ID token", 8))
+    if (st && out->error && !strncmp(out->error, "ID token", 8)) {
         out->error = apr_pstrcat(p, "logout token", out->error + 8, NULL);
-    if (st)
+    }
+    if (st) {
         return st;
+    }
     out->sid = sso_jwt_claim_string(c.claims, "sid");
     out->jti = sso_jwt_claim_string(c.claims, "jti");
     return SSO_JWT_OK;
@@ -1111,15 +1276,16 @@ sso_jwt_status sso_jwt_verify_logout(apr_pool_t *p, const char *compact,
 const char *sso_jwt_status_name(sso_jwt_status status)
 {
     static const char *const names[] = {
-        "SSO_JWT_OK", "SSO_JWT_MALFORMED", "SSO_JWT_UNKNOWN_KID",
-        "SSO_JWT_BAD_ALG", "SSO_JWT_BAD_SIGNATURE", "SSO_JWT_BAD_ISS",
-        "SSO_JWT_BAD_AUD", "SSO_JWT_BAD_AZP", "SSO_JWT_EXPIRED",
-        "SSO_JWT_BAD_IAT", "SSO_JWT_NO_SUB", "SSO_JWT_BAD_NONCE",
-        "SSO_JWT_BAD_AT_HASH", "SSO_JWT_BAD_EVENTS", "SSO_JWT_NO_JTI",
+        "SSO_JWT_OK",          "SSO_JWT_MALFORMED",     "SSO_JWT_UNKNOWN_KID",
+        "SSO_JWT_BAD_ALG",     "SSO_JWT_BAD_SIGNATURE", "SSO_JWT_BAD_ISS",
+        "SSO_JWT_BAD_AUD",     "SSO_JWT_BAD_AZP",       "SSO_JWT_EXPIRED",
+        "SSO_JWT_BAD_IAT",     "SSO_JWT_NO_SUB",        "SSO_JWT_BAD_NONCE",
+        "SSO_JWT_BAD_AT_HASH", "SSO_JWT_BAD_EVENTS",    "SSO_JWT_NO_JTI",
     };
 
-    if ((unsigned)status >= sizeof(names) / sizeof(names[0]))
+    if ((unsigned)status >= sizeof(names) / sizeof(names[0])) {
         return "SSO_JWT_UNKNOWN_STATUS";
+    }
     return names[status];
 }
 

@@ -19,46 +19,46 @@ typedef struct sso_jwk sso_jwk;
 
 typedef enum {
     SSO_JWT_OK = 0,
-    SSO_JWT_MALFORMED,      /* not a compact JWS with JSON object parts */
-    SSO_JWT_UNKNOWN_KID,    /* no key for it: refetch the JWKS once, retry */
-    SSO_JWT_BAD_ALG,        /* alg not allowed, or does not fit the key */
+    SSO_JWT_MALFORMED,   /* not a compact JWS with JSON object parts */
+    SSO_JWT_UNKNOWN_KID, /* no key for it: refetch the JWKS once, retry */
+    SSO_JWT_BAD_ALG,     /* alg not allowed, or does not fit the key */
     SSO_JWT_BAD_SIGNATURE,
     SSO_JWT_BAD_ISS,
     SSO_JWT_BAD_AUD,
     SSO_JWT_BAD_AZP,
-    SSO_JWT_EXPIRED,        /* also: exp missing or not a NumericDate */
+    SSO_JWT_EXPIRED, /* also: exp missing or not a NumericDate */
     SSO_JWT_BAD_IAT,
     SSO_JWT_NO_SUB,
     SSO_JWT_BAD_NONCE,
     SSO_JWT_BAD_AT_HASH,
-    SSO_JWT_BAD_EVENTS,     /* logout token: no backchannel-logout event */
-    SSO_JWT_NO_JTI          /* logout token: no jti */
+    SSO_JWT_BAD_EVENTS, /* logout token: no backchannel-logout event */
+    SSO_JWT_NO_JTI      /* logout token: no jti */
 } sso_jwt_status;
 
 /* What the token must match. Strings are not copied. */
 typedef struct {
-    const char *issuer;        /* SSOAuthority: iss must equal it exactly */
-    const char *client_id;     /* SSOClientID: aud, and azp when present */
-    const char *nonce;         /* sent with the login request; required
+    const char *issuer;       /* SSOAuthority: iss must equal it exactly */
+    const char *client_id;    /* SSOClientID: aud, and azp when present */
+    const char *nonce;        /* sent with the login request; required
                                 * unless refreshed */
-    int refreshed;             /* an ID token from a refresh token grant
+    int refreshed;            /* an ID token from a refresh token grant
                                 * (Core §12.2): its nonce is not checked */
-    const char *access_token;  /* NULL: at_hash is not checked */
-    apr_int64_t now;           /* seconds since the epoch */
-    int clock_skew;            /* SSOClockSkew, seconds */
-    int allow_hs;              /* accept HS256/384/512 keyed by client_secret */
+    const char *access_token; /* NULL: at_hash is not checked */
+    apr_int64_t now;          /* seconds since the epoch */
+    int clock_skew;           /* SSOClockSkew, seconds */
+    int allow_hs;             /* accept HS256/384/512 keyed by client_secret */
     const char *client_secret;
 } sso_jwt_expect;
 
 typedef struct {
-    json_t *claims;     /* on SSO_JWT_OK only; decref'd by a cleanup on p */
-    const char *sub;    /* on SSO_JWT_OK only */
-    const char *iss;    /* on SSO_JWT_OK only */
-    const char *alg;    /* header alg, once read (printable copy) */
-    const char *kid;    /* kid of the key that verified; NULL if it has none */
-    const char *sid;    /* logout tokens, on SSO_JWT_OK: NULL when absent */
-    const char *jti;    /* logout tokens, on SSO_JWT_OK */
-    const char *error;  /* one line on failure; never the token or a secret */
+    json_t *claims;    /* on SSO_JWT_OK only; decref'd by a cleanup on p */
+    const char *sub;   /* on SSO_JWT_OK only */
+    const char *iss;   /* on SSO_JWT_OK only */
+    const char *alg;   /* header alg, once read (printable copy) */
+    const char *kid;   /* kid of the key that verified; NULL if it has none */
+    const char *sid;   /* logout tokens, on SSO_JWT_OK: NULL when absent */
+    const char *jti;   /* logout tokens, on SSO_JWT_OK */
+    const char *error; /* one line on failure; never the token or a secret */
 } sso_jwt_result;
 
 /* Parses a JWKS document. Keys that are malformed, not for signing or of an
@@ -85,7 +85,8 @@ sso_jwt_status sso_jwt_verify(apr_pool_t *p, const char *compact,
                               sso_jwt_result *out);
 
 /* The event a logout token must carry (Back-Channel Logout 1.0 §2.4). */
-#define SSO_JWT_LOGOUT_EVENT "http://schemas.openid.net/event/backchannel-logout"
+#define SSO_JWT_LOGOUT_EVENT                                                   \
+    "http://schemas.openid.net/event/backchannel-logout"
 
 /* Validates a logout token as Back-Channel Logout 1.0 §2.6 says: signature
  * by the provider's keys, iss, aud, iat within clock_skew either way, exp

@@ -16,19 +16,23 @@
 #include "apr_pools.h"
 
 /* Kinds of record in the login cache (SSO_CACHE_AUX). */
-#define SSO_KEY_LOGIN        'T'  /* pending login; body: the state's raw bytes */
-#define SSO_KEY_ID_TOKEN     'I'  /* a session's ID token; body: the session ID */
-#define SSO_KEY_THROTTLE     'B'  /* failed local logins; body: address or /64 */
-#define SSO_KEY_METADATA     'M'  /* discovery document; body: its URL */
-#define SSO_KEY_JWKS         'J'  /* provider's keys; body: jwks_uri */
-#define SSO_KEY_JWKS_REFETCH 'R'  /* a refetch of the keys this minute; jwks_uri */
-#define SSO_KEY_MARK         'P'  /* a named mark; body: its name */
-#define SSO_KEY_TOMBSTONE    'X'  /* a removed session; body: the session ID */
-#define SSO_KEY_TOTP_PENDING 'O'  /* a login awaiting its TOTP code; body: the
+#define SSO_KEY_LOGIN    'T' /* pending login; body: the state's raw bytes */
+#define SSO_KEY_ID_TOKEN 'I' /* a session's ID token; body: the session ID */
+#define SSO_KEY_THROTTLE 'B' /* failed local logins; body: address or /64 */
+#define SSO_KEY_METADATA 'M' /* discovery document; body: its URL */
+#define SSO_KEY_JWKS     'J' /* provider's keys; body: jwks_uri */
+#define SSO_KEY_JWKS_REFETCH                                                   \
+    'R'                       /* a refetch of the keys this minute; jwks_uri */
+#define SSO_KEY_MARK      'P' /* a named mark; body: its name */
+#define SSO_KEY_TOMBSTONE 'X' /* a removed session; body: the session ID */
+#define SSO_KEY_TOTP_PENDING                                                   \
+    'O' /* a login awaiting its TOTP code; body: the
                                    * token's raw bytes (sso_totp_pending) */
-#define SSO_KEY_TOTP_ENROL   'E'  /* a secret offered on /sso/account, not yet
+#define SSO_KEY_TOTP_ENROL                                                     \
+    'E' /* a secret offered on /sso/account, not yet
                                    * confirmed; body: the session ID */
-#define SSO_KEY_TOTP_THROTTLE 'C' /* wrong TOTP codes of one account; body:
+#define SSO_KEY_TOTP_THROTTLE                                                  \
+    'C' /* wrong TOTP codes of one account; body:
                                    * the username */
 
 /* Bodies of SSO_KEY_MARK keys. */
@@ -39,16 +43,18 @@
  * session ID: no ID has its length (SSO_ID_BYTES). */
 #define SSO_KEY_CANARY "\x01sso-capacity-canary"
 
-#define SSO_KEY_LOGOUT       'L'  /* a logout at the provider under way;
+#define SSO_KEY_LOGOUT                                                         \
+    'L' /* a logout at the provider under way;
                                    * body: the state's raw bytes */
 
 /* The index that back-channel logout reads (up to SSO_INDEX_MAX session
  * IDs each), written at login only, in the login cache too: */
-#define SSO_KEY_BY_SUB       'U'  /* body: session realm, then the sub */
-#define SSO_KEY_BY_SID       'S'  /* body: session realm, then the sid */
-#define SSO_KEY_LOGOUT_JTI   'Y'  /* a logout token seen; body: realm, jti */
+#define SSO_KEY_BY_SUB     'U' /* body: session realm, then the sub */
+#define SSO_KEY_BY_SID     'S' /* body: session realm, then the sid */
+#define SSO_KEY_LOGOUT_JTI 'Y' /* a logout token seen; body: realm, jti */
 /* In the session cache, beside the sessions (SSOGroupRefresh only): */
-#define SSO_KEY_REFRESH_TOKEN 'K' /* a session's refresh token; body: the
+#define SSO_KEY_REFRESH_TOKEN                                                  \
+    'K' /* a session's refresh token; body: the
                                    * session ID */
 
 /* Bytes a key adds to its body. */

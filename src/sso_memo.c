@@ -15,7 +15,8 @@ static apr_size_t sso_stamps_index(const unsigned char *id)
 
 apr_uint32_t sso_stamps_read(const sso_stamps *st, const unsigned char *id)
 {
-    return apr_atomic_read32((volatile apr_uint32_t *)&st->bucket[sso_stamps_index(id)]);
+    return apr_atomic_read32(
+        (volatile apr_uint32_t *)&st->bucket[sso_stamps_index(id)]);
 }
 
 void sso_stamps_bump(sso_stamps *st, const unsigned char *id)
@@ -28,8 +29,9 @@ const unsigned char *sso_memo_id(const sso_memo *m, const void *owner,
                                  const char *token)
 {
     if (!m->len || m->owner != owner
-        || CRYPTO_memcmp(m->token, token, SSO_ID_B64_LEN))
+        || CRYPTO_memcmp(m->token, token, SSO_ID_B64_LEN)) {
         return NULL;
+    }
     return m->id;
 }
 
@@ -37,8 +39,9 @@ const unsigned char *sso_memo_record(const sso_memo *m, apr_uint32_t stamp,
                                      apr_int64_t now, apr_size_t *len)
 {
     if (!m->len || m->stamp != stamp || now < m->read_at
-        || now - m->read_at >= SSO_MEMO_MAX_AGE)
+        || now - m->read_at >= SSO_MEMO_MAX_AGE) {
         return NULL;
+    }
     *len = m->len;
     return m->rec;
 }
@@ -48,8 +51,9 @@ void sso_memo_put(sso_memo *m, const void *owner, const char *token,
                   const unsigned char *rec, apr_size_t len)
 {
     m->len = 0;
-    if (len > SSO_MEMO_REC_MAX)
+    if (len > SSO_MEMO_REC_MAX) {
         return;
+    }
     m->owner = owner;
     m->stamp = stamp;
     m->read_at = now;

@@ -24,10 +24,10 @@ typedef struct {
 } sso_stamps;
 
 typedef struct {
-    const void *owner;        /* the session cache the record came from */
-    apr_uint32_t stamp;       /* its bucket's stamp before it was read */
-    apr_int64_t read_at;      /* seconds since the epoch */
-    apr_size_t len;           /* 0 when empty */
+    const void *owner;              /* the session cache the record came from */
+    apr_uint32_t stamp;             /* its bucket's stamp before it was read */
+    apr_int64_t read_at;            /* seconds since the epoch */
+    apr_size_t len;                 /* 0 when empty */
     char token[SSO_ID_B64_LEN];     /* the cookie value it was read for */
     unsigned char id[SSO_ID_BYTES]; /* the ID that value decodes to */
     unsigned char rec[SSO_MEMO_REC_MAX];

@@ -7,7 +7,8 @@
 #include "apr_strings.h"
 #include "apr_uri.h"
 
-const char *sso_oidc_join_scopes(apr_pool_t *p, const apr_array_header_t *scopes)
+const char *sso_oidc_join_scopes(apr_pool_t *p,
+                                 const apr_array_header_t *scopes)
 {
     const char *scope = "openid";
     int i;
@@ -40,20 +41,19 @@ static int sso_oidc_has_query(apr_pool_t *p, const char *url)
 const char *sso_oidc_build_authorize_url(apr_pool_t *p,
                                          const sso_oidc_authorize *in)
 {
-    const char *url = apr_pstrcat(p, in->endpoint,
-                                  sso_oidc_has_query(p, in->endpoint) ? "&" : "?",
-                                  "response_type=code",
-                                  sso_oidc_param(p, "client_id", in->client_id),
-                                  sso_oidc_param(p, "redirect_uri", in->redirect_uri),
-                                  sso_oidc_param(p, "scope",
-                                                 sso_oidc_join_scopes(p, in->scopes)),
-                                  sso_oidc_param(p, "state", in->state),
-                                  sso_oidc_param(p, "nonce", in->nonce), NULL);
+    const char *url = apr_pstrcat(
+        p, in->endpoint, sso_oidc_has_query(p, in->endpoint) ? "&" : "?",
+        "response_type=code", sso_oidc_param(p, "client_id", in->client_id),
+        sso_oidc_param(p, "redirect_uri", in->redirect_uri),
+        sso_oidc_param(p, "scope", sso_oidc_join_scopes(p, in->scopes)),
+        sso_oidc_param(p, "state", in->state),
+        sso_oidc_param(p, "nonce", in->nonce), NULL);
 
     if (!in->code_challenge) {
         return url;
     }
-    return apr_pstrcat(p, url, sso_oidc_param(p, "code_challenge", in->code_challenge),
+    return apr_pstrcat(p, url,
+                       sso_oidc_param(p, "code_challenge", in->code_challenge),
                        "&code_challenge_method=S256", NULL);
 }
 

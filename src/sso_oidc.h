@@ -10,20 +10,20 @@
 #include "apr_tables.h"
 
 typedef struct {
-    const char *endpoint;        /* authorization_endpoint, may hold a query */
+    const char *endpoint; /* authorization_endpoint, may hold a query */
     const char *client_id;
     const char *redirect_uri;
-    const apr_array_header_t *scopes;  /* const char *; NULL for none */
+    const apr_array_header_t *scopes; /* const char *; NULL for none */
     const char *state;
     const char *nonce;
-    const char *code_challenge;  /* S256 challenge; NULL without PKCE */
+    const char *code_challenge; /* S256 challenge; NULL without PKCE */
 } sso_oidc_authorize;
 
 typedef struct {
     const char *code;
     const char *redirect_uri;
-    const char *code_verifier;   /* NULL without PKCE */
-    int post_auth;               /* client_secret_post: the client's
+    const char *code_verifier; /* NULL without PKCE */
+    int post_auth;             /* client_secret_post: the client's
                                   * credentials go in the form */
     const char *client_id;
     const char *client_secret;
@@ -31,7 +31,8 @@ typedef struct {
 
 /* The scope parameter: "openid" first, then the others in order (a
  * configured "openid" is not repeated), separated by spaces. */
-const char *sso_oidc_join_scopes(apr_pool_t *p, const apr_array_header_t *scopes);
+const char *sso_oidc_join_scopes(apr_pool_t *p,
+                                 const apr_array_header_t *scopes);
 
 /* The URL the browser is sent to: the endpoint with response_type=code,
  * client_id, redirect_uri, scope, state, nonce and, with a challenge,

@@ -12,11 +12,11 @@
 
 typedef enum {
     SSO_PATH_ABSENT,
-    SSO_PATH_FILE,      /* a regular file */
+    SSO_PATH_FILE, /* a regular file */
     SSO_PATH_DIR,
-    SSO_PATH_LINK,      /* a symbolic link, never followed */
-    SSO_PATH_OTHER,     /* a FIFO, socket, device... */
-    SSO_PATH_ERROR      /* lstat failed for another reason than absence */
+    SSO_PATH_LINK,  /* a symbolic link, never followed */
+    SSO_PATH_OTHER, /* a FIFO, socket, device... */
+    SSO_PATH_ERROR  /* lstat failed for another reason than absence */
 } sso_path_kind;
 
 /* What is at path itself (lstat). */

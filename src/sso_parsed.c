@@ -12,22 +12,22 @@
 typedef struct {
     apr_pool_t *pool;
     const char *name;
-    const char *doc;     /* the bytes it was parsed from */
+    const char *doc; /* the bytes it was parsed from */
     apr_size_t len;
     void *value;
-    int refs;            /* the slot's, plus one per holding caller */
+    int refs; /* the slot's, plus one per holding caller */
 } sso_parsed_entry;
 
 typedef struct {
-    sso_parsed_entry *entry;   /* NULL while free */
-    apr_uint64_t used;         /* m->clock when last handed out */
+    sso_parsed_entry *entry; /* NULL while free */
+    apr_uint64_t used;       /* m->clock when last handed out */
 } sso_parsed_slot;
 
 /* The entries' pools are created, filled and destroyed under lock only,
  * from an allocator of their own: no other pool's use can race with them. */
 struct sso_parsed {
     apr_pool_t *pool;
-    apr_thread_mutex_t *lock;  /* guards slots, clock, refs, entry pools */
+    apr_thread_mutex_t *lock; /* guards slots, clock, refs, entry pools */
     apr_size_t max_len;
     apr_uint64_t clock;
     sso_parsed_slot slots[SSO_PARSED_SLOTS];
@@ -44,8 +44,9 @@ static apr_status_t sso_parsed_pool(apr_pool_t *parent, apr_pool_t **out)
     apr_allocator_t *a;
     apr_status_t rv = apr_allocator_create(&a);
 
-    if (rv != APR_SUCCESS)
+    if (rv != APR_SUCCESS) {
         return rv;
+    }
     rv = apr_pool_create_ex(out, parent, NULL, a);
     if (rv != APR_SUCCESS) {
         apr_allocator_destroy(a);
@@ -63,21 +64,23 @@ apr_status_t sso_parsed_create(apr_pool_t *p, apr_size_t max_len,
     sso_parsed *m;
 
     *out = NULL;
-    if (rv != APR_SUCCESS)
+    if (rv != APR_SUCCESS) {
         return rv;
+    }
     m = apr_pcalloc(pool, sizeof(*m));
     m->pool = pool;
     m->max_len = max_len;
     rv = apr_thread_mutex_create(&m->lock, APR_THREAD_MUTEX_DEFAULT, pool);
-    if (rv == APR_SUCCESS)
+    if (rv == APR_SUCCESS) {
         *out = m;
+    }
     return rv;
 }
 
 /* Without the memo: parsed for this caller alone. */
-static void *sso_parsed_once(apr_pool_t *user, const char *doc,
-                             apr_size_t len, sso_parsed_fn parse,
-                             const void *arg, const char **err)
+static void *sso_parsed_once(apr_pool_t *user, const char *doc, apr_size_t len,
+                             sso_parsed_fn parse, const void *arg,
+                             const char **err)
 {
     void *value = NULL;
 
@@ -90,8 +93,9 @@ static int sso_parsed_find(const sso_parsed *m, const char *name)
     int i;
 
     for (i = 0; i < SSO_PARSED_SLOTS; i++) {
-        if (m->slots[i].entry && !strcmp(m->slots[i].entry->name, name))
+        if (m->slots[i].entry && !strcmp(m->slots[i].entry->name, name)) {
             return i;
+        }
     }
     return -1;
 }
@@ -102,10 +106,12 @@ static int sso_parsed_victim(const sso_parsed *m)
     int i, pick = 0;
 
     for (i = 0; i < SSO_PARSED_SLOTS; i++) {
-        if (!m->slots[i].entry)
+        if (!m->slots[i].entry) {
             return i;
-        if (m->slots[i].used < m->slots[pick].used)
+        }
+        if (m->slots[i].used < m->slots[pick].used) {
             pick = i;
+        }
     }
     return pick;
 }
@@ -119,8 +125,9 @@ static int sso_parsed_same(const sso_parsed_entry *e, const char *doc,
 /* Under the lock. */
 static void sso_parsed_unref(sso_parsed_entry *e)
 {
-    if (--e->refs == 0)
+    if (--e->refs == 0) {
         apr_pool_destroy(e->pool);
+    }
 }
 
 static apr_status_t sso_parsed_release(void *data)
@@ -167,8 +174,9 @@ static sso_parsed_entry *sso_parsed_build(sso_parsed *m, apr_pool_t *user,
     e->doc = apr_pstrmemdup(p, doc, len);
     e->len = len;
     e->refs = 1;
-    if (!(*err = parse(p, e->doc, len, arg, &e->value)))
+    if (!(*err = parse(p, e->doc, len, arg, &e->value))) {
         return e;
+    }
     *err = apr_pstrdup(user, *err);
     apr_pool_destroy(p);
     return NULL;
@@ -178,8 +186,9 @@ static sso_parsed_entry *sso_parsed_build(sso_parsed *m, apr_pool_t *user,
  * while callers still hold it. */
 static void sso_parsed_install(sso_parsed *m, int i, sso_parsed_entry *e)
 {
-    if (m->slots[i].entry)
+    if (m->slots[i].entry) {
         sso_parsed_unref(m->slots[i].entry);
+    }
     m->slots[i].entry = e;
 }
 
@@ -193,12 +202,15 @@ static int sso_parsed_lookup(sso_parsed *m, apr_pool_t *user, const char *name,
     sso_parsed_entry *e;
 
     *err = NULL;
-    if (i >= 0 && sso_parsed_same(m->slots[i].entry, doc, len))
+    if (i >= 0 && sso_parsed_same(m->slots[i].entry, doc, len)) {
         return i;
-    if (!(e = sso_parsed_build(m, user, name, doc, len, parse, arg, err)))
+    }
+    if (!(e = sso_parsed_build(m, user, name, doc, len, parse, arg, err))) {
         return -1;
-    if (i < 0)
+    }
+    if (i < 0) {
         i = sso_parsed_victim(m);
+    }
     sso_parsed_install(m, i, e);
     return i;
 }
@@ -210,8 +222,9 @@ void *sso_parsed_get(sso_parsed *m, apr_pool_t *user, const char *name,
     void *value = NULL;
     int i;
 
-    if (!m || len > m->max_len)
+    if (!m || len > m->max_len) {
         return sso_parsed_once(user, doc, len, parse, arg, err);
+    }
     apr_thread_mutex_lock(m->lock);
     i = sso_parsed_lookup(m, user, name, doc, len, parse, arg, err);
     if (i >= 0) {

@@ -14,8 +14,9 @@
 /* Hex digits of the start time: an apr_time_t. */
 #define SSO_PENDING_TIME_MAX 16
 
-static const char sso_pending_b64url[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
-                                         "abcdefghijklmnopqrstuvwxyz0123456789-_";
+static const char sso_pending_b64url[] =
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+    "abcdefghijklmnopqrstuvwxyz0123456789-_";
 
 const char *sso_pending_prefix(apr_pool_t *p, const char *cookie_name)
 {
@@ -29,8 +30,9 @@ const char *sso_pending_name(apr_pool_t *p, const char *prefix,
     unsigned int md_len = 0;
     const char *hash;
 
-    if (!EVP_Digest(state, strlen(state), md, &md_len, EVP_sha256(), NULL))
+    if (!EVP_Digest(state, strlen(state), md, &md_len, EVP_sha256(), NULL)) {
         return NULL;
+    }
     hash = apr_pencode_base64_binary(p, md, SSO_PENDING_HASH_BYTES,
                                      APR_ENCODE_BASE64URL, NULL);
     return hash ? apr_pstrcat(p, prefix, hash, NULL) : NULL;
@@ -49,12 +51,14 @@ static int sso_pending_hex(const char *s, apr_size_t len, apr_time_t *out)
     char digits[SSO_PENDING_TIME_MAX + 1];
     char *end;
 
-    if (len < 1 || len > SSO_PENDING_TIME_MAX)
+    if (len < 1 || len > SSO_PENDING_TIME_MAX) {
         return 0;
+    }
     memcpy(digits, s, len);
     digits[len] = '\0';
-    if (strspn(digits, "0123456789abcdef") != len)
+    if (strspn(digits, "0123456789abcdef") != len) {
         return 0;
+    }
     errno = 0;
     *out = (apr_time_t)apr_strtoi64(digits, &end, 16);
     return errno != ERANGE && *out > 0;
@@ -63,13 +67,16 @@ static int sso_pending_hex(const char *s, apr_size_t len, apr_time_t *out)
 const char *sso_pending_parse(apr_pool_t *p, const char *value, apr_size_t len,
                               apr_time_t *started)
 {
-    if (len < SSO_ID_B64_LEN + 2 || value[SSO_ID_B64_LEN] != '.')
+    if (len < SSO_ID_B64_LEN + 2 || value[SSO_ID_B64_LEN] != '.') {
         return NULL;
+    }
     if (!sso_pending_hex(value + SSO_ID_B64_LEN + 1, len - SSO_ID_B64_LEN - 1,
-                         started))
+                         started)) {
         return NULL;
-    if (strspn(value, sso_pending_b64url) < SSO_ID_B64_LEN)
+    }
+    if (strspn(value, sso_pending_b64url) < SSO_ID_B64_LEN) {
         return NULL;
+    }
     return apr_pstrmemdup(p, value, SSO_ID_B64_LEN);
 }
 
@@ -80,11 +87,14 @@ static int sso_pending_is_name(const char *name, apr_size_t len,
 {
     apr_size_t i;
 
-    if (len != prefix_len + SSO_PENDING_HASH_LEN || memcmp(name, prefix, prefix_len))
+    if (len != prefix_len + SSO_PENDING_HASH_LEN
+        || memcmp(name, prefix, prefix_len)) {
         return 0;
+    }
     for (i = prefix_len; i < len; i++) {
-        if (!name[i] || !strchr(sso_pending_b64url, name[i]))
+        if (!name[i] || !strchr(sso_pending_b64url, name[i])) {
             return 0;
+        }
     }
     return 1;
 }
@@ -96,8 +106,9 @@ static int sso_pending_known(const apr_array_header_t *found, const char *name,
 
     for (i = 0; i < found->nelts; i++) {
         const char *n = APR_ARRAY_IDX(found, i, sso_pending).name;
-        if (strlen(n) == len && !memcmp(n, name, len))
+        if (strlen(n) == len && !memcmp(n, name, len)) {
             return 1;
+        }
     }
     return 0;
 }
@@ -113,12 +124,14 @@ static void sso_pending_pair(apr_pool_t *p, const char *pair, const char *end,
     /* An empty value is a removed cookie that a client kept. */
     if (!eq || eq + 1 == end
         || !sso_pending_is_name(pair, eq - pair, prefix, prefix_len)
-        || sso_pending_known(found, pair, eq - pair))
+        || sso_pending_known(found, pair, eq - pair)) {
         return;
+    }
     e = apr_array_push(found);
     e->name = apr_pstrmemdup(p, pair, eq - pair);
-    if (!sso_pending_parse(p, eq + 1, end - eq - 1, &e->started))
+    if (!sso_pending_parse(p, eq + 1, end - eq - 1, &e->started)) {
         e->started = 0;
+    }
 }
 
 void sso_pending_scan(apr_pool_t *p, const char *header, const char *prefix,
@@ -139,15 +152,17 @@ static int sso_pending_older(const void *a, const void *b)
 {
     const sso_pending *x = a, *y = b;
 
-    if (x->started != y->started)
+    if (x->started != y->started) {
         return x->started < y->started ? -1 : 1;
+    }
     return strcmp(x->name, y->name);
 }
 
 int sso_pending_excess(apr_array_header_t *found, int keep)
 {
-    if (found->nelts <= keep)
+    if (found->nelts <= keep) {
         return 0;
+    }
     qsort(found->elts, found->nelts, sizeof(sso_pending), sso_pending_older);
     return found->nelts - keep;
 }

@@ -21,8 +21,8 @@
 #define SSO_PENDING_HASH_LEN 12
 
 typedef struct {
-    const char *name;       /* the whole cookie name */
-    apr_time_t started;     /* 0 when the value is malformed */
+    const char *name;   /* the whole cookie name */
+    apr_time_t started; /* 0 when the value is malformed */
 } sso_pending;
 
 /* "<cookie_name>_login_": the start of every pending-login cookie name. */

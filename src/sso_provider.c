@@ -9,7 +9,8 @@
 #include "apr_lib.h"
 #include "apr_escape.h"
 
-#define SSO_PROVIDER_BAD_CLIENT "the client secret (or client ID) was " \
+#define SSO_PROVIDER_BAD_CLIENT                                                \
+    "the client secret (or client ID) was "                                    \
     "rejected by the provider: check SSOClientSecret"
 
 /* Compared by address: sso_provider_load returns this very pointer. */
@@ -28,8 +29,8 @@ static const sso_provider_url_field sso_provider_urls[] = {
     { "token_endpoint", offsetof(sso_provider_meta, token_endpoint), 1 },
     { "jwks_uri", offsetof(sso_provider_meta, jwks_uri), 1 },
     { "userinfo_endpoint", offsetof(sso_provider_meta, userinfo_endpoint), 0 },
-    { "end_session_endpoint",
-      offsetof(sso_provider_meta, end_session_endpoint), 0 },
+    { "end_session_endpoint", offsetof(sso_provider_meta, end_session_endpoint),
+      0 },
 };
 
 /* Provider strings end up in the error log: keep them short and on one
@@ -37,13 +38,14 @@ static const sso_provider_url_field sso_provider_urls[] = {
 static const char *sso_provider_clip(apr_pool_t *p, const char *s)
 {
     size_t len = strlen(s);
-    char *out = apr_pstrmemdup(p, s, len > SSO_PROVIDER_ECHO_MAX
-                                         ? SSO_PROVIDER_ECHO_MAX : len);
+    char *out = apr_pstrmemdup(
+        p, s, len > SSO_PROVIDER_ECHO_MAX ? SSO_PROVIDER_ECHO_MAX : len);
     char *c;
 
     for (c = out; *c; c++) {
-        if (apr_iscntrl((unsigned char)*c))
+        if (apr_iscntrl((unsigned char)*c)) {
             *c = '?';
+        }
     }
     return len > SSO_PROVIDER_ECHO_MAX ? apr_pstrcat(p, out, "...", NULL) : out;
 }
@@ -55,15 +57,17 @@ static const char *sso_provider_load(apr_pool_t *p, const char *body,
                                      json_error_t *jerr)
 {
     *root = NULL;
-    if (len > SSO_PROVIDER_DOC_MAX)
-        return apr_psprintf(p, "larger than %d bytes",
-                            SSO_PROVIDER_DOC_MAX);
-    *root = json_loadb(body ? body : "", body ? len : 0,
-                       JSON_REJECT_DUPLICATES, jerr);
-    if (!*root)
+    if (len > SSO_PROVIDER_DOC_MAX) {
+        return apr_psprintf(p, "larger than %d bytes", SSO_PROVIDER_DOC_MAX);
+    }
+    *root = json_loadb(body ? body : "", body ? len : 0, JSON_REJECT_DUPLICATES,
+                       jerr);
+    if (!*root) {
         return sso_provider_not_json;
-    if (json_is_object(*root))
+    }
+    if (json_is_object(*root)) {
         return NULL;
+    }
     json_decref(*root);
     *root = NULL;
     return "not a JSON object";
@@ -87,13 +91,16 @@ static const char *sso_provider_issuer(apr_pool_t *p, json_t *root,
 {
     const char *issuer = sso_provider_string(root, "issuer");
 
-    if (!issuer || !*issuer)
+    if (!issuer || !*issuer) {
         return "discovery document has no issuer (or it is not a string)";
-    if (strcmp(issuer, expected))
-        return apr_psprintf(p, "discovery issuer '%s' differs from SSOAuthority"
+    }
+    if (strcmp(issuer, expected)) {
+        return apr_psprintf(p,
+                            "discovery issuer '%s' differs from SSOAuthority"
                             " '%s' (they must match exactly, including any "
-                            "trailing slash)", sso_provider_clip(p, issuer),
-                            expected);
+                            "trailing slash)",
+                            sso_provider_clip(p, issuer), expected);
+    }
     m->issuer = apr_pstrdup(p, issuer);
     return NULL;
 }
@@ -106,15 +113,19 @@ static const char *sso_provider_url(apr_pool_t *p, json_t *root,
     const char **slot = (const char **)((char *)m + f->offset);
     const char *why;
 
-    if (!v || json_is_null(v))
-        return f->required ? apr_psprintf(p, "discovery document has no %s",
-                                          f->name) : NULL;
-    if (!json_is_string(v))
+    if (!v || json_is_null(v)) {
+        return f->required
+                   ? apr_psprintf(p, "discovery document has no %s", f->name)
+                   : NULL;
+    }
+    if (!json_is_string(v)) {
         return apr_psprintf(p, "discovery %s is not a string", f->name);
+    }
     why = sso_url_check_http(p, json_string_value(v));
-    if (why)
+    if (why) {
         return apr_psprintf(p, "discovery %s '%s' %s", f->name,
                             sso_provider_clip(p, json_string_value(v)), why);
+    }
     *slot = apr_pstrdup(p, json_string_value(v));
     return NULL;
 }
@@ -129,15 +140,20 @@ static const char *sso_provider_strings(apr_pool_t *p, json_t *root,
     size_t i;
 
     *out = NULL;
-    if (!v || json_is_null(v))
+    if (!v || json_is_null(v)) {
         return NULL;
-    if (!json_is_array(v))
+    }
+    if (!json_is_array(v)) {
         return apr_psprintf(p, "discovery %s is not an array", name);
+    }
     *out = apr_array_make(p, (int)json_array_size(v) + 1, sizeof(const char *));
-    json_array_foreach(v, i, e) {
-        if (!json_is_string(e))
+    json_array_foreach(v, i, e)
+    {
+        if (!json_is_string(e)) {
             return apr_psprintf(p, "discovery %s holds a non-string", name);
-        APR_ARRAY_PUSH(*out, const char *) = apr_pstrdup(p, json_string_value(e));
+        }
+        APR_ARRAY_PUSH(*out, const char *) =
+            apr_pstrdup(p, json_string_value(e));
     }
     return NULL;
 }
@@ -147,8 +163,9 @@ static int sso_provider_has(const apr_array_header_t *a, const char *s)
     int i;
 
     for (i = 0; a && i < a->nelts; i++) {
-        if (!strcmp(APR_ARRAY_IDX(a, i, const char *), s))
+        if (!strcmp(APR_ARRAY_IDX(a, i, const char *), s)) {
             return 1;
+        }
     }
     return 0;
 }
@@ -161,30 +178,32 @@ static const char *sso_provider_lists(apr_pool_t *p, json_t *root,
 
     if ((err = sso_provider_strings(p, root, "code_challenge_methods_supported",
                                     &pkce))
-        || (err = sso_provider_strings(p, root,
-                                       "token_endpoint_auth_methods_supported",
-                                       &auth))
+        || (err = sso_provider_strings(
+                p, root, "token_endpoint_auth_methods_supported", &auth))
         || (err = sso_provider_strings(p, root,
                                        "id_token_signing_alg_values_supported",
-                                       &m->signing_algs)))
+                                       &m->signing_algs))) {
         return err;
+    }
     m->pkce_s256 = sso_provider_has(pkce, "S256");
     /* OpenID Connect Discovery 1.0: absent means client_secret_basic. */
     m->auth_basic = !auth || sso_provider_has(auth, "client_secret_basic");
     m->auth_post = sso_provider_has(auth, "client_secret_post");
-    if (!m->signing_algs)
+    if (!m->signing_algs) {
         m->signing_algs = apr_array_make(p, 1, sizeof(const char *));
+    }
     return NULL;
 }
 
 static const char *sso_provider_iss_flag(json_t *root, sso_provider_meta *m)
 {
-    json_t *v = json_object_get(root,
-                                "authorization_response_iss_parameter_supported");
+    json_t *v =
+        json_object_get(root, "authorization_response_iss_parameter_supported");
 
-    if (v && !json_is_null(v) && !json_is_boolean(v))
+    if (v && !json_is_null(v) && !json_is_boolean(v)) {
         return "discovery authorization_response_iss_parameter_supported is "
                "not a boolean";
+    }
     m->iss_parameter = json_is_true(v);
     return NULL;
 }
@@ -196,10 +215,14 @@ static const char *sso_provider_read_meta(apr_pool_t *p, json_t *root,
     const char *err = sso_provider_issuer(p, root, expected, m);
     size_t i;
 
-    for (i = 0; !err && i < sizeof(sso_provider_urls) / sizeof(*sso_provider_urls); i++)
+    for (i = 0;
+         !err && i < sizeof(sso_provider_urls) / sizeof(*sso_provider_urls);
+         i++) {
         err = sso_provider_url(p, root, &sso_provider_urls[i], m);
-    if (!err)
+    }
+    if (!err) {
         err = sso_provider_lists(p, root, m);
+    }
     return err ? err : sso_provider_iss_flag(root, m);
 }
 
@@ -213,18 +236,23 @@ apr_status_t sso_provider_parse(apr_pool_t *p, const char *json, size_t len,
 
     *out = NULL;
     *err = sso_provider_load(p, json, len, &root, &jerr);
-    if (*err == sso_provider_not_json)
-        *err = apr_psprintf(p, "discovery document is invalid JSON: %s "
-                            "(line %d)", sso_provider_clip(p, jerr.text),
-                            jerr.line);
-    else if (*err)
+    if (*err == sso_provider_not_json) {
+        *err = apr_psprintf(p,
+                            "discovery document is invalid JSON: %s "
+                            "(line %d)",
+                            sso_provider_clip(p, jerr.text), jerr.line);
+    }
+    else if (*err) {
         *err = apr_pstrcat(p, "discovery document is ", *err, NULL);
-    if (*err)
+    }
+    if (*err) {
         return APR_EGENERAL;
+    }
     *err = sso_provider_read_meta(p, root, expected_issuer, m);
     json_decref(root);
-    if (*err)
+    if (*err) {
         return APR_EGENERAL;
+    }
     *out = m;
     return APR_SUCCESS;
 }
@@ -232,10 +260,12 @@ apr_status_t sso_provider_parse(apr_pool_t *p, const char *json, size_t len,
 int sso_provider_token_auth(const sso_provider_meta *meta, int configured)
 {
     if (configured == SSO_PROVIDER_AUTH_BASIC
-        || configured == SSO_PROVIDER_AUTH_POST)
+        || configured == SSO_PROVIDER_AUTH_POST) {
         return configured;
-    if (meta->auth_post && !meta->auth_basic)
+    }
+    if (meta->auth_post && !meta->auth_basic) {
         return SSO_PROVIDER_AUTH_POST;
+    }
     return SSO_PROVIDER_AUTH_BASIC;
 }
 
@@ -243,8 +273,9 @@ static apr_int64_t sso_provider_expires_in(json_t *root)
 {
     json_t *v = json_object_get(root, "expires_in");
 
-    if (json_is_integer(v) && json_integer_value(v) >= 0)
+    if (json_is_integer(v) && json_integer_value(v) >= 0) {
         return (apr_int64_t)json_integer_value(v);
+    }
     return -1;
 }
 
@@ -256,13 +287,19 @@ static const char *sso_provider_token_ok(apr_pool_t *p, json_t *root,
     const char *type = sso_provider_string(root, "token_type");
     const char *refresh = sso_provider_string(root, "refresh_token");
 
-    if ((!id || !*id) && need_id)
-        return "token response has no id_token (is the openid scope requested?)";
-    if (!access || !*access)
+    if ((!id || !*id) && need_id) {
+        return "token response has no id_token (is the openid scope "
+               "requested?)";
+    }
+    if (!access || !*access) {
         return "token response has no access_token";
-    if (!type || strcasecmp(type, "Bearer"))
-        return apr_psprintf(p, "token response token_type is '%s', expected "
-                            "Bearer", type ? sso_provider_clip(p, type) : "");
+    }
+    if (!type || strcasecmp(type, "Bearer")) {
+        return apr_psprintf(p,
+                            "token response token_type is '%s', expected "
+                            "Bearer",
+                            type ? sso_provider_clip(p, type) : "");
+    }
     out->id_token = id && *id ? apr_pstrdup(p, id) : NULL;
     out->access_token = apr_pstrdup(p, access);
     out->refresh_token = refresh ? apr_pstrdup(p, refresh) : NULL;
@@ -283,14 +320,16 @@ static const char *sso_provider_token_error(apr_pool_t *p, long status,
     /* RFC 6749 §5.2: 401 means client authentication failed. */
     if (status == 401 || (code && !strcmp(code, "invalid_client"))) {
         out->kind = SSO_TOKEN_INVALID_CLIENT;
-        return apr_pstrcat(p, SSO_PROVIDER_BAD_CLIENT,
-                           desc ? " (provider says: " : "",
-                           desc ? out->error_description : "",
-                           desc ? ")" : "", NULL);
+        return apr_pstrcat(
+            p, SSO_PROVIDER_BAD_CLIENT, desc ? " (provider says: " : "",
+            desc ? out->error_description : "", desc ? ")" : "", NULL);
     }
-    if (!code)
-        return apr_psprintf(p, "token endpoint returned HTTP %ld without an "
-                            "OAuth error code", status);
+    if (!code) {
+        return apr_psprintf(p,
+                            "token endpoint returned HTTP %ld without an "
+                            "OAuth error code",
+                            status);
+    }
     out->kind = SSO_TOKEN_OAUTH_ERROR;
     return apr_psprintf(p, "token endpoint returned error '%s'%s%s (HTTP %ld)",
                         out->error, desc ? ": " : "",
@@ -314,19 +353,24 @@ static apr_status_t sso_provider_parse_tokens(apr_pool_t *p, long http_status,
 
     sso_provider_token_reset(out);
     why = sso_provider_load(p, body, len, &root, NULL);
-    if (why == sso_provider_not_json)
-        *err = apr_psprintf(p, "token endpoint returned invalid JSON (HTTP %ld)",
-                            http_status);
-    else if (why)
+    if (why == sso_provider_not_json) {
+        *err = apr_psprintf(
+            p, "token endpoint returned invalid JSON (HTTP %ld)", http_status);
+    }
+    else if (why) {
         *err = apr_psprintf(p, "token endpoint response (HTTP %ld) is %s",
                             http_status, why);
-    if (why)
+    }
+    if (why) {
         return APR_EGENERAL;
+    }
     /* Some providers answer errors with 200: an "error" member wins. */
-    if (http_status == 200 && !json_object_get(root, "error"))
+    if (http_status == 200 && !json_object_get(root, "error")) {
         *err = sso_provider_token_ok(p, root, out, need_id);
-    else
+    }
+    else {
         *err = sso_provider_token_error(p, http_status, root, out);
+    }
     json_decref(root);
     return *err ? APR_EGENERAL : APR_SUCCESS;
 }
@@ -364,20 +408,24 @@ apr_status_t sso_provider_parse_userinfo(apr_pool_t *p, const char *body,
     apr_pool_cleanup_register(p, root, sso_provider_decref,
                               apr_pool_cleanup_null);
     sub = sso_provider_string(root, "sub");
-    if (!sub)
+    if (!sub) {
         *err = "userinfo response has no sub";
-    else if (strcmp(sub, expected_sub))
+    }
+    else if (strcmp(sub, expected_sub)) {
         *err = "userinfo sub differs from the ID token's";
-    else
+    }
+    else {
         *claims = root;
+    }
     return *claims ? APR_SUCCESS : APR_EGENERAL;
 }
 
 static const char *sso_provider_param(apr_pool_t *p, const char *url,
                                       const char *name, const char *value)
 {
-    if (!value)
+    if (!value) {
         return url;
+    }
     return apr_pstrcat(p, url, strchr(url, '?') ? "&" : "?", name, "=",
                        apr_pescape_urlencoded(p, value), NULL);
 }
@@ -388,8 +436,8 @@ const char *sso_provider_end_session_url(apr_pool_t *p, const char *endpoint,
                                          const char *post_logout_redirect_uri,
                                          const char *state)
 {
-    const char *url = sso_provider_param(p, endpoint, "id_token_hint",
-                                         id_token_hint);
+    const char *url =
+        sso_provider_param(p, endpoint, "id_token_hint", id_token_hint);
 
     url = sso_provider_param(p, url, "client_id", client_id);
     url = sso_provider_param(p, url, "post_logout_redirect_uri",

@@ -17,9 +17,10 @@
 
 /* SSOTokenAuth: how the client authenticates at the token endpoint. */
 typedef enum {
-    SSO_PROVIDER_AUTH_AUTO = 0,  /* basic, or post when only post is advertised */
-    SSO_PROVIDER_AUTH_BASIC = 1,  /* client_secret_basic */
-    SSO_PROVIDER_AUTH_POST = 2    /* client_secret_post */
+    SSO_PROVIDER_AUTH_AUTO =
+        0, /* basic, or post when only post is advertised */
+    SSO_PROVIDER_AUTH_BASIC = 1, /* client_secret_basic */
+    SSO_PROVIDER_AUTH_POST = 2   /* client_secret_post */
 } sso_provider_auth_e;
 
 typedef struct {
@@ -27,20 +28,20 @@ typedef struct {
     const char *authorization_endpoint;
     const char *token_endpoint;
     const char *jwks_uri;
-    const char *userinfo_endpoint;     /* NULL when not advertised */
-    const char *end_session_endpoint;  /* NULL when not advertised */
-    int pkce_s256;            /* S256 in code_challenge_methods_supported */
-    int auth_basic;           /* token_endpoint_auth_methods_supported: */
-    int auth_post;            /* absent means client_secret_basic only */
-    apr_array_header_t *signing_algs;  /* const char *; empty when absent */
-    int iss_parameter;        /* RFC 9207 authorization_response_iss_... */
+    const char *userinfo_endpoint;    /* NULL when not advertised */
+    const char *end_session_endpoint; /* NULL when not advertised */
+    int pkce_s256;  /* S256 in code_challenge_methods_supported */
+    int auth_basic; /* token_endpoint_auth_methods_supported: */
+    int auth_post;  /* absent means client_secret_basic only */
+    apr_array_header_t *signing_algs; /* const char *; empty when absent */
+    int iss_parameter; /* RFC 9207 authorization_response_iss_... */
 } sso_provider_meta;
 
 typedef enum {
     SSO_TOKEN_OK = 0,
-    SSO_TOKEN_INVALID_CLIENT,   /* wrong client secret or client ID */
-    SSO_TOKEN_OAUTH_ERROR,      /* invalid_grant and the like */
-    SSO_TOKEN_BAD_RESPONSE      /* not JSON, or a field missing or wrong */
+    SSO_TOKEN_INVALID_CLIENT, /* wrong client secret or client ID */
+    SSO_TOKEN_OAUTH_ERROR,    /* invalid_grant and the like */
+    SSO_TOKEN_BAD_RESPONSE    /* not JSON, or a field missing or wrong */
 } sso_token_kind_e;
 
 typedef struct {

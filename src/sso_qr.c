@@ -67,19 +67,20 @@ const char *sso_qr_svg(apr_pool_t *p, const char *text, int scale)
     for (y = 0; y < qr->width; y++) {
         for (x = 0; x < qr->width; x++) {
             if (sso_qr_dark(qr, x, y)) {
-                APR_ARRAY_PUSH(path, const char *) =
-                    apr_psprintf(p, "M%d %dh1v1h-1z", x + SSO_QR_QUIET,
-                                 y + SSO_QR_QUIET);
+                APR_ARRAY_PUSH(path, const char *) = apr_psprintf(
+                    p, "M%d %dh1v1h-1z", x + SSO_QR_QUIET, y + SSO_QR_QUIET);
             }
         }
     }
     size = qr->width + 2 * SSO_QR_QUIET;
     QRcode_free(qr);
-    return apr_psprintf(p, "<svg xmlns=\"http://www.w3.org/2000/svg\" "
+    return apr_psprintf(p,
+                        "<svg xmlns=\"http://www.w3.org/2000/svg\" "
                         "width=\"%d\" height=\"%d\" viewBox=\"0 0 %d %d\" "
                         "shape-rendering=\"crispEdges\" role=\"img\" "
                         "aria-label=\"QR code\"><rect width=\"%d\" "
                         "height=\"%d\" fill=\"#fff\"/><path fill=\"#000\" "
-                        "d=\"%s\"/></svg>", size * scale, size * scale, size,
-                        size, size, size, apr_array_pstrcat(p, path, 0));
+                        "d=\"%s\"/></svg>",
+                        size * scale, size * scale, size, size, size, size,
+                        apr_array_pstrcat(p, path, 0));
 }

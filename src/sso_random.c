@@ -21,8 +21,9 @@ static const char *sso_random_b64url(apr_pool_t *p, const unsigned char *in,
     const char *out;
     cjose_err cerr;
 
-    if (!cjose_base64url_encode(in, len, &enc, &enc_len, &cerr))
+    if (!cjose_base64url_encode(in, len, &enc, &enc_len, &cerr)) {
         return NULL;
+    }
     out = apr_pstrmemdup(p, enc, enc_len);
     OPENSSL_cleanse(enc, enc_len);
     cjose_get_dealloc()(enc);
@@ -34,10 +35,12 @@ apr_status_t sso_random_token(apr_pool_t *p, size_t nbytes, const char **out)
     unsigned char buf[SSO_RANDOM_MAX_BYTES];
 
     *out = NULL;
-    if (nbytes == 0 || nbytes > sizeof(buf))
+    if (nbytes == 0 || nbytes > sizeof(buf)) {
         return APR_EINVAL;
-    if (RAND_bytes(buf, (int)nbytes) != 1)
+    }
+    if (RAND_bytes(buf, (int)nbytes) != 1) {
         return APR_EGENERAL;
+    }
     *out = sso_random_b64url(p, buf, nbytes);
     /* The bytes are a secret (state, verifier): don't leave them on the
      * stack. */
@@ -76,7 +79,8 @@ const char *sso_pkce_challenge_s256(apr_pool_t *p, const char *verifier)
     unsigned int md_len = 0;
 
     if (!EVP_Digest(verifier, strlen(verifier), md, &md_len, EVP_sha256(),
-                    NULL))
+                    NULL)) {
         return NULL;
+    }
     return sso_random_b64url(p, md, md_len);
 }

@@ -48,8 +48,9 @@ void sso_record_put_i64(sso_record_writer *w, apr_int64_t v)
     apr_uint64_t u = (apr_uint64_t)v;
     int i;
 
-    for (i = 7; i >= 0; i--, u >>= 8)
+    for (i = 7; i >= 0; i--, u >>= 8) {
         b[i] = (unsigned char)u;
+    }
     sso_record_put(w, b, 8);
 }
 
@@ -78,8 +79,9 @@ void sso_record_put_strs(sso_record_writer *w, const apr_array_header_t *a)
         return;
     }
     sso_record_put_u16(w, (unsigned)n);
-    for (i = 0; i < n; i++)
+    for (i = 0; i < n; i++) {
         sso_record_put_str(w, APR_ARRAY_IDX(a, i, const char *));
+    }
 }
 
 void sso_record_put_raw(sso_record_writer *w, const unsigned char *data,
@@ -132,8 +134,9 @@ apr_int64_t sso_record_get_i64(sso_record_reader *r)
     apr_uint64_t u = 0;
     int i;
 
-    for (i = 0; b && i < 8; i++)
+    for (i = 0; b && i < 8; i++) {
         u = (u << 8) | b[i];
+    }
     return (apr_int64_t)u;
 }
 
@@ -148,8 +151,9 @@ static const char *sso_record_copy(sso_record_reader *r, apr_pool_t *p,
 {
     char *s;
 
-    if (!r->arena || n + 1 > r->len + 1 - r->arena_used)
+    if (!r->arena || n + 1 > r->len + 1 - r->arena_used) {
         return apr_pstrmemdup(p, b, n);
+    }
     s = r->arena + r->arena_used;
     memcpy(s, b, n);
     s[n] = '\0';
@@ -162,8 +166,9 @@ const char *sso_record_get_str(sso_record_reader *r, apr_pool_t *p)
     unsigned n = sso_record_get_u16(r);
     const unsigned char *b;
 
-    if (r->bad || n == SSO_RECORD_NULL)
+    if (r->bad || n == SSO_RECORD_NULL) {
         return NULL;
+    }
     b = sso_record_take(r, n);
     if (!b || memchr(b, '\0', n)) {
         r->bad = 1;
@@ -187,10 +192,12 @@ apr_array_header_t *sso_record_get_strs(sso_record_reader *r, apr_pool_t *p)
     for (i = 0; i < n && !r->bad; i++) {
         const char *s = sso_record_get_str(r, p);
 
-        if (!s)
+        if (!s) {
             r->bad = 1;
-        else
+        }
+        else {
             APR_ARRAY_PUSH(a, const char *) = s;
+        }
     }
     return r->bad ? NULL : a;
 }
@@ -199,10 +206,12 @@ void sso_record_get_raw(sso_record_reader *r, unsigned char *out, apr_size_t n)
 {
     const unsigned char *b = sso_record_take(r, n);
 
-    if (b)
+    if (b) {
         memcpy(out, b, n);
-    else
+    }
+    else {
         memset(out, 0, n);
+    }
 }
 
 int sso_record_reader_done(const sso_record_reader *r)

@@ -13,15 +13,15 @@ typedef struct {
     unsigned char *buf;
     apr_size_t len;
     apr_size_t cap;
-    int overflow;          /* set once a write did not fit */
+    int overflow; /* set once a write did not fit */
 } sso_record_writer;
 
 typedef struct {
     const unsigned char *buf;
     apr_size_t len;
     apr_size_t pos;
-    int bad;               /* set once a read ran past the end */
-    char *arena;           /* when set, strings are copied here */
+    int bad;     /* set once a read ran past the end */
+    char *arena; /* when set, strings are copied here */
     apr_size_t arena_used;
 } sso_record_reader;
 
@@ -29,7 +29,7 @@ void sso_record_writer_init(sso_record_writer *w, unsigned char *buf,
                             apr_size_t cap);
 void sso_record_put_u8(sso_record_writer *w, unsigned v);
 void sso_record_put_i64(sso_record_writer *w, apr_int64_t v);
-void sso_record_put_str(sso_record_writer *w, const char *s);  /* NULL ok */
+void sso_record_put_str(sso_record_writer *w, const char *s); /* NULL ok */
 void sso_record_put_strs(sso_record_writer *w, const apr_array_header_t *a);
 /* n bytes as they are, no length: for fields of a fixed size. */
 void sso_record_put_raw(sso_record_writer *w, const unsigned char *data,

@@ -17,7 +17,7 @@
 /* The sqlite3 driver hands back SQLite's own result codes: BUSY and LOCKED
  * mean another connection holds the lock, SCHEMA that another connection
  * changed the schema since this one read it. */
-#define SSO_SQLITE_BUSY 5
+#define SSO_SQLITE_BUSY   5
 #define SSO_SQLITE_LOCKED 6
 #define SSO_SQLITE_SCHEMA 17
 
@@ -35,16 +35,31 @@
  * (pg_advisory_xact_lock key: "SSOREG" in ASCII, 0x53534f524547). */
 #define SSO_REGISTRY_PG_LOCK "91617278182727"
 
-#define SSO_USER_COLUMNS "id, username, kind, issuer, sub, disabled, " \
-                         "password_hash, created, last_login, " \
-                         "last_login_addr, last_login_method, " \
-                         "totp_secret, totp_last_step, sessions_after"
+#define SSO_USER_COLUMNS                                                       \
+    "id, username, kind, issuer, sub, disabled, "                              \
+    "password_hash, created, last_login, "                                     \
+    "last_login_addr, last_login_method, "                                     \
+    "totp_secret, totp_last_step, sessions_after"
 
 enum {
-    Q_FIND_SUB, Q_FIND_USER, Q_USER_ID, Q_GROUPS, Q_ALL_USERS, Q_ALL_GROUPS,
-    Q_INSERT, Q_TOUCH, Q_SET_HASH, Q_SET_DISABLED, Q_DELETE,
-    Q_CLEAR_GROUPS, Q_ADD_GROUP, Q_REMOVE_GROUP, Q_SET_TOTP, Q_USE_TOTP,
-    Q_END_SESSIONS, Q_COUNT
+    Q_FIND_SUB,
+    Q_FIND_USER,
+    Q_USER_ID,
+    Q_GROUPS,
+    Q_ALL_USERS,
+    Q_ALL_GROUPS,
+    Q_INSERT,
+    Q_TOUCH,
+    Q_SET_HASH,
+    Q_SET_DISABLED,
+    Q_DELETE,
+    Q_CLEAR_GROUPS,
+    Q_ADD_GROUP,
+    Q_REMOVE_GROUP,
+    Q_SET_TOTP,
+    Q_USE_TOTP,
+    Q_END_SESSIONS,
+    Q_COUNT
 };
 
 /* The same text for every driver: apr_dbd turns %s, %d and %lld into the
@@ -67,9 +82,9 @@ static const struct {
       "last_login_method) VALUES (%s, %s, %s, %s, 0, %s, %lld, %lld, %s, %s)",
       "insert user" },
     { "UPDATE users SET last_login = %lld, last_login_addr = %s, "
-      "last_login_method = %s WHERE id = %lld", "record last login" },
-    { "UPDATE users SET password_hash = %s WHERE id = %lld",
-      "set password" },
+      "last_login_method = %s WHERE id = %lld",
+      "record last login" },
+    { "UPDATE users SET password_hash = %s WHERE id = %lld", "set password" },
     { "UPDATE users SET disabled = %d WHERE id = %lld", "set disabled" },
     { "DELETE FROM users WHERE id = %lld", "delete user" },
     { "DELETE FROM user_groups WHERE user_id = %lld", "clear groups" },
@@ -78,7 +93,8 @@ static const struct {
     { "DELETE FROM user_groups WHERE user_id = %lld AND group_name = %s",
       "remove group" },
     { "UPDATE users SET totp_secret = %s, totp_last_step = %lld "
-      "WHERE id = %lld", "set TOTP" },
+      "WHERE id = %lld",
+      "set TOTP" },
     { "UPDATE users SET totp_last_step = %lld WHERE id = %lld "
       "AND totp_secret IS NOT NULL AND totp_last_step < %lld",
       "record TOTP step" },
@@ -89,39 +105,35 @@ static const struct {
 /* DDL differs only in how ids are generated. Local users have a password
  * and no provider identity; SSO users the reverse: local accounts are never
  * linked to SSO identities. */
-#define SSO_USERS_DDL(id)                                                   \
-    "CREATE TABLE users (id " id ", "                                       \
-    "username TEXT NOT NULL UNIQUE, "                                       \
-    "kind TEXT NOT NULL CHECK (kind IN ('local', 'sso')), "                 \
-    "issuer TEXT, sub TEXT, "                                               \
-    "disabled INTEGER NOT NULL DEFAULT 0, "                                 \
-    "password_hash TEXT, "                                                  \
-    "created BIGINT NOT NULL, last_login BIGINT, "                          \
-    "UNIQUE (issuer, sub), "                                                \
-    "CHECK ((kind = 'local' AND issuer IS NULL AND sub IS NULL) OR "        \
-    "(kind = 'sso' AND issuer IS NOT NULL AND sub IS NOT NULL "             \
+#define SSO_USERS_DDL(id)                                                      \
+    "CREATE TABLE users (id " id ", "                                          \
+    "username TEXT NOT NULL UNIQUE, "                                          \
+    "kind TEXT NOT NULL CHECK (kind IN ('local', 'sso')), "                    \
+    "issuer TEXT, sub TEXT, "                                                  \
+    "disabled INTEGER NOT NULL DEFAULT 0, "                                    \
+    "password_hash TEXT, "                                                     \
+    "created BIGINT NOT NULL, last_login BIGINT, "                             \
+    "UNIQUE (issuer, sub), "                                                   \
+    "CHECK ((kind = 'local' AND issuer IS NULL AND sub IS NULL) OR "           \
+    "(kind = 'sso' AND issuer IS NOT NULL AND sub IS NOT NULL "                \
     "AND password_hash IS NULL)))"
-#define SSO_GROUPS_DDL(ref)                                                 \
-    "CREATE TABLE user_groups (user_id " ref " NOT NULL "                   \
-    "REFERENCES users (id) ON DELETE CASCADE, "                             \
+#define SSO_GROUPS_DDL(ref)                                                    \
+    "CREATE TABLE user_groups (user_id " ref " NOT NULL "                      \
+    "REFERENCES users (id) ON DELETE CASCADE, "                                \
     "group_name TEXT NOT NULL, PRIMARY KEY (user_id, group_name))"
 
 static const char *const sso_registry_v1_sqlite3[] = {
     SSO_USERS_DDL("INTEGER PRIMARY KEY AUTOINCREMENT"),
-    SSO_GROUPS_DDL("INTEGER"),
-    NULL
+    SSO_GROUPS_DDL("INTEGER"), NULL
 };
 static const char *const sso_registry_v1_pgsql[] = {
-    SSO_USERS_DDL("BIGSERIAL PRIMARY KEY"),
-    SSO_GROUPS_DDL("BIGINT"),
-    NULL
+    SSO_USERS_DDL("BIGSERIAL PRIMARY KEY"), SSO_GROUPS_DDL("BIGINT"), NULL
 };
 
 /* Version 2: where and how each user last logged in (local logins too). */
 static const char *const sso_registry_v2[] = {
     "ALTER TABLE users ADD COLUMN last_login_addr TEXT",
-    "ALTER TABLE users ADD COLUMN last_login_method TEXT",
-    NULL
+    "ALTER TABLE users ADD COLUMN last_login_method TEXT", NULL
 };
 
 /* Version 3: TOTP for local users, the secret sealed under a key kept
@@ -156,9 +168,9 @@ struct sso_registry {
     apr_pool_t *pool;
     const apr_dbd_driver_t *driver;
     apr_dbd_t *handle;
-    const char *spec;               /* display form, for messages */
+    const char *spec; /* display form, for messages */
     int sqlite;
-    int in_txn;                     /* inside sso_registry_write */
+    int in_txn; /* inside sso_registry_write */
     apr_dbd_prepared_t *q[Q_COUNT];
 };
 
@@ -167,8 +179,9 @@ typedef apr_status_t (*sso_registry_work)(sso_registry *reg, apr_pool_t *p,
 
 static void sso_registry_set_err(const char **err, const char *msg)
 {
-    if (err)
+    if (err) {
         *err = msg;
+    }
 }
 
 /* ---- specs ---- */
@@ -180,9 +193,12 @@ apr_status_t sso_registry_parse_spec(apr_pool_t *p, const char *spec,
     const char *colon = spec ? strchr(spec, ':') : NULL;
 
     if (!colon || colon == spec || !colon[1]) {
-        sso_registry_set_err(err, apr_psprintf(p, "user store '%s' must be "
-                             "DRIVER:PARAMS, e.g. sqlite3:%s", spec ? spec : "",
-                             "/var/lib/apache2/sso/users.db"));
+        sso_registry_set_err(err,
+                             apr_psprintf(p,
+                                          "user store '%s' must be "
+                                          "DRIVER:PARAMS, e.g. sqlite3:%s",
+                                          spec ? spec : "",
+                                          "/var/lib/apache2/sso/users.db"));
         return APR_EINVAL;
     }
     *driver = apr_pstrmemdup(p, spec, colon - spec);
@@ -195,8 +211,9 @@ static const char *sso_registry_mask_keyword(apr_pool_t *p, const char *s)
 {
     const char *at = strstr(s, "password="), *end;
 
-    if (!at)
+    if (!at) {
         return s;
+    }
     at += strlen("password=");
     end = at + strcspn(at, " \t");
     return apr_pstrcat(p, apr_pstrmemdup(p, s, at - s), "***",
@@ -208,21 +225,23 @@ static const char *sso_registry_mask_uri(apr_pool_t *p, const char *s)
 {
     const char *authority = strstr(s, "://"), *colon, *atsign;
 
-    if (!authority)
+    if (!authority) {
         return s;
+    }
     authority += 3;
     atsign = strchr(authority, '@');
     colon = strchr(authority, ':');
-    if (!atsign || !colon || colon > atsign)
+    if (!atsign || !colon || colon > atsign) {
         return s;
+    }
     return apr_pstrcat(p, apr_pstrmemdup(p, s, colon + 1 - s), "***", atsign,
                        NULL);
 }
 
 const char *sso_registry_display_spec(apr_pool_t *p, const char *spec)
 {
-    return sso_registry_mask_uri(p, sso_registry_mask_keyword(p,
-                                 spec ? spec : ""));
+    return sso_registry_mask_uri(
+        p, sso_registry_mask_keyword(p, spec ? spec : ""));
 }
 
 /* ---- errors and queries ---- */
@@ -230,20 +249,23 @@ const char *sso_registry_display_spec(apr_pool_t *p, const char *spec)
 static const char *sso_registry_dbd_error(sso_registry *reg, apr_pool_t *p,
                                           int rv)
 {
-    const char *msg = reg->handle ? apr_dbd_error(reg->driver, reg->handle, rv)
-                                  : NULL;
+    const char *msg =
+        reg->handle ? apr_dbd_error(reg->driver, reg->handle, rv) : NULL;
     size_t len = msg ? strlen(msg) : 0, i;
     char *line;
 
     /* libpq's messages span lines ("LINE 1: ..."): keep log entries on one. */
-    while (len && apr_isspace(msg[len - 1]))
+    while (len && apr_isspace(msg[len - 1])) {
         len--;
-    if (!len)
+    }
+    if (!len) {
         return apr_psprintf(p, "driver error %d", rv);
+    }
     line = apr_pstrmemdup(p, msg, len);
     for (i = 0; i < len; i++) {
-        if (line[i] == '\n' || line[i] == '\r')
+        if (line[i] == '\n' || line[i] == '\r') {
             line[i] = ' ';
+        }
     }
     return line;
 }
@@ -252,21 +274,24 @@ static const char *sso_registry_dbd_error(sso_registry *reg, apr_pool_t *p,
  * changed the schema (the statements must be prepared again): both are
  * worth a retry. APR_EGENERAL otherwise. The sqlite3 driver reports a lock
  * it gave up waiting for as a plain error, hence the messages. */
-static apr_status_t sso_registry_fail(sso_registry *reg, apr_pool_t *p,
-                                      int rv, const char *what,
-                                      const char **err)
+static apr_status_t sso_registry_fail(sso_registry *reg, apr_pool_t *p, int rv,
+                                      const char *what, const char **err)
 {
     const char *msg = sso_registry_dbd_error(reg, p, rv);
 
-    sso_registry_set_err(err, apr_psprintf(p, "user store %s: %s: %s",
-                                           reg->spec, what, msg));
-    if (!reg->sqlite)
+    sso_registry_set_err(
+        err, apr_psprintf(p, "user store %s: %s: %s", reg->spec, what, msg));
+    if (!reg->sqlite) {
         return APR_EGENERAL;
-    if (rv == SSO_SQLITE_SCHEMA || strstr(msg, "schema has changed"))
+    }
+    if (rv == SSO_SQLITE_SCHEMA || strstr(msg, "schema has changed")) {
         return APR_EAGAIN;
+    }
     if (rv == SSO_SQLITE_BUSY || rv == SSO_SQLITE_LOCKED
-        || strstr(msg, "database is locked") || strstr(msg, "table is locked"))
+        || strstr(msg, "database is locked")
+        || strstr(msg, "table is locked")) {
         return APR_EBUSY;
+    }
     return APR_EGENERAL;
 }
 
@@ -283,13 +308,12 @@ static void sso_registry_backoff(void)
 static apr_status_t sso_registry_prepare(sso_registry *reg, const char **err);
 
 /* *nrows (when not NULL): the rows the statement changed. */
-static apr_status_t sso_registry_exec_n(sso_registry *reg, apr_pool_t *p,
-                                        int q, const void **args, int *nrows,
+static apr_status_t sso_registry_exec_n(sso_registry *reg, apr_pool_t *p, int q,
+                                        const void **args, int *nrows,
                                         const char **err)
 {
     int n = 0;
-    int rv = apr_dbd_pbquery(reg->driver, p, reg->handle, &n, reg->q[q],
-                             args);
+    int rv = apr_dbd_pbquery(reg->driver, p, reg->handle, &n, reg->q[q], args);
 
     if (nrows) {
         *nrows = n;
@@ -329,18 +353,20 @@ static apr_status_t sso_registry_select_once(sso_registry *reg, apr_pool_t *p,
  * pending on the connection. Outside a transaction a changed schema or a
  * lost pgsql connection is handled here by one more try; inside,
  * sso_registry_write decides about the whole transaction. */
-static apr_status_t sso_registry_select(sso_registry *reg, apr_pool_t *p,
-                                        int q, const void **args,
+static apr_status_t sso_registry_select(sso_registry *reg, apr_pool_t *p, int q,
+                                        const void **args,
                                         apr_dbd_results_t **res,
                                         const char **err)
 {
     apr_status_t rv = sso_registry_select_once(reg, p, q, args, res, err);
 
-    if (rv == APR_SUCCESS || reg->in_txn)
+    if (rv == APR_SUCCESS || reg->in_txn) {
         return rv;
+    }
     if ((rv == APR_EAGAIN && sso_registry_prepare(reg, err) == APR_SUCCESS)
-        || (rv == APR_EGENERAL && sso_registry_reconnect(reg, p)))
+        || (rv == APR_EGENERAL && sso_registry_reconnect(reg, p))) {
         rv = sso_registry_select_once(reg, p, q, args, res, err);
+    }
     return rv;
 }
 
@@ -359,8 +385,10 @@ static const char *sso_registry_col(sso_registry *reg, apr_pool_t *p,
     const char *v = NULL;
 
     if (apr_dbd_datum_get(reg->driver, row, n, APR_DBD_TYPE_STRING, &v)
-        != APR_SUCCESS || !v)
+            != APR_SUCCESS
+        || !v) {
         return NULL;
+    }
     return apr_pstrdup(p, v);
 }
 
@@ -392,8 +420,9 @@ static apr_status_t sso_registry_begin(sso_registry *reg, apr_pool_t *p,
     const char *sql = reg->sqlite ? "BEGIN IMMEDIATE" : "BEGIN";
     int drv = sso_registry_control(reg, sql);
 
-    if (drv && sso_registry_reconnect(reg, p))
+    if (drv && sso_registry_reconnect(reg, p)) {
         drv = sso_registry_control(reg, sql);
+    }
     return drv ? sso_registry_fail(reg, p, drv, "begin transaction", err)
                : APR_SUCCESS;
 }
@@ -404,8 +433,9 @@ static apr_status_t sso_registry_commit(sso_registry *reg, apr_pool_t *p,
     int drv = sso_registry_control(reg, "COMMIT");
     apr_status_t rv;
 
-    if (!drv)
+    if (!drv) {
         return APR_SUCCESS;
+    }
     rv = sso_registry_fail(reg, p, drv, "commit", err);
     /* A failed COMMIT leaves the transaction open in SQLite. */
     sso_registry_control(reg, "ROLLBACK");
@@ -418,8 +448,9 @@ static apr_status_t sso_registry_write_once(sso_registry *reg, apr_pool_t *p,
 {
     apr_status_t rv = sso_registry_begin(reg, p, err);
 
-    if (rv != APR_SUCCESS)
+    if (rv != APR_SUCCESS) {
         return rv;
+    }
     reg->in_txn = 1;
     rv = work(reg, p, ctx, err);
     reg->in_txn = 0;
@@ -437,19 +468,21 @@ static apr_status_t sso_registry_write(sso_registry *reg, apr_pool_t *p,
                                        sso_registry_work work, void *ctx,
                                        const char **err)
 {
-    apr_time_t deadline = apr_time_now()
-                          + apr_time_from_msec(SSO_REGISTRY_BUSY_TIMEOUT_MS);
+    apr_time_t deadline =
+        apr_time_now() + apr_time_from_msec(SSO_REGISTRY_BUSY_TIMEOUT_MS);
     apr_status_t rv;
     int attempt;
 
-    for (attempt = 1; ; attempt++) {
+    for (attempt = 1;; attempt++) {
         rv = sso_registry_write_once(reg, p, work, ctx, err);
         if ((rv != APR_EBUSY && rv != APR_EAGAIN)
-            || attempt > SSO_REGISTRY_RETRIES || apr_time_now() >= deadline)
+            || attempt > SSO_REGISTRY_RETRIES || apr_time_now() >= deadline) {
             return rv;
+        }
         if (rv == APR_EAGAIN && reg->q[0]
-            && sso_registry_prepare(reg, err) != APR_SUCCESS)
+            && sso_registry_prepare(reg, err) != APR_SUCCESS) {
             return rv;
+        }
         sso_registry_backoff();
     }
 }
@@ -457,27 +490,34 @@ static apr_status_t sso_registry_write(sso_registry *reg, apr_pool_t *p,
 /* ---- opening ---- */
 
 static apr_status_t sso_registry_load_driver(sso_registry *reg,
-                                             const char *name,
-                                             const char **err)
+                                             const char *name, const char **err)
 {
     apr_status_t rv;
     char buf[120];
 
     if (strcmp(name, "sqlite3") && strcmp(name, "pgsql")) {
-        sso_registry_set_err(err, apr_psprintf(reg->pool, "user store %s: "
-                             "driver '%s' is not supported: use sqlite3 or "
-                             "pgsql", reg->spec, name));
+        sso_registry_set_err(
+            err, apr_psprintf(reg->pool,
+                              "user store %s: "
+                              "driver '%s' is not supported: use sqlite3 or "
+                              "pgsql",
+                              reg->spec, name));
         return APR_ENOTIMPL;
     }
     reg->sqlite = !strcmp(name, "sqlite3");
     rv = apr_dbd_init(reg->pool);
-    if (rv == APR_SUCCESS)
+    if (rv == APR_SUCCESS) {
         rv = apr_dbd_get_driver(reg->pool, name, &reg->driver);
-    if (rv != APR_SUCCESS)
-        sso_registry_set_err(err, apr_psprintf(reg->pool, "user store %s: "
-                             "apr_dbd driver '%s' is not available (%s): "
-                             "install libaprutil1-dbd-%s", reg->spec, name,
-                             apr_strerror(rv, buf, sizeof(buf)), name));
+    }
+    if (rv != APR_SUCCESS) {
+        sso_registry_set_err(
+            err, apr_psprintf(reg->pool,
+                              "user store %s: "
+                              "apr_dbd driver '%s' is not available (%s): "
+                              "install libaprutil1-dbd-%s",
+                              reg->spec, name,
+                              apr_strerror(rv, buf, sizeof(buf)), name));
+    }
     return rv;
 }
 
@@ -485,39 +525,46 @@ static apr_status_t sso_registry_load_driver(sso_registry *reg,
  * missing, so the password hashes are never world-readable; SQLite gives
  * its -wal and -shm files the database file's mode. */
 static apr_status_t sso_registry_sqlite_file(sso_registry *reg,
-                                             const char *path,
-                                             const char **err)
+                                             const char *path, const char **err)
 {
     const char *slash = strrchr(path, '/');
     apr_file_t *f;
     apr_status_t rv;
     char buf[120];
 
-    if (!*path || !strcmp(path, ":memory:"))
+    if (!*path || !strcmp(path, ":memory:")) {
         return APR_SUCCESS;
+    }
     if (slash && slash != path) {
-        rv = apr_dir_make_recursive(apr_pstrmemdup(reg->pool, path, slash - path),
-                                    APR_FPROT_UREAD | APR_FPROT_UWRITE
-                                    | APR_FPROT_UEXECUTE | APR_FPROT_GREAD
-                                    | APR_FPROT_GEXECUTE, reg->pool);
+        rv = apr_dir_make_recursive(
+            apr_pstrmemdup(reg->pool, path, slash - path),
+            APR_FPROT_UREAD | APR_FPROT_UWRITE | APR_FPROT_UEXECUTE
+                | APR_FPROT_GREAD | APR_FPROT_GEXECUTE,
+            reg->pool);
         if (rv != APR_SUCCESS && !APR_STATUS_IS_EEXIST(rv)) {
-            sso_registry_set_err(err, apr_psprintf(reg->pool, "user store %s: "
-                                 "cannot create the directory of %s: %s",
-                                 reg->spec, path,
-                                 apr_strerror(rv, buf, sizeof(buf))));
+            sso_registry_set_err(
+                err, apr_psprintf(reg->pool,
+                                  "user store %s: "
+                                  "cannot create the directory of %s: %s",
+                                  reg->spec, path,
+                                  apr_strerror(rv, buf, sizeof(buf))));
             return rv;
         }
     }
-    rv = apr_file_open(&f, path, APR_FOPEN_CREATE | APR_FOPEN_EXCL
-                       | APR_FOPEN_WRITE, APR_FPROT_UREAD | APR_FPROT_UWRITE
-                       | APR_FPROT_GREAD, reg->pool);
-    if (rv == APR_SUCCESS)
+    rv = apr_file_open(
+        &f, path, APR_FOPEN_CREATE | APR_FOPEN_EXCL | APR_FOPEN_WRITE,
+        APR_FPROT_UREAD | APR_FPROT_UWRITE | APR_FPROT_GREAD, reg->pool);
+    if (rv == APR_SUCCESS) {
         return apr_file_close(f);
-    if (APR_STATUS_IS_EEXIST(rv))
+    }
+    if (APR_STATUS_IS_EEXIST(rv)) {
         return APR_SUCCESS;
-    sso_registry_set_err(err, apr_psprintf(reg->pool, "user store %s: cannot "
-                         "create %s: %s", reg->spec, path,
-                         apr_strerror(rv, buf, sizeof(buf))));
+    }
+    sso_registry_set_err(err, apr_psprintf(reg->pool,
+                                           "user store %s: cannot "
+                                           "create %s: %s",
+                                           reg->spec, path,
+                                           apr_strerror(rv, buf, sizeof(buf))));
     return rv;
 }
 
@@ -530,13 +577,16 @@ static int sso_registry_raw_select(sso_registry *reg, apr_pool_t *p,
     apr_dbd_row_t *row = NULL;
     int rv = apr_dbd_select(reg->driver, p, reg->handle, &res, sql, 1);
 
-    if (value)
+    if (value) {
         *value = NULL;
-    if (rv)
+    }
+    if (rv) {
         return rv;
+    }
     while (sso_registry_next(reg, p, res, &row)) {
-        if (value)
+        if (value) {
             *value = sso_registry_col(reg, p, row, 0);
+        }
     }
     return 0;
 }
@@ -565,24 +615,34 @@ static apr_status_t sso_registry_pragmas(sso_registry *reg, apr_pool_t *p,
     apr_status_t rv;
 
     /* The busy timeout first: switching to WAL needs a lock. */
-    rv = sso_registry_pragma(reg, p, apr_psprintf(p, "PRAGMA busy_timeout = %d",
-                             SSO_REGISTRY_BUSY_TIMEOUT_MS), NULL, err);
-    if (rv == APR_SUCCESS)
-        rv = sso_registry_pragma(reg, p, "PRAGMA journal_mode = WAL", &mode, err);
+    rv = sso_registry_pragma(reg, p,
+                             apr_psprintf(p, "PRAGMA busy_timeout = %d",
+                                          SSO_REGISTRY_BUSY_TIMEOUT_MS),
+                             NULL, err);
+    if (rv == APR_SUCCESS) {
+        rv = sso_registry_pragma(reg, p, "PRAGMA journal_mode = WAL", &mode,
+                                 err);
+    }
     if (rv == APR_SUCCESS && mode && strcasecmp(mode, "wal")
         && strcasecmp(mode, "memory")) {
-        sso_registry_set_err(err, apr_psprintf(p, "user store %s: cannot use "
-                             "WAL mode (journal_mode is %s); is the file on a "
-                             "network file system?", reg->spec, mode));
+        sso_registry_set_err(
+            err, apr_psprintf(p,
+                              "user store %s: cannot use "
+                              "WAL mode (journal_mode is %s); is the file on a "
+                              "network file system?",
+                              reg->spec, mode));
         return APR_EGENERAL;
     }
-    if (rv == APR_SUCCESS)
+    if (rv == APR_SUCCESS) {
         rv = sso_registry_pragma(reg, p, "PRAGMA foreign_keys = ON", NULL, err);
+    }
     /* In WAL mode NORMAL keeps the database consistent and only syncs at
      * checkpoints: a login does not wait for an fsync. A power cut may
      * lose the last few last_login times, never the database. */
-    if (rv == APR_SUCCESS)
-        rv = sso_registry_pragma(reg, p, "PRAGMA synchronous = NORMAL", NULL, err);
+    if (rv == APR_SUCCESS) {
+        rv = sso_registry_pragma(reg, p, "PRAGMA synchronous = NORMAL", NULL,
+                                 err);
+    }
     return rv;
 }
 
@@ -602,10 +662,12 @@ static apr_status_t sso_registry_version(sso_registry *reg, apr_pool_t *p,
 static apr_status_t sso_registry_too_new(sso_registry *reg, apr_pool_t *p,
                                          int version, const char **err)
 {
-    sso_registry_set_err(err, apr_psprintf(p, "user store %s: schema version "
-                         "%d is newer than this build supports (%d): upgrade "
-                         "mod_auth_sso", reg->spec, version,
-                         SSO_REGISTRY_SCHEMA_VERSION));
+    sso_registry_set_err(
+        err, apr_psprintf(p,
+                          "user store %s: schema version "
+                          "%d is newer than this build supports (%d): upgrade "
+                          "mod_auth_sso",
+                          reg->spec, version, SSO_REGISTRY_SCHEMA_VERSION));
     return APR_EGENERAL;
 }
 
@@ -616,8 +678,9 @@ static apr_status_t sso_registry_step(sso_registry *reg, apr_pool_t *p, int to,
                                          : sso_registry_steps[to].pgsql;
     apr_status_t rv = APR_SUCCESS;
 
-    for (; ddl && *ddl && rv == APR_SUCCESS; ddl++)
+    for (; ddl && *ddl && rv == APR_SUCCESS; ddl++) {
         rv = sso_registry_raw(reg, p, *ddl, err);
+    }
     return rv;
 }
 
@@ -627,29 +690,44 @@ static apr_status_t sso_registry_migrate(sso_registry *reg, apr_pool_t *p,
     apr_status_t rv = APR_SUCCESS;
     int version, to;
 
-    if (!reg->sqlite)
-        rv = sso_registry_pragma(reg, p, "SELECT pg_advisory_xact_lock("
-                                 SSO_REGISTRY_PG_LOCK ")", NULL, err);
-    if (rv == APR_SUCCESS)
-        rv = sso_registry_raw(reg, p, "CREATE TABLE IF NOT EXISTS sso_meta "
-                              "(schema_version INTEGER NOT NULL)", err);
-    if (rv == APR_SUCCESS)
+    if (!reg->sqlite) {
+        rv = sso_registry_pragma(
+            reg, p, "SELECT pg_advisory_xact_lock(" SSO_REGISTRY_PG_LOCK ")",
+            NULL, err);
+    }
+    if (rv == APR_SUCCESS) {
+        rv = sso_registry_raw(reg, p,
+                              "CREATE TABLE IF NOT EXISTS sso_meta "
+                              "(schema_version INTEGER NOT NULL)",
+                              err);
+    }
+    if (rv == APR_SUCCESS) {
         rv = sso_registry_version(reg, p, &version, err);
+    }
     if (rv == APR_SUCCESS && version < 0) {
-        rv = sso_registry_raw(reg, p, "INSERT INTO sso_meta (schema_version) "
-                              "VALUES (0)", err);
+        rv = sso_registry_raw(reg, p,
+                              "INSERT INTO sso_meta (schema_version) "
+                              "VALUES (0)",
+                              err);
         version = 0;
     }
-    if (rv != APR_SUCCESS || version == SSO_REGISTRY_SCHEMA_VERSION)
+    if (rv != APR_SUCCESS || version == SSO_REGISTRY_SCHEMA_VERSION) {
         return rv;
-    if (version > SSO_REGISTRY_SCHEMA_VERSION)
+    }
+    if (version > SSO_REGISTRY_SCHEMA_VERSION) {
         return sso_registry_too_new(reg, p, version, err);
-    for (to = version + 1; to <= SSO_REGISTRY_SCHEMA_VERSION && !rv; to++)
+    }
+    for (to = version + 1; to <= SSO_REGISTRY_SCHEMA_VERSION && !rv; to++) {
         rv = sso_registry_step(reg, p, to, err);
-    if (rv == APR_SUCCESS)
-        rv = sso_registry_raw(reg, p, apr_psprintf(p, "UPDATE sso_meta SET "
-                              "schema_version = %d", SSO_REGISTRY_SCHEMA_VERSION),
+    }
+    if (rv == APR_SUCCESS) {
+        rv = sso_registry_raw(reg, p,
+                              apr_psprintf(p,
+                                           "UPDATE sso_meta SET "
+                                           "schema_version = %d",
+                                           SSO_REGISTRY_SCHEMA_VERSION),
                               err);
+    }
     return rv;
 }
 
@@ -661,10 +739,12 @@ static apr_status_t sso_registry_schema(sso_registry *reg, apr_pool_t *p,
     int version;
 
     if (sso_registry_version(reg, p, &version, NULL) == APR_SUCCESS) {
-        if (version == SSO_REGISTRY_SCHEMA_VERSION)
+        if (version == SSO_REGISTRY_SCHEMA_VERSION) {
             return APR_SUCCESS;
-        if (version > SSO_REGISTRY_SCHEMA_VERSION)
+        }
+        if (version > SSO_REGISTRY_SCHEMA_VERSION) {
             return sso_registry_too_new(reg, p, version, err);
+        }
     }
     return sso_registry_write(reg, p, sso_registry_migrate, NULL, err);
 }
@@ -681,10 +761,13 @@ static apr_status_t sso_registry_prepare(sso_registry *reg, const char **err)
         reg->q[i] = NULL;
         rv = apr_dbd_prepare(reg->driver, reg->pool, reg->handle,
                              sso_registry_queries[i].sql, NULL, &reg->q[i]);
-        if (rv)
-            return sso_registry_fail(reg, reg->pool, rv, apr_pstrcat(reg->pool,
-                                     "prepare ", sso_registry_queries[i].what,
-                                     NULL), err);
+        if (rv) {
+            return sso_registry_fail(reg, reg->pool, rv,
+                                     apr_pstrcat(reg->pool, "prepare ",
+                                                 sso_registry_queries[i].what,
+                                                 NULL),
+                                     err);
+        }
     }
     return APR_SUCCESS;
 }
@@ -693,8 +776,9 @@ static apr_status_t sso_registry_cleanup(void *data)
 {
     sso_registry *reg = data;
 
-    if (reg->handle)
+    if (reg->handle) {
         apr_dbd_close(reg->driver, reg->handle);
+    }
     reg->handle = NULL;
     return APR_SUCCESS;
 }
@@ -705,13 +789,18 @@ static apr_status_t sso_registry_handle(sso_registry *reg, const char *params,
     const char *dbd_err = NULL;
     apr_status_t rv;
 
-    rv = apr_dbd_open_ex(reg->driver, reg->pool, params, &reg->handle, &dbd_err);
+    rv =
+        apr_dbd_open_ex(reg->driver, reg->pool, params, &reg->handle, &dbd_err);
     if (rv != APR_SUCCESS) {
         reg->handle = NULL;
-        sso_registry_set_err(err, apr_psprintf(reg->pool, "user store %s: "
-                             "cannot open: %s", reg->spec, dbd_err
-                             ? sso_registry_mask_keyword(reg->pool, dbd_err)
-                             : "the driver gave no reason"));
+        sso_registry_set_err(
+            err,
+            apr_psprintf(reg->pool,
+                         "user store %s: "
+                         "cannot open: %s",
+                         reg->spec,
+                         dbd_err ? sso_registry_mask_keyword(reg->pool, dbd_err)
+                                 : "the driver gave no reason"));
         return rv;
     }
     apr_pool_cleanup_register(reg->pool, reg, sso_registry_cleanup,
@@ -725,23 +814,29 @@ static apr_status_t sso_registry_handle(sso_registry *reg, const char *params,
 static apr_status_t sso_registry_connect(sso_registry *reg, const char *params,
                                          const char **err)
 {
-    apr_time_t deadline = apr_time_now()
-                          + apr_time_from_msec(SSO_REGISTRY_BUSY_TIMEOUT_MS);
+    apr_time_t deadline =
+        apr_time_now() + apr_time_from_msec(SSO_REGISTRY_BUSY_TIMEOUT_MS);
     apr_status_t rv;
 
-    if (reg->sqlite && (rv = sso_registry_sqlite_file(reg, params, err)))
+    if (reg->sqlite && (rv = sso_registry_sqlite_file(reg, params, err))) {
         return rv;
+    }
     for (;;) {
-        if ((rv = sso_registry_handle(reg, params, err)) != APR_SUCCESS)
+        if ((rv = sso_registry_handle(reg, params, err)) != APR_SUCCESS) {
             return rv;
+        }
         rv = reg->sqlite ? sso_registry_pragmas(reg, reg->pool, err)
                          : APR_SUCCESS;
-        if (rv == APR_SUCCESS)
+        if (rv == APR_SUCCESS) {
             rv = sso_registry_schema(reg, reg->pool, err);
-        if (rv == APR_SUCCESS)
+        }
+        if (rv == APR_SUCCESS) {
             return sso_registry_prepare(reg, err);
-        if ((rv != APR_EBUSY && rv != APR_EAGAIN) || apr_time_now() >= deadline)
+        }
+        if ((rv != APR_EBUSY && rv != APR_EAGAIN)
+            || apr_time_now() >= deadline) {
             return rv;
+        }
         apr_pool_cleanup_run(reg->pool, reg, sso_registry_cleanup);
         sso_registry_backoff();
     }
@@ -756,20 +851,24 @@ apr_status_t sso_registry_open(apr_pool_t *p, const char *spec,
     apr_status_t rv;
 
     *out = NULL;
-    if ((rv = sso_registry_parse_spec(p, spec, &name, &params, err)))
+    if ((rv = sso_registry_parse_spec(p, spec, &name, &params, err))) {
         return rv;
-    if ((rv = apr_pool_create(&sub, p)) != APR_SUCCESS)
+    }
+    if ((rv = apr_pool_create(&sub, p)) != APR_SUCCESS) {
         return rv;
+    }
     reg = apr_pcalloc(sub, sizeof(*reg));
     reg->pool = sub;
     reg->spec = sso_registry_display_spec(sub, spec);
     rv = sso_registry_load_driver(reg, name, err);
-    if (rv == APR_SUCCESS)
+    if (rv == APR_SUCCESS) {
         rv = sso_registry_connect(reg, params, err);
+    }
     if (rv != APR_SUCCESS) {
         /* The message lives in sub, which goes now. */
-        if (err && *err)
+        if (err && *err) {
             *err = apr_pstrdup(p, *err);
+        }
         apr_pool_destroy(sub);
         return rv;
     }
@@ -779,8 +878,9 @@ apr_status_t sso_registry_open(apr_pool_t *p, const char *spec,
 
 void sso_registry_close(sso_registry *reg)
 {
-    if (reg)
+    if (reg) {
         apr_pool_destroy(reg->pool);
+    }
 }
 
 const char *sso_registry_driver(const sso_registry *reg)
@@ -795,14 +895,17 @@ static const char *sso_registry_check_text(apr_pool_t *p, const char *what,
 {
     size_t len = value ? strlen(value) : 0, i;
 
-    if (len == 0)
+    if (len == 0) {
         return apr_psprintf(p, "%s is empty", what);
-    if (len > max)
+    }
+    if (len > max) {
         return apr_psprintf(p, "%s is longer than %" APR_SIZE_T_FMT " bytes",
                             what, max);
+    }
     for (i = 0; i < len; i++) {
-        if (apr_iscntrl((unsigned char)value[i]))
+        if (apr_iscntrl((unsigned char)value[i])) {
             return apr_psprintf(p, "%s contains a control character", what);
+        }
     }
     return NULL;
 }
@@ -813,8 +916,9 @@ static apr_status_t sso_registry_check(apr_pool_t *p, const char *what,
 {
     const char *problem = sso_registry_check_text(p, what, value, max);
 
-    if (!problem)
+    if (!problem) {
         return APR_SUCCESS;
+    }
     sso_registry_set_err(err, problem);
     return APR_EINVAL;
 }
@@ -832,22 +936,24 @@ static apr_status_t sso_registry_check_identity(apr_pool_t *p,
                                                 const char *sub,
                                                 const char **err)
 {
-    apr_status_t rv = sso_registry_check(p, "issuer", issuer,
-                                         SSO_REGISTRY_ID_MAX, err);
+    apr_status_t rv =
+        sso_registry_check(p, "issuer", issuer, SSO_REGISTRY_ID_MAX, err);
 
-    return rv ? rv : sso_registry_check(p, "sub", sub, SSO_REGISTRY_ID_MAX, err);
+    return rv ? rv
+              : sso_registry_check(p, "sub", sub, SSO_REGISTRY_ID_MAX, err);
 }
 
 static apr_status_t sso_registry_check_group(apr_pool_t *p, const char *group,
                                              const char **err)
 {
-    const char *problem = sso_registry_check_text(p, "group name", group,
-                                                  SSO_REGISTRY_NAME_MAX);
+    const char *problem =
+        sso_registry_check_text(p, "group name", group, SSO_REGISTRY_NAME_MAX);
 
-    if (!problem)
+    if (!problem) {
         return APR_SUCCESS;
-    sso_registry_set_err(err, apr_psprintf(p, "%s ('%.40s')", problem,
-                                           group ? group : ""));
+    }
+    sso_registry_set_err(
+        err, apr_psprintf(p, "%s ('%.40s')", problem, group ? group : ""));
     return APR_EINVAL;
 }
 
@@ -859,8 +965,10 @@ static int sso_registry_cmp(const void *a, const void *b)
 /* Sorted bytewise, so every driver lists groups in the same order. */
 static void sso_registry_sort(apr_array_header_t *names)
 {
-    if (names->nelts > 1)
-        qsort(names->elts, names->nelts, sizeof(const char *), sso_registry_cmp);
+    if (names->nelts > 1) {
+        qsort(names->elts, names->nelts, sizeof(const char *),
+              sso_registry_cmp);
+    }
 }
 
 /* The groups as a checked set: each once, sorted, within the limits. */
@@ -877,17 +985,21 @@ static apr_status_t sso_registry_group_set(apr_pool_t *p,
                           sizeof(const char *));
     for (i = 0; in && i < in->nelts; i++) {
         const char *g = APR_ARRAY_IDX(in, i, const char *);
-        if ((rv = sso_registry_check_group(p, g, err)) != APR_SUCCESS)
+        if ((rv = sso_registry_check_group(p, g, err)) != APR_SUCCESS) {
             return rv;
-        if (apr_hash_get(seen, g, APR_HASH_KEY_STRING))
+        }
+        if (apr_hash_get(seen, g, APR_HASH_KEY_STRING)) {
             continue;
+        }
         apr_hash_set(seen, g, APR_HASH_KEY_STRING, g);
         APR_ARRAY_PUSH(*out, const char *) = apr_pstrdup(p, g);
     }
     if ((*out)->nelts > SSO_REGISTRY_GROUPS_MAX) {
-        sso_registry_set_err(err, apr_psprintf(p, "%d groups is more than the "
-                             "%d one user may have", (*out)->nelts,
-                             SSO_REGISTRY_GROUPS_MAX));
+        sso_registry_set_err(err, apr_psprintf(p,
+                                               "%d groups is more than the "
+                                               "%d one user may have",
+                                               (*out)->nelts,
+                                               SSO_REGISTRY_GROUPS_MAX));
         return APR_EINVAL;
     }
     sso_registry_sort(*out);
@@ -927,10 +1039,13 @@ static apr_status_t sso_registry_load_groups(sso_registry *reg, apr_pool_t *p,
     apr_dbd_row_t *row = NULL;
     apr_status_t rv = sso_registry_select(reg, p, Q_GROUPS, args, &res, err);
 
-    if (rv != APR_SUCCESS)
+    if (rv != APR_SUCCESS) {
         return rv;
-    while (sso_registry_next(reg, p, res, &row))
-        APR_ARRAY_PUSH(u->groups, const char *) = sso_registry_col(reg, p, row, 0);
+    }
+    while (sso_registry_next(reg, p, res, &row)) {
+        APR_ARRAY_PUSH(u->groups, const char *) =
+            sso_registry_col(reg, p, row, 0);
+    }
     sso_registry_sort(u->groups);
     return APR_SUCCESS;
 }
@@ -944,14 +1059,17 @@ static apr_status_t sso_registry_find(sso_registry *reg, apr_pool_t *p, int q,
     apr_status_t rv = sso_registry_select(reg, p, q, args, &res, err);
 
     *out = NULL;
-    if (rv != APR_SUCCESS)
+    if (rv != APR_SUCCESS) {
         return rv;
-    while (sso_registry_next(reg, p, res, &row)) {
-        if (!*out)
-            *out = sso_registry_user_row(reg, p, row);
     }
-    if (!*out)
+    while (sso_registry_next(reg, p, res, &row)) {
+        if (!*out) {
+            *out = sso_registry_user_row(reg, p, row);
+        }
+    }
+    if (!*out) {
         return APR_NOTFOUND;
+    }
     return sso_registry_load_groups(reg, p, *out, err);
 }
 
@@ -975,13 +1093,14 @@ apr_status_t sso_registry_find_user(sso_registry *reg, apr_pool_t *p,
 
 /* As sso_registry_find_user, with a message naming the user when absent. */
 static apr_status_t sso_registry_need_user(sso_registry *reg, apr_pool_t *p,
-                                           const char *username,
-                                           sso_user **out, const char **err)
+                                           const char *username, sso_user **out,
+                                           const char **err)
 {
     apr_status_t rv = sso_registry_find_user(reg, p, username, out, err);
 
-    if (rv == APR_NOTFOUND)
+    if (rv == APR_NOTFOUND) {
         sso_registry_set_err(err, apr_psprintf(p, "no user '%s'", username));
+    }
     return rv;
 }
 
@@ -995,10 +1114,12 @@ apr_status_t sso_registry_username_taken(sso_registry *reg, apr_pool_t *p,
     apr_status_t rv = sso_registry_select(reg, p, Q_USER_ID, args, &res, err);
 
     *taken = 0;
-    if (rv != APR_SUCCESS)
+    if (rv != APR_SUCCESS) {
         return rv;
-    while (sso_registry_next(reg, p, res, &row))
+    }
+    while (sso_registry_next(reg, p, res, &row)) {
         *taken = 1;
+    }
     return APR_SUCCESS;
 }
 
@@ -1014,16 +1135,19 @@ static apr_status_t sso_registry_list_groups(sso_registry *reg, apr_pool_t *p,
 {
     apr_dbd_results_t *res;
     apr_dbd_row_t *row = NULL;
-    apr_status_t rv = sso_registry_select(reg, p, Q_ALL_GROUPS, NULL, &res, err);
+    apr_status_t rv =
+        sso_registry_select(reg, p, Q_ALL_GROUPS, NULL, &res, err);
 
-    if (rv != APR_SUCCESS)
+    if (rv != APR_SUCCESS) {
         return rv;
+    }
     while (sso_registry_next(reg, p, res, &row)) {
         const char *id = sso_registry_col(reg, p, row, 0);
         sso_user *u = id ? apr_hash_get(by_id, id, APR_HASH_KEY_STRING) : NULL;
-        if (u)
+        if (u) {
             APR_ARRAY_PUSH(u->groups, const char *) =
                 sso_registry_col(reg, p, row, 1);
+        }
     }
     return APR_SUCCESS;
 }
@@ -1039,18 +1163,21 @@ apr_status_t sso_registry_list(sso_registry *reg, apr_pool_t *p,
 
     *users = apr_array_make(p, 16, sizeof(sso_user *));
     rv = sso_registry_select(reg, p, Q_ALL_USERS, NULL, &res, err);
-    if (rv != APR_SUCCESS)
+    if (rv != APR_SUCCESS) {
         return rv;
+    }
     while (sso_registry_next(reg, p, res, &row)) {
         sso_user *u = sso_registry_user_row(reg, p, row);
         APR_ARRAY_PUSH(*users, sso_user *) = u;
         apr_hash_set(by_id, apr_psprintf(p, "%" APR_INT64_T_FMT, u->id),
                      APR_HASH_KEY_STRING, u);
     }
-    if ((rv = sso_registry_list_groups(reg, p, by_id, err)) != APR_SUCCESS)
+    if ((rv = sso_registry_list_groups(reg, p, by_id, err)) != APR_SUCCESS) {
         return rv;
-    for (i = 0; i < (*users)->nelts; i++)
+    }
+    for (i = 0; i < (*users)->nelts; i++) {
         sso_registry_sort(APR_ARRAY_IDX(*users, i, sso_user *)->groups);
+    }
     qsort((*users)->elts, (*users)->nelts, sizeof(sso_user *),
           sso_registry_cmp_user);
     return APR_SUCCESS;
@@ -1058,8 +1185,8 @@ apr_status_t sso_registry_list(sso_registry *reg, apr_pool_t *p,
 
 /* ---- writing users (inside a transaction) ---- */
 
-static apr_status_t sso_registry_insert_groups(sso_registry *reg,
-                                               apr_pool_t *p, sso_user *u,
+static apr_status_t sso_registry_insert_groups(sso_registry *reg, apr_pool_t *p,
+                                               sso_user *u,
                                                const apr_array_header_t *groups,
                                                const char **err)
 {
@@ -1070,15 +1197,15 @@ static apr_status_t sso_registry_insert_groups(sso_registry *reg,
         const void *args[] = { &u->id, APR_ARRAY_IDX(groups, i, const char *) };
         rv = sso_registry_exec(reg, p, Q_ADD_GROUP, args, err);
     }
-    if (rv == APR_SUCCESS)
+    if (rv == APR_SUCCESS) {
         u->groups = apr_array_copy(p, groups);
+    }
     return rv;
 }
 
-static apr_status_t sso_registry_replace_groups(sso_registry *reg,
-                                                apr_pool_t *p, sso_user *u,
-                                                const apr_array_header_t *groups,
-                                                const char **err)
+static apr_status_t sso_registry_replace_groups(
+    sso_registry *reg, apr_pool_t *p, sso_user *u,
+    const apr_array_header_t *groups, const char **err)
 {
     const void *args[] = { &u->id };
     apr_status_t rv = sso_registry_exec(reg, p, Q_CLEAR_GROUPS, args, err);
@@ -1093,26 +1220,35 @@ static apr_status_t sso_registry_insert(sso_registry *reg, apr_pool_t *p,
                                         const apr_array_header_t *groups,
                                         sso_user **out, const char **err)
 {
-    const void *args[] = { tpl->username, tpl->kind, tpl->issuer, tpl->sub,
-                           tpl->password_hash, &tpl->created,
+    const void *args[] = { tpl->username,
+                           tpl->kind,
+                           tpl->issuer,
+                           tpl->sub,
+                           tpl->password_hash,
+                           &tpl->created,
                            tpl->last_login ? &tpl->last_login : NULL,
-                           tpl->last_login_addr, tpl->last_login_method };
+                           tpl->last_login_addr,
+                           tpl->last_login_method };
     apr_status_t rv;
     int taken;
 
     rv = sso_registry_username_taken(reg, p, tpl->username, &taken, err);
     if (rv == APR_SUCCESS && taken) {
-        sso_registry_set_err(err, apr_psprintf(p, "username '%s' is taken",
-                                               tpl->username));
+        sso_registry_set_err(
+            err, apr_psprintf(p, "username '%s' is taken", tpl->username));
         return APR_EEXIST;
     }
-    if (rv == APR_SUCCESS)
+    if (rv == APR_SUCCESS) {
         rv = sso_registry_exec(reg, p, Q_INSERT, args, err);
-    if (rv == APR_SUCCESS)
+    }
+    if (rv == APR_SUCCESS) {
         rv = sso_registry_find_user(reg, p, tpl->username, out, err);
+    }
     if (rv == APR_NOTFOUND) {
-        sso_registry_set_err(err, apr_psprintf(p, "user store %s: user '%s' "
-                             "vanished after insert", reg->spec, tpl->username));
+        sso_registry_set_err(err, apr_psprintf(p,
+                                               "user store %s: user '%s' "
+                                               "vanished after insert",
+                                               reg->spec, tpl->username));
         rv = APR_EGENERAL;
     }
     return rv ? rv : sso_registry_insert_groups(reg, p, *out, groups, err);
@@ -1128,7 +1264,7 @@ static apr_int64_t sso_registry_now(void)
 
 typedef struct {
     const sso_registry_login *in;
-    apr_array_header_t *groups;     /* checked set of in->groups */
+    apr_array_header_t *groups; /* checked set of in->groups */
     apr_int64_t now;
     sso_user *user;
     int created;
@@ -1136,8 +1272,7 @@ typedef struct {
 } sso_login_ctx;
 
 static apr_status_t sso_registry_login_existing(sso_registry *reg,
-                                                apr_pool_t *p,
-                                                sso_login_ctx *c,
+                                                apr_pool_t *p, sso_login_ctx *c,
                                                 const char **err)
 {
     sso_user *u = c->user;
@@ -1145,13 +1280,14 @@ static apr_status_t sso_registry_login_existing(sso_registry *reg,
     apr_status_t rv;
 
     if (u->disabled) {
-        sso_registry_set_err(err, apr_psprintf(p, "user '%s' is disabled",
-                                               u->username));
+        sso_registry_set_err(
+            err, apr_psprintf(p, "user '%s' is disabled", u->username));
         return APR_EACCES;
     }
     rv = sso_registry_exec(reg, p, Q_TOUCH, args, err);
-    if (rv == APR_SUCCESS && c->in->replace_groups)
+    if (rv == APR_SUCCESS && c->in->replace_groups) {
         rv = sso_registry_replace_groups(reg, p, u, c->groups, err);
+    }
     u->last_login = c->now;
     u->last_login_addr = c->in->addr;
     u->last_login_method = "sso";
@@ -1165,7 +1301,7 @@ static apr_status_t sso_registry_login_new(sso_registry *reg, apr_pool_t *p,
 
     if (!c->in->username) {
         sso_registry_set_err(err, "no user for this issuer and sub, and no "
-                             "username to create one");
+                                  "username to create one");
         return APR_NOTFOUND;
     }
     tpl.username = c->in->username;
@@ -1187,23 +1323,26 @@ static apr_status_t sso_registry_login_work(sso_registry *reg, apr_pool_t *p,
     apr_status_t rv;
 
     c->created = c->inserting = 0;
-    rv = sso_registry_find_sso(reg, p, c->in->issuer, c->in->sub, &c->user, err);
-    if (rv == APR_SUCCESS)
+    rv =
+        sso_registry_find_sso(reg, p, c->in->issuer, c->in->sub, &c->user, err);
+    if (rv == APR_SUCCESS) {
         return sso_registry_login_existing(reg, p, c, err);
+    }
     return rv == APR_NOTFOUND ? sso_registry_login_new(reg, p, c, err) : rv;
 }
 
 static apr_status_t sso_registry_check_login(apr_pool_t *p,
                                              const sso_registry_login *in,
-                                             sso_login_ctx *c,
-                                             const char **err)
+                                             sso_login_ctx *c, const char **err)
 {
     apr_status_t rv = sso_registry_check_identity(p, in->issuer, in->sub, err);
 
-    if (rv == APR_SUCCESS && in->username)
+    if (rv == APR_SUCCESS && in->username) {
         rv = sso_registry_check_username(p, in->username, err);
-    if (rv == APR_SUCCESS)
+    }
+    if (rv == APR_SUCCESS) {
         rv = sso_registry_group_set(p, in->groups, &c->groups, err);
+    }
     return rv;
 }
 
@@ -1218,12 +1357,14 @@ static apr_status_t sso_registry_login_race(sso_registry *reg, apr_pool_t *p,
     int taken = 0;
 
     if (sso_registry_find_sso(reg, p, c->in->issuer, c->in->sub, &u, NULL)
-        == APR_SUCCESS)
+        == APR_SUCCESS) {
         return sso_registry_write(reg, p, sso_registry_login_work, c, err);
+    }
     if (sso_registry_username_taken(reg, p, c->in->username, &taken, NULL)
-        == APR_SUCCESS && taken) {
-        sso_registry_set_err(err, apr_psprintf(p, "username '%s' is taken",
-                                               c->in->username));
+            == APR_SUCCESS
+        && taken) {
+        sso_registry_set_err(
+            err, apr_psprintf(p, "username '%s' is taken", c->in->username));
         return APR_EEXIST;
     }
     return rv;
@@ -1241,11 +1382,13 @@ apr_status_t sso_registry_sso_login(sso_registry *reg, apr_pool_t *p,
     *created = 0;
     c.in = login;
     c.now = sso_registry_now();
-    if ((rv = sso_registry_check_login(p, login, &c, err)) != APR_SUCCESS)
+    if ((rv = sso_registry_check_login(p, login, &c, err)) != APR_SUCCESS) {
         return rv;
+    }
     rv = sso_registry_write(reg, p, sso_registry_login_work, &c, err);
-    if (rv == APR_EGENERAL && c.inserting)
+    if (rv == APR_EGENERAL && c.inserting) {
         rv = sso_registry_login_race(reg, p, &c, rv, err);
+    }
     if (rv == APR_SUCCESS || rv == APR_EACCES) {
         *out = c.user;
         *created = rv == APR_SUCCESS && c.created;
@@ -1271,8 +1414,10 @@ static apr_status_t sso_registry_local_login_work(sso_registry *reg,
     const void *args[] = { &c->now, c->addr, "local", u ? &u->id : NULL };
 
     if (rv == APR_SUCCESS && strcmp(u->kind, "local")) {
-        sso_registry_set_err(err, apr_psprintf(p, "user '%s' is no local "
-                                               "user", c->username));
+        sso_registry_set_err(err, apr_psprintf(p,
+                                               "user '%s' is no local "
+                                               "user",
+                                               c->username));
         return APR_EINVAL;
     }
     return rv ? rv : sso_registry_exec(reg, p, Q_TOUCH, args, err);
@@ -1329,9 +1474,11 @@ apr_status_t sso_registry_add_local(sso_registry *reg, apr_pool_t *p,
     c.username = username;
     c.hash = password_hash;
     if ((rv = sso_registry_check_username(p, username, err))
-        || (rv = sso_registry_check(p, "password hash", password_hash, 1024, err))
-        || (rv = sso_registry_group_set(p, groups, &c.groups, err)))
+        || (rv = sso_registry_check(p, "password hash", password_hash, 1024,
+                                    err))
+        || (rv = sso_registry_group_set(p, groups, &c.groups, err))) {
         return rv;
+    }
     return sso_registry_write(reg, p, sso_registry_add_local_work, &c, err);
 }
 
@@ -1344,12 +1491,16 @@ static apr_status_t sso_registry_set_password_work(sso_registry *reg,
     apr_status_t rv = sso_registry_need_user(reg, p, c->username, &u, err);
     const void *args[] = { c->hash, u ? &u->id : NULL };
 
-    if (rv != APR_SUCCESS)
+    if (rv != APR_SUCCESS) {
         return rv;
+    }
     if (strcmp(u->kind, "local")) {
-        sso_registry_set_err(err, apr_psprintf(p, "'%s' is an SSO user; SSO "
-                             "users sign in at the provider and have no "
-                             "password here", u->username));
+        sso_registry_set_err(
+            err, apr_psprintf(p,
+                              "'%s' is an SSO user; SSO "
+                              "users sign in at the provider and have no "
+                              "password here",
+                              u->username));
         return APR_EINVAL;
     }
     return sso_registry_exec(reg, p, Q_SET_HASH, args, err);
@@ -1365,14 +1516,15 @@ apr_status_t sso_registry_set_password(sso_registry *reg, apr_pool_t *p,
 
     c.username = username;
     c.hash = password_hash;
-    if ((rv = sso_registry_check(p, "password hash", password_hash, 1024, err)))
+    if ((rv = sso_registry_check(p, "password hash", password_hash, 1024,
+                                 err))) {
         return rv;
+    }
     return sso_registry_write(reg, p, sso_registry_set_password_work, &c, err);
 }
 
-static apr_status_t sso_registry_set_totp_work(sso_registry *reg,
-                                               apr_pool_t *p, void *ctx,
-                                               const char **err)
+static apr_status_t sso_registry_set_totp_work(sso_registry *reg, apr_pool_t *p,
+                                               void *ctx, const char **err)
 {
     sso_admin_ctx *c = ctx;
     sso_user *u;
@@ -1383,9 +1535,12 @@ static apr_status_t sso_registry_set_totp_work(sso_registry *reg,
         return rv;
     }
     if (strcmp(u->kind, "local")) {
-        sso_registry_set_err(err, apr_psprintf(p, "'%s' is an SSO user; its "
-                             "provider asks for a second factor, not this "
-                             "server", u->username));
+        sso_registry_set_err(
+            err, apr_psprintf(p,
+                              "'%s' is an SSO user; its "
+                              "provider asks for a second factor, not this "
+                              "server",
+                              u->username));
         return APR_EINVAL;
     }
     return sso_registry_exec(reg, p, Q_SET_TOTP, args, err);
@@ -1401,16 +1556,15 @@ apr_status_t sso_registry_set_totp(sso_registry *reg, apr_pool_t *p,
     c.username = username;
     c.hash = sealed;
     c.step = last_step;
-    if (sealed && (rv = sso_registry_check(p, "TOTP secret", sealed, 1024,
-                                           err))) {
+    if (sealed
+        && (rv = sso_registry_check(p, "TOTP secret", sealed, 1024, err))) {
         return rv;
     }
     return sso_registry_write(reg, p, sso_registry_set_totp_work, &c, err);
 }
 
-static apr_status_t sso_registry_totp_use_work(sso_registry *reg,
-                                               apr_pool_t *p, void *ctx,
-                                               const char **err)
+static apr_status_t sso_registry_totp_use_work(sso_registry *reg, apr_pool_t *p,
+                                               void *ctx, const char **err)
 {
     sso_admin_ctx *c = ctx;
     sso_user *u;
@@ -1422,8 +1576,8 @@ static apr_status_t sso_registry_totp_use_work(sso_registry *reg,
         return rv;
     }
     if (!u->totp_secret) {
-        sso_registry_set_err(err, apr_psprintf(p, "user '%s' has no TOTP",
-                                               u->username));
+        sso_registry_set_err(
+            err, apr_psprintf(p, "user '%s' has no TOTP", u->username));
         return APR_NOTFOUND;
     }
     rv = sso_registry_exec_n(reg, p, Q_USE_TOTP, args, &nrows, err);
@@ -1476,12 +1630,15 @@ static apr_status_t sso_registry_link_work(sso_registry *reg, apr_pool_t *p,
     apr_status_t rv = sso_registry_find_sso(reg, p, c->issuer, c->sub, &u, err);
 
     if (rv == APR_SUCCESS) {
-        sso_registry_set_err(err, apr_psprintf(p, "this issuer and sub already "
-                             "belong to user '%s'", u->username));
+        sso_registry_set_err(err, apr_psprintf(p,
+                                               "this issuer and sub already "
+                                               "belong to user '%s'",
+                                               u->username));
         return APR_EEXIST;
     }
-    if (rv != APR_NOTFOUND)
+    if (rv != APR_NOTFOUND) {
         return rv;
+    }
     tpl.username = c->username;
     tpl.kind = "sso";
     tpl.issuer = c->issuer;
@@ -1504,8 +1661,9 @@ apr_status_t sso_registry_link(sso_registry *reg, apr_pool_t *p,
     c.sub = sub;
     if ((rv = sso_registry_check_username(p, username, err))
         || (rv = sso_registry_check_identity(p, issuer, sub, err))
-        || (rv = sso_registry_group_set(p, groups, &c.groups, err)))
+        || (rv = sso_registry_group_set(p, groups, &c.groups, err))) {
         return rv;
+    }
     return sso_registry_write(reg, p, sso_registry_link_work, &c, err);
 }
 
@@ -1529,8 +1687,9 @@ apr_status_t sso_registry_set_groups(sso_registry *reg, apr_pool_t *p,
     apr_status_t rv;
 
     c.username = username;
-    if ((rv = sso_registry_group_set(p, groups, &c.groups, err)))
+    if ((rv = sso_registry_group_set(p, groups, &c.groups, err))) {
         return rv;
+    }
     return sso_registry_write(reg, p, sso_registry_set_groups_work, &c, err);
 }
 
@@ -1539,8 +1698,9 @@ static int sso_registry_has(const apr_array_header_t *list, const char *name)
     int i;
 
     for (i = 0; i < list->nelts; i++) {
-        if (!strcmp(APR_ARRAY_IDX(list, i, const char *), name))
+        if (!strcmp(APR_ARRAY_IDX(list, i, const char *), name)) {
             return 1;
+        }
     }
     return 0;
 }
@@ -1554,12 +1714,15 @@ static apr_status_t sso_registry_add_group_work(sso_registry *reg,
     apr_status_t rv = sso_registry_need_user(reg, p, c->username, &u, err);
     const void *args[] = { u ? &u->id : NULL, c->group };
 
-    if (rv != APR_SUCCESS || sso_registry_has(u->groups, c->group))
+    if (rv != APR_SUCCESS || sso_registry_has(u->groups, c->group)) {
         return rv;
+    }
     if (u->groups->nelts >= SSO_REGISTRY_GROUPS_MAX) {
-        sso_registry_set_err(err, apr_psprintf(p, "user '%s' already has the "
-                             "%d groups one user may have", u->username,
-                             SSO_REGISTRY_GROUPS_MAX));
+        sso_registry_set_err(err, apr_psprintf(p,
+                                               "user '%s' already has the "
+                                               "%d groups one user may have",
+                                               u->username,
+                                               SSO_REGISTRY_GROUPS_MAX));
         return APR_EINVAL;
     }
     return sso_registry_exec(reg, p, Q_ADD_GROUP, args, err);
@@ -1574,8 +1737,9 @@ apr_status_t sso_registry_add_group(sso_registry *reg, apr_pool_t *p,
 
     c.username = username;
     c.group = group;
-    if ((rv = sso_registry_check_group(p, group, err)))
+    if ((rv = sso_registry_check_group(p, group, err))) {
         return rv;
+    }
     return sso_registry_write(reg, p, sso_registry_add_group_work, &c, err);
 }
 
@@ -1592,8 +1756,8 @@ static apr_status_t sso_registry_remove_group_work(sso_registry *reg,
 }
 
 apr_status_t sso_registry_remove_group(sso_registry *reg, apr_pool_t *p,
-                                       const char *username,
-                                       const char *group, const char **err)
+                                       const char *username, const char *group,
+                                       const char **err)
 {
     sso_admin_ctx c = { 0 };
 
@@ -1663,14 +1827,17 @@ apr_status_t sso_registry_password_hash(apr_pool_t *p, const char *plain,
     apr_status_t rv;
 
     *hash = NULL;
-    if (len == 0 || len > SSO_REGISTRY_PASSWORD_MAX)
+    if (len == 0 || len > SSO_REGISTRY_PASSWORD_MAX) {
         return APR_EINVAL;
-    if (RAND_bytes(salt, sizeof(salt)) != 1)
+    }
+    if (RAND_bytes(salt, sizeof(salt)) != 1) {
         return APR_EGENERAL;
+    }
     rv = apr_bcrypt_encode(plain, SSO_REGISTRY_BCRYPT_COST, salt, sizeof(salt),
                            out, sizeof(out));
-    if (rv == APR_SUCCESS)
+    if (rv == APR_SUCCESS) {
         *hash = apr_pstrdup(p, out);
+    }
     OPENSSL_cleanse(salt, sizeof(salt));
     return rv;
 }

@@ -29,44 +29,45 @@ typedef struct sso_registry sso_registry;
  * from configure): the module's when SSOUserStore is unset, and the one
  * sso-users opens when httpd.conf names none. */
 #define SSO_REGISTRY_DEFAULT_FILE "sso/users.db"
-#define SSO_REGISTRY_DEFAULT_SPEC "sqlite3:" SSO_STATE_DIR "/" SSO_REGISTRY_DEFAULT_FILE
+#define SSO_REGISTRY_DEFAULT_SPEC                                              \
+    "sqlite3:" SSO_STATE_DIR "/" SSO_REGISTRY_DEFAULT_FILE
 /* The schema this build writes; older stores are upgraded at open. */
 #define SSO_REGISTRY_SCHEMA_VERSION 3
 /* How long SQLite waits for another process's lock, in milliseconds. */
 #define SSO_REGISTRY_BUSY_TIMEOUT_MS 5000
 /* bcrypt cost of new password hashes; bcrypt reads at most 72 bytes. */
-#define SSO_REGISTRY_BCRYPT_COST 12
+#define SSO_REGISTRY_BCRYPT_COST  12
 #define SSO_REGISTRY_PASSWORD_MAX 72
 
 typedef struct {
     apr_int64_t id;
     const char *username;
-    const char *kind;             /* "local" or "sso" */
-    const char *issuer;           /* sso users; NULL for local ones */
+    const char *kind;   /* "local" or "sso" */
+    const char *issuer; /* sso users; NULL for local ones */
     const char *sub;
     int disabled;
-    const char *password_hash;    /* local users; NULL for sso ones */
-    apr_int64_t created;          /* seconds since the epoch */
-    apr_int64_t last_login;       /* seconds since the epoch; 0: never */
-    const char *last_login_addr;  /* client address of that login, or NULL */
+    const char *password_hash;     /* local users; NULL for sso ones */
+    apr_int64_t created;           /* seconds since the epoch */
+    apr_int64_t last_login;        /* seconds since the epoch; 0: never */
+    const char *last_login_addr;   /* client address of that login, or NULL */
     const char *last_login_method; /* "sso" or "local", or NULL */
-    const char *totp_secret;      /* sealed TOTP secret (sso_totp_seal), or
+    const char *totp_secret;       /* sealed TOTP secret (sso_totp_seal), or
                                    * NULL: the account has no TOTP */
-    apr_int64_t totp_last_step;   /* the last TOTP step used; 0: none */
-    apr_int64_t sessions_after;   /* sessions made before this time (seconds
+    apr_int64_t totp_last_step;    /* the last TOTP step used; 0: none */
+    apr_int64_t sessions_after;    /* sessions made before this time (seconds
                                    * since the epoch) have ended: the
                                    * account's credentials changed */
-    apr_array_header_t *groups;   /* const char *, sorted by name */
+    apr_array_header_t *groups;    /* const char *, sorted by name */
 } sso_user;
 
 /* One SSO login, for sso_registry_sso_login. */
 typedef struct {
     const char *issuer;
     const char *sub;
-    const char *username;               /* for a new user; may be NULL */
-    const apr_array_header_t *groups;   /* mapped local groups (const char *) */
-    int replace_groups;                 /* existing user: groups := groups */
-    const char *addr;                   /* client address; may be NULL */
+    const char *username;             /* for a new user; may be NULL */
+    const apr_array_header_t *groups; /* mapped local groups (const char *) */
+    int replace_groups;               /* existing user: groups := groups */
+    const char *addr;                 /* client address; may be NULL */
 } sso_registry_login;
 
 /* Splits spec ("sqlite3:/path/users.db", "pgsql:host=... dbname=...") into
@@ -173,8 +174,8 @@ apr_status_t sso_registry_add_group(sso_registry *reg, apr_pool_t *p,
                                     const char *username, const char *group,
                                     const char **err);
 apr_status_t sso_registry_remove_group(sso_registry *reg, apr_pool_t *p,
-                                       const char *username,
-                                       const char *group, const char **err);
+                                       const char *username, const char *group,
+                                       const char **err);
 apr_status_t sso_registry_set_disabled(sso_registry *reg, apr_pool_t *p,
                                        const char *username, int disabled,
                                        const char **err);

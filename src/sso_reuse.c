@@ -8,8 +8,8 @@
 #include <openssl/crypto.h>
 
 typedef struct {
-    const void *owner;        /* the session cache the record came from */
-    apr_uint32_t stamp;       /* its session's stamp before it was read */
+    const void *owner;  /* the session cache the record came from */
+    apr_uint32_t stamp; /* its session's stamp before it was read */
     apr_time_t read_at;
     apr_time_t claimed_until; /* a write-back of it is under way */
     apr_time_t reading_until; /* a new read of it is under way */
@@ -99,15 +99,16 @@ static int sso_reuse_matches(const sso_reuse_slot *s, const void *owner,
 static int sso_reuse_usable(sso_reuse_slot *s, const sso_stamps *st,
                             apr_time_t now, apr_time_t max_age)
 {
-    int valid = s->len && sso_stamps_read(st, s->id) == s->stamp
-                && now >= s->read_at;
+    int valid =
+        s->len && sso_stamps_read(st, s->id) == s->stamp && now >= s->read_at;
 
     if (valid && now - s->read_at < max_age) {
         return SSO_REUSE_HIT;
     }
     if (now < s->reading_until) {
         return valid && now - s->read_at < max_age + SSO_REUSE_GRACE
-               ? SSO_REUSE_HIT : SSO_REUSE_WAIT;
+                   ? SSO_REUSE_HIT
+                   : SSO_REUSE_WAIT;
     }
     s->reading_until = now + SSO_REUSE_GRACE;
     return SSO_REUSE_MISS;
@@ -189,8 +190,7 @@ static sso_reuse_slot *sso_reuse_victim(sso_reuse_slot *set, const void *owner,
 
 void sso_reuse_put(sso_reuse *t, const void *owner, const char *token,
                    const unsigned char *id, apr_uint32_t stamp,
-                   apr_time_t read_at, const unsigned char *rec,
-                   apr_size_t len)
+                   apr_time_t read_at, const unsigned char *rec, apr_size_t len)
 {
     apr_size_t set = sso_reuse_set_of(token);
     sso_reuse_slot *s;

@@ -21,9 +21,9 @@
 #include "apr_time.h"
 #include "sso_memo.h"
 
-#define SSO_REUSE_SETS  256     /* a power of two */
+#define SSO_REUSE_SETS  256 /* a power of two */
 #define SSO_REUSE_WAYS  2
-#define SSO_REUSE_LOCKS 16      /* a power of two, at most SSO_REUSE_SETS */
+#define SSO_REUSE_LOCKS 16 /* a power of two, at most SSO_REUSE_SETS */
 /* At the age limit one request per child reads the record again; the
  * others keep using the copy until that read ends, at most this much
  * longer, instead of all asking the cache at once. */
@@ -33,9 +33,10 @@
 
 typedef struct sso_reuse sso_reuse;
 
-#define SSO_REUSE_MISS 0        /* read the cache, then sso_reuse_put */
-#define SSO_REUSE_HIT  1        /* the copy was returned */
-#define SSO_REUSE_WAIT 2        /* another caller is reading it: ask again
+#define SSO_REUSE_MISS 0 /* read the cache, then sso_reuse_put */
+#define SSO_REUSE_HIT  1 /* the copy was returned */
+#define SSO_REUSE_WAIT                                                         \
+    2 /* another caller is reading it: ask again
                                  * in a moment */
 
 /* The table lives until p is cleared; its memory is taken from the system

@@ -27,19 +27,22 @@ static const char *sso_secret_from_file(apr_pool_t *p, const char *path,
     char errbuf[120];
 
     rv = apr_file_open(&f, path, APR_FOPEN_READ, APR_FPROT_OS_DEFAULT, p);
-    if (rv != APR_SUCCESS)
+    if (rv != APR_SUCCESS) {
         return apr_psprintf(p, "cannot read secret file %s: %s", path,
                             apr_strerror(rv, errbuf, sizeof(errbuf)));
+    }
     rv = apr_file_read(f, buf, &len);
     apr_file_close(f);
-    if (rv != APR_SUCCESS && rv != APR_EOF)
+    if (rv != APR_SUCCESS && rv != APR_EOF) {
         return apr_psprintf(p, "cannot read secret file %s: %s", path,
                             apr_strerror(rv, errbuf, sizeof(errbuf)));
+    }
     buf[len] = '\0';
     *value = sso_secret_first_line(p, buf);
     OPENSSL_cleanse(buf, sizeof(buf));
     return **value ? NULL
-                   : apr_psprintf(p, "secret file %s has an empty first line", path);
+                   : apr_psprintf(p, "secret file %s has an empty first line",
+                                  path);
 }
 
 static const char *sso_secret_from_env(apr_pool_t *p, const char *name,
@@ -47,10 +50,13 @@ static const char *sso_secret_from_env(apr_pool_t *p, const char *name,
 {
     const char *v = getenv(name);
 
-    if (!*name)
+    if (!*name) {
         return "env: needs a variable name, e.g. env:SSO_CLIENT_SECRET";
-    if (!v || !*v)
-        return apr_psprintf(p, "environment variable %s is not set or empty", name);
+    }
+    if (!v || !*v) {
+        return apr_psprintf(p, "environment variable %s is not set or empty",
+                            name);
+    }
     *value = apr_pstrdup(p, v);
     return NULL;
 }
@@ -59,12 +65,15 @@ const char *sso_secret_resolve(apr_pool_t *p, const char *spec,
                                const char **value)
 {
     *value = NULL;
-    if (!strncmp(spec, "file:", 5))
+    if (!strncmp(spec, "file:", 5)) {
         return sso_secret_from_file(p, spec + 5, value);
-    if (!strncmp(spec, "env:", 4))
+    }
+    if (!strncmp(spec, "env:", 4)) {
         return sso_secret_from_env(p, spec + 4, value);
-    if (!*spec)
+    }
+    if (!*spec) {
         return "the secret is empty";
+    }
     *value = spec;
     return NULL;
 }

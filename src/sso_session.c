@@ -9,9 +9,9 @@
 
 /* First byte of each record: kind and format version together. A record
  * of an older version is refused, so it counts as no session. */
-#define SSO_SESSION_MAGIC 0x34  /* version 4: with the refresh time */
-#define SSO_SESSION_MAGIC_V3 0x33  /* still read: refreshed = created */
-#define SSO_TXN_MAGIC     0x74  /* 't', version 2: with the used mark */
+#define SSO_SESSION_MAGIC    0x34 /* version 4: with the refresh time */
+#define SSO_SESSION_MAGIC_V3 0x33 /* still read: refreshed = created */
+#define SSO_TXN_MAGIC        0x74 /* 't', version 2: with the used mark */
 /* 9999-12-31T23:59:59Z. A corrupt record's times are refused beyond it (or
  * below 0) so that the lifetime arithmetic below cannot overflow. */
 #define SSO_SESSION_TIME_MAX APR_INT64_C(253402300799)
@@ -33,8 +33,9 @@ const unsigned char *sso_id_decode(apr_pool_t *p, const char *token)
      * ignores the two unused low bits of the last character. */
     if (!token || strlen(token) != SSO_ID_B64_LEN
         || strspn(token, alphabet) != SSO_ID_B64_LEN
-        || !strchr("AEIMQUYcgkosw048", token[SSO_ID_B64_LEN - 1]))
+        || !strchr("AEIMQUYcgkosw048", token[SSO_ID_B64_LEN - 1])) {
         return NULL;
+    }
     raw = apr_pdecode_base64_binary(p, token, SSO_ID_B64_LEN,
                                     APR_ENCODE_BASE64URL, &len);
     return raw && len == SSO_ID_BYTES ? raw : NULL;
@@ -49,16 +50,17 @@ static void sso_realm_add(EVP_MD_CTX *md, const char *value)
     int i;
 
     len[0] = value ? 1 : 0;
-    for (i = 8; i >= 1; i--, n >>= 8)
+    for (i = 8; i >= 1; i--, n >>= 8) {
         len[i] = (unsigned char)n;
+    }
     EVP_DigestUpdate(md, len, sizeof(len));
-    if (value)
+    if (value) {
         EVP_DigestUpdate(md, value, strlen(value));
+    }
 }
 
-static void sso_realm_digest(const char *kind, const char *const *values,
-                             int n, const apr_array_header_t *more,
-                             unsigned char *out)
+static void sso_realm_digest(const char *kind, const char *const *values, int n,
+                             const apr_array_header_t *more, unsigned char *out)
 {
     EVP_MD_CTX *md = EVP_MD_CTX_new();
     unsigned char full[EVP_MAX_MD_SIZE];
@@ -66,17 +68,21 @@ static void sso_realm_digest(const char *kind, const char *const *values,
     int i;
 
     memset(out, 0, SSO_REALM_BYTES);
-    if (!md)
+    if (!md) {
         return;
+    }
     if (EVP_DigestInit_ex(md, EVP_sha256(), NULL)) {
         sso_realm_add(md, "mod_auth_sso session realm");
         sso_realm_add(md, kind);
-        for (i = 0; i < n; i++)
+        for (i = 0; i < n; i++) {
             sso_realm_add(md, values[i]);
-        for (i = 0; more && i < more->nelts; i++)
+        }
+        for (i = 0; more && i < more->nelts; i++) {
             sso_realm_add(md, APR_ARRAY_IDX(more, i, const char *));
-        if (EVP_DigestFinal_ex(md, full, &len) && len >= SSO_REALM_BYTES)
+        }
+        if (EVP_DigestFinal_ex(md, full, &len) && len >= SSO_REALM_BYTES) {
             memcpy(out, full, SSO_REALM_BYTES);
+        }
     }
     EVP_MD_CTX_free(md);
 }
@@ -90,8 +96,7 @@ void sso_realm_of_sso(const char *authority, const char *client_id,
 }
 
 void sso_realm_of_local(const char *user_store,
-                        const apr_array_header_t *providers,
-                        unsigned char *out)
+                        const apr_array_header_t *providers, unsigned char *out)
 {
     const char *values[] = { user_store };
 
@@ -102,8 +107,9 @@ int sso_session_realm_ok(const sso_session *s, const unsigned char *sso_realm,
                          const unsigned char *local_realm)
 {
     static const unsigned char unset[SSO_REALM_BYTES];
-    const unsigned char *want = !strcmp(s->method, "sso") ? sso_realm
-                              : !strcmp(s->method, "local") ? local_realm : NULL;
+    const unsigned char *want = !strcmp(s->method, "sso")     ? sso_realm
+                                : !strcmp(s->method, "local") ? local_realm
+                                                              : NULL;
 
     /* All zero: the digest failed; nothing matches it. */
     return want && memcmp(want, unset, SSO_REALM_BYTES)
@@ -142,15 +148,16 @@ const char *sso_session_decode(apr_pool_t *p, const unsigned char *buf,
     /* Read on every request: one allocation for all the strings. */
     sso_record_reader_arena(&r, p);
     magic = sso_record_get_u8(&r);
-    if (magic != SSO_SESSION_MAGIC && magic != SSO_SESSION_MAGIC_V3)
+    if (magic != SSO_SESSION_MAGIC && magic != SSO_SESSION_MAGIC_V3) {
         return "not a session record of this version";
+    }
     sso_record_get_raw(&r, out->realm, SSO_REALM_BYTES);
     out->created = sso_record_get_i64(&r);
     out->last_seen = sso_record_get_i64(&r);
     out->verified = sso_record_get_i64(&r);
     /* Sessions made before an upgrade keep working. */
-    out->refreshed = magic == SSO_SESSION_MAGIC ? sso_record_get_i64(&r)
-                                                : out->created;
+    out->refreshed =
+        magic == SSO_SESSION_MAGIC ? sso_record_get_i64(&r) : out->created;
     out->method = sso_record_get_str(&r, p);
     out->user = sso_record_get_str(&r, p);
     out->issuer = sso_record_get_str(&r, p);
@@ -162,8 +169,9 @@ const char *sso_session_decode(apr_pool_t *p, const unsigned char *buf,
         || !sso_session_time_ok(out->created)
         || !sso_session_time_ok(out->last_seen)
         || !sso_session_time_ok(out->verified)
-        || !sso_session_time_ok(out->refreshed))
+        || !sso_session_time_ok(out->refreshed)) {
         return "session record is truncated or corrupt";
+    }
     return NULL;
 }
 
@@ -190,8 +198,9 @@ int sso_session_needs_recheck(const sso_session *s, apr_int64_t now,
 int sso_session_needs_refresh(const sso_session *s, apr_int64_t now,
                               int interval)
 {
-    if (interval <= 0 || !s->method || strcmp(s->method, "sso"))
+    if (interval <= 0 || !s->method || strcmp(s->method, "sso")) {
         return 0;
+    }
     return now - s->refreshed >= interval || s->refreshed > now + 60;
 }
 
@@ -224,8 +233,9 @@ const char *sso_txn_decode(apr_pool_t *p, const unsigned char *buf,
     sso_record_reader r;
 
     sso_record_reader_init(&r, buf, len);
-    if (sso_record_get_u8(&r) != SSO_TXN_MAGIC)
+    if (sso_record_get_u8(&r) != SSO_TXN_MAGIC) {
         return "not a login transaction record of this version";
+    }
     out->created = sso_record_get_i64(&r);
     out->used = sso_record_get_u8(&r);
     out->nonce = sso_record_get_str(&r, p);
@@ -233,9 +243,9 @@ const char *sso_txn_decode(apr_pool_t *p, const unsigned char *buf,
     out->return_path = sso_record_get_str(&r, p);
     if (!sso_record_reader_done(&r) || out->used > 1
         || (out->used ? out->nonce != NULL : out->nonce == NULL)
-        || !out->return_path
-        || !sso_session_time_ok(out->created))
+        || !out->return_path || !sso_session_time_ok(out->created)) {
         return "login transaction record is truncated or corrupt";
+    }
     return NULL;
 }
 
@@ -249,10 +259,12 @@ apr_size_t sso_index_add(unsigned char *buf, apr_size_t len,
 {
     apr_size_t i, keep;
 
-    if (max < 1 || max > SSO_INDEX_MAX)
+    if (max < 1 || max > SSO_INDEX_MAX) {
         max = SSO_INDEX_MAX;
-    if (len % SSO_ID_BYTES || len > SSO_INDEX_MAX * SSO_ID_BYTES)
+    }
+    if (len % SSO_ID_BYTES || len > SSO_INDEX_MAX * SSO_ID_BYTES) {
         len = 0;
+    }
     for (i = 0; i < len; i += SSO_ID_BYTES) {
         if (!memcmp(buf + i, id, SSO_ID_BYTES)) {
             memmove(buf + i, buf + i + SSO_ID_BYTES, len - i - SSO_ID_BYTES);

@@ -22,27 +22,27 @@
 #define SSO_TXN_TTL 600
 
 typedef struct {
-    apr_int64_t created;        /* seconds since the epoch */
-    apr_int64_t last_seen;      /* refreshed at most every timeout / 10 */
-    apr_int64_t verified;       /* account last found enabled in the registry */
-    apr_int64_t refreshed;      /* groups last read from the provider
+    apr_int64_t created;   /* seconds since the epoch */
+    apr_int64_t last_seen; /* refreshed at most every timeout / 10 */
+    apr_int64_t verified;  /* account last found enabled in the registry */
+    apr_int64_t refreshed; /* groups last read from the provider
                                  * (SSOGroupRefresh); the login's time first */
-    const char *method;         /* "sso" or "local" */
+    const char *method;    /* "sso" or "local" */
     const char *user;
-    const char *issuer;         /* NULL for local users */
-    const char *sub;            /* NULL for local users */
-    const char *email;          /* may be NULL */
-    const char *name;           /* may be NULL */
-    apr_array_header_t *groups; /* local groups, const char * */
+    const char *issuer;                   /* NULL for local users */
+    const char *sub;                      /* NULL for local users */
+    const char *email;                    /* may be NULL */
+    const char *name;                     /* may be NULL */
+    apr_array_header_t *groups;           /* local groups, const char * */
     unsigned char realm[SSO_REALM_BYTES]; /* where it was made */
 } sso_session;
 
 typedef struct {
     apr_int64_t created;
-    const char *nonce;          /* NULL once used */
-    const char *pkce_verifier;  /* NULL when PKCE was not used, or once used */
+    const char *nonce;         /* NULL once used */
+    const char *pkce_verifier; /* NULL when PKCE was not used, or once used */
     const char *return_path;
-    int used;                   /* kept after the callback took it, with
+    int used; /* kept after the callback took it, with
                                  * the return path only: a second callback
                                  * of the browser that signed in lands there */
 } sso_txn;

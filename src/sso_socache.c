@@ -41,8 +41,8 @@ void sso_socache_plan_shards(apr_pool_t *p, const char *name, const char *arg,
     out->count = 1;
     if (!strcmp(name, "shmcb") && size >= 2 * SSO_SOCACHE_SHARD_SIZE) {
         out->count = size / SSO_SOCACHE_SHARD_SIZE > SSO_SOCACHE_SHARDS_MAX
-                     ? SSO_SOCACHE_SHARDS_MAX
-                     : (int)(size / SSO_SOCACHE_SHARD_SIZE);
+                         ? SSO_SOCACHE_SHARDS_MAX
+                         : (int)(size / SSO_SOCACHE_SHARD_SIZE);
     }
     out->args = apr_pcalloc(p, out->count * sizeof(char *));
     out->args[0] = arg;

@@ -19,8 +19,8 @@
 #define SSO_SOCACHE_AUX_MIN (1024 * 1024)
 
 typedef struct {
-    int count;          /* session instances, at least 1 */
-    const char **args;  /* their provider arguments; args[0] may be NULL */
+    int count;         /* session instances, at least 1 */
+    const char **args; /* their provider arguments; args[0] may be NULL */
 } sso_socache_shards;
 
 /* The argument of the login cache for provider name with argument arg

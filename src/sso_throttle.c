@@ -6,11 +6,12 @@
 
 #include <string.h>
 
-static const unsigned char sso_throttle_v4_mapped[12] =
-    { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff };
+static const unsigned char sso_throttle_v4_mapped[12] = {
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff
+};
 
-const char *sso_throttle_key(apr_pool_t *p, const unsigned char *addr,
-                             int ipv6, apr_size_t *len)
+const char *sso_throttle_key(apr_pool_t *p, const unsigned char *addr, int ipv6,
+                             apr_size_t *len)
 {
     if (ipv6 && !memcmp(addr, sso_throttle_v4_mapped, 12)) {
         addr += 12;
@@ -21,7 +22,8 @@ const char *sso_throttle_key(apr_pool_t *p, const unsigned char *addr,
 
 static int sso_throttle_in_window(const sso_throttle *t, apr_int64_t now)
 {
-    return t->failures > 0 && now >= t->first && now < t->first + SSO_THROTTLE_WINDOW;
+    return t->failures > 0 && now >= t->first
+           && now < t->first + SSO_THROTTLE_WINDOW;
 }
 
 int sso_throttle_blocked(const sso_throttle *t, apr_int64_t now)
@@ -41,15 +43,17 @@ void sso_throttle_fail(sso_throttle *t, apr_int64_t now)
 
 int sso_throttle_attempt(sso_throttle *t, apr_int64_t now)
 {
-    if (sso_throttle_blocked(t, now))
+    if (sso_throttle_blocked(t, now)) {
         return 0;
+    }
     sso_throttle_fail(t, now);
     return 1;
 }
 
 apr_int64_t sso_throttle_remaining(const sso_throttle *t, apr_int64_t now)
 {
-    return sso_throttle_blocked(t, now) ? t->first + SSO_THROTTLE_WINDOW - now : 0;
+    return sso_throttle_blocked(t, now) ? t->first + SSO_THROTTLE_WINDOW - now
+                                        : 0;
 }
 
 apr_size_t sso_throttle_encode(const sso_throttle *t, unsigned char *buf,
@@ -71,10 +75,12 @@ int sso_throttle_decode(const unsigned char *buf, apr_size_t len,
     apr_int64_t failures;
 
     sso_record_reader_init(&r, buf, len);
-    if (sso_record_get_u8(&r) != 'F')
+    if (sso_record_get_u8(&r) != 'F') {
         return 0;
+    }
     out->first = sso_record_get_i64(&r);
     failures = sso_record_get_i64(&r);
-    out->failures = failures < 0 || failures > 1000000 ? 1000000 : (int)failures;
+    out->failures =
+        failures < 0 || failures > 1000000 ? 1000000 : (int)failures;
     return sso_record_reader_done(&r);
 }

@@ -12,15 +12,15 @@
 #define SSO_THROTTLE_WINDOW       300
 
 typedef struct {
-    apr_int64_t first;     /* time of the first failure counted */
+    apr_int64_t first; /* time of the first failure counted */
     int failures;
 } sso_throttle;
 
 /* Cache key for an address (sso_key.h): the IPv4 address, or the /64 prefix of
  * an IPv6 one (a host owns a whole /64). addr is in network order; an
  * IPv4-mapped IPv6 address counts as IPv4. *len is the key length. */
-const char *sso_throttle_key(apr_pool_t *p, const unsigned char *addr,
-                             int ipv6, apr_size_t *len);
+const char *sso_throttle_key(apr_pool_t *p, const unsigned char *addr, int ipv6,
+                             apr_size_t *len);
 
 /* Non-zero when t blocks logins at now. */
 int sso_throttle_blocked(const sso_throttle *t, apr_int64_t now);

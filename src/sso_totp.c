@@ -20,7 +20,7 @@
 #define SSO_TOTP_TAG_BYTES   16
 #define SSO_TOTP_SEAL_PREFIX "1:"
 /* Bound on a sealed value we try to open (a secret is 20 bytes). */
-#define SSO_TOTP_SEALED_MAX  512
+#define SSO_TOTP_SEALED_MAX 512
 
 static const char sso_base32_alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
 
@@ -138,8 +138,7 @@ static int sso_base32_value(char c)
     return at ? (int)(at - sso_base32_alphabet) : -1;
 }
 
-unsigned char *sso_base32_decode(apr_pool_t *p, const char *in,
-                                 apr_size_t *len)
+unsigned char *sso_base32_decode(apr_pool_t *p, const char *in, apr_size_t *len)
 {
     apr_size_t n = strlen(in), i;
     unsigned char *out, *o;
@@ -200,10 +199,9 @@ const char *sso_totp_uri(apr_pool_t *p, const char *issuer, const char *user,
 {
     const char *iss = sso_totp_uri_part(p, issuer);
 
-    return apr_pstrcat(p, "otpauth://totp/", iss, ":",
-                       sso_totp_uri_part(p, user), "?secret=",
-                       sso_base32_encode(p, secret, len), "&issuer=", iss,
-                       NULL);
+    return apr_pstrcat(
+        p, "otpauth://totp/", iss, ":", sso_totp_uri_part(p, user),
+        "?secret=", sso_base32_encode(p, secret, len), "&issuer=", iss, NULL);
 }
 
 /* ---- sealing ---- */
@@ -233,11 +231,13 @@ static int sso_totp_gcm(int enc, const unsigned char *key,
          && EVP_CipherInit_ex(ctx, NULL, NULL, key, nonce, enc)
          && EVP_CipherUpdate(ctx, NULL, &n, (const unsigned char *)aad, aad_len)
          && EVP_CipherUpdate(ctx, out, &n, in, in_len)
-         && (enc || EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_GCM_SET_TAG,
-                                        SSO_TOTP_TAG_BYTES, tag))
+         && (enc
+             || EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_GCM_SET_TAG,
+                                    SSO_TOTP_TAG_BYTES, tag))
          && EVP_CipherFinal_ex(ctx, out + n, &fin)
-         && (!enc || EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_GCM_GET_TAG,
-                                         SSO_TOTP_TAG_BYTES, tag));
+         && (!enc
+             || EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_GCM_GET_TAG,
+                                    SSO_TOTP_TAG_BYTES, tag));
     EVP_CIPHER_CTX_free(ctx);
     return ok;
 }
@@ -262,10 +262,9 @@ apr_status_t sso_totp_seal(apr_pool_t *p, const unsigned char *key,
                          buf + SSO_TOTP_NONCE_BYTES + len)) {
         return APR_EGENERAL;
     }
-    *sealed = apr_pstrcat(p, SSO_TOTP_SEAL_PREFIX,
-                          apr_pencode_base64_binary(p, buf, total,
-                                                    APR_ENCODE_NONE, NULL),
-                          NULL);
+    *sealed = apr_pstrcat(
+        p, SSO_TOTP_SEAL_PREFIX,
+        apr_pencode_base64_binary(p, buf, total, APR_ENCODE_NONE, NULL), NULL);
     return *sealed ? APR_SUCCESS : APR_EGENERAL;
 }
 
@@ -347,8 +346,8 @@ int sso_totp_pending_decode(apr_pool_t *p, const unsigned char *buf,
 
     memset(out, 0, sizeof(*out));
     for (i = 0; i < 5; i++) {
-        const unsigned char *nul = at < len ? memchr(buf + at, '\0', len - at)
-                                            : NULL;
+        const unsigned char *nul =
+            at < len ? memchr(buf + at, '\0', len - at) : NULL;
         if (!nul) {
             return 0;
         }
@@ -383,7 +382,8 @@ const char *sso_totp_key_path(apr_pool_t *p, const char *store_spec,
         return NULL;
     }
     if (!strcmp(driver, "sqlite3")) {
-        dir = *params && strcmp(params, ":memory:") ? strrchr(params, '/') : NULL;
+        dir =
+            *params && strcmp(params, ":memory:") ? strrchr(params, '/') : NULL;
         if (!dir) {
             return NULL;
         }
@@ -394,18 +394,17 @@ const char *sso_totp_key_path(apr_pool_t *p, const char *store_spec,
 }
 
 static apr_status_t sso_totp_key_fail(apr_pool_t *p, const char **err,
-                                      const char *path, const char *what,
-                                      int e)
+                                      const char *path, const char *what, int e)
 {
     if (err) {
-        *err = apr_psprintf(p, "TOTP key %s: %s%s%s", path, what,
-                            e ? ": " : "", e ? strerror(e) : "");
+        *err = apr_psprintf(p, "TOTP key %s: %s%s%s", path, what, e ? ": " : "",
+                            e ? strerror(e) : "");
     }
     return e ? APR_FROM_OS_ERROR(e) : APR_EGENERAL;
 }
 
-apr_status_t sso_totp_key_create(apr_pool_t *p, const char *path,
-                                 int *created, const char **err)
+apr_status_t sso_totp_key_create(apr_pool_t *p, const char *path, int *created,
+                                 const char **err)
 {
     unsigned char key[SSO_TOTP_KEY_BYTES];
     int fd, e = 0;
@@ -415,8 +414,10 @@ apr_status_t sso_totp_key_create(apr_pool_t *p, const char *path,
     fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
     if (fd < 0) {
         return errno == EEXIST ? APR_SUCCESS
-                               : sso_totp_key_fail(p, err, path, "cannot "
-                                                   "create", errno);
+                               : sso_totp_key_fail(p, err, path,
+                                                   "cannot "
+                                                   "create",
+                                                   errno);
     }
     if (sso_random_bytes(key, sizeof(key)) != APR_SUCCESS) {
         e = EIO;
@@ -453,16 +454,22 @@ apr_status_t sso_totp_key_read(apr_pool_t *p, const char *path,
     }
     if (st.st_mode & (S_IRWXG | S_IRWXO)) {
         close(fd);
-        return sso_totp_key_fail(p, err, path, "readable by others than its "
-                                 "owner (it must be mode 0600)", 0);
+        return sso_totp_key_fail(p, err, path,
+                                 "readable by others than its "
+                                 "owner (it must be mode 0600)",
+                                 0);
     }
     n = st.st_size == SSO_TOTP_KEY_BYTES ? read(fd, key, SSO_TOTP_KEY_BYTES)
                                          : -1;
     close(fd);
     if (n != SSO_TOTP_KEY_BYTES) {
         OPENSSL_cleanse(key, SSO_TOTP_KEY_BYTES);
-        return sso_totp_key_fail(p, err, path, apr_psprintf(p, "must hold "
-                                 "exactly %d bytes", SSO_TOTP_KEY_BYTES), 0);
+        return sso_totp_key_fail(p, err, path,
+                                 apr_psprintf(p,
+                                              "must hold "
+                                              "exactly %d bytes",
+                                              SSO_TOTP_KEY_BYTES),
+                                 0);
     }
     return APR_SUCCESS;
 }

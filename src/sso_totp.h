@@ -16,16 +16,16 @@
 #define SSO_TOTP_DIGITS       6
 /* Codes of this many steps either side of now are accepted too (clock
  * drift, a code typed as it changes). */
-#define SSO_TOTP_WINDOW       1
+#define SSO_TOTP_WINDOW 1
 /* The key file's length: an AES-256 key. */
-#define SSO_TOTP_KEY_BYTES    32
+#define SSO_TOTP_KEY_BYTES 32
 /* The key file's name, beside the store (or in the state directory). */
-#define SSO_TOTP_KEY_FILE     "totp.key"
+#define SSO_TOTP_KEY_FILE "totp.key"
 
 typedef enum {
-    SSO_TOTP_OK,        /* right, and newer than the last step used */
-    SSO_TOTP_WRONG,     /* no step in the window gives this code */
-    SSO_TOTP_REPLAYED   /* right for a step already used (or older) */
+    SSO_TOTP_OK,      /* right, and newer than the last step used */
+    SSO_TOTP_WRONG,   /* no step in the window gives this code */
+    SSO_TOTP_REPLAYED /* right for a step already used (or older) */
 } sso_totp_result;
 
 /* The 30-second step now (seconds since the epoch) falls in. */
@@ -83,11 +83,11 @@ apr_status_t sso_totp_open(apr_pool_t *p, const unsigned char *key,
 #define SSO_TOTP_PENDING_TTL 300
 #define SSO_TOTP_PENDING_MAX 2048
 typedef struct {
-    char kind;                  /* 'c': give a code; 'e': enrol first */
-    apr_int64_t created;        /* seconds since the epoch */
+    char kind;           /* 'c': give a code; 'e': enrol first */
+    apr_int64_t created; /* seconds since the epoch */
     const char *username;
     const char *return_path;
-    const char *sealed;         /* 'e': the new secret, sealed; else "" */
+    const char *sealed; /* 'e': the new secret, sealed; else "" */
 } sso_totp_pending;
 
 /* Into buf (cap bytes): the length, or 0 when it does not fit or a field
@@ -106,8 +106,8 @@ const char *sso_totp_key_path(apr_pool_t *p, const char *store_spec,
 /* Creates the key file when it is absent: SSO_TOTP_KEY_BYTES random bytes,
  * mode 0600, opened O_EXCL | O_NOFOLLOW. *created says whether it did.
  * On failure *err says why. */
-apr_status_t sso_totp_key_create(apr_pool_t *p, const char *path,
-                                 int *created, const char **err);
+apr_status_t sso_totp_key_create(apr_pool_t *p, const char *path, int *created,
+                                 const char **err);
 /* Reads the key: a regular file (never through a symlink) of exactly
  * SSO_TOTP_KEY_BYTES bytes, which nobody but its owner can read. */
 apr_status_t sso_totp_key_read(apr_pool_t *p, const char *path,

@@ -30,9 +30,9 @@
 #include "sso_registry.h"
 #include "sso_totp.h"
 
-#define EXIT_USAGE 1
+#define EXIT_USAGE    1
 #define EXIT_NOTFOUND 2
-#define EXIT_STORE 3
+#define EXIT_STORE    3
 
 /* Include nesting deeper than this is a loop. */
 #define CONF_DEPTH_MAX 16
@@ -42,8 +42,8 @@
 typedef struct {
     apr_pool_t *p;
     const char *spec;
-    const char *source;         /* where spec came from, for "store" */
-    const char *issuer;         /* -i, else ServerName of the config */
+    const char *source; /* where spec came from, for "store" */
+    const char *issuer; /* -i, else ServerName of the config */
     sso_registry *reg;
 } cli;
 
@@ -71,7 +71,8 @@ static int cli_usage(void)
           "followed), else\nin " SSO_HTTPD_CONF_DIR "/apache2.conf or "
           "httpd.conf, else " SSO_REGISTRY_DEFAULT_SPEC ".\n"
           "Exit status: 0 ok, 1 usage or bad input, 2 user not found, "
-          "3 store error.\n", stderr);
+          "3 store error.\n",
+          stderr);
     return EXIT_USAGE;
 }
 
@@ -91,10 +92,12 @@ static int cli_fail(apr_status_t rv, const char *err)
 {
     int code = EXIT_STORE;
 
-    if (rv == APR_NOTFOUND)
+    if (rv == APR_NOTFOUND) {
         code = EXIT_NOTFOUND;
-    else if (rv == APR_EEXIST || rv == APR_EINVAL)
+    }
+    else if (rv == APR_EEXIST || rv == APR_EINVAL) {
         code = EXIT_USAGE;
+    }
     return cli_error(code, "%s", err ? err : "failed");
 }
 
@@ -102,11 +105,11 @@ static int cli_fail(apr_status_t rv, const char *err)
 
 typedef struct {
     apr_pool_t *p;
-    const char *root;            /* ServerRoot: base of relative Includes */
-    apr_array_header_t *found;   /* SSOUserStore values, in order */
-    const char *server_name;     /* the main server's ServerName */
-    int global;                  /* index of the first outside a vhost */
-    int vhost;                   /* <VirtualHost> nesting */
+    const char *root;          /* ServerRoot: base of relative Includes */
+    apr_array_header_t *found; /* SSOUserStore values, in order */
+    const char *server_name;   /* the main server's ServerName */
+    int global;                /* index of the first outside a vhost */
+    int vhost;                 /* <VirtualHost> nesting */
 } conf_scan;
 
 static void conf_scan_path(conf_scan *cs, const char *path, int depth);
@@ -116,11 +119,13 @@ static const char *conf_expand(apr_pool_t *p, const char *s)
 {
     const char *open = strstr(s, "${"), *close, *value;
 
-    if (!open || !(close = strchr(open, '}')))
+    if (!open || !(close = strchr(open, '}'))) {
         return s;
+    }
     value = getenv(apr_pstrmemdup(p, open + 2, close - open - 2));
     return apr_pstrcat(p, apr_pstrmemdup(p, s, open - s),
-                       value ? value : apr_pstrmemdup(p, open, close + 1 - open),
+                       value ? value
+                             : apr_pstrmemdup(p, open, close + 1 - open),
                        conf_expand(p, close + 1), NULL);
 }
 
@@ -129,22 +134,25 @@ static const char *conf_first_arg(apr_pool_t *p, const char *args)
 {
     const char *end;
 
-    while (apr_isspace(*args))
+    while (apr_isspace(*args)) {
         args++;
+    }
     if (*args == '"' || *args == '\'') {
         end = strchr(args + 1, *args);
         return end ? apr_pstrmemdup(p, args + 1, end - args - 1) : args + 1;
     }
     end = args;
-    while (*end && !apr_isspace(*end))
+    while (*end && !apr_isspace(*end)) {
         end++;
+    }
     return apr_pstrmemdup(p, args, end - args);
 }
 
 static const char *conf_absolute(conf_scan *cs, const char *path)
 {
     path = conf_expand(cs->p, path);
-    return path[0] == '/' ? path : apr_pstrcat(cs->p, cs->root, "/", path, NULL);
+    return path[0] == '/' ? path
+                          : apr_pstrcat(cs->p, cs->root, "/", path, NULL);
 }
 
 static void conf_include(conf_scan *cs, const char *pattern, int optional,
@@ -156,19 +164,23 @@ static void conf_include(conf_scan *cs, const char *pattern, int optional,
 
     if (!strpbrk(path, "*?[")) {
         struct stat st;
-        if (stat(path, &st) == 0)
+        if (stat(path, &st) == 0) {
             conf_scan_path(cs, path, depth);
-        else if (!optional)
+        }
+        else if (!optional) {
             cli_error(0, "warning: Include %s: no such file", path);
+        }
         return;
     }
     if (glob(path, 0, NULL, &g) != 0) {
-        if (!optional)
+        if (!optional) {
             cli_error(0, "warning: Include %s matches nothing", path);
+        }
         return;
     }
-    for (i = 0; i < g.gl_pathc; i++)
+    for (i = 0; i < g.gl_pathc; i++) {
         conf_scan_path(cs, apr_pstrdup(cs->p, g.gl_pathv[i]), depth);
+    }
     globfree(&g);
 }
 
@@ -177,26 +189,33 @@ static void conf_directive(conf_scan *cs, const char *line, int depth)
     size_t n = strcspn(line, " \t");
     const char *args = line + n;
 
-    if (!strncasecmp(line, "<VirtualHost", 12))
+    if (!strncasecmp(line, "<VirtualHost", 12)) {
         cs->vhost++;
-    else if (!strncasecmp(line, "</VirtualHost", 13) && cs->vhost > 0)
+    }
+    else if (!strncasecmp(line, "</VirtualHost", 13) && cs->vhost > 0) {
         cs->vhost--;
-    else if (n == 10 && !strncasecmp(line, "ServerRoot", n))
+    }
+    else if (n == 10 && !strncasecmp(line, "ServerRoot", n)) {
         cs->root = conf_expand(cs->p, conf_first_arg(cs->p, args));
+    }
     else if (n == 12 && !strncasecmp(line, "SSOUserStore", n)) {
-        if (cs->global < 0 && !cs->vhost)
+        if (cs->global < 0 && !cs->vhost) {
             cs->global = cs->found->nelts;
+        }
         APR_ARRAY_PUSH(cs->found, const char *) =
             conf_expand(cs->p, conf_first_arg(cs->p, args));
     }
     else if (n == 10 && !strncasecmp(line, "ServerName", n)) {
-        if (!cs->vhost && !cs->server_name)
+        if (!cs->vhost && !cs->server_name) {
             cs->server_name = conf_expand(cs->p, conf_first_arg(cs->p, args));
+        }
     }
-    else if (n == 7 && !strncasecmp(line, "Include", n))
+    else if (n == 7 && !strncasecmp(line, "Include", n)) {
         conf_include(cs, conf_first_arg(cs->p, args), 0, depth);
-    else if (n == 15 && !strncasecmp(line, "IncludeOptional", n))
+    }
+    else if (n == 15 && !strncasecmp(line, "IncludeOptional", n)) {
         conf_include(cs, conf_first_arg(cs->p, args), 1, depth);
+    }
 }
 
 /* Reads one logical line: a trailing backslash continues it. */
@@ -229,10 +248,12 @@ static void conf_scan_file(conf_scan *cs, const char *path, int depth)
         return;
     }
     while ((line = conf_read_line(cs->p, f)) != NULL) {
-        while (apr_isspace(*line))
+        while (apr_isspace(*line)) {
             line++;
-        if (*line && *line != '#')
+        }
+        if (*line && *line != '#') {
             conf_directive(cs, line, depth);
+        }
     }
     fclose(f);
 }
@@ -251,17 +272,22 @@ static void conf_scan_dir(conf_scan *cs, const char *path, int depth)
     apr_dir_t *dir;
     int i;
 
-    if (apr_dir_open(&dir, path, cs->p) != APR_SUCCESS)
+    if (apr_dir_open(&dir, path, cs->p) != APR_SUCCESS) {
         return;
+    }
     while (apr_dir_read(&fi, APR_FINFO_NAME, dir) == APR_SUCCESS) {
-        if (fi.name[0] != '.')
+        if (fi.name[0] != '.') {
             APR_ARRAY_PUSH(names, char *) = apr_pstrdup(cs->p, fi.name);
+        }
     }
     apr_dir_close(dir);
     qsort(names->elts, names->nelts, sizeof(char *), conf_cmp);
-    for (i = 0; i < names->nelts; i++)
-        conf_scan_path(cs, apr_pstrcat(cs->p, path, "/",
-                       APR_ARRAY_IDX(names, i, char *), NULL), depth);
+    for (i = 0; i < names->nelts; i++) {
+        conf_scan_path(cs,
+                       apr_pstrcat(cs->p, path, "/",
+                                   APR_ARRAY_IDX(names, i, char *), NULL),
+                       depth);
+    }
 }
 
 static void conf_scan_path(conf_scan *cs, const char *path, int depth)
@@ -273,10 +299,12 @@ static void conf_scan_path(conf_scan *cs, const char *path, int depth)
                   CONF_DEPTH_MAX, path);
         return;
     }
-    if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
+    if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
         conf_scan_dir(cs, path, depth + 1);
-    else
+    }
+    else {
         conf_scan_file(cs, path, depth + 1);
+    }
 }
 
 /* The SSOUserStore of the main server, else of the first virtual host
@@ -294,15 +322,17 @@ static const char *conf_user_store(apr_pool_t *p, const char *conf,
     cs.global = -1;
     conf_scan_path(&cs, conf, 0);
     *server_name = cs.server_name;
-    if (!cs.found->nelts)
+    if (!cs.found->nelts) {
         return NULL;
-    chosen = APR_ARRAY_IDX(cs.found, cs.global >= 0 ? cs.global : 0,
-                           const char *);
+    }
+    chosen =
+        APR_ARRAY_IDX(cs.found, cs.global >= 0 ? cs.global : 0, const char *);
     for (i = 0; i < cs.found->nelts; i++) {
         if (strcmp(APR_ARRAY_IDX(cs.found, i, const char *), chosen)) {
-            cli_error(0, "note: %s names several user stores; using %s "
-                      "(choose with -s)", conf,
-                      sso_registry_display_spec(p, chosen));
+            cli_error(0,
+                      "note: %s names several user stores; using %s "
+                      "(choose with -s)",
+                      conf, sso_registry_display_spec(p, chosen));
             break;
         }
     }
@@ -326,13 +356,16 @@ static int cli_resolve_store(cli *c, const char *spec, const char *conf)
         return 0;
     }
     if (!conf) {
-        if (cli_readable(SSO_HTTPD_CONF_DIR "/apache2.conf"))
+        if (cli_readable(SSO_HTTPD_CONF_DIR "/apache2.conf")) {
             conf = SSO_HTTPD_CONF_DIR "/apache2.conf";
-        else if (cli_readable(SSO_HTTPD_CONF_DIR "/httpd.conf"))
+        }
+        else if (cli_readable(SSO_HTTPD_CONF_DIR "/httpd.conf")) {
             conf = SSO_HTTPD_CONF_DIR "/httpd.conf";
+        }
     }
-    else if (!cli_readable(conf))
+    else if (!cli_readable(conf)) {
         return cli_error(EXIT_USAGE, "cannot read httpd config %s", conf);
+    }
     found = conf ? conf_user_store(c->p, conf, &server_name) : NULL;
     if (!c->issuer && server_name) {
         /* "name:port" or a scheme: the name is what a person recognises. */
@@ -341,10 +374,10 @@ static int cli_resolve_store(cli *c, const char *spec, const char *conf)
         c->issuer = apr_pstrndup(c->p, host, strcspn(host, ":/"));
     }
     c->spec = found ? found : SSO_REGISTRY_DEFAULT_SPEC;
-    c->source = found ? conf
-                      : conf ? apr_pstrcat(c->p, "default (no SSOUserStore in ",
-                                           conf, ")", NULL)
-                             : "default";
+    c->source = found  ? conf
+                : conf ? apr_pstrcat(c->p, "default (no SSOUserStore in ", conf,
+                                     ")", NULL)
+                       : "default";
     return 0;
 }
 
@@ -364,16 +397,20 @@ static void cli_fix_owner(cli *c)
         || sso_registry_parse_spec(c->p, c->spec, &driver, &path, NULL)
         || strcmp(driver, "sqlite3") || !(slash = strrchr(path, '/'))
         || stat(slash == path ? "/" : apr_pstrmemdup(c->p, path, slash - path),
-                &dir) != 0 || dir.st_uid == 0)
+                &dir)
+               != 0
+        || dir.st_uid == 0) {
         return;
+    }
     /* Only root's own plain files, never through a symlink (sso_owner_give):
      * one planted by the directory's owner is left alone. */
     for (i = 0; i < sizeof(suffixes) / sizeof(suffixes[0]); i++) {
         const char *f = apr_pstrcat(c->p, path, suffixes[i], NULL);
         int err = sso_owner_give(f, 0, 0, dir.st_uid, dir.st_gid);
-        if (err && err != ENOENT && err != EPERM)
+        if (err && err != ENOENT && err != EPERM) {
             cli_error(0, "warning: cannot hand %s to uid %ld: %s", f,
                       (long)dir.st_uid, strerror(err));
+        }
     }
 }
 
@@ -385,8 +422,9 @@ static const char *cli_time(apr_pool_t *p, apr_int64_t secs)
     char buf[64];
     apr_size_t len;
 
-    if (secs <= 0)
+    if (secs <= 0) {
         return "never";
+    }
     apr_time_exp_lt(&tm, apr_time_from_sec(secs));
     apr_strftime(buf, &len, sizeof(buf), "%Y-%m-%d %H:%M:%S", &tm);
     return apr_pstrdup(p, buf);
@@ -398,12 +436,14 @@ static const char *cli_groups(apr_pool_t *p, const apr_array_header_t *g)
     apr_array_header_t *parts;
     int i;
 
-    if (!g->nelts)
+    if (!g->nelts) {
         return "-";
+    }
     parts = apr_array_make(p, 2 * g->nelts, sizeof(const char *));
     for (i = 0; i < g->nelts; i++) {
-        if (i)
+        if (i) {
             APR_ARRAY_PUSH(parts, const char *) = ", ";
+        }
         APR_ARRAY_PUSH(parts, const char *) = APR_ARRAY_IDX(g, i, const char *);
     }
     return apr_array_pstrcat(p, parts, 0);
@@ -418,19 +458,22 @@ static const char *cli_username(cli *c, const char *arg)
 
 static int cli_bad_username(const char *arg)
 {
-    return cli_error(EXIT_USAGE, "'%s' is not a valid username (letters, "
-                     "digits, @._- ; 1 to %d bytes)", arg, SSO_USERNAME_MAX);
+    return cli_error(EXIT_USAGE,
+                     "'%s' is not a valid username (letters, "
+                     "digits, @._- ; 1 to %d bytes)",
+                     arg, SSO_USERNAME_MAX);
 }
 
 static apr_array_header_t *cli_list(apr_pool_t *p, int argc,
                                     const char *const *argv)
 {
-    apr_array_header_t *a = apr_array_make(p, argc > 0 ? argc : 1,
-                                           sizeof(const char *));
+    apr_array_header_t *a =
+        apr_array_make(p, argc > 0 ? argc : 1, sizeof(const char *));
     int i;
 
-    for (i = 0; i < argc; i++)
+    for (i = 0; i < argc; i++) {
         APR_ARRAY_PUSH(a, const char *) = argv[i];
+    }
     return a;
 }
 
@@ -444,26 +487,32 @@ static int cli_read_password(cli *c, const char **hash)
     buf[0] = again[0] = '\0';
     if (isatty(STDIN_FILENO)) {
         if (apr_password_get("New password: ", buf, &n) != APR_SUCCESS
-            || apr_password_get("Repeat password: ", again, &m) != APR_SUCCESS)
+            || apr_password_get("Repeat password: ", again, &m)
+                   != APR_SUCCESS) {
             return cli_error(EXIT_USAGE, "cannot read the password");
+        }
         if (strcmp(buf, again)) {
             OPENSSL_cleanse(buf, sizeof(buf));
             OPENSSL_cleanse(again, sizeof(again));
             return cli_error(EXIT_USAGE, "the passwords differ");
         }
     }
-    else if (!fgets(buf, sizeof(buf), stdin))
+    else if (!fgets(buf, sizeof(buf), stdin)) {
         return cli_error(EXIT_USAGE, "no password on stdin (one line)");
+    }
     buf[strcspn(buf, "\r\n")] = '\0';
     rv = buf[0] ? sso_registry_password_hash(c->p, buf, hash) : APR_EINVAL;
     OPENSSL_cleanse(buf, sizeof(buf));
     OPENSSL_cleanse(again, sizeof(again));
-    if (rv == APR_EINVAL)
-        return cli_error(EXIT_USAGE, "the password must be 1 to %d bytes "
+    if (rv == APR_EINVAL) {
+        return cli_error(EXIT_USAGE,
+                         "the password must be 1 to %d bytes "
                          "(bcrypt ignores the rest); an empty one is refused",
                          SSO_REGISTRY_PASSWORD_MAX);
-    if (rv != APR_SUCCESS)
+    }
+    if (rv != APR_SUCCESS) {
         return cli_error(EXIT_STORE, "cannot hash the password");
+    }
     return 0;
 }
 
@@ -472,8 +521,9 @@ static const char *cli_last_login(apr_pool_t *p, const sso_user *u)
 {
     const char *when = cli_time(p, u->last_login);
 
-    if (u->last_login <= 0 || !u->last_login_addr)
+    if (u->last_login <= 0 || !u->last_login_addr) {
         return when;
+    }
     return apr_psprintf(p, "%s from %s (%s)", when, u->last_login_addr,
                         u->last_login_method ? u->last_login_method : "?");
 }
@@ -493,8 +543,9 @@ static int cmd_list(cli *c, int argc, const char *const *argv)
     apr_status_t rv = sso_registry_list(c->reg, c->p, &users, &err);
     int i, wu = 4, wg = 6;
 
-    if (rv != APR_SUCCESS)
+    if (rv != APR_SUCCESS) {
         return cli_fail(rv, err);
+    }
     for (i = 0; i < users->nelts; i++) {
         sso_user *u = APR_ARRAY_IDX(users, i, sso_user *);
         int lu = (int)strlen(u->username);
@@ -518,11 +569,13 @@ static int cli_find(cli *c, const char *arg, sso_user **u)
     const char *name = cli_username(c, arg), *err;
     apr_status_t rv;
 
-    if (!name)
+    if (!name) {
         return cli_error(EXIT_NOTFOUND, "no user '%s'", arg);
+    }
     rv = sso_registry_find_user(c->reg, c->p, name, u, &err);
-    if (rv == APR_NOTFOUND)
+    if (rv == APR_NOTFOUND) {
         return cli_error(EXIT_NOTFOUND, "no user '%s'", name);
+    }
     return rv ? cli_fail(rv, err) : 0;
 }
 
@@ -532,8 +585,9 @@ static int cmd_show(cli *c, int argc, const char *const *argv)
     int rc = cli_find(c, argv[0], &u);
     int local;
 
-    if (rc)
+    if (rc) {
         return rc;
+    }
     local = !strcmp(u->kind, "local");
     printf("user:        %s\n", u->username);
     printf("kind:        %s\n", u->kind);
@@ -543,8 +597,9 @@ static int cmd_show(cli *c, int argc, const char *const *argv)
     printf("disabled:    %s\n", u->disabled ? "yes" : "no");
     printf("password:    %s\n", local ? (u->password_hash ? "set" : "none")
                                       : "none (signs in at the provider)");
-    if (local)
+    if (local) {
         printf("totp:        %s\n", u->totp_secret ? "enabled" : "disabled");
+    }
     printf("created:     %s\n", cli_time(c->p, u->created));
     printf("last login:  %s\n", cli_last_login(c->p, u));
     return 0;
@@ -556,20 +611,25 @@ static int cmd_add(cli *c, int argc, const char *const *argv)
     apr_status_t rv;
     int taken = 0, rc;
 
-    if (!name)
+    if (!name) {
         return cli_bad_username(argv[0]);
+    }
     /* Before asking for a password that would be thrown away. */
     rv = sso_registry_username_taken(c->reg, c->p, name, &taken, &err);
-    if (rv != APR_SUCCESS)
+    if (rv != APR_SUCCESS) {
         return cli_fail(rv, err);
-    if (taken)
+    }
+    if (taken) {
         return cli_error(EXIT_USAGE, "user '%s' already exists", name);
-    if ((rc = cli_read_password(c, &hash)) != 0)
+    }
+    if ((rc = cli_read_password(c, &hash)) != 0) {
         return rc;
+    }
     rv = sso_registry_add_local(c->reg, c->p, name, hash,
                                 cli_list(c->p, argc - 1, argv + 1), &err);
-    if (rv != APR_SUCCESS)
+    if (rv != APR_SUCCESS) {
         return cli_fail(rv, err);
+    }
     printf("added local user '%s'\n", name);
     return 0;
 }
@@ -581,16 +641,22 @@ static int cmd_passwd(cli *c, int argc, const char *const *argv)
     apr_status_t rv;
     int rc = cli_find(c, argv[0], &u);
 
-    if (rc)
+    if (rc) {
         return rc;
-    if (strcmp(u->kind, "local"))
-        return cli_error(EXIT_USAGE, "'%s' is an SSO user: it signs in at "
-                         "the provider and has no password here", u->username);
-    if ((rc = cli_read_password(c, &hash)) != 0)
+    }
+    if (strcmp(u->kind, "local")) {
+        return cli_error(EXIT_USAGE,
+                         "'%s' is an SSO user: it signs in at "
+                         "the provider and has no password here",
+                         u->username);
+    }
+    if ((rc = cli_read_password(c, &hash)) != 0) {
         return rc;
+    }
     rv = sso_registry_set_password(c->reg, c->p, u->username, hash, &err);
-    if (rv != APR_SUCCESS)
+    if (rv != APR_SUCCESS) {
         return cli_fail(rv, err);
+    }
     printf("password of '%s' changed\n", u->username);
     return 0;
 }
@@ -600,12 +666,14 @@ static int cmd_link(cli *c, int argc, const char *const *argv)
     const char *name = cli_username(c, argv[0]), *err;
     apr_status_t rv;
 
-    if (!name)
+    if (!name) {
         return cli_bad_username(argv[0]);
+    }
     rv = sso_registry_link(c->reg, c->p, name, argv[1], argv[2],
                            cli_list(c->p, argc - 3, argv + 3), &err);
-    if (rv != APR_SUCCESS)
+    if (rv != APR_SUCCESS) {
         return cli_fail(rv, err);
+    }
     printf("linked SSO user '%s' to sub %s at %s\n", name, argv[2], argv[1]);
     return 0;
 }
@@ -617,23 +685,32 @@ static int cmd_groups(cli *c, int argc, const char *const *argv)
     apr_status_t rv = APR_SUCCESS;
     int i, rc;
 
-    if (strcmp(op, "set") && strcmp(op, "add") && strcmp(op, "remove"))
+    if (strcmp(op, "set") && strcmp(op, "add") && strcmp(op, "remove")) {
         return cli_usage();
-    if (strcmp(op, "set") && argc < 3)
+    }
+    if (strcmp(op, "set") && argc < 3) {
         return cli_usage();
-    if ((rc = cli_find(c, argv[0], &u)) != 0)
+    }
+    if ((rc = cli_find(c, argv[0], &u)) != 0) {
         return rc;
-    if (!strcmp(op, "set"))
+    }
+    if (!strcmp(op, "set")) {
         rv = sso_registry_set_groups(c->reg, c->p, u->username,
                                      cli_list(c->p, argc - 2, argv + 2), &err);
-    for (i = 2; !strcmp(op, "add") && i < argc && !rv; i++)
+    }
+    for (i = 2; !strcmp(op, "add") && i < argc && !rv; i++) {
         rv = sso_registry_add_group(c->reg, c->p, u->username, argv[i], &err);
-    for (i = 2; !strcmp(op, "remove") && i < argc && !rv; i++)
-        rv = sso_registry_remove_group(c->reg, c->p, u->username, argv[i], &err);
-    if (rv != APR_SUCCESS)
+    }
+    for (i = 2; !strcmp(op, "remove") && i < argc && !rv; i++) {
+        rv =
+            sso_registry_remove_group(c->reg, c->p, u->username, argv[i], &err);
+    }
+    if (rv != APR_SUCCESS) {
         return cli_fail(rv, err);
-    if ((rc = cli_find(c, u->username, &u)) != 0)
+    }
+    if ((rc = cli_find(c, u->username, &u)) != 0) {
         return rc;
+    }
     printf("groups of '%s': %s\n", u->username, cli_groups(c->p, u->groups));
     return 0;
 }
@@ -645,11 +722,13 @@ static int cli_set_disabled(cli *c, const char *arg, int disabled)
     apr_status_t rv;
     int rc = cli_find(c, arg, &u);
 
-    if (rc)
+    if (rc) {
         return rc;
+    }
     rv = sso_registry_set_disabled(c->reg, c->p, u->username, disabled, &err);
-    if (rv != APR_SUCCESS)
+    if (rv != APR_SUCCESS) {
         return cli_fail(rv, err);
+    }
     printf("user '%s' %s\n", u->username, disabled ? "disabled" : "enabled");
     return 0;
 }
@@ -671,11 +750,13 @@ static int cmd_delete(cli *c, int argc, const char *const *argv)
     apr_status_t rv;
     int rc = cli_find(c, argv[0], &u);
 
-    if (rc)
+    if (rc) {
         return rc;
+    }
     rv = sso_registry_delete(c->reg, c->p, u->username, &err);
-    if (rv != APR_SUCCESS)
+    if (rv != APR_SUCCESS) {
         return cli_fail(rv, err);
+    }
     printf("user '%s' deleted\n", u->username);
     return 0;
 }
@@ -693,17 +774,23 @@ static int cli_totp_key(cli *c, unsigned char *key)
     struct stat st;
     int created = 0;
 
-    if (!path)
-        return cli_error(EXIT_USAGE, "store %s has no directory for the TOTP "
-                         "key", sso_registry_display_spec(c->p, c->spec));
-    if (sso_totp_key_create(c->p, path, &created, &err) != APR_SUCCESS)
+    if (!path) {
+        return cli_error(EXIT_USAGE,
+                         "store %s has no directory for the TOTP "
+                         "key",
+                         sso_registry_display_spec(c->p, c->spec));
+    }
+    if (sso_totp_key_create(c->p, path, &created, &err) != APR_SUCCESS) {
         return cli_error(EXIT_STORE, "%s", err);
+    }
     dir = sso_owner_dir_of(c->p, path);
     if (created && geteuid() == 0 && dir && stat(dir, &st) == 0
-        && st.st_uid != 0)
+        && st.st_uid != 0) {
         sso_owner_give(path, 0, 0, st.st_uid, st.st_gid);
-    if (sso_totp_key_read(c->p, path, key, &err) != APR_SUCCESS)
+    }
+    if (sso_totp_key_read(c->p, path, key, &err) != APR_SUCCESS) {
         return cli_error(EXIT_STORE, "%s", err);
+    }
     return 0;
 }
 
@@ -711,8 +798,9 @@ static const char *cli_issuer(cli *c)
 {
     char host[256];
 
-    if (c->issuer && *c->issuer)
+    if (c->issuer && *c->issuer) {
         return c->issuer;
+    }
     if (gethostname(host, sizeof(host)) == 0) {
         host[sizeof(host) - 1] = '\0';
         return apr_pstrdup(c->p, host);
@@ -727,12 +815,14 @@ static int cli_totp_enable(cli *c, const sso_user *u)
     apr_status_t rv;
     int rc;
 
-    if ((rc = cli_totp_key(c, key)) != 0)
+    if ((rc = cli_totp_key(c, key)) != 0) {
         return rc;
+    }
     rv = sso_totp_secret_new(secret);
-    if (rv == APR_SUCCESS)
+    if (rv == APR_SUCCESS) {
         rv = sso_totp_seal(c->p, key, u->username, secret, sizeof(secret),
                            &sealed);
+    }
     OPENSSL_cleanse(key, sizeof(key));
     if (rv != APR_SUCCESS) {
         OPENSSL_cleanse(secret, sizeof(secret));
@@ -743,15 +833,17 @@ static int cli_totp_enable(cli *c, const sso_user *u)
         OPENSSL_cleanse(secret, sizeof(secret));
         return cli_fail(rv, err);
     }
-    uri = sso_totp_uri(c->p, cli_issuer(c), u->username, secret,
-                       sizeof(secret));
+    uri =
+        sso_totp_uri(c->p, cli_issuer(c), u->username, secret, sizeof(secret));
     qr = sso_qr_terminal(c->p, uri);
     printf("TOTP of '%s' %s: it asks for a code after its password from now "
-           "on.\n", u->username, u->totp_secret ? "replaced" : "enabled");
+           "on.\n",
+           u->username, u->totp_secret ? "replaced" : "enabled");
     printf("secret:  %s\n", sso_base32_encode(c->p, secret, sizeof(secret)));
     printf("uri:     %s\n", uri);
-    if (qr)
+    if (qr) {
         printf("\n%s\n", qr);
+    }
     OPENSSL_cleanse(secret, sizeof(secret));
     return 0;
 }
@@ -763,24 +855,31 @@ static int cmd_totp(cli *c, int argc, const char *const *argv)
     apr_status_t rv;
     int rc;
 
-    if (strcmp(op, "enable") && strcmp(op, "disable") && strcmp(op, "status"))
+    if (strcmp(op, "enable") && strcmp(op, "disable") && strcmp(op, "status")) {
         return cli_usage();
-    if ((rc = cli_find(c, argv[0], &u)) != 0)
+    }
+    if ((rc = cli_find(c, argv[0], &u)) != 0) {
         return rc;
-    if (strcmp(u->kind, "local"))
-        return cli_error(EXIT_USAGE, "'%s' is an SSO user: its provider asks "
-                         "for a second factor, not this server", u->username);
+    }
+    if (strcmp(u->kind, "local")) {
+        return cli_error(EXIT_USAGE,
+                         "'%s' is an SSO user: its provider asks "
+                         "for a second factor, not this server",
+                         u->username);
+    }
     if (!strcmp(op, "status")) {
         printf("TOTP of '%s': %s\n", u->username,
                u->totp_secret ? "enabled" : "disabled");
         return 0;
     }
-    if (!strcmp(op, "enable"))
+    if (!strcmp(op, "enable")) {
         return cli_totp_enable(c, u);
+    }
     if (u->totp_secret) {
         rv = sso_registry_set_totp(c->reg, c->p, u->username, NULL, 0, &err);
-        if (rv != APR_SUCCESS)
+        if (rv != APR_SUCCESS) {
             return cli_fail(rv, err);
+        }
     }
     printf("TOTP of '%s' disabled\n", u->username);
     return 0;
@@ -788,20 +887,15 @@ static int cmd_totp(cli *c, int argc, const char *const *argv)
 
 static const struct {
     const char *name;
-    int min, max;               /* arguments; max -1: any number */
-    int store;                  /* opens the store */
+    int min, max; /* arguments; max -1: any number */
+    int store;    /* opens the store */
     cli_fn fn;
 } cli_commands[] = {
-    { "list", 0, 0, 1, cmd_list },
-    { "show", 1, 1, 1, cmd_show },
-    { "add", 1, -1, 1, cmd_add },
-    { "passwd", 1, 1, 1, cmd_passwd },
-    { "link", 3, -1, 1, cmd_link },
-    { "groups", 2, -1, 1, cmd_groups },
-    { "disable", 1, 1, 1, cmd_disable },
-    { "enable", 1, 1, 1, cmd_enable },
-    { "delete", 1, 1, 1, cmd_delete },
-    { "totp", 2, 2, 1, cmd_totp },
+    { "list", 0, 0, 1, cmd_list },       { "show", 1, 1, 1, cmd_show },
+    { "add", 1, -1, 1, cmd_add },        { "passwd", 1, 1, 1, cmd_passwd },
+    { "link", 3, -1, 1, cmd_link },      { "groups", 2, -1, 1, cmd_groups },
+    { "disable", 1, 1, 1, cmd_disable }, { "enable", 1, 1, 1, cmd_enable },
+    { "delete", 1, 1, 1, cmd_delete },   { "totp", 2, 2, 1, cmd_totp },
     { "store", 0, 0, 0, cmd_store },
 };
 
@@ -813,18 +907,23 @@ static int cli_run(cli *c, int argc, const char *const *argv)
     int rc;
 
     for (i = 0; i < sizeof(cli_commands) / sizeof(cli_commands[0]); i++) {
-        if (strcmp(argv[0], cli_commands[i].name))
+        if (strcmp(argv[0], cli_commands[i].name)) {
             continue;
+        }
         if (argc - 1 < cli_commands[i].min
-            || (cli_commands[i].max >= 0 && argc - 1 > cli_commands[i].max))
+            || (cli_commands[i].max >= 0 && argc - 1 > cli_commands[i].max)) {
             return cli_usage();
-        if (!cli_commands[i].store)
+        }
+        if (!cli_commands[i].store) {
             return cli_commands[i].fn(c, argc - 1, argv + 1);
+        }
         rv = sso_registry_open(c->p, c->spec, &c->reg, &err);
-        if (rv == APR_EINVAL || rv == APR_ENOTIMPL)
+        if (rv == APR_EINVAL || rv == APR_ENOTIMPL) {
             return cli_error(EXIT_USAGE, "%s", err);
-        if (rv != APR_SUCCESS)
+        }
+        if (rv != APR_SUCCESS) {
             return cli_error(EXIT_STORE, "%s", err);
+        }
         cli_fix_owner(c);
         rc = cli_commands[i].fn(c, argc - 1, argv + 1);
         cli_fix_owner(c);
@@ -845,25 +944,32 @@ int main(int argc, const char *const *argv)
     char ch;
     int rc;
 
-    if (apr_app_initialize(&argc, &argv, NULL) != APR_SUCCESS)
+    if (apr_app_initialize(&argc, &argv, NULL) != APR_SUCCESS) {
         return EXIT_STORE;
+    }
     atexit(apr_terminate);
     apr_pool_create(&c.p, NULL);
     apr_getopt_init(&opt, c.p, argc, argv);
     while ((rv = apr_getopt(opt, "s:f:i:h", &ch, &arg)) == APR_SUCCESS) {
-        if (ch == 's')
+        if (ch == 's') {
             spec = arg;
-        else if (ch == 'i')
+        }
+        else if (ch == 'i') {
             c.issuer = arg;
-        else if (ch == 'f')
+        }
+        else if (ch == 'f') {
             conf = arg;
-        else
+        }
+        else {
             return cli_usage();
+        }
     }
-    if (rv != APR_EOF || opt->ind >= argc || (spec && conf))
+    if (rv != APR_EOF || opt->ind >= argc || (spec && conf)) {
         return cli_usage();
-    if ((rc = cli_resolve_store(&c, spec, conf)) != 0)
+    }
+    if ((rc = cli_resolve_store(&c, spec, conf)) != 0) {
         return rc;
+    }
     rc = cli_run(&c, argc - opt->ind, argv + opt->ind);
     apr_pool_destroy(c.p);
     return rc;

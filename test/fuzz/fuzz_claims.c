@@ -17,14 +17,17 @@ static apr_array_header_t *group_map;
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
     static const sso_group_map_entry entries[] = {
-        { "admins", "wheel" }, { "staff", "users" }, { "dev", "users" },
+        { "admins", "wheel" },
+        { "staff", "users" },
+        { "dev", "users" },
     };
     size_t i;
 
     fuzz_pools_init();
     group_map = apr_array_make(fuzz_root, 3, sizeof(sso_group_map_entry));
-    for (i = 0; i < sizeof(entries) / sizeof(entries[0]); i++)
+    for (i = 0; i < sizeof(entries) / sizeof(entries[0]); i++) {
         APR_ARRAY_PUSH(group_map, sso_group_map_entry) = entries[i];
+    }
     return 0;
 }
 
@@ -33,8 +36,9 @@ static void check_username(apr_pool_t *p, const char *value)
     const char *u = sso_username_normalize(p, value);
     size_t i, len;
 
-    if (!u)
+    if (!u) {
         return;
+    }
     len = strlen(u);
     FUZZ_ASSERT(len >= 1 && len <= SSO_USERNAME_MAX && len == strlen(value));
     for (i = 0; i < len; i++) {
@@ -54,18 +58,24 @@ static void check_groups(apr_pool_t *p, json_t *claim)
 
     FUZZ_ASSERT(g);
     FUZZ_ASSERT(problem != (const char *)1);
-    if (json_is_string(claim))
+    if (json_is_string(claim)) {
         /* One group; none for "" or a string with a NUL (then a problem). */
-        FUZZ_ASSERT(g->nelts <= 1 && (g->nelts == 1 || json_string_length(claim) == 0
-                                      || problem != NULL)
-                    && (g->nelts == 0 || !strcmp(APR_ARRAY_IDX(g, 0, const char *),
-                                                 json_string_value(claim))));
-    else if (!json_is_array(claim))
+        FUZZ_ASSERT(g->nelts <= 1
+                    && (g->nelts == 1 || json_string_length(claim) == 0
+                        || problem != NULL)
+                    && (g->nelts == 0
+                        || !strcmp(APR_ARRAY_IDX(g, 0, const char *),
+                                   json_string_value(claim))));
+    }
+    else if (!json_is_array(claim)) {
         FUZZ_ASSERT(g->nelts == 0 && (claim ? problem != NULL : !problem));
-    else
+    }
+    else {
         FUZZ_ASSERT((size_t)g->nelts <= json_array_size(claim));
-    for (i = 0; i < g->nelts; i++)
+    }
+    for (i = 0; i < g->nelts; i++) {
         FUZZ_ASSERT(APR_ARRAY_IDX(g, i, const char *) != NULL);
+    }
     local = sso_groups_map(p, group_map, g);
     FUZZ_ASSERT(local && local->nelts <= group_map->nelts);
     joined = sso_groups_join(p, g);
@@ -101,13 +111,16 @@ static void check_path(apr_pool_t *p, json_t *root, const char *spec)
 static void check_fixed_paths(apr_pool_t *p, json_t *root)
 {
     static const char *const specs[] = {
-        "groups", "realm_access.roles", "resource_access.app.roles",
+        "groups",
+        "realm_access.roles",
+        "resource_access.app.roles",
         "https://example\\.com/groups",
     };
     size_t i;
 
-    for (i = 0; i < sizeof(specs) / sizeof(specs[0]); i++)
+    for (i = 0; i < sizeof(specs) / sizeof(specs[0]); i++) {
         check_path(p, root, specs[i]);
+    }
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -119,24 +132,31 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     const char *key;
     json_t *value;
 
-    if (!root)
+    if (!root) {
         return 0;
+    }
     check_groups(p, root);
     check_groups(p, json_object_get(root, "groups"));
     check_fixed_paths(p, root);
-    json_object_foreach(root, key, value) {
+    json_object_foreach(root, key, value)
+    {
         const char *s = sso_jwt_claim_string(root, key);
         json_t *got = json_object_get(root, key);
 
-        FUZZ_ASSERT(!s || (json_is_string(got) && strlen(s) == json_string_length(got)));
+        FUZZ_ASSERT(
+            !s
+            || (json_is_string(got) && strlen(s) == json_string_length(got)));
         check_username(p, s);
-        if (s)
+        if (s) {
             check_path(p, root, s);
-        if (json_is_array(value))
+        }
+        if (json_is_array(value)) {
             check_groups(p, value);
+        }
     }
-    if (json_is_string(root))
+    if (json_is_string(root)) {
         check_username(p, json_string_value(root));
+    }
     json_decref(root);
     apr_pool_clear(p);
     return 0;

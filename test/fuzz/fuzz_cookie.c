@@ -23,12 +23,13 @@ static void check_id(apr_pool_t *p, const char *token)
     const unsigned char *raw = sso_id_decode(p, token);
     const char *again;
 
-    if (!raw)
+    if (!raw) {
         return;
+    }
     FUZZ_ASSERT(strlen(token) == SSO_ID_B64_LEN);
-    again = apr_pencode_base64_binary(p, raw, SSO_ID_BYTES,
-                                      APR_ENCODE_BASE64URL | APR_ENCODE_NOPADDING,
-                                      NULL);
+    again = apr_pencode_base64_binary(
+        p, raw, SSO_ID_BYTES, APR_ENCODE_BASE64URL | APR_ENCODE_NOPADDING,
+        NULL);
     FUZZ_ASSERT(again && !strcmp(again, token));
 }
 
@@ -41,12 +42,14 @@ static void scan_header(apr_pool_t *p, const char *header)
     apr_size_t hlen = strlen(header);
 
     sso_cookie_scan(header, "sso_session", 11, &f);
-    if (!f.count)
+    if (!f.count) {
         return;
+    }
     FUZZ_ASSERT(f.value >= header && f.value + f.len <= header + hlen);
     FUZZ_ASSERT(!memchr(f.value, ';', f.len) && !memchr(f.value, ',', f.len));
-    if (!f.conflict && f.len == SSO_ID_B64_LEN)
+    if (!f.conflict && f.len == SSO_ID_B64_LEN) {
         check_id(p, apr_pstrmemdup(p, f.value, f.len));
+    }
 }
 
 /* Pending logins: names of the prefix and a hash, each once, bounded;
@@ -66,26 +69,33 @@ static void scan_pending(apr_pool_t *p, const char *header)
                     && APR_ARRAY_IDX(found, i, sso_pending).started >= 0);
     }
     n = sso_pending_excess(found, SSO_PENDING_MAX - 1);
-    FUZZ_ASSERT(n == (found->nelts > SSO_PENDING_MAX - 1 ? found->nelts - SSO_PENDING_MAX + 1 : 0));
-    for (i = 1; n && i < found->nelts; i++)
+    FUZZ_ASSERT(n
+                == (found->nelts > SSO_PENDING_MAX - 1
+                        ? found->nelts - SSO_PENDING_MAX + 1
+                        : 0));
+    for (i = 1; n && i < found->nelts; i++) {
         FUZZ_ASSERT(APR_ARRAY_IDX(found, i - 1, sso_pending).started
                     <= APR_ARRAY_IDX(found, i, sso_pending).started);
+    }
 }
 
 /* A parsed value gives back the state, and the value it re-encodes to. */
-static void check_pending_value(apr_pool_t *p, const char *value, apr_size_t len)
+static void check_pending_value(apr_pool_t *p, const char *value,
+                                apr_size_t len)
 {
     apr_time_t started = -1;
     const char *state = sso_pending_parse(p, value, len, &started);
 
-    if (!state)
+    if (!state) {
         return;
+    }
     FUZZ_ASSERT(strlen(state) == SSO_ID_B64_LEN && started > 0);
     FUZZ_ASSERT(!memcmp(value, state, SSO_ID_B64_LEN));
     /* Leading zeros aside, one spelling. */
-    if (value[SSO_ID_B64_LEN + 1] != '0')
+    if (value[SSO_ID_B64_LEN + 1] != '0') {
         FUZZ_ASSERT(!strcmp(sso_pending_value(p, state, started),
                             apr_pstrmemdup(p, value, len)));
+    }
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

@@ -9,8 +9,9 @@
 #include "sso_provider.h"
 
 #define ISSUER "https://id.example.com"
-#define SUB "248289761001"
-#define BAD_CLIENT "the client secret (or client ID) was rejected by the " \
+#define SUB    "248289761001"
+#define BAD_CLIENT                                                             \
+    "the client secret (or client ID) was rejected by the "                    \
     "provider: check SSOClientSecret"
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
@@ -48,15 +49,17 @@ static void jwks(apr_pool_t *p, const uint8_t *data, size_t size)
     const char *err = (const char *)1;
     int i;
 
-    if (sso_jwks_parse(p, (const char *)data, size, &keys, &err) != APR_SUCCESS) {
+    if (sso_jwks_parse(p, (const char *)data, size, &keys, &err)
+        != APR_SUCCESS) {
         FUZZ_ASSERT(!keys);
         one_line(err);
         return;
     }
     FUZZ_ASSERT(keys && keys != (sso_jwks *)1 && !err);
     FUZZ_ASSERT(sso_jwks_count(keys) <= SSO_JWKS_MAX_KEYS);
-    for (i = 0; i < sso_jwks_skipped(keys); i++)
+    for (i = 0; i < sso_jwks_skipped(keys); i++) {
         one_line(sso_jwks_skipped_reason(keys, i));
+    }
     FUZZ_ASSERT(!sso_jwks_skipped_reason(keys, i));
     (void)sso_jwks_find(keys, "rsa-1");
 }
@@ -73,11 +76,13 @@ static void token_response(apr_pool_t *p, const uint8_t *data, size_t size)
         size--;
     }
     if (sso_provider_parse_token_response(p, status, (const char *)data, size,
-                                          &t, &err) != APR_SUCCESS) {
+                                          &t, &err)
+        != APR_SUCCESS) {
         FUZZ_ASSERT(t.kind != SSO_TOKEN_OK);
         one_line(err);
-        if (t.kind == SSO_TOKEN_INVALID_CLIENT)
+        if (t.kind == SSO_TOKEN_INVALID_CLIENT) {
             FUZZ_ASSERT(!strncmp(err, BAD_CLIENT, sizeof(BAD_CLIENT) - 1));
+        }
         return;
     }
     FUZZ_ASSERT(status == 200 && t.kind == SSO_TOKEN_OK);
@@ -91,13 +96,15 @@ static void userinfo(apr_pool_t *p, const uint8_t *data, size_t size)
     const char *err = NULL;
 
     if (sso_provider_parse_userinfo(p, (const char *)data, size, SUB, &claims,
-                                    &err) != APR_SUCCESS) {
+                                    &err)
+        != APR_SUCCESS) {
         FUZZ_ASSERT(!claims);
         one_line(err);
         return;
     }
     FUZZ_ASSERT(json_is_object(claims));
-    FUZZ_ASSERT(!strcmp(json_string_value(json_object_get(claims, "sub")), SUB));
+    FUZZ_ASSERT(
+        !strcmp(json_string_value(json_object_get(claims, "sub")), SUB));
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

@@ -21,10 +21,10 @@
 #include "apr_encode.h"
 #include "apr_strings.h"
 
-#define NOW 1700000000
+#define NOW    1700000000
 #define ISSUER "https://id.example.com"
 #define CLIENT "client-1"
-#define NONCE "n-0S6_WzA2Mj"
+#define NONCE  "n-0S6_WzA2Mj"
 #define SECRET "the-client-secret"
 #define ACCESS "SlAV32hkKG"
 
@@ -36,9 +36,9 @@ static int verbose;
 
 static const char *b64(apr_pool_t *p, const unsigned char *in, size_t len)
 {
-    return apr_pencode_base64_binary(p, in, (apr_size_t)len,
-                                     APR_ENCODE_BASE64URL | APR_ENCODE_NOPADDING,
-                                     NULL);
+    return apr_pencode_base64_binary(
+        p, in, (apr_size_t)len, APR_ENCODE_BASE64URL | APR_ENCODE_NOPADDING,
+        NULL);
 }
 
 static const char *b64_bn(apr_pool_t *p, EVP_PKEY *k, const char *name)
@@ -47,8 +47,9 @@ static const char *b64_bn(apr_pool_t *p, EVP_PKEY *k, const char *name)
     unsigned char buf[512];
     int n;
 
-    if (!EVP_PKEY_get_bn_param(k, name, &bn) || BN_num_bytes(bn) > 512)
+    if (!EVP_PKEY_get_bn_param(k, name, &bn) || BN_num_bytes(bn) > 512) {
         abort();
+    }
     n = BN_bn2bin(bn, buf);
     BN_free(bn);
     return b64(p, buf, (size_t)n);
@@ -66,16 +67,19 @@ static void make_jwks(apr_pool_t *p)
     if (!k_rsa || !k_ec
         || !EVP_PKEY_get_octet_string_param(k_ec, OSSL_PKEY_PARAM_PUB_KEY, pub,
                                             sizeof(pub), &len)
-        || len != sizeof(pub))
+        || len != sizeof(pub)) {
         abort();
-    doc = apr_psprintf(p,
+    }
+    doc = apr_psprintf(
+        p,
         "{\"keys\":["
-        "{\"kty\":\"RSA\",\"kid\":\"rsa-1\",\"use\":\"sig\",\"n\":\"%s\",\"e\":\"%s\"},"
+        "{\"kty\":\"RSA\",\"kid\":\"rsa-1\",\"use\":\"sig\",\"n\":\"%s\",\"e\":"
+        "\"%s\"},"
         "{\"kty\":\"EC\",\"kid\":\"ec-1\",\"use\":\"sig\",\"alg\":\"ES256\","
         "\"crv\":\"P-256\",\"x\":\"%s\",\"y\":\"%s\"}]}",
         b64_bn(p, k_rsa, OSSL_PKEY_PARAM_RSA_N),
-        b64_bn(p, k_rsa, OSSL_PKEY_PARAM_RSA_E),
-        b64(p, pub + 1, 32), b64(p, pub + 33, 32));
+        b64_bn(p, k_rsa, OSSL_PKEY_PARAM_RSA_E), b64(p, pub + 1, 32),
+        b64(p, pub + 33, 32));
     if (sso_jwks_parse(p, doc, strlen(doc), &jwks, &err) != APR_SUCCESS
         || sso_jwks_count(jwks) != 2) {
         fprintf(stderr, "fuzz_jwt: own JWKS refused: %s\n", err ? err : "");
@@ -101,8 +105,9 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 
 static const EVP_MD *md_of(const char *alg)
 {
-    if (strstr(alg, "384"))
+    if (strstr(alg, "384")) {
         return EVP_sha384();
+    }
     return strstr(alg, "512") ? EVP_sha512() : EVP_sha256();
 }
 
@@ -119,13 +124,18 @@ static unsigned char *sign_pkey(apr_pool_t *p, EVP_PKEY *key, const char *alg,
     if (md && EVP_DigestSignInit(md, &pctx, md_of(alg), NULL, key) > 0
         && (!pss
             || (EVP_PKEY_CTX_set_rsa_padding(pctx, RSA_PKCS1_PSS_PADDING) > 0
-                && EVP_PKEY_CTX_set_rsa_pss_saltlen(pctx, RSA_PSS_SALTLEN_DIGEST) > 0))
+                && EVP_PKEY_CTX_set_rsa_pss_saltlen(pctx,
+                                                    RSA_PSS_SALTLEN_DIGEST)
+                       > 0))
         && EVP_DigestSign(md, NULL, &n, (const unsigned char *)input,
-                          strlen(input)) > 0) {
+                          strlen(input))
+               > 0) {
         sig = apr_palloc(p, n);
         if (EVP_DigestSign(md, sig, &n, (const unsigned char *)input,
-                           strlen(input)) <= 0)
+                           strlen(input))
+            <= 0) {
             n = 0;
+        }
     }
     EVP_MD_CTX_free(md);
     if (n && key == k_ec) {
@@ -136,8 +146,9 @@ static unsigned char *sign_pkey(apr_pool_t *p, EVP_PKEY *key, const char *alg,
 
         n = 0;
         if (es && BN_bn2binpad(ECDSA_SIG_get0_r(es), rs, 32) == 32
-            && BN_bn2binpad(ECDSA_SIG_get0_s(es), rs + 32, 32) == 32)
+            && BN_bn2binpad(ECDSA_SIG_get0_s(es), rs + 32, 32) == 32) {
             n = 64;
+        }
         ECDSA_SIG_free(es);
         sig = rs;
     }
@@ -151,12 +162,15 @@ static unsigned char *sign(apr_pool_t *p, const char *alg, const char *input,
     unsigned char *mac = apr_palloc(p, EVP_MAX_MD_SIZE);
     unsigned int n = 0;
 
-    if (alg && (!strcmp(alg, "RS256") || !strcmp(alg, "RS384")
-                || !strcmp(alg, "RS512") || !strcmp(alg, "PS256")
-                || !strcmp(alg, "PS384") || !strcmp(alg, "PS512")))
+    if (alg
+        && (!strcmp(alg, "RS256") || !strcmp(alg, "RS384")
+            || !strcmp(alg, "RS512") || !strcmp(alg, "PS256")
+            || !strcmp(alg, "PS384") || !strcmp(alg, "PS512"))) {
         return sign_pkey(p, k_rsa, alg, input, len);
-    if (alg && !strcmp(alg, "ES256"))
+    }
+    if (alg && !strcmp(alg, "ES256")) {
         return sign_pkey(p, k_ec, alg, input, len);
+    }
     /* HS* by the secret; any other alg gets an HS256 MAC as filler. */
     HMAC(md_of(alg && alg[0] == 'H' ? alg : "HS256"), SECRET, strlen(SECRET),
          (const unsigned char *)input, strlen(input), mac, &n);
@@ -173,12 +187,13 @@ static const char *build(apr_pool_t *p, const uint8_t *data, size_t size)
     size_t clen = size - hlen - (nul ? 1 : 0);
     json_t *header = json_loadb((const char *)data, hlen, 0, NULL);
     const char *alg = json_string_value(json_object_get(header, "alg"));
-    const char *input = apr_pstrcat(p, b64(p, data, hlen), ".",
-                                    b64(p, claims, clen), NULL);
+    const char *input =
+        apr_pstrcat(p, b64(p, data, hlen), ".", b64(p, claims, clen), NULL);
     size_t sig_len = 0;
     unsigned char *sig = sign(p, alg, input, &sig_len);
 
-    const char *compact = apr_pstrcat(p, input, ".", b64(p, sig, sig_len), NULL);
+    const char *compact =
+        apr_pstrcat(p, input, ".", b64(p, sig, sig_len), NULL);
 
     json_decref(header);
     /* Exactly sized, so that over-reads reach ASan. */
@@ -189,8 +204,9 @@ static void check_result(sso_jwt_status st, const sso_jwt_result *r)
 {
     const char *name = sso_jwt_status_name(st);
 
-    if (verbose)
+    if (verbose) {
         fprintf(stderr, "%s %s\n", name, r->error ? r->error : "");
+    }
 
     FUZZ_ASSERT(strcmp(name, "SSO_JWT_UNKNOWN_STATUS"));
     if (st != SSO_JWT_OK) {
@@ -212,12 +228,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     sso_jwt_result r;
     const char *compact;
 
-    if (size > SSO_JWT_MAX_LEN + 16)
+    if (size > SSO_JWT_MAX_LEN + 16) {
         return 0;
-    if (size && data[0] == 0x01)
+    }
+    if (size && data[0] == 0x01) {
         compact = build(p, data + 1, size - 1);
-    else
+    }
+    else {
         compact = fuzz_cstr(p, data, size);
+    }
     check_result(sso_jwt_verify(p, compact, jwks, &expect, &r), &r);
     apr_pool_clear(p);
     return 0;

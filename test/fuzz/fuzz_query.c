@@ -33,12 +33,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         /* No name twice, however spelled: apr_table_get is case-blind. */
         arr = apr_table_elts(t);
         for (i = 0; i < arr->nelts; i++) {
-            const apr_table_entry_t *a = &APR_ARRAY_IDX(arr, i, apr_table_entry_t);
+            const apr_table_entry_t *a =
+                &APR_ARRAY_IDX(arr, i, apr_table_entry_t);
 
             FUZZ_ASSERT(a->key && a->val);
-            for (j = i + 1; j < arr->nelts; j++)
-                FUZZ_ASSERT(strcasecmp(a->key,
-                    APR_ARRAY_IDX(arr, j, apr_table_entry_t).key));
+            for (j = i + 1; j < arr->nelts; j++) {
+                FUZZ_ASSERT(strcasecmp(
+                    a->key, APR_ARRAY_IDX(arr, j, apr_table_entry_t).key));
+            }
         }
         (void)apr_table_get(t, "code");
         (void)apr_table_get(t, "state");

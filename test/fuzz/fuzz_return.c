@@ -35,17 +35,20 @@ static void check_return(apr_pool_t *p, const char *raw)
     FUZZ_ASSERT(r);
     FUZZ_ASSERT(!strcmp(r, "/") || r == raw);
     check_local(r);
-    if (r != raw)
+    if (r != raw) {
         return;
+    }
     FUZZ_ASSERT(strlen(r) <= SSO_RETURN_PATH_MAX);
-    for (s = r; *s; s++)
+    for (s = r; *s; s++) {
         FUZZ_ASSERT(!apr_iscntrl((unsigned char)*s) && *s != '\\');
+    }
     decoded = apr_punescape_url(p, r, NULL, NULL, 0);
     FUZZ_ASSERT(decoded);
     check_local(decoded);
     FUZZ_ASSERT(!strchr(decoded, '\\'));
-    for (s = decoded; *s; s++)
+    for (s = decoded; *s; s++) {
         FUZZ_ASSERT(!apr_iscntrl((unsigned char)*s));
+    }
     FUZZ_ASSERT(apr_uri_parse(p, r, &uri) == APR_SUCCESS);
     FUZZ_ASSERT(!uri.scheme && !uri.hostname && !uri.hostinfo);
 }
@@ -59,7 +62,8 @@ static void check_http(apr_pool_t *p, const char *url)
         FUZZ_ASSERT(*why);
         return;
     }
-    FUZZ_ASSERT(!strncasecmp(url, "http://", 7) || !strncasecmp(url, "https://", 8));
+    FUZZ_ASSERT(!strncasecmp(url, "http://", 7)
+                || !strncasecmp(url, "https://", 8));
     FUZZ_ASSERT(apr_uri_parse(p, url, &uri) == APR_SUCCESS);
     FUZZ_ASSERT(uri.hostname && *uri.hostname && !uri.user && !uri.password
                 && !uri.fragment);

@@ -31,13 +31,15 @@ static void check_session(apr_pool_t *p, const sso_session *x,
     sso_session y;
     int i;
 
-    if (!buf)
+    if (!buf) {
         abort();
+    }
     len = sso_session_encode(x, buf, size + FUZZ_SESSION_GROWTH);
     /* The format has one spelling per record. A record of the previous
      * version (still read) is written in the current one. */
-    FUZZ_ASSERT(len > 0 && (buf[0] != data[0]
-                            || (len == size && !memcmp(buf, data, size))));
+    FUZZ_ASSERT(
+        len > 0
+        && (buf[0] != data[0] || (len == size && !memcmp(buf, data, size))));
     memset(&y, 0, sizeof(y));
     FUZZ_ASSERT(!sso_session_decode(p, buf, len, &y));
     free(buf);
@@ -47,9 +49,10 @@ static void check_session(apr_pool_t *p, const sso_session *x,
                 && str_eq(x->issuer, y.issuer) && str_eq(x->sub, y.sub)
                 && str_eq(x->email, y.email) && str_eq(x->name, y.name));
     FUZZ_ASSERT(x->groups && y.groups && x->groups->nelts == y.groups->nelts);
-    for (i = 0; i < x->groups->nelts; i++)
+    for (i = 0; i < x->groups->nelts; i++) {
         FUZZ_ASSERT(str_eq(APR_ARRAY_IDX(x->groups, i, const char *),
                            APR_ARRAY_IDX(y.groups, i, const char *)));
+    }
     /* What authn and authz do with a loaded session. */
     FUZZ_ASSERT(sso_groups_join(p, x->groups));
     (void)sso_groups_contain(x->groups, "admins");
@@ -66,8 +69,9 @@ static void check_txn(apr_pool_t *p, const sso_txn *x, const uint8_t *data,
     apr_size_t len;
     sso_txn y;
 
-    if (!buf)
+    if (!buf) {
         abort();
+    }
     len = sso_txn_encode(x, buf, size + 1);
     FUZZ_ASSERT(len == size && !memcmp(buf, data, size));
     memset(&y, 0, sizeof(y));
@@ -86,11 +90,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     sso_txn t;
 
     memset(&s, 0, sizeof(s));
-    if (!sso_session_decode(p, data, size, &s))
+    if (!sso_session_decode(p, data, size, &s)) {
         check_session(p, &s, data, size);
+    }
     memset(&t, 0, sizeof(t));
-    if (!sso_txn_decode(p, data, size, &t))
+    if (!sso_txn_decode(p, data, size, &t)) {
         check_txn(p, &t, data, size);
+    }
     apr_pool_clear(p);
     return 0;
 }

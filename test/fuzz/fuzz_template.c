@@ -10,8 +10,9 @@
 #include "fuzz.h"
 #include "sso_template.h"
 
-static const char *const names[] = { "{{site}}", "{{message}}", "{{sso_button}}",
-                                     "{{local_form}}", "{{reference}}", NULL };
+static const char *const names[] = { "{{site}}",       "{{message}}",
+                                     "{{sso_button}}", "{{local_form}}",
+                                     "{{reference}}",  NULL };
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
@@ -28,8 +29,9 @@ static void check_growth(apr_pool_t *p, const char *tpl)
 {
     /* Each value holds placeholders: a second pass would grow without end. */
     static const char *const values[] = {
-        "{{local_form}}{{local_form}}", "", "<a href=\"{{reference}}\">",
-        "{{site}}", "<p class=\"ref\">{{message}}</p>",
+        "{{local_form}}{{local_form}}",     "",
+        "<a href=\"{{reference}}\">",       "{{site}}",
+        "<p class=\"ref\">{{message}}</p>",
     };
     size_t len = strlen(tpl), max = 0, i;
     const char *out = sso_template_fill(p, tpl, names, values);

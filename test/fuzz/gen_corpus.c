@@ -34,8 +34,10 @@ static apr_array_header_t *groups(apr_pool_t *p, const char *csv)
     apr_array_header_t *a = apr_array_make(p, 4, sizeof(const char *));
     char *last, *g, *copy = apr_pstrdup(p, csv);
 
-    for (g = apr_strtok(copy, ",", &last); g; g = apr_strtok(NULL, ",", &last))
+    for (g = apr_strtok(copy, ",", &last); g;
+         g = apr_strtok(NULL, ",", &last)) {
         APR_ARRAY_PUSH(a, const char *) = g;
+    }
     return a;
 }
 

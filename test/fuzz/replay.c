@@ -33,8 +33,9 @@ static uint8_t *read_all(const char *path, size_t *size)
     uint8_t *buf = NULL;
     size_t cap = 0, n = 0, got;
 
-    if (!f)
+    if (!f) {
         return NULL;
+    }
     do {
         if (n == cap) {
             uint8_t *nb = realloc(buf, cap = cap ? cap * 2 : 4096);
@@ -51,8 +52,9 @@ static uint8_t *read_all(const char *path, size_t *size)
     fclose(f);
     /* Exactly sized, as libFuzzer hands inputs over. */
     uint8_t *exact = malloc(n ? n : 1);
-    if (exact)
+    if (exact) {
         memcpy(exact, buf, n);
+    }
     free(buf);
     *size = n;
     return exact;
@@ -92,11 +94,13 @@ static void replay_file(const char *path)
         return;
     }
     failed++;
-    if (WIFSIGNALED(status))
+    if (WIFSIGNALED(status)) {
         fprintf(stderr, "FAIL %s: killed by signal %d (%s)\n", path,
                 WTERMSIG(status), strsignal(WTERMSIG(status)));
-    else
+    }
+    else {
         fprintf(stderr, "FAIL %s: exit status %d\n", path, WEXITSTATUS(status));
+    }
 }
 
 static int by_name(const void *a, const void *b)
@@ -129,21 +133,25 @@ static void replay_path(const char *path)
     while ((e = readdir(d))) {
         char **nn;
 
-        if (e->d_name[0] == '.')
+        if (e->d_name[0] == '.') {
             continue;
-        if (!(nn = realloc(names, (n + 1) * sizeof(*names))))
+        }
+        if (!(nn = realloc(names, (n + 1) * sizeof(*names)))) {
             exit(2);
+        }
         names = nn;
-        if (!(names[n] = malloc(strlen(path) + strlen(e->d_name) + 2)))
+        if (!(names[n] = malloc(strlen(path) + strlen(e->d_name) + 2))) {
             exit(2);
+        }
         sprintf(names[n++], "%s/%s", path, e->d_name);
     }
     closedir(d);
     /* A stable order: the same failure first on every run. */
     qsort(names, n, sizeof(*names), by_name);
     for (i = 0; i < n; i++) {
-        if (stat(names[i], &st) == 0 && S_ISREG(st.st_mode))
+        if (stat(names[i], &st) == 0 && S_ISREG(st.st_mode)) {
             replay_file(names[i]);
+        }
         free(names[i]);
     }
     free(names);
@@ -151,7 +159,8 @@ static void replay_path(const char *path)
 
 int main(int argc, char **argv)
 {
-    const char *name = strrchr(argv[0], '/') ? strrchr(argv[0], '/') + 1 : argv[0];
+    const char *name =
+        strrchr(argv[0], '/') ? strrchr(argv[0], '/') + 1 : argv[0];
     int i;
 
     if (argc < 2) {
@@ -159,10 +168,12 @@ int main(int argc, char **argv)
         return 2;
     }
     /* Before any fork: keys and pools are made once, as under libFuzzer. */
-    if (LLVMFuzzerInitialize)
+    if (LLVMFuzzerInitialize) {
         LLVMFuzzerInitialize(&argc, &argv);
-    for (i = 1; i < argc; i++)
+    }
+    for (i = 1; i < argc; i++) {
         replay_path(argv[i]);
+    }
     printf("%s: %d passed, %d failed\n", name, passed, failed);
     fflush(stdout);
     return failed || !passed ? 1 : 0;

@@ -13,7 +13,7 @@
 #include "apr_strings.h"
 #include "mod_auth_sso.h"
 
-static APR_OPTIONAL_FN_TYPE(mod_auth_sso_identity) *reader_identity_fn;
+static APR_OPTIONAL_FN_TYPE(mod_auth_sso_identity) * reader_identity_fn;
 
 static void reader_optional_fn_retrieve(void)
 {
@@ -72,7 +72,5 @@ static void reader_register_hooks(apr_pool_t *p)
 }
 
 AP_DECLARE_MODULE(sso_reader) = {
-    STANDARD20_MODULE_STUFF,
-    NULL, NULL, NULL, NULL, NULL,
-    reader_register_hooks
+    STANDARD20_MODULE_STUFF, NULL, NULL, NULL, NULL, NULL, reader_register_hooks
 };

@@ -20,27 +20,34 @@ static const struct {
     int exists, disabled, map_empty, mapped;
     const char *expect;
 } table[] = {
-    { "existing, map set, mapped",          1, 0, 0, 2, "AAAAAAAA" },
-    { "existing, map set, unmapped",        1, 0, 0, 0, "AMAMAMAM" },
-    { "existing, map empty",                1, 0, 1, 0, "KMKMKMKM" },
+    { "existing, map set, mapped", 1, 0, 0, 2, "AAAAAAAA" },
+    { "existing, map set, unmapped", 1, 0, 0, 0, "AMAMAMAM" },
+    { "existing, map empty", 1, 0, 1, 0, "KMKMKMKM" },
     { "existing disabled, map set, mapped", 1, 1, 0, 1, "DDDDDDDD" },
-    { "existing disabled, map set, none",   1, 1, 0, 0, "DDDDDDDD" },
-    { "existing disabled, map empty",       1, 1, 1, 0, "DDDDDDDD" },
-    { "new, map set, mapped",               0, 0, 0, 1, "SSSSCCCC" },
-    { "new, map set, unmapped",             0, 0, 0, 0, "SMSMCMUM" },
-    { "new, map empty",                     0, 0, 1, 0, "SMSMCMUM" },
+    { "existing disabled, map set, none", 1, 1, 0, 0, "DDDDDDDD" },
+    { "existing disabled, map empty", 1, 1, 1, 0, "DDDDDDDD" },
+    { "new, map set, mapped", 0, 0, 0, 1, "SSSSCCCC" },
+    { "new, map set, unmapped", 0, 0, 0, 0, "SMSMCMUM" },
+    { "new, map empty", 0, 0, 1, 0, "SMSMCMUM" },
 };
 
 static char letter(sso_account_decision d, int replace)
 {
     switch (d) {
-    case SSO_ACCOUNT_ADMIT_EXISTING:         return replace ? 'A' : 'K';
-    case SSO_ACCOUNT_CREATE:                 return 'C';
-    case SSO_ACCOUNT_REFUSE_DISABLED:        return 'D';
-    case SSO_ACCOUNT_REFUSE_SIGNUP_DISABLED: return 'S';
-    case SSO_ACCOUNT_REFUSE_SIGNUP_UNMAPPED: return 'U';
-    case SSO_ACCOUNT_REFUSE_NO_MAPPED_GROUP: return 'M';
-    default:                                 return '?';
+    case SSO_ACCOUNT_ADMIT_EXISTING:
+        return replace ? 'A' : 'K';
+    case SSO_ACCOUNT_CREATE:
+        return 'C';
+    case SSO_ACCOUNT_REFUSE_DISABLED:
+        return 'D';
+    case SSO_ACCOUNT_REFUSE_SIGNUP_DISABLED:
+        return 'S';
+    case SSO_ACCOUNT_REFUSE_SIGNUP_UNMAPPED:
+        return 'U';
+    case SSO_ACCOUNT_REFUSE_NO_MAPPED_GROUP:
+        return 'M';
+    default:
+        return '?';
     }
 }
 
@@ -64,15 +71,17 @@ START_TEST(decision_table)
             d = sso_account_decide(&f, &replace);
             ck_assert_msg(letter(d, replace) == table[row].expect[col],
                           "%s, signup %d, only-mapped %d, require %d: got %c, "
-                          "want %c", table[row].situation, f.allow_signup,
+                          "want %c",
+                          table[row].situation, f.allow_signup,
                           f.signup_only_mapped, f.require_mapped_group,
                           letter(d, replace), table[row].expect[col]);
             ck_assert_int_ne(replace, -1);
-            if (d != SSO_ACCOUNT_ADMIT_EXISTING)
+            if (d != SSO_ACCOUNT_ADMIT_EXISTING) {
                 ck_assert_int_eq(replace, 0);
+            }
             ck_assert_int_eq(sso_account_refused(d),
                              d != SSO_ACCOUNT_ADMIT_EXISTING
-                             && d != SSO_ACCOUNT_CREATE);
+                                 && d != SSO_ACCOUNT_CREATE);
         }
     }
 }
@@ -95,17 +104,21 @@ START_TEST(reasons_and_causes)
 
     ck_assert_str_eq(sso_account_reason(SSO_ACCOUNT_REFUSE_DISABLED),
                      "User account is disabled.");
-    ck_assert_ptr_nonnull(strstr(sso_account_reason(
-        SSO_ACCOUNT_REFUSE_SIGNUP_DISABLED), "new user sign up is disabled"));
-    ck_assert_ptr_nonnull(strstr(sso_account_cause(
-        SSO_ACCOUNT_REFUSE_SIGNUP_DISABLED, NULL), "SSOAllowSignup is Off"));
-    ck_assert_ptr_nonnull(strstr(sso_account_cause(
-        SSO_ACCOUNT_REFUSE_SIGNUP_UNMAPPED, NULL),
-        "SSOAllowSignupOnlyForMappedUsers"));
-    ck_assert_ptr_nonnull(strstr(sso_account_cause(
-        SSO_ACCOUNT_REFUSE_NO_MAPPED_GROUP, NULL), "SSORequireMappedGroup On"));
-    ck_assert_ptr_nonnull(strstr(sso_account_cause(
-        SSO_ACCOUNT_REFUSE_NO_USERNAME, NULL), "SSOUsernameClaims"));
+    ck_assert_ptr_nonnull(
+        strstr(sso_account_reason(SSO_ACCOUNT_REFUSE_SIGNUP_DISABLED),
+               "new user sign up is disabled"));
+    ck_assert_ptr_nonnull(
+        strstr(sso_account_cause(SSO_ACCOUNT_REFUSE_SIGNUP_DISABLED, NULL),
+               "SSOAllowSignup is Off"));
+    ck_assert_ptr_nonnull(
+        strstr(sso_account_cause(SSO_ACCOUNT_REFUSE_SIGNUP_UNMAPPED, NULL),
+               "SSOAllowSignupOnlyForMappedUsers"));
+    ck_assert_ptr_nonnull(
+        strstr(sso_account_cause(SSO_ACCOUNT_REFUSE_NO_MAPPED_GROUP, NULL),
+               "SSORequireMappedGroup On"));
+    ck_assert_ptr_nonnull(
+        strstr(sso_account_cause(SSO_ACCOUNT_REFUSE_NO_USERNAME, NULL),
+               "SSOUsernameClaims"));
     ck_assert_ptr_nonnull(sso_account_reason(SSO_ACCOUNT_REFUSE_NO_USERNAME));
 
     /* Require mapped group with no map at all: the log says how to fix it. */
@@ -114,8 +127,8 @@ START_TEST(reasons_and_causes)
     f.exists = 1;
     d = sso_account_decide(&f, NULL);
     ck_assert_int_eq(d, SSO_ACCOUNT_REFUSE_NO_MAPPED_GROUP);
-    ck_assert_ptr_nonnull(strstr(sso_account_cause(d, &f),
-                                 "SSOGroupMap is empty"));
+    ck_assert_ptr_nonnull(
+        strstr(sso_account_cause(d, &f), "SSOGroupMap is empty"));
 
     for (d = SSO_ACCOUNT_REFUSE_DISABLED; d <= SSO_ACCOUNT_REFUSE_NO_USERNAME;
          d++) {
@@ -142,25 +155,28 @@ static sso_username_e is_taken(void *ctx, const char *username)
     int i;
 
     t->calls++;
-    if (t->fail)
+    if (t->fail) {
         return SSO_USERNAME_ERROR;
+    }
     for (i = 0; i < 4 && t->taken[i]; i++) {
-        if (!strcmp(t->taken[i], username))
+        if (!strcmp(t->taken[i], username)) {
             return SSO_USERNAME_TAKEN;
+        }
     }
     return SSO_USERNAME_FREE;
 }
 
 static apr_array_header_t *claims(int n, ...)
 {
-    apr_array_header_t *a = apr_array_make(unit_pool, n ? n : 1,
-                                           sizeof(const char *));
+    apr_array_header_t *a =
+        apr_array_make(unit_pool, n ? n : 1, sizeof(const char *));
     va_list ap;
     int i;
 
     va_start(ap, n);
-    for (i = 0; i < n; i++)
+    for (i = 0; i < n; i++) {
         APR_ARRAY_PUSH(a, const char *) = va_arg(ap, const char *);
+    }
     va_end(ap);
     return a;
 }
@@ -171,37 +187,40 @@ START_TEST(pick_username)
     const char *u;
 
     /* The email is taken: falls through to preferred_username. */
-    u = sso_account_pick_username(unit_pool,
-            claims(2, "Alice@Example.com", "alice"), is_taken, &t);
+    u = sso_account_pick_username(
+        unit_pool, claims(2, "Alice@Example.com", "alice"), is_taken, &t);
     ck_assert_str_eq(u, "alice");
     ck_assert_int_eq(t.calls, 2);
 
     /* First valid, free one, lower-cased. */
-    ck_assert_str_eq(sso_account_pick_username(unit_pool,
-                     claims(2, "Bob@Example.com", "bob"), is_taken, &t),
-                     "bob@example.com");
+    ck_assert_str_eq(
+        sso_account_pick_username(
+            unit_pool, claims(2, "Bob@Example.com", "bob"), is_taken, &t),
+        "bob@example.com");
 
     /* Invalid values and missing claims are skipped without a lookup. */
     t.calls = 0;
-    ck_assert_str_eq(sso_account_pick_username(unit_pool,
-                     claims(3, NULL, "Carol Smith", "Carol"), is_taken, &t),
-                     "carol");
+    ck_assert_str_eq(
+        sso_account_pick_username(
+            unit_pool, claims(3, NULL, "Carol Smith", "Carol"), is_taken, &t),
+        "carol");
     ck_assert_int_eq(t.calls, 1);
 
     /* None. */
-    ck_assert_ptr_null(sso_account_pick_username(unit_pool,
-                       claims(2, NULL, "not valid!"), is_taken, &t));
-    ck_assert_ptr_null(sso_account_pick_username(unit_pool, claims(0), is_taken,
-                                                 &t));
-    ck_assert_ptr_null(sso_account_pick_username(unit_pool, NULL, is_taken, &t));
-    ck_assert_ptr_null(sso_account_pick_username(unit_pool,
-                       claims(1, "alice@example.com"), is_taken, &t));
+    ck_assert_ptr_null(sso_account_pick_username(
+        unit_pool, claims(2, NULL, "not valid!"), is_taken, &t));
+    ck_assert_ptr_null(
+        sso_account_pick_username(unit_pool, claims(0), is_taken, &t));
+    ck_assert_ptr_null(
+        sso_account_pick_username(unit_pool, NULL, is_taken, &t));
+    ck_assert_ptr_null(sso_account_pick_username(
+        unit_pool, claims(1, "alice@example.com"), is_taken, &t));
 
     /* The lookup fails: stop, pick nothing. */
     t.fail = 1;
     t.calls = 0;
-    ck_assert_ptr_null(sso_account_pick_username(unit_pool,
-                       claims(2, "dave", "dave2"), is_taken, &t));
+    ck_assert_ptr_null(sso_account_pick_username(
+        unit_pool, claims(2, "dave", "dave2"), is_taken, &t));
     ck_assert_int_eq(t.calls, 1);
 }
 END_TEST
@@ -209,9 +228,10 @@ END_TEST
 /* issue 12: an unverified email is not a username source. */
 START_TEST(drop_unverified_email)
 {
-    apr_array_header_t *names = claims(3, "email", "preferred_username", "email");
-    apr_array_header_t *values = claims(3, "ceo@example.test", "heidi",
-                                        "ceo@example.test");
+    apr_array_header_t *names =
+        claims(3, "email", "preferred_username", "email");
+    apr_array_header_t *values =
+        claims(3, "ceo@example.test", "heidi", "ceo@example.test");
     taken_list t = { 0 };
 
     sso_account_drop_claim(names, values, "email");

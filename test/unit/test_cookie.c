@@ -83,20 +83,23 @@ START_TEST(cookie_attrs_follow_prefix)
     apr_pool_t *p;
 
     apr_pool_create(&p, NULL);
-    ck_assert_str_eq(sso_cookie_attrs(p, "sso_session_login", "/sso/callback", 0),
-                     "HttpOnly;SameSite=Lax;Path=/sso/callback");
+    ck_assert_str_eq(
+        sso_cookie_attrs(p, "sso_session_login", "/sso/callback", 0),
+        "HttpOnly;SameSite=Lax;Path=/sso/callback");
     ck_assert_str_eq(sso_cookie_attrs(p, "sso_session_csrf", "/sso/login", 1),
                      "HttpOnly;SameSite=Lax;Path=/sso/login;Secure");
-    ck_assert_str_eq(sso_cookie_attrs(p, "__Host-sso_login", "/sso/callback", 0),
-                     "HttpOnly;SameSite=Lax;Path=/;Secure");
+    ck_assert_str_eq(
+        sso_cookie_attrs(p, "__Host-sso_login", "/sso/callback", 0),
+        "HttpOnly;SameSite=Lax;Path=/;Secure");
     ck_assert_str_eq(sso_cookie_attrs(p, "__host-sso_csrf", "/auth/login", 1),
                      "HttpOnly;SameSite=Lax;Path=/;Secure");
-    ck_assert_str_eq(sso_cookie_attrs(p, "__Secure-sso_login", "/sso/callback", 0),
-                     "HttpOnly;SameSite=Lax;Path=/sso/callback;Secure");
+    ck_assert_str_eq(
+        sso_cookie_attrs(p, "__Secure-sso_login", "/sso/callback", 0),
+        "HttpOnly;SameSite=Lax;Path=/sso/callback;Secure");
     ck_assert_str_eq(sso_cookie_attrs(p, "x__Host-sso", "/sso/login", 0),
                      "HttpOnly;SameSite=Lax;Path=/sso/login");
-    ck_assert_int_eq(sso_cookie_prefix("__Host-"), SSO_COOKIE_PREFIX_HOST
-                                                   | SSO_COOKIE_PREFIX_SECURE);
+    ck_assert_int_eq(sso_cookie_prefix("__Host-"),
+                     SSO_COOKIE_PREFIX_HOST | SSO_COOKIE_PREFIX_SECURE);
     ck_assert_int_eq(sso_cookie_prefix("__SECURE-a"), SSO_COOKIE_PREFIX_SECURE);
     ck_assert_int_eq(sso_cookie_prefix("__Host"), 0);
     ck_assert_int_eq(sso_cookie_prefix("sso_session"), 0);

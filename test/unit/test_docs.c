@@ -22,7 +22,8 @@ START_TEST(no_copy_at_first)
     apr_size_t len = 0;
     apr_time_t at = 0;
 
-    ck_assert_int_eq(sso_docs_get(docs, unit_pool, "https://op/a", &doc, &len, &at), 0);
+    ck_assert_int_eq(
+        sso_docs_get(docs, unit_pool, "https://op/a", &doc, &len, &at), 0);
 }
 END_TEST
 
@@ -33,16 +34,19 @@ START_TEST(copy_kept_and_replaced_by_newer)
     apr_time_t at;
 
     sso_docs_put(docs, "https://op/a", "{\"v\":1}", 7, 100);
-    ck_assert_int_eq(sso_docs_get(docs, unit_pool, "https://op/a", &doc, &len, &at), 1);
+    ck_assert_int_eq(
+        sso_docs_get(docs, unit_pool, "https://op/a", &doc, &len, &at), 1);
     ck_assert_str_eq(doc, "{\"v\":1}");
     ck_assert_uint_eq(len, 7);
     ck_assert_int_eq(at, 100);
     sso_docs_put(docs, "https://op/a", "{\"v\":2}", 7, 200);
-    sso_docs_put(docs, "https://op/a", "{\"v\":0}", 7, 50);   /* older: ignored */
-    ck_assert_int_eq(sso_docs_get(docs, unit_pool, "https://op/a", &doc, &len, &at), 1);
+    sso_docs_put(docs, "https://op/a", "{\"v\":0}", 7, 50); /* older: ignored */
+    ck_assert_int_eq(
+        sso_docs_get(docs, unit_pool, "https://op/a", &doc, &len, &at), 1);
     ck_assert_str_eq(doc, "{\"v\":2}");
     ck_assert_int_eq(at, 200);
-    ck_assert_int_eq(sso_docs_get(docs, unit_pool, "https://op/b", &doc, &len, &at), 0);
+    ck_assert_int_eq(
+        sso_docs_get(docs, unit_pool, "https://op/b", &doc, &len, &at), 0);
 }
 END_TEST
 
@@ -62,7 +66,8 @@ START_TEST(no_fetch_for_a_while_after_a_failure)
 
     ck_assert_int_eq(sso_docs_fetch_begin(docs, "https://op/a", t), 1);
     sso_docs_fetch_end(docs, "https://op/a", 0, t, gap);
-    ck_assert_int_eq(sso_docs_fetch_begin(docs, "https://op/a", t + gap - 1), 0);
+    ck_assert_int_eq(sso_docs_fetch_begin(docs, "https://op/a", t + gap - 1),
+                     0);
     ck_assert_int_eq(sso_docs_fetch_begin(docs, "https://op/a", t + gap), 1);
     sso_docs_fetch_end(docs, "https://op/a", 1, t + gap, gap);
     ck_assert_int_eq(sso_docs_fetch_begin(docs, "https://op/a", t + gap), 1);
@@ -78,7 +83,8 @@ START_TEST(failed_fetch_keeps_the_copy)
     sso_docs_put(docs, "https://op/a", "good", 4, 100);
     ck_assert_int_eq(sso_docs_fetch_begin(docs, "https://op/a", 200), 1);
     sso_docs_fetch_end(docs, "https://op/a", 0, 200, gap);
-    ck_assert_int_eq(sso_docs_get(docs, unit_pool, "https://op/a", &doc, &len, &at), 1);
+    ck_assert_int_eq(
+        sso_docs_get(docs, unit_pool, "https://op/a", &doc, &len, &at), 1);
     ck_assert_str_eq(doc, "good");
 }
 END_TEST
@@ -90,13 +96,19 @@ START_TEST(slots_bounded_oldest_goes)
     apr_time_t at;
     int i;
 
-    for (i = 0; i <= SSO_DOCS_SLOTS; i++)
+    for (i = 0; i <= SSO_DOCS_SLOTS; i++) {
         sso_docs_put(docs, apr_psprintf(unit_pool, "https://op/%d", i), "d", 1,
                      i + 1);
-    ck_assert_int_eq(sso_docs_get(docs, unit_pool, "https://op/0", &doc, &len, &at), 0);
-    for (i = 1; i <= SSO_DOCS_SLOTS; i++)
-        ck_assert_int_eq(sso_docs_get(docs, unit_pool,
-                         apr_psprintf(unit_pool, "https://op/%d", i), &doc, &len, &at), 1);
+    }
+    ck_assert_int_eq(
+        sso_docs_get(docs, unit_pool, "https://op/0", &doc, &len, &at), 0);
+    for (i = 1; i <= SSO_DOCS_SLOTS; i++) {
+        ck_assert_int_eq(
+            sso_docs_get(docs, unit_pool,
+                         apr_psprintf(unit_pool, "https://op/%d", i), &doc,
+                         &len, &at),
+            1);
+    }
 }
 END_TEST
 
@@ -104,9 +116,12 @@ START_TEST(slot_being_fetched_not_taken)
 {
     int i;
 
-    for (i = 0; i < SSO_DOCS_SLOTS; i++)
-        ck_assert_int_eq(sso_docs_fetch_begin(docs,
-                         apr_psprintf(unit_pool, "https://op/%d", i), 1), 1);
+    for (i = 0; i < SSO_DOCS_SLOTS; i++) {
+        ck_assert_int_eq(
+            sso_docs_fetch_begin(
+                docs, apr_psprintf(unit_pool, "https://op/%d", i), 1),
+            1);
+    }
     /* Every slot is being fetched: a new URL gets none, and may not fetch. */
     ck_assert_int_eq(sso_docs_fetch_begin(docs, "https://op/new", 1), 0);
     sso_docs_fetch_end(docs, "https://op/3", 1, 2, gap);
@@ -135,12 +150,15 @@ START_TEST(waits_for_the_fetch_under_way)
     apr_time_t at;
 
     ck_assert_int_eq(sso_docs_fetch_begin(docs, "https://op/a", start), 1);
-    ck_assert_int_eq(apr_thread_create(&t, NULL, fetch_then_end, NULL, unit_pool),
-                     APR_SUCCESS);
+    ck_assert_int_eq(
+        apr_thread_create(&t, NULL, fetch_then_end, NULL, unit_pool),
+        APR_SUCCESS);
     ck_assert_int_eq(sso_docs_fetch_wait(docs, "https://op/a",
-                                         start + 10 * APR_USEC_PER_SEC), 1);
+                                         start + 10 * APR_USEC_PER_SEC),
+                     1);
     ck_assert_int_lt(apr_time_now() - start, 5 * APR_USEC_PER_SEC);
-    ck_assert_int_eq(sso_docs_get(docs, unit_pool, "https://op/a", &doc, &len, &at), 1);
+    ck_assert_int_eq(
+        sso_docs_get(docs, unit_pool, "https://op/a", &doc, &len, &at), 1);
     apr_thread_join(&rv, t);
 }
 END_TEST
@@ -150,11 +168,13 @@ START_TEST(wait_ends_at_the_deadline)
     apr_time_t start = apr_time_now();
 
     /* Nothing under way: no wait at all. */
-    ck_assert_int_eq(sso_docs_fetch_wait(docs, "https://op/a", start + APR_USEC_PER_SEC), 0);
+    ck_assert_int_eq(
+        sso_docs_fetch_wait(docs, "https://op/a", start + APR_USEC_PER_SEC), 0);
     ck_assert_int_lt(apr_time_now() - start, APR_USEC_PER_SEC / 2);
     /* A fetch that never ends: back at the deadline, not before. */
     ck_assert_int_eq(sso_docs_fetch_begin(docs, "https://op/a", start), 1);
-    ck_assert_int_eq(sso_docs_fetch_wait(docs, "https://op/a", start + 200 * 1000), 0);
+    ck_assert_int_eq(
+        sso_docs_fetch_wait(docs, "https://op/a", start + 200 * 1000), 0);
     ck_assert_int_ge(apr_time_now() - start, 200 * 1000);
 }
 END_TEST

@@ -13,11 +13,13 @@ static apr_array_header_t *guide_map(void)
         { "technitium_dhcp_admins", "DHCP Administrators" },
         { "ops", "DNS Administrators" },
     };
-    apr_array_header_t *map = apr_array_make(unit_pool, 4, sizeof(sso_group_map_entry));
+    apr_array_header_t *map =
+        apr_array_make(unit_pool, 4, sizeof(sso_group_map_entry));
     size_t i;
 
-    for (i = 0; i < sizeof(entries) / sizeof(entries[0]); i++)
+    for (i = 0; i < sizeof(entries) / sizeof(entries[0]); i++) {
         APR_ARRAY_PUSH(map, sso_group_map_entry) = entries[i];
+    }
     return map;
 }
 
@@ -63,7 +65,8 @@ END_TEST
 START_TEST(claim_wrong_shapes)
 {
     const char *problem;
-    json_t *nul = json_loadb("\"adm\\u0000ins\"", 14, JSON_DECODE_ANY | JSON_ALLOW_NUL, NULL);
+    json_t *nul = json_loadb("\"adm\\u0000ins\"", 14,
+                             JSON_DECODE_ANY | JSON_ALLOW_NUL, NULL);
 
     ck_assert_ptr_nonnull(nul);
     ck_assert_int_eq(sso_groups_from_claim(unit_pool, nul, &problem)->nelts, 0);
@@ -78,11 +81,14 @@ START_TEST(claim_wrong_shapes)
     ck_assert_int_eq(claim_groups("null", &problem)->nelts, 0);
     ck_assert_ptr_nonnull(problem);
     /* Nested arrays are not flattened. */
-    ck_assert_int_eq(claim_groups("[[\"admins\"], \"ok\"]", &problem)->nelts, 1);
+    ck_assert_int_eq(claim_groups("[[\"admins\"], \"ok\"]", &problem)->nelts,
+                     1);
     ck_assert_ptr_nonnull(strstr(problem, "1 entries"));
-    ck_assert_int_eq(claim_groups("[1, {\"x\":1}, null, \"ok\"]", &problem)->nelts, 1);
+    ck_assert_int_eq(
+        claim_groups("[1, {\"x\":1}, null, \"ok\"]", &problem)->nelts, 1);
     ck_assert_ptr_nonnull(strstr(problem, "3 entries"));
-    ck_assert_int_eq(sso_groups_from_claim(unit_pool, NULL, &problem)->nelts, 0);
+    ck_assert_int_eq(sso_groups_from_claim(unit_pool, NULL, &problem)->nelts,
+                     0);
     ck_assert_ptr_null(problem);
 }
 END_TEST
@@ -99,7 +105,8 @@ START_TEST(claim_path_parse)
     const char *err = NULL;
 
     ck_assert_str_eq(path_str("groups", &err), "groups");
-    ck_assert_str_eq(path_str("realm_access.roles", &err), "realm_access|roles");
+    ck_assert_str_eq(path_str("realm_access.roles", &err),
+                     "realm_access|roles");
     ck_assert_str_eq(path_str("https://example\\.com/groups", &err),
                      "https://example.com/groups");
     ck_assert_str_eq(path_str("a\\\\.b", &err), "a\\|b");
@@ -121,27 +128,37 @@ END_TEST
 
 START_TEST(claim_path_get)
 {
-    json_t *claims = json_loads("{\"groups\":[\"top\"],"
+    json_t *claims = json_loads(
+        "{\"groups\":[\"top\"],"
         "\"realm_access\":{\"roles\":[\"technitium_admins\",\"uma\"]},"
-        "\"a.b\":\"dotted\",\"a\":{\"b\":\"nested\"},\"n\":5}", 0, NULL);
+        "\"a.b\":\"dotted\",\"a\":{\"b\":\"nested\"},\"n\":5}",
+        0, NULL);
     const char *err, *problem;
     json_t *v;
 
     ck_assert_ptr_nonnull(claims);
-    v = sso_claim_path_get(claims, sso_claim_path_parse(unit_pool, "realm_access.roles", &err));
+    v = sso_claim_path_get(
+        claims, sso_claim_path_parse(unit_pool, "realm_access.roles", &err));
     ck_assert_int_eq(sso_groups_from_claim(unit_pool, v, &problem)->nelts, 2);
     ck_assert_ptr_null(problem);
-    v = sso_claim_path_get(claims, sso_claim_path_parse(unit_pool, "a\\.b", &err));
+    v = sso_claim_path_get(claims,
+                           sso_claim_path_parse(unit_pool, "a\\.b", &err));
     ck_assert_str_eq(json_string_value(v), "dotted");
-    v = sso_claim_path_get(claims, sso_claim_path_parse(unit_pool, "a.b", &err));
+    v = sso_claim_path_get(claims,
+                           sso_claim_path_parse(unit_pool, "a.b", &err));
     ck_assert_str_eq(json_string_value(v), "nested");
-    v = sso_claim_path_get(claims, sso_claim_path_parse(unit_pool, "groups", &err));
+    v = sso_claim_path_get(claims,
+                           sso_claim_path_parse(unit_pool, "groups", &err));
     ck_assert(json_is_array(v));
     /* Missing levels, and levels that are not objects. */
-    ck_assert_ptr_null(sso_claim_path_get(claims, sso_claim_path_parse(unit_pool, "realm_access.x", &err)));
-    ck_assert_ptr_null(sso_claim_path_get(claims, sso_claim_path_parse(unit_pool, "n.x", &err)));
-    ck_assert_ptr_null(sso_claim_path_get(claims, sso_claim_path_parse(unit_pool, "groups.0", &err)));
-    ck_assert_ptr_null(sso_claim_path_get(NULL, sso_claim_path_parse(unit_pool, "groups", &err)));
+    ck_assert_ptr_null(sso_claim_path_get(
+        claims, sso_claim_path_parse(unit_pool, "realm_access.x", &err)));
+    ck_assert_ptr_null(sso_claim_path_get(
+        claims, sso_claim_path_parse(unit_pool, "n.x", &err)));
+    ck_assert_ptr_null(sso_claim_path_get(
+        claims, sso_claim_path_parse(unit_pool, "groups.0", &err)));
+    ck_assert_ptr_null(sso_claim_path_get(
+        NULL, sso_claim_path_parse(unit_pool, "groups", &err)));
     json_decref(claims);
 }
 END_TEST
@@ -151,12 +168,15 @@ START_TEST(map_union_exact_case)
     const char *problem;
     apr_array_header_t *remote = claim_groups(
         "[\"technitium_dns_admins\",\"ops\",\"technitium_dhcp_admins\","
-        "\"Technitium_Admins\",\"unmapped\"]", &problem);
+        "\"Technitium_Admins\",\"unmapped\"]",
+        &problem);
     apr_array_header_t *local = sso_groups_map(unit_pool, guide_map(), remote);
 
     ck_assert_int_eq(local->nelts, 2);
-    ck_assert_str_eq(APR_ARRAY_IDX(local, 0, const char *), "DNS Administrators");
-    ck_assert_str_eq(APR_ARRAY_IDX(local, 1, const char *), "DHCP Administrators");
+    ck_assert_str_eq(APR_ARRAY_IDX(local, 0, const char *),
+                     "DNS Administrators");
+    ck_assert_str_eq(APR_ARRAY_IDX(local, 1, const char *),
+                     "DHCP Administrators");
     ck_assert(!sso_groups_contain(local, "Administrators"));
     ck_assert_str_eq(sso_groups_join(unit_pool, local),
                      "DNS Administrators,DHCP Administrators");
@@ -180,7 +200,8 @@ START_TEST(usernames)
 
     ck_assert_str_eq(sso_username_normalize(unit_pool, "Alice@Example.COM"),
                      "alice@example.com");
-    ck_assert_str_eq(sso_username_normalize(unit_pool, "bob_1.x-y"), "bob_1.x-y");
+    ck_assert_str_eq(sso_username_normalize(unit_pool, "bob_1.x-y"),
+                     "bob_1.x-y");
     ck_assert_ptr_null(sso_username_normalize(unit_pool, ""));
     ck_assert_ptr_null(sso_username_normalize(unit_pool, NULL));
     ck_assert_ptr_null(sso_username_normalize(unit_pool, "a b"));

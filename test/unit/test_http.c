@@ -28,17 +28,17 @@
 /* A one-thread HTTP server on 127.0.0.1, just enough to exercise libcurl
  * the way the provider calls do. */
 typedef enum {
-    SRV_JSON,        /* 200 {"ok":true} */
-    SRV_ECHO,        /* 200 with the raw request as body */
-    SRV_BODY,        /* 200 with body_len bytes, Content-Length optional */
-    SRV_SILENT,      /* reads the request, never answers */
-    SRV_REDIRECT,    /* 302 to /elsewhere */
-    SRV_NOT_TLS,     /* answers a TLS ClientHello with plain HTTP */
-    SRV_KEEPALIVE    /* 200 echo of each request, connection kept open */
+    SRV_JSON,     /* 200 {"ok":true} */
+    SRV_ECHO,     /* 200 with the raw request as body */
+    SRV_BODY,     /* 200 with body_len bytes, Content-Length optional */
+    SRV_SILENT,   /* reads the request, never answers */
+    SRV_REDIRECT, /* 302 to /elsewhere */
+    SRV_NOT_TLS,  /* answers a TLS ClientHello with plain HTTP */
+    SRV_KEEPALIVE /* 200 echo of each request, connection kept open */
 } srv_mode;
 
 #define SRV_REQUEST_MAX 16384
-#define SRV_CHUNK 65536
+#define SRV_CHUNK       65536
 
 typedef struct {
     int lfd;
@@ -50,8 +50,8 @@ typedef struct {
     int running;
     atomic_int stop;
     atomic_int connections;
-    atomic_int requests;         /* SRV_KEEPALIVE: answered so far */
-    atomic_size_t sent;          /* body bytes the kernel accepted */
+    atomic_int requests; /* SRV_KEEPALIVE: answered so far */
+    atomic_size_t sent;  /* body bytes the kernel accepted */
     char request[SRV_REQUEST_MAX];
     size_t request_len;
 } test_server;
@@ -80,19 +80,24 @@ static void srv_read_request(int fd)
     ssize_t n;
 
     srv.request_len = 0;
-    while (srv.request_len < SRV_REQUEST_MAX - 1 && srv_wait(fd, POLLIN, 3000)) {
+    while (srv.request_len < SRV_REQUEST_MAX - 1
+           && srv_wait(fd, POLLIN, 3000)) {
         n = recv(fd, srv.request + srv.request_len,
                  SRV_REQUEST_MAX - 1 - srv.request_len, 0);
-        if (n <= 0)
+        if (n <= 0) {
             break;
+        }
         srv.request_len += (size_t)n;
         srv.request[srv.request_len] = '\0';
-        if (!end && (end = strstr(srv.request, "\r\n\r\n")) != NULL)
+        if (!end && (end = strstr(srv.request, "\r\n\r\n")) != NULL) {
             want = (size_t)(end + 4 - srv.request)
                    + (srv_find_length(srv.request)
-                      ? strtoul(srv_find_length(srv.request), NULL, 10) : 0);
-        if (end && srv.request_len >= want)
+                          ? strtoul(srv_find_length(srv.request), NULL, 10)
+                          : 0);
+        }
+        if (end && srv.request_len >= want) {
             break;
+        }
     }
 }
 
@@ -116,9 +121,10 @@ static void srv_reply(int fd, const char *status, const char *ctype,
 {
     char head[256];
 
-    snprintf(head, sizeof(head), "HTTP/1.1 %s\r\nContent-Type: %s\r\n"
-             "Content-Length: %zu\r\nConnection: close\r\n\r\n", status, ctype,
-             len);
+    snprintf(head, sizeof(head),
+             "HTTP/1.1 %s\r\nContent-Type: %s\r\n"
+             "Content-Length: %zu\r\nConnection: close\r\n\r\n",
+             status, ctype, len);
     srv_send_str(fd, head);
     srv_send(fd, body, len);
 }
@@ -132,11 +138,16 @@ static void srv_body(int fd)
     ssize_t n = 1;
 
     memset(chunk, 'x', sizeof(chunk));
-    if (srv.with_length)
-        snprintf(head, sizeof(head), "HTTP/1.1 200 OK\r\nContent-Length: %zu\r\n"
-                 "Connection: close\r\n\r\n", srv.body_len);
-    else
-        snprintf(head, sizeof(head), "HTTP/1.1 200 OK\r\nConnection: close\r\n\r\n");
+    if (srv.with_length) {
+        snprintf(head, sizeof(head),
+                 "HTTP/1.1 200 OK\r\nContent-Length: %zu\r\n"
+                 "Connection: close\r\n\r\n",
+                 srv.body_len);
+    }
+    else {
+        snprintf(head, sizeof(head),
+                 "HTTP/1.1 200 OK\r\nConnection: close\r\n\r\n");
+    }
     srv_send_str(fd, head);
     while (left > 0 && n > 0 && !srv.stop) {
         n = send(fd, chunk, left < SRV_CHUNK ? left : SRV_CHUNK, MSG_NOSIGNAL);
@@ -153,8 +164,9 @@ static void srv_silent(int fd)
     char c;
 
     while (!srv.stop) {
-        if (srv_wait(fd, POLLIN, 100) && recv(fd, &c, 1, 0) <= 0)
+        if (srv_wait(fd, POLLIN, 100) && recv(fd, &c, 1, 0) <= 0) {
             return;
+        }
     }
 }
 
@@ -164,16 +176,21 @@ static void srv_keepalive(int fd)
     char head[160];
 
     for (;;) {
-        while (!srv.stop && !srv_wait(fd, POLLIN, 50))
+        while (!srv.stop && !srv_wait(fd, POLLIN, 50)) {
             ;
-        if (srv.stop)
+        }
+        if (srv.stop) {
             return;
+        }
         srv_read_request(fd);
-        if (!srv.request_len)
+        if (!srv.request_len) {
             return;
+        }
         srv.requests++;
-        snprintf(head, sizeof(head), "HTTP/1.1 200 OK\r\nContent-Type: "
-                 "text/plain\r\nContent-Length: %zu\r\n\r\n", srv.request_len);
+        snprintf(head, sizeof(head),
+                 "HTTP/1.1 200 OK\r\nContent-Type: "
+                 "text/plain\r\nContent-Length: %zu\r\n\r\n",
+                 srv.request_len);
         srv_send_str(fd, head);
         srv_send(fd, srv.request, srv.request_len);
     }
@@ -190,22 +207,28 @@ static void srv_handle(int fd)
 
     if (srv.mode == SRV_NOT_TLS) {
         (void)!recv(fd, c, sizeof(c), 0);
-        srv_send_str(fd, "HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n");
+        srv_send_str(fd,
+                     "HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n");
         return;
     }
     srv_read_request(fd);
-    if (srv.mode == SRV_JSON)
+    if (srv.mode == SRV_JSON) {
         srv_reply(fd, "200 OK", "application/json; charset=utf-8",
                   "{\"ok\":true}", 11);
-    else if (srv.mode == SRV_ECHO)
+    }
+    else if (srv.mode == SRV_ECHO) {
         srv_reply(fd, "200 OK", "text/plain", srv.request, srv.request_len);
-    else if (srv.mode == SRV_BODY)
+    }
+    else if (srv.mode == SRV_BODY) {
         srv_body(fd);
-    else if (srv.mode == SRV_SILENT)
+    }
+    else if (srv.mode == SRV_SILENT) {
         srv_silent(fd);
-    else if (srv.mode == SRV_REDIRECT)
+    }
+    else if (srv.mode == SRV_REDIRECT) {
         srv_send_str(fd, "HTTP/1.1 302 Found\r\nLocation: /elsewhere\r\n"
-                     "Content-Length: 0\r\nConnection: close\r\n\r\n");
+                         "Content-Length: 0\r\nConnection: close\r\n\r\n");
+    }
 }
 
 static void *srv_main(void *unused)
@@ -214,11 +237,13 @@ static void *srv_main(void *unused)
     int fd;
 
     while (!srv.stop) {
-        if (!srv_wait(srv.lfd, POLLIN, 50))
+        if (!srv_wait(srv.lfd, POLLIN, 50)) {
             continue;
+        }
         fd = accept(srv.lfd, NULL, NULL);
-        if (fd < 0)
+        if (fd < 0) {
             continue;
+        }
         srv.connections++;
         /* A stuck client must not hang the test run. */
         setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
@@ -239,8 +264,9 @@ static int srv_bind(int listening, int *port)
     sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
     ck_assert_int_eq(bind(fd, (struct sockaddr *)&sa, sizeof(sa)), 0);
     ck_assert_int_eq(getsockname(fd, (struct sockaddr *)&sa, &len), 0);
-    if (listening)
+    if (listening) {
         ck_assert_int_eq(listen(fd, 8), 0);
+    }
     *port = ntohs(sa.sin_port);
     return fd;
 }
@@ -255,8 +281,9 @@ static void srv_start(srv_mode mode)
 
 static void srv_stop(void)
 {
-    if (!srv.running)
+    if (!srv.running) {
         return;
+    }
     srv.stop = 1;
     pthread_join(srv.thread, NULL);
     close(srv.lfd);
@@ -306,11 +333,12 @@ static void http_global_teardown(void)
 /* The value of a request header, up to the end of its line. */
 static const char *request_header(const char *name)
 {
-    const char *h = strcasestr(srv.request, apr_pstrcat(unit_pool, "\r\n", name,
-                                                        ": ", NULL));
+    const char *h = strcasestr(
+        srv.request, apr_pstrcat(unit_pool, "\r\n", name, ": ", NULL));
 
-    if (!h)
+    if (!h) {
         return NULL;
+    }
     h += strlen(name) + 4;
     return apr_pstrmemdup(unit_pool, h, strcspn(h, "\r\n"));
 }
@@ -320,8 +348,9 @@ START_TEST(get_json)
     sso_http_response r;
 
     srv_start(SRV_JSON);
-    ck_assert_int_eq(sso_http_get(unit_pool, &opts, srv_url("/.well-known/x"),
-                                  NULL, &r), SSO_HTTP_OK);
+    ck_assert_int_eq(
+        sso_http_get(unit_pool, &opts, srv_url("/.well-known/x"), NULL, &r),
+        SSO_HTTP_OK);
     ck_assert_ptr_null(r.error);
     ck_assert_int_eq(r.http_status, 200);
     ck_assert_str_eq(r.body, "{\"ok\":true}");
@@ -330,7 +359,8 @@ START_TEST(get_json)
     srv_stop();
     ck_assert_str_eq(request_header("Accept"), "application/json");
     ck_assert_ptr_null(request_header("Authorization"));
-    ck_assert_ptr_nonnull(strstr(srv.request, "GET /.well-known/x HTTP/1.1\r\n"));
+    ck_assert_ptr_nonnull(
+        strstr(srv.request, "GET /.well-known/x HTTP/1.1\r\n"));
 }
 END_TEST
 
@@ -361,7 +391,8 @@ START_TEST(body_over_cap_streamed)
     ck_assert_int_eq(sso_http_get(unit_pool, &opts, srv_url("/big"), NULL, &r),
                      SSO_HTTP_TOO_LARGE);
     ck_assert_msg(strstr(r.error, "response larger than 100000 bytes")
-                  && strstr(r.error, srv_url("/big")), "%s", r.error);
+                      && strstr(r.error, srv_url("/big")),
+                  "%s", r.error);
     ck_assert_uint_eq(r.len, 0);
     ck_assert_str_eq(r.body, "");
     srv_stop();
@@ -406,15 +437,17 @@ START_TEST(closed_port_connect_error)
     apr_array_header_t *form = apr_array_make(unit_pool, 2, sizeof(char *));
     sso_http_response r;
     const char *url;
-    int port, fd = srv_bind(0, &port);   /* bound, not listening: refused */
+    int port, fd = srv_bind(0, &port); /* bound, not listening: refused */
 
     url = apr_psprintf(unit_pool, "http://127.0.0.1:%d/token", port);
     APR_ARRAY_PUSH(form, const char *) = "code";
     APR_ARRAY_PUSH(form, const char *) = "the-code";
     ck_assert_int_eq(sso_http_post_form(unit_pool, &opts, url, form, "client",
-                                        "s3cret-value", &r), SSO_HTTP_CONNECT);
+                                        "s3cret-value", &r),
+                     SSO_HTTP_CONNECT);
     close(fd);
-    ck_assert_msg(strstr(r.error, url) && strstr(r.error, "POST"), "%s", r.error);
+    ck_assert_msg(strstr(r.error, url) && strstr(r.error, "POST"), "%s",
+                  r.error);
     ck_assert_ptr_null(strstr(r.error, "s3cret"));
     ck_assert_ptr_null(strstr(r.error, "Basic"));
     ck_assert_ptr_null(strstr(r.error, "the-code"));
@@ -441,10 +474,12 @@ static void check_basic(const char *header, const char *user, const char *pass)
     ck_assert_str_eq(apr_punescape_url(unit_pool,
                                        apr_pstrmemdup(unit_pool, (char *)raw,
                                                       colon - (char *)raw),
-                                       NULL, NULL, 1), user);
-    ck_assert_str_eq(apr_punescape_url(unit_pool, colon + 1, NULL, NULL, 1), pass);
-    ck_assert_int_eq(strcasecmp((char *)raw, "a+b%3Ac:p%40ss+w%3Ard%26%3D%25%2B"),
-                     0);
+                                       NULL, NULL, 1),
+                     user);
+    ck_assert_str_eq(apr_punescape_url(unit_pool, colon + 1, NULL, NULL, 1),
+                     pass);
+    ck_assert_int_eq(
+        strcasecmp((char *)raw, "a+b%3Ac:p%40ss+w%3Ard%26%3D%25%2B"), 0);
 }
 
 START_TEST(post_basic_form_encoded)
@@ -460,8 +495,8 @@ START_TEST(post_basic_form_encoded)
     APR_ARRAY_PUSH(form, const char *) = "redirect_uri";
     APR_ARRAY_PUSH(form, const char *) = "https://app/cb?x=1";
     srv_start(SRV_ECHO);
-    ck_assert_int_eq(sso_http_post_form(unit_pool, &opts, srv_url("/token"), form,
-                                        "a b:c", "p@ss w:rd&=%+", &r),
+    ck_assert_int_eq(sso_http_post_form(unit_pool, &opts, srv_url("/token"),
+                                        form, "a b:c", "p@ss w:rd&=%+", &r),
                      SSO_HTTP_OK);
     ck_assert_int_eq(r.http_status, 200);
     srv_stop();
@@ -471,9 +506,10 @@ START_TEST(post_basic_form_encoded)
                      "application/x-www-form-urlencoded");
     ck_assert_str_eq(request_header("Accept"), "application/json");
     body = strstr(srv.request, "\r\n\r\n") + 4;
-    ck_assert_int_eq(strcasecmp(body, "grant_type=authorization_code&code=a+b%26c"
-                                "%3Dd&redirect_uri=https%3A%2F%2Fapp%2Fcb%3Fx%3D1"),
-                     0);
+    ck_assert_int_eq(
+        strcasecmp(body, "grant_type=authorization_code&code=a+b%26c"
+                         "%3Dd&redirect_uri=https%3A%2F%2Fapp%2Fcb%3Fx%3D1"),
+        0);
 }
 END_TEST
 
@@ -485,8 +521,9 @@ START_TEST(post_without_basic)
     APR_ARRAY_PUSH(form, const char *) = "client_secret";
     APR_ARRAY_PUSH(form, const char *) = "x y";
     srv_start(SRV_ECHO);
-    ck_assert_int_eq(sso_http_post_form(unit_pool, &opts, srv_url("/token"), form,
-                                        NULL, NULL, &r), SSO_HTTP_OK);
+    ck_assert_int_eq(sso_http_post_form(unit_pool, &opts, srv_url("/token"),
+                                        form, NULL, NULL, &r),
+                     SSO_HTTP_OK);
     srv_stop();
     ck_assert_ptr_null(request_header("Authorization"));
     ck_assert_str_eq(strstr(srv.request, "\r\n\r\n") + 4, "client_secret=x+y");
@@ -500,8 +537,9 @@ START_TEST(post_odd_form_refused)
 
     APR_ARRAY_PUSH(form, const char *) = "code";
     srv_start(SRV_ECHO);
-    ck_assert_int_eq(sso_http_post_form(unit_pool, &opts, srv_url("/token"), form,
-                                        NULL, NULL, &r), SSO_HTTP_OTHER);
+    ck_assert_int_eq(sso_http_post_form(unit_pool, &opts, srv_url("/token"),
+                                        form, NULL, NULL, &r),
+                     SSO_HTTP_OTHER);
     srv_stop();
     ck_assert_int_eq(srv.connections, 0);
 }
@@ -514,14 +552,15 @@ START_TEST(bearer_header_only)
     const char *line;
 
     srv_start(SRV_ECHO);
-    ck_assert_int_eq(sso_http_get(unit_pool, &opts, srv_url("/userinfo"), tok,
-                                  &r), SSO_HTTP_OK);
+    ck_assert_int_eq(
+        sso_http_get(unit_pool, &opts, srv_url("/userinfo"), tok, &r),
+        SSO_HTTP_OK);
     srv_stop();
     ck_assert_str_eq(request_header("Authorization"),
                      apr_pstrcat(unit_pool, "Bearer ", tok, NULL));
     line = apr_pstrmemdup(unit_pool, srv.request, strcspn(srv.request, "\r\n"));
     ck_assert_str_eq(line, "GET /userinfo HTTP/1.1");
-    ck_assert_ptr_nonnull(strstr(r.body, tok));   /* the echo got it */
+    ck_assert_ptr_nonnull(strstr(r.body, tok)); /* the echo got it */
 }
 END_TEST
 
@@ -556,8 +595,9 @@ START_TEST(other_protocols_refused)
 {
     sso_http_response r;
 
-    ck_assert_int_eq(sso_http_get(unit_pool, &opts, "file:///etc/passwd", NULL,
-                                  &r), SSO_HTTP_OTHER);
+    ck_assert_int_eq(
+        sso_http_get(unit_pool, &opts, "file:///etc/passwd", NULL, &r),
+        SSO_HTTP_OTHER);
     ck_assert_msg(strstr(r.error, "file:///etc/passwd"), "%s", r.error);
     ck_assert_str_eq(r.body, "");
 }
@@ -568,10 +608,11 @@ START_TEST(tls_failure_classified)
     sso_http_response r;
 
     srv_start(SRV_NOT_TLS);
-    ck_assert_int_eq(sso_http_get(unit_pool, &opts,
-                                  apr_psprintf(unit_pool, "https://127.0.0.1:%d/",
-                                               srv.port), NULL, &r),
-                     SSO_HTTP_TLS);
+    ck_assert_int_eq(
+        sso_http_get(unit_pool, &opts,
+                     apr_psprintf(unit_pool, "https://127.0.0.1:%d/", srv.port),
+                     NULL, &r),
+        SSO_HTTP_TLS);
     ck_assert_msg(strstr(r.error, "https://127.0.0.1:"), "%s", r.error);
 }
 END_TEST
@@ -607,8 +648,9 @@ START_TEST(reuse_one_connection)
     sso_http_response r;
 
     srv_start(SRV_KEEPALIVE);
-    ck_assert_int_eq(sso_http_get(unit_pool, &opts, srv_url("/.well-known/x"),
-                                  "at-1", &r), SSO_HTTP_OK);
+    ck_assert_int_eq(
+        sso_http_get(unit_pool, &opts, srv_url("/.well-known/x"), "at-1", &r),
+        SSO_HTTP_OK);
     ck_assert_ptr_nonnull(strstr(r.body, "Authorization: Bearer at-1\r\n"));
     ck_assert_int_eq(sso_http_post_form(unit_pool, &opts, srv_url("/token"),
                                         token_form(), "client", "s3cret", &r),
@@ -644,7 +686,7 @@ START_TEST(reuse_keeps_the_cap)
     ck_assert_int_eq(sso_http_get(unit_pool, &opts, srv_url("/c"), NULL, &r),
                      SSO_HTTP_OK);
     srv_stop();
-    ck_assert_int_eq(srv.connections, 2);   /* the aborted one was closed */
+    ck_assert_int_eq(srv.connections, 2); /* the aborted one was closed */
 }
 END_TEST
 
@@ -658,8 +700,9 @@ static int kept_socket(void)
     for (fd = 3; fd < 1024; fd++) {
         len = sizeof(sa);
         if (srv.lfd != fd && getpeername(fd, (struct sockaddr *)&sa, &len) == 0
-            && sa.sin_family == AF_INET && ntohs(sa.sin_port) == srv.port)
+            && sa.sin_family == AF_INET && ntohs(sa.sin_port) == srv.port) {
             return fd;
+        }
     }
     return -1;
 }

@@ -14,10 +14,10 @@
 #include <openssl/rsa.h>
 #include "apr_strings.h"
 
-#define NOW 1700000000
+#define NOW    1700000000
 #define ISSUER "https://id.example.com"
 #define CLIENT "client-1"
-#define NONCE "n-0S6_WzA2Mj"
+#define NONCE  "n-0S6_WzA2Mj"
 #define SECRET "the-client-secret"
 
 /* Keys are slow to make: once per run, shared by the forked tests. */
@@ -64,9 +64,9 @@ static const char *b64_bn(EVP_PKEY *k, const char *name)
 
 static json_t *jwk_rsa(EVP_PKEY *k)
 {
-    return json_pack("{s:s, s:s, s:s}", "kty", "RSA",
-                     "n", b64_bn(k, OSSL_PKEY_PARAM_RSA_N),
-                     "e", b64_bn(k, OSSL_PKEY_PARAM_RSA_E));
+    return json_pack("{s:s, s:s, s:s}", "kty", "RSA", "n",
+                     b64_bn(k, OSSL_PKEY_PARAM_RSA_N), "e",
+                     b64_bn(k, OSSL_PKEY_PARAM_RSA_E));
 }
 
 static json_t *jwk_ec(EVP_PKEY *k, const char *crv, size_t n)
@@ -77,8 +77,8 @@ static json_t *jwk_ec(EVP_PKEY *k, const char *crv, size_t n)
     ck_assert(EVP_PKEY_get_octet_string_param(k, OSSL_PKEY_PARAM_PUB_KEY, pub,
                                               sizeof(pub), &len));
     ck_assert_uint_eq(len, 1 + 2 * n);
-    return json_pack("{s:s, s:s, s:s, s:s}", "kty", "EC", "crv", crv,
-                     "x", b64(pub + 1, n), "y", b64(pub + 1 + n, n));
+    return json_pack("{s:s, s:s, s:s, s:s}", "kty", "EC", "crv", crv, "x",
+                     b64(pub + 1, n), "y", b64(pub + 1 + n, n));
 }
 
 static json_t *jwk_ed(EVP_PKEY *k)
@@ -87,18 +87,21 @@ static json_t *jwk_ed(EVP_PKEY *k)
     size_t len = sizeof(pub);
 
     ck_assert(EVP_PKEY_get_raw_public_key(k, pub, &len));
-    return json_pack("{s:s, s:s, s:s}", "kty", "OKP", "crv", "Ed25519",
-                     "x", b64(pub, len));
+    return json_pack("{s:s, s:s, s:s}", "kty", "OKP", "crv", "Ed25519", "x",
+                     b64(pub, len));
 }
 
 static json_t *jwk_of(EVP_PKEY *k)
 {
-    if (EVP_PKEY_is_a(k, "RSA"))
+    if (EVP_PKEY_is_a(k, "RSA")) {
         return jwk_rsa(k);
-    if (EVP_PKEY_is_a(k, "ED25519"))
+    }
+    if (EVP_PKEY_is_a(k, "ED25519")) {
         return jwk_ed(k);
-    if (k == k_ec256)
+    }
+    if (k == k_ec256) {
         return jwk_ec(k, "P-256", 32);
+    }
     return k == k_ec384 ? jwk_ec(k, "P-384", 48) : jwk_ec(k, "P-521", 66);
 }
 
@@ -106,8 +109,9 @@ static json_t *jwk_kid(EVP_PKEY *k, const char *kid)
 {
     json_t *jwk = jwk_of(k);
 
-    if (kid)
+    if (kid) {
         json_object_set_new(jwk, "kid", json_string(kid));
+    }
     return jwk;
 }
 
@@ -129,21 +133,23 @@ static sso_jwks *jwks_from(json_t *list)
 
 static const EVP_MD *md_of(const char *alg)
 {
-    if (strstr(alg, "384"))
+    if (strstr(alg, "384")) {
         return EVP_sha384();
+    }
     return strstr(alg, "512") ? EVP_sha512() : EVP_sha256();
 }
 
 static size_t ec_coord(const char *alg)
 {
-    if (strstr(alg, "384"))
+    if (strstr(alg, "384")) {
         return 48;
+    }
     return strstr(alg, "512") ? 66 : 32;
 }
 
 /* JOSE wants R || S, OpenSSL gives DER. */
-static size_t der_to_jose(const unsigned char *der, size_t der_len,
-                          size_t n, unsigned char *out)
+static size_t der_to_jose(const unsigned char *der, size_t der_len, size_t n,
+                          unsigned char *out)
 {
     ECDSA_SIG *sig = d2i_ECDSA_SIG(NULL, &der, (long)der_len);
 
@@ -165,13 +171,16 @@ static const char *sign(EVP_PKEY *key, const char *alg, const char *input)
     ck_assert(EVP_DigestSignInit(md, &pctx, digest, NULL, key) > 0);
     if (alg[0] == 'P') {
         ck_assert(EVP_PKEY_CTX_set_rsa_padding(pctx, RSA_PKCS1_PSS_PADDING));
-        ck_assert(EVP_PKEY_CTX_set_rsa_pss_saltlen(pctx, RSA_PSS_SALTLEN_DIGEST));
+        ck_assert(
+            EVP_PKEY_CTX_set_rsa_pss_saltlen(pctx, RSA_PSS_SALTLEN_DIGEST));
     }
     ck_assert(EVP_DigestSign(md, sig, &len, (const unsigned char *)input,
-                             strlen(input)) == 1);
+                             strlen(input))
+              == 1);
     EVP_MD_CTX_free(md);
-    if (alg[0] != 'E' || !strcmp(alg, "EdDSA"))
+    if (alg[0] != 'E' || !strcmp(alg, "EdDSA")) {
         return b64(sig, len);
+    }
     len = der_to_jose(sig, len, ec_coord(alg), raw);
     return b64(raw, len);
 }
@@ -183,8 +192,8 @@ static const char *sign_hs(const char *secret, const char *alg,
     unsigned int len = 0;
 
     ck_assert_ptr_nonnull(HMAC(md_of(alg), secret, (int)strlen(secret),
-                               (const unsigned char *)input, strlen(input),
-                               mac, &len));
+                               (const unsigned char *)input, strlen(input), mac,
+                               &len));
     return b64(mac, len);
 }
 
@@ -194,10 +203,11 @@ static const char *token_raw(EVP_PKEY *key, const char *hs_secret,
                              json_t *header, json_t *claims)
 {
     const char *alg = json_string_value(json_object_get(header, "alg"));
-    const char *input = apr_pstrcat(unit_pool, b64_json(header), ".",
-                                    b64_json(claims), NULL);
-    const char *sig = key ? sign(key, alg, input)
-                          : hs_secret ? sign_hs(hs_secret, alg, input) : "";
+    const char *input =
+        apr_pstrcat(unit_pool, b64_json(header), ".", b64_json(claims), NULL);
+    const char *sig = key         ? sign(key, alg, input)
+                      : hs_secret ? sign_hs(hs_secret, alg, input)
+                                  : "";
 
     json_decref(header);
     json_decref(claims);
@@ -208,16 +218,17 @@ static json_t *header(const char *alg, const char *kid)
 {
     json_t *h = json_pack("{s:s, s:s}", "alg", alg, "typ", "JWT");
 
-    if (kid)
+    if (kid) {
         json_object_set_new(h, "kid", json_string(kid));
+    }
     return h;
 }
 
 static json_t *claims(void)
 {
-    return json_pack("{s:s, s:s, s:s, s:s, s:I, s:I}", "iss", ISSUER,
-                     "aud", CLIENT, "sub", "alice", "nonce", NONCE,
-                     "exp", (json_int_t)NOW + 300, "iat", (json_int_t)NOW);
+    return json_pack("{s:s, s:s, s:s, s:s, s:I, s:I}", "iss", ISSUER, "aud",
+                     CLIENT, "sub", "alice", "nonce", NONCE, "exp",
+                     (json_int_t)NOW + 300, "iat", (json_int_t)NOW);
 }
 
 static const char *token(EVP_PKEY *key, const char *alg, const char *kid,
@@ -237,10 +248,12 @@ static json_t *claims_with(const char *name, json_t *value)
 {
     json_t *c = claims();
 
-    if (value)
+    if (value) {
         json_object_set_new(c, name, value);
-    else
+    }
+    else {
         json_object_del(c, name);
+    }
     return c;
 }
 
@@ -255,18 +268,20 @@ static sso_jwt_status verify_r(const char *tok, sso_jwt_result *r)
     if (r->error) {
         ck_assert_ptr_null(strchr(r->error, '\n'));
         ck_assert_ptr_null(strstr(r->error, SECRET));
-        if (last_dot && strlen(last_dot) > 8)
+        if (last_dot && strlen(last_dot) > 8) {
             ck_assert_ptr_null(strstr(r->error, last_dot + 1));
+        }
     }
     return st;
 }
 
-#define ck_assert_jwt(tok, want) do { \
-        sso_jwt_result r_; \
-        sso_jwt_status st_ = verify_r((tok), &r_); \
-        ck_assert_msg(st_ == (want), "got %s (%s), want %s", \
-                      sso_jwt_status_name(st_), r_.error ? r_.error : "-", \
-                      sso_jwt_status_name(want)); \
+#define ck_assert_jwt(tok, want)                                               \
+    do {                                                                       \
+        sso_jwt_result r_;                                                     \
+        sso_jwt_status st_ = verify_r((tok), &r_);                             \
+        ck_assert_msg(st_ == (want), "got %s (%s), want %s",                   \
+                      sso_jwt_status_name(st_), r_.error ? r_.error : "-",     \
+                      sso_jwt_status_name(want));                              \
     } while (0)
 
 static void keys_setup(void)
@@ -293,9 +308,10 @@ static void keys_teardown(void)
 static void jwt_setup(void)
 {
     unit_pool_setup();
-    jwks = jwks_from(json_pack("[o, o, o, o, o]", jwk_kid(k_rsa, "rsa1"),
-                               jwk_kid(k_ec256, "ec256"), jwk_kid(k_ec384, "ec384"),
-                               jwk_kid(k_ec521, "ec521"), jwk_kid(k_ed, "ed1")));
+    jwks = jwks_from(
+        json_pack("[o, o, o, o, o]", jwk_kid(k_rsa, "rsa1"),
+                  jwk_kid(k_ec256, "ec256"), jwk_kid(k_ec384, "ec384"),
+                  jwk_kid(k_ec521, "ec521"), jwk_kid(k_ed, "ed1")));
     memset(&expect, 0, sizeof(expect));
     expect.issuer = ISSUER;
     expect.client_id = CLIENT;
@@ -310,8 +326,7 @@ START_TEST(rs256_accepted)
 {
     sso_jwt_result r;
 
-    ck_assert_int_eq(verify_r(rs256(claims()), &r),
-                     SSO_JWT_OK);
+    ck_assert_int_eq(verify_r(rs256(claims()), &r), SSO_JWT_OK);
     ck_assert_str_eq(r.sub, "alice");
     ck_assert_str_eq(r.iss, ISSUER);
     ck_assert_str_eq(r.alg, "RS256");
@@ -348,13 +363,16 @@ START_TEST(alg_none_refused)
     static const char *const algs[] = { "none", "None", "NONE", "" };
     size_t i;
 
-    for (i = 0; i < sizeof(algs) / sizeof(algs[0]); i++)
+    for (i = 0; i < sizeof(algs) / sizeof(algs[0]); i++) {
         ck_assert_jwt(token_raw(NULL, NULL, header(algs[i], "rsa1"), claims()),
                       SSO_JWT_BAD_ALG);
+    }
     /* Even with a signature attached. */
-    ck_assert_jwt(apr_pstrcat(unit_pool,
-                              token_raw(NULL, NULL, header("none", NULL), claims()),
-                              "c2ln", NULL), SSO_JWT_BAD_ALG);
+    ck_assert_jwt(
+        apr_pstrcat(unit_pool,
+                    token_raw(NULL, NULL, header("none", NULL), claims()),
+                    "c2ln", NULL),
+        SSO_JWT_BAD_ALG);
 }
 END_TEST
 
@@ -392,10 +410,11 @@ START_TEST(hs_allowed_with_secret)
 
     expect.allow_hs = 1;
     ck_assert_jwt(token_raw(NULL, SECRET, header("HS256", NULL), claims()),
-                  SSO_JWT_BAD_ALG);  /* allowed, but no secret configured */
+                  SSO_JWT_BAD_ALG); /* allowed, but no secret configured */
     expect.client_secret = SECRET;
-    ck_assert_int_eq(verify_r(token_raw(NULL, SECRET, header("HS256", NULL),
-                                        claims()), &r), SSO_JWT_OK);
+    ck_assert_int_eq(
+        verify_r(token_raw(NULL, SECRET, header("HS256", NULL), claims()), &r),
+        SSO_JWT_OK);
     ck_assert_ptr_null(r.kid);
     ck_assert_jwt(token_raw(NULL, SECRET, header("HS512", "x"), claims()),
                   SSO_JWT_OK);
@@ -417,10 +436,10 @@ static const char *flip_last_sig_char(const char *tok)
 
 START_TEST(bad_signature)
 {
-    ck_assert_jwt(flip_last_sig_char(rs256(claims())),
-                  SSO_JWT_BAD_SIGNATURE);
-    ck_assert_jwt(flip_last_sig_char(token(k_ec256, "ES256", "ec256", claims())),
-                  SSO_JWT_BAD_SIGNATURE);
+    ck_assert_jwt(flip_last_sig_char(rs256(claims())), SSO_JWT_BAD_SIGNATURE);
+    ck_assert_jwt(
+        flip_last_sig_char(token(k_ec256, "ES256", "ec256", claims())),
+        SSO_JWT_BAD_SIGNATURE);
     ck_assert_jwt(flip_last_sig_char(token(k_ed, "EdDSA", "ed1", claims())),
                   SSO_JWT_BAD_SIGNATURE);
 }
@@ -432,8 +451,9 @@ START_TEST(payload_changed_after_signing)
     const char *dot = strchr(tok, '.'), *sig = strrchr(tok, '.');
     json_t *c = claims_with("sub", json_string("admin"));
 
-    ck_assert_jwt(apr_pstrcat(unit_pool, apr_pstrmemdup(unit_pool, tok, dot - tok),
-                              ".", b64_json(c), sig, NULL),
+    ck_assert_jwt(apr_pstrcat(unit_pool,
+                              apr_pstrmemdup(unit_pool, tok, dot - tok), ".",
+                              b64_json(c), sig, NULL),
                   SSO_JWT_BAD_SIGNATURE);
     json_decref(c);
 }
@@ -443,7 +463,8 @@ END_TEST
 START_TEST(ecdsa_der_signature_refused)
 {
     json_t *h = header("ES256", "ec256"), *c = claims();
-    const char *input = apr_pstrcat(unit_pool, b64_json(h), ".", b64_json(c), NULL);
+    const char *input =
+        apr_pstrcat(unit_pool, b64_json(h), ".", b64_json(c), NULL);
     EVP_MD_CTX *md = EVP_MD_CTX_new();
     unsigned char der[128];
     size_t len = sizeof(der);
@@ -452,7 +473,8 @@ START_TEST(ecdsa_der_signature_refused)
     json_decref(c);
     ck_assert(EVP_DigestSignInit(md, NULL, EVP_sha256(), NULL, k_ec256) > 0);
     ck_assert(EVP_DigestSign(md, der, &len, (const unsigned char *)input,
-                             strlen(input)) == 1);
+                             strlen(input))
+              == 1);
     EVP_MD_CTX_free(md);
     ck_assert_jwt(apr_pstrcat(unit_pool, input, ".", b64(der, len), NULL),
                   SSO_JWT_BAD_SIGNATURE);
@@ -481,8 +503,9 @@ START_TEST(no_kid_several_keys)
     sso_jwt_result r;
     EVP_PKEY *stranger;
 
-    jwks = jwks_from(json_pack("[o, o, o]", jwk_kid(k_rsa2, "rsa2"),
-                               jwk_kid(k_ec256, "ec256"), jwk_kid(k_rsa, "rsa1")));
+    jwks =
+        jwks_from(json_pack("[o, o, o]", jwk_kid(k_rsa2, "rsa2"),
+                            jwk_kid(k_ec256, "ec256"), jwk_kid(k_rsa, "rsa1")));
     /* Two RSA keys fit RS256 and PS256: without a kid, refused. */
     ck_assert_int_eq(verify_r(token(k_rsa, "RS256", NULL, claims()), &r),
                      SSO_JWT_UNKNOWN_KID);
@@ -537,7 +560,8 @@ END_TEST
 
 START_TEST(same_kid_twice_tries_both)
 {
-    jwks = jwks_from(json_pack("[o, o]", jwk_kid(k_rsa2, "k"), jwk_kid(k_rsa, "k")));
+    jwks = jwks_from(
+        json_pack("[o, o]", jwk_kid(k_rsa2, "k"), jwk_kid(k_rsa, "k")));
     ck_assert_jwt(token(k_rsa, "RS256", "k", claims()), SSO_JWT_OK);
     ck_assert_jwt(token(k_ec256, "ES256", "k", claims()), SSO_JWT_BAD_ALG);
 }
@@ -570,21 +594,20 @@ START_TEST(iss_checked)
     sso_jwt_result r;
 
     expect.issuer = "https://b";
-    ck_assert_int_eq(verify_r(rs256(claims_with("iss",
-                                                json_string("https://a"))),
-                              &r), SSO_JWT_BAD_ISS);
+    ck_assert_int_eq(
+        verify_r(rs256(claims_with("iss", json_string("https://a"))), &r),
+        SSO_JWT_BAD_ISS);
     ck_assert_str_eq(r.error, "ID token issuer 'https://a' differs from "
                               "SSOAuthority 'https://b'");
     expect.issuer = ISSUER;
-    ck_assert_jwt(rs256(claims_with("iss", NULL)),
-                  SSO_JWT_BAD_ISS);
+    ck_assert_jwt(rs256(claims_with("iss", NULL)), SSO_JWT_BAD_ISS);
     ck_assert_jwt(rs256(claims_with("iss", json_string(ISSUER "/"))),
                   SSO_JWT_BAD_ISS);
     ck_assert_jwt(rs256(claims_with("iss", json_pack("[s]", ISSUER))),
                   SSO_JWT_BAD_ISS);
     /* A NUL would end a C comparison early: jansson refuses \u0000. */
-    ck_assert_jwt(rs256(claims_with("iss",
-                        json_stringn(ISSUER "\0.evil", sizeof(ISSUER) + 5))),
+    ck_assert_jwt(rs256(claims_with("iss", json_stringn(ISSUER "\0.evil",
+                                                        sizeof(ISSUER) + 5))),
                   SSO_JWT_MALFORMED);
 }
 END_TEST
@@ -593,10 +616,8 @@ START_TEST(aud_checked)
 {
     ck_assert_jwt(rs256(claims_with("aud", json_string("client-2"))),
                   SSO_JWT_BAD_AUD);
-    ck_assert_jwt(rs256(claims_with("aud", NULL)),
-                  SSO_JWT_BAD_AUD);
-    ck_assert_jwt(rs256(claims_with("aud", json_array())),
-                  SSO_JWT_BAD_AUD);
+    ck_assert_jwt(rs256(claims_with("aud", NULL)), SSO_JWT_BAD_AUD);
+    ck_assert_jwt(rs256(claims_with("aud", json_array())), SSO_JWT_BAD_AUD);
     ck_assert_jwt(rs256(claims_with("aud", json_integer(1))), SSO_JWT_BAD_AUD);
     ck_assert_jwt(rs256(claims_with("aud", json_pack("[s]", CLIENT))),
                   SSO_JWT_OK);
@@ -641,16 +662,16 @@ START_TEST(exp_checked)
 {
     sso_jwt_result r;
 
-    ck_assert_int_eq(verify_r(rs256(claims_with("exp", json_integer(NOW - 300))),
-                              &r), SSO_JWT_EXPIRED);
+    ck_assert_int_eq(
+        verify_r(rs256(claims_with("exp", json_integer(NOW - 300))), &r),
+        SSO_JWT_EXPIRED);
     ck_assert_str_eq(r.error, "ID token expired 300 s ago (SSOClockSkew 120)");
     ck_assert_jwt(rs256(claims_with("exp", json_integer(NOW - 120))),
                   SSO_JWT_OK);
     ck_assert_jwt(rs256(claims_with("exp", json_integer(NOW - 121))),
                   SSO_JWT_EXPIRED);
     ck_assert_jwt(rs256(claims_with("exp", json_real(NOW + 10.5))), SSO_JWT_OK);
-    ck_assert_jwt(rs256(claims_with("exp", NULL)),
-                  SSO_JWT_EXPIRED);
+    ck_assert_jwt(rs256(claims_with("exp", NULL)), SSO_JWT_EXPIRED);
     ck_assert_jwt(rs256(claims_with("exp", json_string("2100-01-01"))),
                   SSO_JWT_EXPIRED);
     ck_assert_jwt(rs256(claims_with("exp", json_real(1e300))), SSO_JWT_EXPIRED);
@@ -661,12 +682,12 @@ START_TEST(iat_checked)
 {
     sso_jwt_result r;
 
-    ck_assert_jwt(rs256(claims_with("iat", NULL)),
-                  SSO_JWT_BAD_IAT);
-    ck_assert_int_eq(verify_r(rs256(claims_with("iat", json_integer(NOW + 86400))),
-                              &r), SSO_JWT_BAD_IAT);
-    ck_assert_str_eq(r.error,
-                     "ID token issued 86400 s in the future (SSOClockSkew 120)");
+    ck_assert_jwt(rs256(claims_with("iat", NULL)), SSO_JWT_BAD_IAT);
+    ck_assert_int_eq(
+        verify_r(rs256(claims_with("iat", json_integer(NOW + 86400))), &r),
+        SSO_JWT_BAD_IAT);
+    ck_assert_str_eq(
+        r.error, "ID token issued 86400 s in the future (SSOClockSkew 120)");
     ck_assert_jwt(rs256(claims_with("iat", json_integer(NOW + 120))),
                   SSO_JWT_OK);
     ck_assert_jwt(rs256(claims_with("iat", json_integer(-1))), SSO_JWT_BAD_IAT);
@@ -677,12 +698,9 @@ START_TEST(sub_required)
 {
     char long_sub[300];
 
-    ck_assert_jwt(rs256(claims_with("sub", NULL)),
-                  SSO_JWT_NO_SUB);
-    ck_assert_jwt(rs256(claims_with("sub", json_string(""))),
-                  SSO_JWT_NO_SUB);
-    ck_assert_jwt(rs256(claims_with("sub", json_integer(7))),
-                  SSO_JWT_NO_SUB);
+    ck_assert_jwt(rs256(claims_with("sub", NULL)), SSO_JWT_NO_SUB);
+    ck_assert_jwt(rs256(claims_with("sub", json_string(""))), SSO_JWT_NO_SUB);
+    ck_assert_jwt(rs256(claims_with("sub", json_integer(7))), SSO_JWT_NO_SUB);
     memset(long_sub, 'a', sizeof(long_sub) - 1);
     long_sub[sizeof(long_sub) - 1] = '\0';
     ck_assert_jwt(rs256(claims_with("sub", json_string(long_sub))),
@@ -694,8 +712,7 @@ START_TEST(nonce_checked)
 {
     ck_assert_jwt(rs256(claims_with("nonce", json_string("n-other"))),
                   SSO_JWT_BAD_NONCE);
-    ck_assert_jwt(rs256(claims_with("nonce", NULL)),
-                  SSO_JWT_BAD_NONCE);
+    ck_assert_jwt(rs256(claims_with("nonce", NULL)), SSO_JWT_BAD_NONCE);
     ck_assert_jwt(rs256(claims_with("nonce", json_string(NONCE "x"))),
                   SSO_JWT_BAD_NONCE);
     expect.nonce = NULL;
@@ -704,7 +721,7 @@ START_TEST(nonce_checked)
 END_TEST
 
 /* Core §3.2.2.9 example: this access token and at_hash are from the spec. */
-#define SPEC_AT "jHkWEdUXMU1BwAsC4vtUsZwnNvTIxEl0z9K3vx5KF0Y"
+#define SPEC_AT      "jHkWEdUXMU1BwAsC4vtUsZwnNvTIxEl0z9K3vx5KF0Y"
 #define SPEC_AT_HASH "77QmUPtjPfzWtF2AnpK9RQ"
 
 START_TEST(at_hash_checked)
@@ -714,8 +731,9 @@ START_TEST(at_hash_checked)
     expect.access_token = SPEC_AT;
     ck_assert_jwt(rs256(claims_with("at_hash", json_string(SPEC_AT_HASH))),
                   SSO_JWT_OK);
-    ck_assert_jwt(rs256(claims_with("at_hash", json_string("77QmUPtjPfzWtF2AnpK9RA"))),
-                  SSO_JWT_BAD_AT_HASH);
+    ck_assert_jwt(
+        rs256(claims_with("at_hash", json_string("77QmUPtjPfzWtF2AnpK9RA"))),
+        SSO_JWT_BAD_AT_HASH);
     /* The hash follows the alg: SHA-512 for RS512, so the SHA-256 one fails. */
     ck_assert_jwt(token(k_rsa, "RS512", "rsa1",
                         claims_with("at_hash", json_string(SPEC_AT_HASH))),
@@ -737,7 +755,7 @@ START_TEST(oversize_refused)
 
     memset(big, 'A', SSO_JWT_MAX_LEN + 1);
     big[SSO_JWT_MAX_LEN + 1] = '\0';
-    memcpy(big, tok, n);  /* a valid token followed by junk */
+    memcpy(big, tok, n); /* a valid token followed by junk */
     ck_assert_jwt(big, SSO_JWT_MALFORMED);
 }
 END_TEST
@@ -745,15 +763,23 @@ END_TEST
 START_TEST(garbage_malformed)
 {
     static const char *const bad[] = {
-        "", ".", "..", "...", "a.b", "a.b.c.d", "a.b.c.d.e",
-        "eyJhbGciOiJSUzI1NiJ9", "!!!.eyJ9.c2ln", "eyJ9=.eyJ9.c2ln",
-        "W10.e30.c2ln",           /* header [] */
-        "ImEi.e30.c2ln",          /* header "a" */
-        "e30.e30.c2ln",           /* header {} : no alg */
-        "eyJhbGciOjF9.e30.c2ln",  /* alg 1 */
-        "eyJhbGciOiJSUzI1NiJ9.W10.c2ln",     /* payload [] */
-        "eyJhbGciOiJSUzI1NiJ9.bnVsbA.c2ln",  /* payload null */
-        "eyJhbGciOiJSUzI1NiJ9.e30.",         /* no signature */
+        "",
+        ".",
+        "..",
+        "...",
+        "a.b",
+        "a.b.c.d",
+        "a.b.c.d.e",
+        "eyJhbGciOiJSUzI1NiJ9",
+        "!!!.eyJ9.c2ln",
+        "eyJ9=.eyJ9.c2ln",
+        "W10.e30.c2ln",                     /* header [] */
+        "ImEi.e30.c2ln",                    /* header "a" */
+        "e30.e30.c2ln",                     /* header {} : no alg */
+        "eyJhbGciOjF9.e30.c2ln",            /* alg 1 */
+        "eyJhbGciOiJSUzI1NiJ9.W10.c2ln",    /* payload [] */
+        "eyJhbGciOiJSUzI1NiJ9.bnVsbA.c2ln", /* payload null */
+        "eyJhbGciOiJSUzI1NiJ9.e30.",        /* no signature */
         "eyJhbGciOiJSUzI1NiJ9..c2ln",
         "eyJhbGciOiJSUzI1NiJ9.e30.c2ln$",
         "eyJhbGciOiJSUzI1NiIsImFsZyI6Im5vbmUifQ.e30.c2ln", /* duplicate alg */
@@ -778,8 +804,8 @@ END_TEST
 START_TEST(jwks_skips_bad_key)
 {
     sso_jwks *keys;
-    json_t *bad = json_pack("{s:s, s:s, s:s, s:s}", "kty", "RSA", "kid", "broken",
-                            "n", "not base64!", "e", "AQAB");
+    json_t *bad = json_pack("{s:s, s:s, s:s, s:s}", "kty", "RSA", "kid",
+                            "broken", "n", "not base64!", "e", "AQAB");
 
     keys = jwks_from(json_pack("[o, o]", bad, jwk_kid(k_rsa, "rsa1")));
     ck_assert_int_eq(sso_jwks_count(keys), 1);
@@ -807,7 +833,7 @@ static json_t *ec_off_curve(void)
 {
     json_t *jwk = jwk_kid(k_ec256, "k");
     const char *x = json_string_value(json_object_get(jwk, "x"));
-    char *y = apr_pstrdup(unit_pool, x);  /* (x, x) is not on the curve */
+    char *y = apr_pstrdup(unit_pool, x); /* (x, x) is not on the curve */
 
     json_object_set_new(jwk, "y", json_string(y));
     return jwk;
@@ -820,21 +846,23 @@ START_TEST(jwks_skips_unusable_keys)
     int i;
 
     ck_assert_ptr_nonnull(small);
-    keys = jwks_from(json_pack("[o, o, o, o, o, o, o, o, o, o, o]",
+    keys = jwks_from(json_pack(
+        "[o, o, o, o, o, o, o, o, o, o, o]",
         jwk_member(k_rsa, "use", json_string("enc")),
         jwk_member(k_rsa, "key_ops", json_pack("[s]", "encrypt")),
         jwk_member(k_rsa, "alg", json_string("RSA-OAEP")),
         json_pack("{s:s, s:s}", "kty", "oct", "k", "c2VjcmV0"),
         jwk_member(k_ec256, "crv", json_string("P-384")),
-        jwk_member(k_ed, "crv", json_string("Ed448")),
-        jwk_kid(small, "small"), ec_off_curve(),
-        json_string("not an object"), json_pack("{s:s}", "kid", "no-kty"),
+        jwk_member(k_ed, "crv", json_string("Ed448")), jwk_kid(small, "small"),
+        ec_off_curve(), json_string("not an object"),
+        json_pack("{s:s}", "kid", "no-kty"),
         jwk_member(k_rsa, "use", json_string("sig"))));
     EVP_PKEY_free(small);
     ck_assert_int_eq(sso_jwks_count(keys), 1);
     ck_assert_int_eq(sso_jwks_skipped(keys), 10);
-    for (i = 0; i < 10; i++)
+    for (i = 0; i < 10; i++) {
         ck_assert_ptr_nonnull(sso_jwks_skipped_reason(keys, i));
+    }
     ck_assert_str_eq(sso_jwk_describe(unit_pool, sso_jwks_find(keys, "k")),
                      "kid 'k', RSA 2048 bits");
 }
@@ -850,13 +878,15 @@ START_TEST(jwks_document_refused)
     size_t i;
 
     for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-        ck_assert_int_eq(sso_jwks_parse(unit_pool, bad[i], strlen(bad[i]), &keys,
-                                        &err), APR_EINVAL);
+        ck_assert_int_eq(
+            sso_jwks_parse(unit_pool, bad[i], strlen(bad[i]), &keys, &err),
+            APR_EINVAL);
         ck_assert_ptr_null(keys);
         ck_assert_ptr_nonnull(err);
     }
-    ck_assert_int_eq(sso_jwks_parse(unit_pool, "{\"keys\": []}", 12, &keys, &err),
-                     APR_SUCCESS);
+    ck_assert_int_eq(
+        sso_jwks_parse(unit_pool, "{\"keys\": []}", 12, &keys, &err),
+        APR_SUCCESS);
     ck_assert_int_eq(sso_jwks_count(keys), 0);
 }
 END_TEST
@@ -866,19 +896,21 @@ END_TEST
 static json_t *logout_claims(void)
 {
     return json_pack("{s:s, s:s, s:s, s:s, s:s, s:I, s:{s:{}}}", "iss", ISSUER,
-                     "aud", CLIENT, "sub", "alice", "sid", "sid-1",
-                     "jti", "jti-1", "iat", (json_int_t)NOW,
-                     "events", SSO_JWT_LOGOUT_EVENT);
+                     "aud", CLIENT, "sub", "alice", "sid", "sid-1", "jti",
+                     "jti-1", "iat", (json_int_t)NOW, "events",
+                     SSO_JWT_LOGOUT_EVENT);
 }
 
 static json_t *logout_with(const char *name, json_t *value)
 {
     json_t *c = logout_claims();
 
-    if (value)
+    if (value) {
         json_object_set_new(c, name, value);
-    else
+    }
+    else {
         json_object_del(c, name);
+    }
     return c;
 }
 
@@ -887,17 +919,19 @@ static sso_jwt_status logout_r(const char *tok, sso_jwt_result *r)
     sso_jwt_status st = sso_jwt_verify_logout(unit_pool, tok, jwks, &expect, r);
 
     ck_assert_int_eq(st == SSO_JWT_OK, r->error == NULL);
-    if (r->error)
+    if (r->error) {
         ck_assert_msg(!strncmp(r->error, "logout token", 12), "%s", r->error);
+    }
     return st;
 }
 
-#define ck_assert_logout(tok, want) do { \
-        sso_jwt_result r_; \
-        sso_jwt_status st_ = logout_r((tok), &r_); \
-        ck_assert_msg(st_ == (want), "got %s (%s), want %s", \
-                      sso_jwt_status_name(st_), r_.error ? r_.error : "-", \
-                      sso_jwt_status_name(want)); \
+#define ck_assert_logout(tok, want)                                            \
+    do {                                                                       \
+        sso_jwt_result r_;                                                     \
+        sso_jwt_status st_ = logout_r((tok), &r_);                             \
+        ck_assert_msg(st_ == (want), "got %s (%s), want %s",                   \
+                      sso_jwt_status_name(st_), r_.error ? r_.error : "-",     \
+                      sso_jwt_status_name(want));                              \
     } while (0)
 
 START_TEST(logout_token_accepted)
@@ -914,8 +948,10 @@ START_TEST(logout_token_accepted)
     ck_assert_str_eq(r.sid, "sid-1");
     ck_assert_int_eq(logout_r(rs256(logout_with("sid", NULL)), &r), SSO_JWT_OK);
     ck_assert_ptr_null(r.sid);
-    ck_assert_logout(rs256(logout_with("exp", json_integer(NOW + 120))), SSO_JWT_OK);
-    ck_assert_logout(token(k_ec256, "ES256", "ec256", logout_claims()), SSO_JWT_OK);
+    ck_assert_logout(rs256(logout_with("exp", json_integer(NOW + 120))),
+                     SSO_JWT_OK);
+    ck_assert_logout(token(k_ec256, "ES256", "ec256", logout_claims()),
+                     SSO_JWT_OK);
 }
 END_TEST
 
@@ -925,10 +961,14 @@ START_TEST(logout_token_bad_signature)
     const char *other = token(k_rsa2, "RS256", "rsa1", logout_claims());
 
     ck_assert_logout(other, SSO_JWT_BAD_SIGNATURE);
-    ck_assert_logout(apr_pstrcat(unit_pool, apr_pstrndup(unit_pool, tok,
-                     strrchr(tok, '.') - tok), ".", NULL), SSO_JWT_MALFORMED);
-    ck_assert_logout(token_raw(NULL, NULL, header("none", NULL), logout_claims()),
-                     SSO_JWT_BAD_ALG);
+    ck_assert_logout(
+        apr_pstrcat(unit_pool,
+                    apr_pstrndup(unit_pool, tok, strrchr(tok, '.') - tok), ".",
+                    NULL),
+        SSO_JWT_MALFORMED);
+    ck_assert_logout(
+        token_raw(NULL, NULL, header("none", NULL), logout_claims()),
+        SSO_JWT_BAD_ALG);
 }
 END_TEST
 
@@ -944,14 +984,21 @@ END_TEST
 START_TEST(logout_token_events_checked)
 {
     ck_assert_logout(rs256(logout_with("events", NULL)), SSO_JWT_BAD_EVENTS);
-    ck_assert_logout(rs256(logout_with("events", json_string(SSO_JWT_LOGOUT_EVENT))),
-                     SSO_JWT_BAD_EVENTS);
-    ck_assert_logout(rs256(logout_with("events", json_pack("[s]",
-                     SSO_JWT_LOGOUT_EVENT))), SSO_JWT_BAD_EVENTS);
-    ck_assert_logout(rs256(logout_with("events", json_pack("{s:{}}",
-                     "http://schemas.openid.net/event/other"))), SSO_JWT_BAD_EVENTS);
-    ck_assert_logout(rs256(logout_with("events", json_pack("{s:b}",
-                     SSO_JWT_LOGOUT_EVENT, 1))), SSO_JWT_BAD_EVENTS);
+    ck_assert_logout(
+        rs256(logout_with("events", json_string(SSO_JWT_LOGOUT_EVENT))),
+        SSO_JWT_BAD_EVENTS);
+    ck_assert_logout(
+        rs256(logout_with("events", json_pack("[s]", SSO_JWT_LOGOUT_EVENT))),
+        SSO_JWT_BAD_EVENTS);
+    ck_assert_logout(
+        rs256(logout_with(
+            "events",
+            json_pack("{s:{}}", "http://schemas.openid.net/event/other"))),
+        SSO_JWT_BAD_EVENTS);
+    ck_assert_logout(
+        rs256(
+            logout_with("events", json_pack("{s:b}", SSO_JWT_LOGOUT_EVENT, 1))),
+        SSO_JWT_BAD_EVENTS);
 }
 END_TEST
 
@@ -960,8 +1007,9 @@ START_TEST(logout_token_iss_aud_checked)
     ck_assert_logout(rs256(logout_with("aud", json_string("other-client"))),
                      SSO_JWT_BAD_AUD);
     ck_assert_logout(rs256(logout_with("aud", NULL)), SSO_JWT_BAD_AUD);
-    ck_assert_logout(rs256(logout_with("aud", json_pack("[s, s]", CLIENT,
-                     "other"))), SSO_JWT_BAD_AUD);
+    ck_assert_logout(
+        rs256(logout_with("aud", json_pack("[s, s]", CLIENT, "other"))),
+        SSO_JWT_BAD_AUD);
     ck_assert_logout(rs256(logout_with("iss", json_string(ISSUER "/"))),
                      SSO_JWT_BAD_ISS);
 }
@@ -973,16 +1021,21 @@ START_TEST(logout_token_sid_or_sub)
 
     json_object_del(c, "sid");
     ck_assert_logout(rs256(c), SSO_JWT_NO_SUB);
-    ck_assert_logout(rs256(logout_with("sid", json_integer(7))), SSO_JWT_NO_SUB);
-    ck_assert_logout(rs256(logout_with("sid", json_string(""))), SSO_JWT_NO_SUB);
-    ck_assert_logout(rs256(logout_with("sub", json_string(""))), SSO_JWT_NO_SUB);
+    ck_assert_logout(rs256(logout_with("sid", json_integer(7))),
+                     SSO_JWT_NO_SUB);
+    ck_assert_logout(rs256(logout_with("sid", json_string(""))),
+                     SSO_JWT_NO_SUB);
+    ck_assert_logout(rs256(logout_with("sub", json_string(""))),
+                     SSO_JWT_NO_SUB);
 }
 END_TEST
 
 START_TEST(logout_token_iat_in_skew)
 {
-    ck_assert_logout(rs256(logout_with("iat", json_integer(NOW - 120))), SSO_JWT_OK);
-    ck_assert_logout(rs256(logout_with("iat", json_integer(NOW + 120))), SSO_JWT_OK);
+    ck_assert_logout(rs256(logout_with("iat", json_integer(NOW - 120))),
+                     SSO_JWT_OK);
+    ck_assert_logout(rs256(logout_with("iat", json_integer(NOW + 120))),
+                     SSO_JWT_OK);
     ck_assert_logout(rs256(logout_with("iat", json_integer(NOW - 121))),
                      SSO_JWT_BAD_IAT);
     ck_assert_logout(rs256(logout_with("iat", json_integer(NOW + 121))),
@@ -996,10 +1049,10 @@ END_TEST
 START_TEST(logout_token_jti_required)
 {
     ck_assert_logout(rs256(logout_with("jti", NULL)), SSO_JWT_NO_JTI);
-    ck_assert_logout(rs256(logout_with("jti", json_integer(1))), SSO_JWT_NO_JTI);
+    ck_assert_logout(rs256(logout_with("jti", json_integer(1))),
+                     SSO_JWT_NO_JTI);
 }
 END_TEST
-
 
 /* Core §12.2: a refreshed ID token's nonce was used up at login. */
 START_TEST(refreshed_id_token_nonce_not_checked)
@@ -1016,18 +1069,21 @@ END_TEST
 START_TEST(status_names)
 {
     ck_assert_str_eq(sso_jwt_status_name(SSO_JWT_OK), "SSO_JWT_OK");
-    ck_assert_str_eq(sso_jwt_status_name(SSO_JWT_UNKNOWN_KID), "SSO_JWT_UNKNOWN_KID");
-    ck_assert_str_eq(sso_jwt_status_name(SSO_JWT_BAD_AT_HASH), "SSO_JWT_BAD_AT_HASH");
+    ck_assert_str_eq(sso_jwt_status_name(SSO_JWT_UNKNOWN_KID),
+                     "SSO_JWT_UNKNOWN_KID");
+    ck_assert_str_eq(sso_jwt_status_name(SSO_JWT_BAD_AT_HASH),
+                     "SSO_JWT_BAD_AT_HASH");
     ck_assert_str_eq(sso_jwt_status_name(SSO_JWT_NO_JTI), "SSO_JWT_NO_JTI");
-    ck_assert_str_eq(sso_jwt_status_name((sso_jwt_status)99), "SSO_JWT_UNKNOWN_STATUS");
+    ck_assert_str_eq(sso_jwt_status_name((sso_jwt_status)99),
+                     "SSO_JWT_UNKNOWN_STATUS");
 }
 END_TEST
 
 /* email_verified: only JSON true vouches; absent means nothing was said. */
 START_TEST(claim_vouches)
 {
-    json_t *c = json_pack("{s:b, s:b, s:s, s:n, s:i}", "t", 1, "f", 0,
-                          "s", "true", "n", "one", 1);
+    json_t *c = json_pack("{s:b, s:b, s:s, s:n, s:i}", "t", 1, "f", 0, "s",
+                          "true", "n", "one", 1);
 
     ck_assert_int_eq(sso_jwt_claim_vouches(NULL), 1);
     ck_assert_int_eq(sso_jwt_claim_vouches(json_object_get(c, "t")), 1);

@@ -16,17 +16,20 @@ START_TEST(first_byte_spreads_one_kind)
     for (i = 0; i < 256; i++) {
         const char *key;
         body[3] = (unsigned char)i;
-        key = sso_key_make(unit_pool, SSO_KEY_THROTTLE, body, sizeof(body), &len);
+        key =
+            sso_key_make(unit_pool, SSO_KEY_THROTTLE, body, sizeof(body), &len);
         ck_assert_uint_eq(len, sizeof(body) + SSO_KEY_OVERHEAD);
         seen[(unsigned char)key[0]]++;
     }
-    for (i = 0; i < 256; i++)
+    for (i = 0; i < 256; i++) {
         distinct += seen[i] > 0;
+    }
     /* 32 sub-caches take the low 5 bits: all 32 must be used. */
     for (i = 0; i < 32; i++) {
         int j, n = 0;
-        for (j = i; j < 256; j += 32)
+        for (j = i; j < 256; j += 32) {
             n += seen[j];
+        }
         ck_assert_int_gt(n, 0);
     }
     ck_assert_int_gt(distinct, 128);
@@ -37,8 +40,10 @@ START_TEST(kinds_never_collide)
 {
     const char body[] = "https://op.example/.well-known/openid-configuration";
     apr_size_t la, lb;
-    const char *a = sso_key_make(unit_pool, SSO_KEY_METADATA, body, strlen(body), &la);
-    const char *b = sso_key_make(unit_pool, SSO_KEY_JWKS, body, strlen(body), &lb);
+    const char *a =
+        sso_key_make(unit_pool, SSO_KEY_METADATA, body, strlen(body), &la);
+    const char *b =
+        sso_key_make(unit_pool, SSO_KEY_JWKS, body, strlen(body), &lb);
 
     ck_assert_uint_eq(la, lb);
     ck_assert(memcmp(a, b, la) != 0);

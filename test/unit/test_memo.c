@@ -45,8 +45,9 @@ static const unsigned char *memo_get(const void *owner, const unsigned char *id,
 {
     const unsigned char *mid = sso_memo_id(&memo, owner, token_of(id));
 
-    if (!mid)
+    if (!mid) {
         return NULL;
+    }
     ck_assert_mem_eq(mid, id, SSO_ID_BYTES);
     return sso_memo_record(&memo, stamp, now, len);
 }
@@ -58,10 +59,8 @@ START_TEST(memo_returns_what_was_put)
     apr_size_t len = 0;
 
     id_fill(id, 7);
-    memo_put(&owner_a, id, sso_stamps_read(&stamps, id), 100,
-                 rec, sizeof(rec));
-    got = memo_get(&owner_a, id, sso_stamps_read(&stamps, id), 104,
-                       &len);
+    memo_put(&owner_a, id, sso_stamps_read(&stamps, id), 100, rec, sizeof(rec));
+    got = memo_get(&owner_a, id, sso_stamps_read(&stamps, id), 104, &len);
     ck_assert_ptr_nonnull(got);
     ck_assert_uint_eq(len, sizeof(rec));
     ck_assert_mem_eq(got, rec, sizeof(rec));
@@ -89,8 +88,8 @@ START_TEST(bump_voids_the_memo)
     memo_put(&owner_a, id, before, 100, rec, sizeof(rec));
     sso_stamps_bump(&stamps, id);
     ck_assert_uint_ne(sso_stamps_read(&stamps, id), before);
-    ck_assert_ptr_null(memo_get(&owner_a, id,
-                                    sso_stamps_read(&stamps, id), 100, &len));
+    ck_assert_ptr_null(
+        memo_get(&owner_a, id, sso_stamps_read(&stamps, id), 100, &len));
 }
 END_TEST
 
@@ -106,8 +105,8 @@ START_TEST(write_during_read_voids_the_memo)
     stamp = sso_stamps_read(&stamps, id);
     sso_stamps_bump(&stamps, id);
     memo_put(&owner_a, id, stamp, 100, rec, sizeof(rec));
-    ck_assert_ptr_null(memo_get(&owner_a, id,
-                                    sso_stamps_read(&stamps, id), 100, &len));
+    ck_assert_ptr_null(
+        memo_get(&owner_a, id, sso_stamps_read(&stamps, id), 100, &len));
 }
 END_TEST
 
@@ -132,10 +131,9 @@ START_TEST(memo_ages_out)
 
     id_fill(id, 7);
     memo_put(&owner_a, id, 0, 100, rec, sizeof(rec));
-    ck_assert_ptr_nonnull(memo_get(&owner_a, id, 0,
-                                       100 + SSO_MEMO_MAX_AGE - 1, &len));
-    ck_assert_ptr_null(memo_get(&owner_a, id, 0,
-                                    100 + SSO_MEMO_MAX_AGE, &len));
+    ck_assert_ptr_nonnull(
+        memo_get(&owner_a, id, 0, 100 + SSO_MEMO_MAX_AGE - 1, &len));
+    ck_assert_ptr_null(memo_get(&owner_a, id, 0, 100 + SSO_MEMO_MAX_AGE, &len));
     /* A clock that went back does not stretch it. */
     ck_assert_ptr_null(memo_get(&owner_a, id, 0, 99, &len));
 }

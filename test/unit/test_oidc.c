@@ -46,10 +46,11 @@ START_TEST(authorize_url_plain)
     sso_oidc_authorize a;
 
     authorize_init(&a, "https://op.example/authorize");
-    ck_assert_str_eq(sso_oidc_build_authorize_url(unit_pool, &a),
-                     "https://op.example/authorize?response_type=code&client_id=rp"
-                     "&redirect_uri=https%3a%2f%2frp.example%2fsso%2fcallback"
-                     "&scope=openid+profile+email&state=st&nonce=no");
+    ck_assert_str_eq(
+        sso_oidc_build_authorize_url(unit_pool, &a),
+        "https://op.example/authorize?response_type=code&client_id=rp"
+        "&redirect_uri=https%3a%2f%2frp.example%2fsso%2fcallback"
+        "&scope=openid+profile+email&state=st&nonce=no");
 }
 END_TEST
 
@@ -128,8 +129,10 @@ START_TEST(scopes_openid_first_once)
 
     ck_assert_str_eq(sso_oidc_join_scopes(unit_pool, scopes_of(mixed, 3)),
                      "openid profile groups");
-    ck_assert_str_eq(sso_oidc_join_scopes(unit_pool, scopes_of(only, 1)), "openid");
-    ck_assert_str_eq(sso_oidc_join_scopes(unit_pool, scopes_of(NULL, 0)), "openid");
+    ck_assert_str_eq(sso_oidc_join_scopes(unit_pool, scopes_of(only, 1)),
+                     "openid");
+    ck_assert_str_eq(sso_oidc_join_scopes(unit_pool, scopes_of(NULL, 0)),
+                     "openid");
     ck_assert_str_eq(sso_oidc_join_scopes(unit_pool, NULL), "openid");
 }
 END_TEST
@@ -188,16 +191,18 @@ START_TEST(token_form_pkce_verifier)
 
     token_init(&t);
     t.code_verifier = "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk";
-    ck_assert_str_eq(form_text(sso_oidc_build_token_form(unit_pool, &t)),
-                     "grant_type=authorization_code\ncode=the code\n"
-                     "redirect_uri=https://rp.example/sso/callback\n"
-                     "code_verifier=dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk\n");
+    ck_assert_str_eq(
+        form_text(sso_oidc_build_token_form(unit_pool, &t)),
+        "grant_type=authorization_code\ncode=the code\n"
+        "redirect_uri=https://rp.example/sso/callback\n"
+        "code_verifier=dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk\n");
     t.post_auth = 1;
-    ck_assert_str_eq(form_text(sso_oidc_build_token_form(unit_pool, &t)),
-                     "grant_type=authorization_code\ncode=the code\n"
-                     "redirect_uri=https://rp.example/sso/callback\n"
-                     "code_verifier=dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk\n"
-                     "client_id=rp\nclient_secret=s3cret+/\n");
+    ck_assert_str_eq(
+        form_text(sso_oidc_build_token_form(unit_pool, &t)),
+        "grant_type=authorization_code\ncode=the code\n"
+        "redirect_uri=https://rp.example/sso/callback\n"
+        "code_verifier=dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk\n"
+        "client_id=rp\nclient_secret=s3cret+/\n");
 }
 END_TEST
 

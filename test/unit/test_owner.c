@@ -30,8 +30,9 @@ static void owner_teardown(void)
     char cmd[128];
 
     snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpdir);
-    if (system(cmd) != 0)
+    if (system(cmd) != 0) {
         fprintf(stderr, "cannot remove %s\n", tmpdir);
+    }
     unit_pool_teardown();
 }
 
@@ -85,22 +86,29 @@ START_TEST(owner_give_refuses_symlinks_and_strangers)
     ck_assert_int_eq(symlink(target, wal), 0);
     ck_assert_int_eq(sso_owner_give(wal, 0, me, OTHER_UID, OTHER_GID), ELOOP);
     ck_assert_int_eq(owner_of(target), me);
-    ck_assert_int_eq(sso_owner_give(in_tmp("absent"), 0, me, OTHER_UID, OTHER_GID), ENOENT);
+    ck_assert_int_eq(
+        sso_owner_give(in_tmp("absent"), 0, me, OTHER_UID, OTHER_GID), ENOENT);
     /* A directory where a file is expected, and the other way round. */
-    ck_assert_int_eq(sso_owner_give(tmpdir, 0, me, OTHER_UID, OTHER_GID), EEXIST);
-    ck_assert_int_eq(sso_owner_give(target, 1, me, OTHER_UID, OTHER_GID), ENOTDIR);
+    ck_assert_int_eq(sso_owner_give(tmpdir, 0, me, OTHER_UID, OTHER_GID),
+                     EEXIST);
+    ck_assert_int_eq(sso_owner_give(target, 1, me, OTHER_UID, OTHER_GID),
+                     ENOTDIR);
     /* A FIFO does not hang the open, and is not a file. */
     ck_assert_int_eq(mkfifo(in_tmp("fifo"), 0600), 0);
-    ck_assert_int_eq(sso_owner_give(in_tmp("fifo"), 0, me, OTHER_UID, OTHER_GID), EEXIST);
+    ck_assert_int_eq(
+        sso_owner_give(in_tmp("fifo"), 0, me, OTHER_UID, OTHER_GID), EEXIST);
     /* A second link to the file: not ours to hand over. */
     ck_assert_int_eq(link(target, in_tmp("hard")), 0);
-    ck_assert_int_eq(sso_owner_give(target, 0, me, OTHER_UID, OTHER_GID), EEXIST);
+    ck_assert_int_eq(sso_owner_give(target, 0, me, OTHER_UID, OTHER_GID),
+                     EEXIST);
     ck_assert_int_eq(owner_of(target), me);
     /* Someone else's file. */
-    ck_assert_int_eq(sso_owner_give(make_file("theirs"), 0, OTHER_UID, me,
-                                    getegid()), 0);  /* already mine */
+    ck_assert_int_eq(
+        sso_owner_give(make_file("theirs"), 0, OTHER_UID, me, getegid()),
+        0); /* already mine */
     ck_assert_int_eq(sso_owner_give(make_file("theirs2"), 0, OTHER_UID + 1,
-                                    OTHER_UID, OTHER_GID), EPERM);
+                                    OTHER_UID, OTHER_GID),
+                     EPERM);
 }
 END_TEST
 
@@ -140,10 +148,13 @@ START_TEST(owner_dir_rule)
     /* The group may write when it is root's or the server's. */
     ck_assert_ptr_null(sso_owner_dir_unsafe(unit_pool, tmpdir, me, mygid));
     why = sso_owner_dir_unsafe(unit_pool, tmpdir, me, OTHER_GID);
-    if (mygid == 0)
+    if (mygid == 0) {
         ck_assert_ptr_null(why);
-    else
-        ck_assert_str_eq(why, apr_psprintf(unit_pool, "writable by group %ld", (long)mygid));
+    }
+    else {
+        ck_assert_str_eq(
+            why, apr_psprintf(unit_pool, "writable by group %ld", (long)mygid));
+    }
     ck_assert_int_eq(chmod(tmpdir, 0757), 0);
     ck_assert_str_eq(sso_owner_dir_unsafe(unit_pool, tmpdir, me, mygid),
                      "writable by everyone");
@@ -153,26 +164,31 @@ START_TEST(owner_dir_rule)
     ck_assert_int_eq(chmod(tmpdir, 0700), 0);
     /* Owned by another user than root and the server's. */
     if (me == 0) {
-        ck_assert_ptr_null(sso_owner_dir_unsafe(unit_pool, tmpdir, OTHER_UID, mygid));
+        ck_assert_ptr_null(
+            sso_owner_dir_unsafe(unit_pool, tmpdir, OTHER_UID, mygid));
         ck_assert_int_eq(chown(tmpdir, OTHER_UID + 1, 0), 0);
-        ck_assert_str_eq(sso_owner_dir_unsafe(unit_pool, tmpdir, OTHER_UID, mygid),
-                         apr_psprintf(unit_pool, "owned by uid %ld", (long)OTHER_UID + 1));
+        ck_assert_str_eq(
+            sso_owner_dir_unsafe(unit_pool, tmpdir, OTHER_UID, mygid),
+            apr_psprintf(unit_pool, "owned by uid %ld", (long)OTHER_UID + 1));
         ck_assert_int_eq(chown(tmpdir, 0, 0), 0);
     }
     else {
-        ck_assert_str_eq(sso_owner_dir_unsafe(unit_pool, tmpdir, OTHER_UID, mygid),
-                         apr_psprintf(unit_pool, "owned by uid %ld", (long)me));
+        ck_assert_str_eq(
+            sso_owner_dir_unsafe(unit_pool, tmpdir, OTHER_UID, mygid),
+            apr_psprintf(unit_pool, "owned by uid %ld", (long)me));
     }
     ck_assert_str_eq(sso_owner_dir_unsafe(unit_pool, make_file("f"), me, mygid),
                      "not a directory");
-    ck_assert_ptr_nonnull(strstr(sso_owner_dir_unsafe(unit_pool, in_tmp("absent"),
-                                                      me, mygid), "not readable"));
+    ck_assert_ptr_nonnull(
+        strstr(sso_owner_dir_unsafe(unit_pool, in_tmp("absent"), me, mygid),
+               "not readable"));
 }
 END_TEST
 
 START_TEST(owner_dir_of)
 {
-    ck_assert_str_eq(sso_owner_dir_of(unit_pool, "/var/lib/sso/users.db"), "/var/lib/sso");
+    ck_assert_str_eq(sso_owner_dir_of(unit_pool, "/var/lib/sso/users.db"),
+                     "/var/lib/sso");
     ck_assert_str_eq(sso_owner_dir_of(unit_pool, "/users.db"), "/");
     ck_assert_ptr_null(sso_owner_dir_of(unit_pool, "users.db"));
 }

@@ -30,8 +30,9 @@ static const char *tval_parse(apr_pool_t *p, const char *doc, apr_size_t len,
     tval *v;
 
     apr_atomic_inc32(&parses);
-    if (!strncmp(doc, "bad", 3))
+    if (!strncmp(doc, "bad", 3)) {
         return apr_psprintf(p, "bad document: %s", doc);
+    }
     v = apr_palloc(p, sizeof(*v));
     v->text = apr_pstrcat(p, arg ? (const char *)arg : "",
                           apr_pstrmemdup(p, doc, len), NULL);
@@ -116,7 +117,7 @@ START_TEST(replaced_value_lives_while_held)
     apr_pool_destroy(u1);
     ck_assert_uint_eq(frees, 1);
     apr_pool_destroy(u2);
-    ck_assert_uint_eq(frees, 1);    /* its slot still holds keys-2 */
+    ck_assert_uint_eq(frees, 1); /* its slot still holds keys-2 */
     apr_pool_destroy(memo_pool);
     memo_pool = NULL;
     ck_assert_uint_eq(frees, 2);
@@ -141,14 +142,14 @@ START_TEST(failure_reported_not_kept)
     const char *err = NULL;
 
     get(u, "M", "good");
-    ck_assert_ptr_null(sso_parsed_get(memo, u, "M", "bad-doc", 7, tval_parse,
-                                      NULL, &err));
-    ck_assert_str_eq(err, "bad document: bad-doc");  /* outlives the entry */
+    ck_assert_ptr_null(
+        sso_parsed_get(memo, u, "M", "bad-doc", 7, tval_parse, NULL, &err));
+    ck_assert_str_eq(err, "bad document: bad-doc"); /* outlives the entry */
     ck_assert_uint_eq(frees, 0);
-    ck_assert_ptr_null(sso_parsed_get(memo, u, "M", "bad-doc", 7, tval_parse,
-                                      NULL, &err));
+    ck_assert_ptr_null(
+        sso_parsed_get(memo, u, "M", "bad-doc", 7, tval_parse, NULL, &err));
     ck_assert_uint_eq(parses, 3);
-    get(u, "M", "good");             /* the last good one is still kept */
+    get(u, "M", "good"); /* the last good one is still kept */
     ck_assert_uint_eq(parses, 3);
 }
 END_TEST
@@ -186,14 +187,15 @@ START_TEST(slots_bounded_lru_goes)
     apr_pool_t *u = user_pool();
     int i;
 
-    for (i = 0; i < SSO_PARSED_SLOTS; i++)
+    for (i = 0; i < SSO_PARSED_SLOTS; i++) {
         get(u, slot_name(i), "doc");
-    get(u, slot_name(0), "doc");     /* name-1 is now the least recent */
+    }
+    get(u, slot_name(0), "doc"); /* name-1 is now the least recent */
     apr_pool_destroy(u);
     u = user_pool();
     get(u, slot_name(SSO_PARSED_SLOTS), "doc");
     ck_assert_uint_eq(parses, SSO_PARSED_SLOTS + 1);
-    ck_assert_uint_eq(frees, 1);     /* name-1, nobody held it */
+    ck_assert_uint_eq(frees, 1); /* name-1, nobody held it */
     get(u, slot_name(0), "doc");
     ck_assert_uint_eq(parses, SSO_PARSED_SLOTS + 1);
     get(u, slot_name(1), "doc");
@@ -240,14 +242,14 @@ START_TEST(no_memo_parses_each_time)
     get(u, "J", "doc");
     get(u, "J", "doc");
     ck_assert_uint_eq(parses, 2);
-    ck_assert_ptr_null(sso_parsed_get(NULL, u, "J", "bad", 3, tval_parse, NULL,
-                                      &err));
+    ck_assert_ptr_null(
+        sso_parsed_get(NULL, u, "J", "bad", 3, tval_parse, NULL, &err));
     ck_assert_str_eq(err, "bad document: bad");
 }
 END_TEST
 
 #define THREADS 6
-#define ROUNDS 3000
+#define ROUNDS  3000
 
 /* Holders on several threads while the bytes keep changing. */
 static void *APR_THREAD_FUNC hammer(apr_thread_t *t, void *data)
@@ -265,10 +267,12 @@ static void *APR_THREAD_FUNC hammer(apr_thread_t *t, void *data)
 
         v = sso_parsed_get(memo, u, i % 2 ? "J" : "M", doc, strlen(doc),
                            tval_parse, NULL, &err);
-        if (!v || strcmp(v->text, doc))
+        if (!v || strcmp(v->text, doc)) {
             apr_atomic_inc32(&wrong);
-        if (i % 5 == 4)
+        }
+        if (i % 5 == 4) {
             apr_pool_clear(u);
+        }
     }
     apr_pool_destroy(u);
     return NULL;
@@ -280,9 +284,11 @@ START_TEST(threads_share_safely)
     apr_status_t rv;
     long i;
 
-    for (i = 0; i < THREADS; i++)
-        ck_assert_int_eq(apr_thread_create(&t[i], NULL, hammer, (void *)i,
-                                           unit_pool), APR_SUCCESS);
+    for (i = 0; i < THREADS; i++) {
+        ck_assert_int_eq(
+            apr_thread_create(&t[i], NULL, hammer, (void *)i, unit_pool),
+            APR_SUCCESS);
+    }
     for (i = 0; i < THREADS; i++) {
         ck_assert_int_eq(apr_thread_join(&rv, t[i]), APR_SUCCESS);
     }

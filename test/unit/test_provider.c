@@ -21,7 +21,8 @@ static const char pocket_id_doc[] =
     "\"grant_types_supported\":[\"authorization_code\",\"refresh_token\"],"
     "\"scopes_supported\":[\"openid\",\"profile\",\"email\",\"groups\"],"
     "\"claims_supported\":[\"sub\",\"given_name\",\"family_name\",\"name\","
-    "\"email\",\"email_verified\",\"preferred_username\",\"picture\",\"groups\"],"
+    "\"email\",\"email_verified\",\"preferred_username\",\"picture\","
+    "\"groups\"],"
     "\"response_types_supported\":[\"code\",\"id_token\"],"
     "\"subject_types_supported\":[\"public\"],"
     "\"id_token_signing_alg_values_supported\":[\"RS256\"],"
@@ -35,8 +36,9 @@ static const char *parse_err(const char *doc, const char *issuer)
     sso_provider_meta *m;
     const char *err = NULL;
 
-    ck_assert_int_ne(sso_provider_parse(unit_pool, doc, strlen(doc), issuer,
-                                        &m, &err), APR_SUCCESS);
+    ck_assert_int_ne(
+        sso_provider_parse(unit_pool, doc, strlen(doc), issuer, &m, &err),
+        APR_SUCCESS);
     ck_assert_ptr_null(m);
     ck_assert_ptr_nonnull(err);
     return err;
@@ -47,18 +49,22 @@ static sso_provider_meta *parse_ok(const char *doc)
     sso_provider_meta *m = NULL;
     const char *err = NULL;
 
-    ck_assert_msg(sso_provider_parse(unit_pool, doc, strlen(doc), ISSUER, &m,
-                                     &err) == APR_SUCCESS, "refused: %s", err);
+    ck_assert_msg(
+        sso_provider_parse(unit_pool, doc, strlen(doc), ISSUER, &m, &err)
+            == APR_SUCCESS,
+        "refused: %s", err);
     return m;
 }
 
 /* A minimal valid document plus extra members. */
 static const char *doc_with(const char *extra)
 {
-    return apr_pstrcat(unit_pool, "{\"issuer\":\"" ISSUER "\","
+    return apr_pstrcat(unit_pool,
+                       "{\"issuer\":\"" ISSUER "\","
                        "\"authorization_endpoint\":\"" ISSUER "/auth\","
                        "\"token_endpoint\":\"" ISSUER "/token\","
-                       "\"jwks_uri\":\"" ISSUER "/jwks\"", extra, "}", NULL);
+                       "\"jwks_uri\":\"" ISSUER "/jwks\"",
+                       extra, "}", NULL);
 }
 
 START_TEST(pocket_id_doc_accepted)
@@ -87,7 +93,7 @@ START_TEST(minimal_doc_defaults)
     ck_assert_ptr_null(m->userinfo_endpoint);
     ck_assert_ptr_null(m->end_session_endpoint);
     ck_assert(!m->pkce_s256);
-    ck_assert(m->auth_basic);       /* OIDC Discovery default */
+    ck_assert(m->auth_basic); /* OIDC Discovery default */
     ck_assert(!m->auth_post);
     ck_assert(!m->iss_parameter);
     ck_assert_int_eq(m->signing_algs->nelts, 0);
@@ -101,8 +107,9 @@ START_TEST(issuer_trailing_slash_mismatch)
     ck_assert_msg(strstr(err, "'" ISSUER "'") && strstr(err, "'" ISSUER "/'"),
                   "%s", err);
     ck_assert_msg(strstr(err, "trailing slash"), "%s", err);
-    ck_assert_ptr_nonnull(strstr(parse_err(doc_with(""), "https://ID.example.com"),
-                                 "https://ID.example.com"));
+    ck_assert_ptr_nonnull(
+        strstr(parse_err(doc_with(""), "https://ID.example.com"),
+               "https://ID.example.com"));
 }
 END_TEST
 
@@ -122,15 +129,18 @@ END_TEST
 START_TEST(missing_fields_named)
 {
     static const char *const fields[] = {
-        "issuer", "authorization_endpoint", "token_endpoint", "jwks_uri",
+        "issuer",
+        "authorization_endpoint",
+        "token_endpoint",
+        "jwks_uri",
     };
     size_t i;
 
     for (i = 0; i < sizeof(fields) / sizeof(*fields); i++) {
         /* Replace the field's name so that it is absent. */
         char *doc = apr_pstrdup(unit_pool, doc_with(""));
-        char *at = strstr(doc, apr_pstrcat(unit_pool, "\"", fields[i], "\"",
-                                           NULL));
+        char *at =
+            strstr(doc, apr_pstrcat(unit_pool, "\"", fields[i], "\"", NULL));
         const char *err;
 
         at[1] = 'X';
@@ -144,12 +154,17 @@ START_TEST(non_http_endpoints_refused)
 {
     const char *err;
 
-    err = parse_err(apr_pstrcat(unit_pool, "{\"issuer\":\"" ISSUER "\","
+    err = parse_err(apr_pstrcat(unit_pool,
+                                "{\"issuer\":\"" ISSUER "\","
                                 "\"authorization_endpoint\":\"" ISSUER "/a\","
                                 "\"token_endpoint\":\"file:///etc/passwd\","
-                                "\"jwks_uri\":\"" ISSUER "/j\"}", NULL), ISSUER);
-    ck_assert_msg(strstr(err, "token_endpoint") && strstr(err, "http"), "%s", err);
-    err = parse_err(doc_with(",\"userinfo_endpoint\":\"javascript:x\""), ISSUER);
+                                "\"jwks_uri\":\"" ISSUER "/j\"}",
+                                NULL),
+                    ISSUER);
+    ck_assert_msg(strstr(err, "token_endpoint") && strstr(err, "http"), "%s",
+                  err);
+    err =
+        parse_err(doc_with(",\"userinfo_endpoint\":\"javascript:x\""), ISSUER);
     ck_assert_msg(strstr(err, "userinfo_endpoint"), "%s", err);
     err = parse_err(doc_with(",\"end_session_endpoint\":42"), ISSUER);
     ck_assert_msg(strstr(err, "end_session_endpoint"), "%s", err);
@@ -165,15 +180,20 @@ START_TEST(wrong_types_refused)
     ck_assert_msg(strstr(err, "code_challenge_methods_supported"), "%s", err);
     err = parse_err(doc_with(",\"token_endpoint_auth_methods_supported\":[1]"),
                     ISSUER);
-    ck_assert_msg(strstr(err, "token_endpoint_auth_methods_supported"), "%s", err);
-    err = parse_err(doc_with(",\"authorization_response_iss_parameter_supported\""
-                             ":\"yes\""), ISSUER);
+    ck_assert_msg(strstr(err, "token_endpoint_auth_methods_supported"), "%s",
+                  err);
+    err =
+        parse_err(doc_with(",\"authorization_response_iss_parameter_supported\""
+                           ":\"yes\""),
+                  ISSUER);
     ck_assert_msg(strstr(err, "authorization_response_iss_parameter_supported"),
                   "%s", err);
-    ck_assert_ptr_nonnull(strstr(parse_err("[1]", ISSUER), "not a JSON object"));
+    ck_assert_ptr_nonnull(
+        strstr(parse_err("[1]", ISSUER), "not a JSON object"));
     ck_assert_ptr_nonnull(strstr(parse_err("{oops", ISSUER), "invalid JSON"));
-    ck_assert_ptr_nonnull(strstr(parse_err(doc_with(",\"issuer\":\"x\""), ISSUER),
-                                 "invalid JSON"));  /* duplicate key */
+    ck_assert_ptr_nonnull(
+        strstr(parse_err(doc_with(",\"issuer\":\"x\""), ISSUER),
+               "invalid JSON")); /* duplicate key */
 }
 END_TEST
 
@@ -191,8 +211,9 @@ START_TEST(oversize_doc_refused)
                      APR_SUCCESS);
     ck_assert_msg(strstr(err, "larger than"), "%s", err);
     /* The same document just under the cap is fine. */
-    ck_assert_int_eq(sso_provider_parse(unit_pool, doc, len - 1, ISSUER, &m,
-                                        &err), APR_SUCCESS);
+    ck_assert_int_eq(
+        sso_provider_parse(unit_pool, doc, len - 1, ISSUER, &m, &err),
+        APR_SUCCESS);
 }
 END_TEST
 
@@ -203,8 +224,9 @@ START_TEST(long_provider_strings_clipped)
 
     memset(issuer, 'a', 5000);
     issuer[5000] = '\0';
-    err = parse_err(apr_pstrcat(unit_pool, "{\"issuer\":\"", issuer, "\\n\"}",
-                                NULL), ISSUER);
+    err = parse_err(
+        apr_pstrcat(unit_pool, "{\"issuer\":\"", issuer, "\\n\"}", NULL),
+        ISSUER);
     ck_assert_msg(strlen(err) < 400, "%s", err);
     ck_assert_ptr_null(strchr(err, '\n'));
 }
@@ -231,7 +253,8 @@ START_TEST(token_auth_choice)
         m.auth_basic = table[i].basic;
         m.auth_post = table[i].post;
         ck_assert_msg(sso_provider_token_auth(&m, table[i].configured)
-                      == table[i].expected, "row %zu", i);
+                          == table[i].expected,
+                      "row %zu", i);
     }
 }
 END_TEST
@@ -261,32 +284,40 @@ START_TEST(token_success)
     sso_token_response t;
     const char *err;
 
-    ck_assert_int_eq(token(200, "{\"id_token\":\"eyJ.x.y\",\"access_token\":"
+    ck_assert_int_eq(token(200,
+                           "{\"id_token\":\"eyJ.x.y\",\"access_token\":"
                            "\"at1\",\"token_type\":\"bearer\",\"expires_in\":"
-                           "3600,\"refresh_token\":\"rt1\"}", &t, &err),
+                           "3600,\"refresh_token\":\"rt1\"}",
+                           &t, &err),
                      APR_SUCCESS);
     ck_assert_int_eq(t.kind, SSO_TOKEN_OK);
     ck_assert_str_eq(t.id_token, "eyJ.x.y");
     ck_assert_str_eq(t.access_token, "at1");
     ck_assert_str_eq(t.refresh_token, "rt1");
     ck_assert_int_eq(t.expires_in, 3600);
-    ck_assert_int_eq(token(200, "{\"id_token\":\"i\",\"access_token\":\"a\","
-                           "\"token_type\":\"Bearer\"}", &t, &err), APR_SUCCESS);
+    ck_assert_int_eq(token(200,
+                           "{\"id_token\":\"i\",\"access_token\":\"a\","
+                           "\"token_type\":\"Bearer\"}",
+                           &t, &err),
+                     APR_SUCCESS);
     ck_assert_ptr_null(t.refresh_token);
     ck_assert_int_eq(t.expires_in, -1);
 }
 END_TEST
 
-static const char bad_client[] = "the client secret (or client ID) was "
-                                 "rejected by the provider: check SSOClientSecret";
+static const char bad_client[] =
+    "the client secret (or client ID) was "
+    "rejected by the provider: check SSOClientSecret";
 
 START_TEST(token_invalid_client_401)
 {
     sso_token_response t;
     const char *err;
 
-    ck_assert_int_ne(token(401, "{\"error\":\"invalid_client\","
-                           "\"error_description\":\"bad secret\"}", &t, &err),
+    ck_assert_int_ne(token(401,
+                           "{\"error\":\"invalid_client\","
+                           "\"error_description\":\"bad secret\"}",
+                           &t, &err),
                      APR_SUCCESS);
     ck_assert_int_eq(t.kind, SSO_TOKEN_INVALID_CLIENT);
     ck_assert_msg(!strncmp(err, bad_client, strlen(bad_client)), "%s", err);
@@ -317,8 +348,10 @@ START_TEST(token_invalid_grant)
     sso_token_response t;
     const char *err;
 
-    ck_assert_int_ne(token(400, "{\"error\":\"invalid_grant\","
-                           "\"error_description\":\"code expired\"}", &t, &err),
+    ck_assert_int_ne(token(400,
+                           "{\"error\":\"invalid_grant\","
+                           "\"error_description\":\"code expired\"}",
+                           &t, &err),
                      APR_SUCCESS);
     ck_assert_int_eq(t.kind, SSO_TOKEN_OAUTH_ERROR);
     ck_assert_str_eq(t.error, "invalid_grant");
@@ -349,14 +382,18 @@ START_TEST(token_missing_id_token)
     sso_token_response t;
     const char *err;
 
-    ck_assert_int_ne(token(200, "{\"access_token\":\"secret-at\","
-                           "\"token_type\":\"Bearer\"}", &t, &err), APR_SUCCESS);
+    ck_assert_int_ne(token(200,
+                           "{\"access_token\":\"secret-at\","
+                           "\"token_type\":\"Bearer\"}",
+                           &t, &err),
+                     APR_SUCCESS);
     ck_assert_int_eq(t.kind, SSO_TOKEN_BAD_RESPONSE);
     ck_assert_msg(strstr(err, "id_token"), "%s", err);
     ck_assert_ptr_null(strstr(err, "secret-at"));
     ck_assert_ptr_null(t.access_token);
-    ck_assert_int_ne(token(200, "{\"id_token\":\"i\",\"token_type\":\"Bearer\"}",
-                           &t, &err), APR_SUCCESS);
+    ck_assert_int_ne(
+        token(200, "{\"id_token\":\"i\",\"token_type\":\"Bearer\"}", &t, &err),
+        APR_SUCCESS);
     ck_assert_msg(strstr(err, "access_token"), "%s", err);
 }
 END_TEST
@@ -366,14 +403,17 @@ START_TEST(token_wrong_type)
     sso_token_response t;
     const char *err;
 
-    ck_assert_int_ne(token(200, "{\"id_token\":\"secret-id\",\"access_token\":"
-                           "\"secret-at\",\"token_type\":\"DPoP\"}", &t, &err),
+    ck_assert_int_ne(token(200,
+                           "{\"id_token\":\"secret-id\",\"access_token\":"
+                           "\"secret-at\",\"token_type\":\"DPoP\"}",
+                           &t, &err),
                      APR_SUCCESS);
     ck_assert_int_eq(t.kind, SSO_TOKEN_BAD_RESPONSE);
     ck_assert_msg(strstr(err, "DPoP"), "%s", err);
     ck_assert_ptr_null(strstr(err, "secret"));
-    ck_assert_int_ne(token(200, "{\"id_token\":\"i\",\"access_token\":\"a\"}",
-                           &t, &err), APR_SUCCESS);
+    ck_assert_int_ne(
+        token(200, "{\"id_token\":\"i\",\"access_token\":\"a\"}", &t, &err),
+        APR_SUCCESS);
     ck_assert_msg(strstr(err, "token_type"), "%s", err);
 }
 END_TEST
@@ -388,8 +428,9 @@ START_TEST(token_oversize)
     memset(body, ' ', len);
     body[0] = '{';
     body[len - 1] = '}';
-    ck_assert_int_ne(sso_provider_parse_token_response(unit_pool, 200, body, len,
-                                                       &t, &err), APR_SUCCESS);
+    ck_assert_int_ne(
+        sso_provider_parse_token_response(unit_pool, 200, body, len, &t, &err),
+        APR_SUCCESS);
     ck_assert_int_eq(t.kind, SSO_TOKEN_BAD_RESPONSE);
     ck_assert_msg(strstr(err, "larger than"), "%s", err);
 }
@@ -402,19 +443,22 @@ START_TEST(userinfo_checked)
     json_t *claims;
     const char *err;
 
-    ck_assert_int_eq(sso_provider_parse_userinfo(unit_pool, ok, strlen(ok), "u1",
-                                                 &claims, &err), APR_SUCCESS);
+    ck_assert_int_eq(sso_provider_parse_userinfo(unit_pool, ok, strlen(ok),
+                                                 "u1", &claims, &err),
+                     APR_SUCCESS);
     ck_assert_str_eq(json_string_value(json_object_get(claims, "email")),
                      "a@example.com");
-    ck_assert_int_ne(sso_provider_parse_userinfo(unit_pool, other,
-                                                 strlen(other), "u1", &claims,
-                                                 &err), APR_SUCCESS);
+    ck_assert_int_ne(sso_provider_parse_userinfo(
+                         unit_pool, other, strlen(other), "u1", &claims, &err),
+                     APR_SUCCESS);
     ck_assert_ptr_null(claims);
     ck_assert_str_eq(err, "userinfo sub differs from the ID token's");
-    ck_assert_int_ne(sso_provider_parse_userinfo(unit_pool, "{}", 2, "u1",
-                                                 &claims, &err), APR_SUCCESS);
+    ck_assert_int_ne(
+        sso_provider_parse_userinfo(unit_pool, "{}", 2, "u1", &claims, &err),
+        APR_SUCCESS);
     ck_assert_int_ne(sso_provider_parse_userinfo(unit_pool, "eyJ.x.y", 7, "u1",
-                                                 &claims, &err), APR_SUCCESS);
+                                                 &claims, &err),
+                     APR_SUCCESS);
     ck_assert_msg(strstr(err, "invalid JSON"), "%s", err);
 }
 END_TEST
@@ -423,16 +467,17 @@ END_TEST
  * own query kept. */
 START_TEST(end_session_url_built)
 {
-    const char *u = sso_provider_end_session_url(unit_pool,
-        ISSUER "/api/oidc/end-session", "h.p.s", "client 1&x=y",
+    const char *u = sso_provider_end_session_url(
+        unit_pool, ISSUER "/api/oidc/end-session", "h.p.s", "client 1&x=y",
         "https://app.example.com/sso/logged-out?a=1", "st_-8");
 
-    ck_assert_str_eq(u, ISSUER "/api/oidc/end-session?id_token_hint=h.p.s"
+    ck_assert_str_eq(u, ISSUER
+                     "/api/oidc/end-session?id_token_hint=h.p.s"
                      "&client_id=client+1%26x%3dy"
                      "&post_logout_redirect_uri=https%3a%2f%2fapp.example.com"
                      "%2fsso%2flogged-out%3fa%3d1&state=st_-8");
-    u = sso_provider_end_session_url(unit_pool, ISSUER "/logout?tenant=a",
-                                     NULL, "c", NULL, NULL);
+    u = sso_provider_end_session_url(unit_pool, ISSUER "/logout?tenant=a", NULL,
+                                     "c", NULL, NULL);
     ck_assert_str_eq(u, ISSUER "/logout?tenant=a&client_id=c");
     u = sso_provider_end_session_url(unit_pool, ISSUER "/logout", NULL, NULL,
                                      NULL, NULL);
@@ -445,16 +490,18 @@ static const char *form_get(const apr_array_header_t *f, const char *name)
     int i;
 
     ck_assert_int_eq(f->nelts % 2, 0);
-    for (i = 0; i < f->nelts; i += 2)
-        if (!strcmp(APR_ARRAY_IDX(f, i, const char *), name))
+    for (i = 0; i < f->nelts; i += 2) {
+        if (!strcmp(APR_ARRAY_IDX(f, i, const char *), name)) {
             return APR_ARRAY_IDX(f, i + 1, const char *);
+        }
+    }
     return NULL;
 }
 
 START_TEST(refresh_form_built)
 {
-    apr_array_header_t *f = sso_provider_refresh_form(unit_pool, "rt&1", "c",
-                                                      "s3cret", 0);
+    apr_array_header_t *f =
+        sso_provider_refresh_form(unit_pool, "rt&1", "c", "s3cret", 0);
 
     ck_assert_int_eq(f->nelts, 4);
     ck_assert_str_eq(form_get(f, "grant_type"), "refresh_token");
@@ -467,7 +514,6 @@ START_TEST(refresh_form_built)
 }
 END_TEST
 
-
 /* Core §12.2: a refresh response may lack id_token; a login's may not. */
 START_TEST(refresh_response_id_token_optional)
 {
@@ -476,16 +522,20 @@ START_TEST(refresh_response_id_token_optional)
     sso_token_response t;
     const char *err = NULL;
 
-    ck_assert_int_eq(sso_provider_parse_refresh_response(unit_pool, 200, body,
-                     strlen(body), &t, &err), APR_SUCCESS);
+    ck_assert_int_eq(sso_provider_parse_refresh_response(
+                         unit_pool, 200, body, strlen(body), &t, &err),
+                     APR_SUCCESS);
     ck_assert_ptr_null(t.id_token);
     ck_assert_str_eq(t.access_token, "a2");
     ck_assert_str_eq(t.refresh_token, "r2");
     ck_assert_int_ne(sso_provider_parse_token_response(unit_pool, 200, body,
-                     strlen(body), &t, &err), APR_SUCCESS);
-    body = "{\"error\":\"invalid_grant\",\"error_description\":\"grant request is invalid\"}";
-    ck_assert_int_ne(sso_provider_parse_refresh_response(unit_pool, 400, body,
-                     strlen(body), &t, &err), APR_SUCCESS);
+                                                       strlen(body), &t, &err),
+                     APR_SUCCESS);
+    body = "{\"error\":\"invalid_grant\",\"error_description\":\"grant request "
+           "is invalid\"}";
+    ck_assert_int_ne(sso_provider_parse_refresh_response(
+                         unit_pool, 400, body, strlen(body), &t, &err),
+                     APR_SUCCESS);
     ck_assert_int_eq(t.kind, SSO_TOKEN_OAUTH_ERROR);
     ck_assert_str_eq(t.error, "invalid_grant");
 }

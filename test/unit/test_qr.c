@@ -6,7 +6,9 @@
 #include <string.h>
 #include "apr_strings.h"
 
-#define URI "otpauth://totp/Example:admin?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ&issuer=Example"
+#define URI                                                                    \
+    "otpauth://totp/"                                                          \
+    "Example:admin?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ&issuer=Example"
 
 static int count(const char *s, const char *needle)
 {
@@ -35,8 +37,9 @@ START_TEST(terminal_shape)
     /* The first line is quiet zone: full blocks (3 bytes each) only. */
     cells = (int)(first_nl - t) / 3;
     ck_assert_int_eq(cells, w + 2 * SSO_QR_QUIET);
-    ck_assert_int_eq(count(apr_pstrmemdup(unit_pool, t, first_nl - t),
-                           "\xe2\x96\x88"), cells);
+    ck_assert_int_eq(
+        count(apr_pstrmemdup(unit_pool, t, first_nl - t), "\xe2\x96\x88"),
+        cells);
     /* The code has dark modules: blanks or half blocks somewhere. */
     ck_assert_int_gt(count(t, " ") + count(t, "\xe2\x96\x80"), 0);
 }
@@ -49,17 +52,17 @@ START_TEST(svg_shape)
 
     ck_assert_ptr_nonnull(svg);
     ck_assert(!strncmp(svg, "<svg ", 5));
-    ck_assert_ptr_nonnull(strstr(svg, apr_psprintf(unit_pool,
-                                 "viewBox=\"0 0 %d %d\"", size, size)));
-    ck_assert_ptr_nonnull(strstr(svg, apr_psprintf(unit_pool, "width=\"%d\"",
-                                                   size * 4)));
+    ck_assert_ptr_nonnull(strstr(
+        svg, apr_psprintf(unit_pool, "viewBox=\"0 0 %d %d\"", size, size)));
+    ck_assert_ptr_nonnull(
+        strstr(svg, apr_psprintf(unit_pool, "width=\"%d\"", size * 4)));
     /* The three finder patterns' corners are dark. */
     ck_assert_ptr_nonnull(strstr(svg, "M4 4h1v1h-1z"));
-    ck_assert_ptr_nonnull(strstr(svg, apr_psprintf(unit_pool, "M%d 4h1v1h-1z",
-                                                   w + 3)));
-    ck_assert_ptr_nonnull(strstr(svg, apr_psprintf(unit_pool, "M4 %dh1v1h-1z",
-                                                   w + 3)));
-    ck_assert_int_eq(count(svg, "<"), 4);   /* svg, rect, path, /svg */
+    ck_assert_ptr_nonnull(
+        strstr(svg, apr_psprintf(unit_pool, "M%d 4h1v1h-1z", w + 3)));
+    ck_assert_ptr_nonnull(
+        strstr(svg, apr_psprintf(unit_pool, "M4 %dh1v1h-1z", w + 3)));
+    ck_assert_int_eq(count(svg, "<"), 4); /* svg, rect, path, /svg */
 }
 END_TEST
 

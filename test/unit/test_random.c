@@ -16,7 +16,8 @@ START_TEST(token_length_and_alphabet)
     for (i = 0; i < sizeof(sizes) / sizeof(*sizes); i++) {
         const char *t = NULL;
 
-        ck_assert_int_eq(sso_random_token(unit_pool, sizes[i], &t), APR_SUCCESS);
+        ck_assert_int_eq(sso_random_token(unit_pool, sizes[i], &t),
+                         APR_SUCCESS);
         /* Unpadded base64: 4 characters per 3 bytes, rounded up. */
         ck_assert_uint_eq(strlen(t), (sizes[i] * 4 + 2) / 3);
         ck_assert_uint_eq(strspn(t, b64url_alphabet), strlen(t));
@@ -48,9 +49,10 @@ END_TEST
 
 START_TEST(pkce_rfc7636_vector)
 {
-    ck_assert_str_eq(sso_pkce_challenge_s256(unit_pool,
-                         "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk"),
-                     "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM");
+    ck_assert_str_eq(
+        sso_pkce_challenge_s256(unit_pool,
+                                "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk"),
+        "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM");
 }
 END_TEST
 

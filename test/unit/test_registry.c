@@ -20,10 +20,10 @@
 /* The store under test: a fresh sqlite3 file under /tmp, or, when
  * SSO_TEST_PGSQL holds a libpq conninfo, that database with our tables
  * dropped first. */
-static char base_dir[64];           /* per test case, removed even on failure */
-static char store_dir[96];          /* per test, inside base_dir */
+static char base_dir[64];  /* per test case, removed even on failure */
+static char store_dir[96]; /* per test, inside base_dir */
 static const char *store_spec;
-static const char *store_file;      /* sqlite3 only */
+static const char *store_file; /* sqlite3 only */
 
 static void remove_tree(const char *path)
 {
@@ -52,8 +52,9 @@ static apr_dbd_t *raw_open(const apr_dbd_driver_t **driver)
     const char *name, *params;
     apr_dbd_t *handle = NULL;
 
-    ck_assert_int_eq(sso_registry_parse_spec(unit_pool, store_spec, &name,
-                                             &params, NULL), APR_SUCCESS);
+    ck_assert_int_eq(
+        sso_registry_parse_spec(unit_pool, store_spec, &name, &params, NULL),
+        APR_SUCCESS);
     ck_assert_int_eq(apr_dbd_init(unit_pool), APR_SUCCESS);
     ck_assert_int_eq(apr_dbd_get_driver(unit_pool, name, driver), APR_SUCCESS);
     ck_assert_int_eq(apr_dbd_open(*driver, unit_pool, params, &handle),
@@ -83,8 +84,9 @@ static long raw_number(const char *sql)
 
     ck_assert_msg(rv == 0, "%s: %s", sql, apr_dbd_error(driver, handle, rv));
     while (apr_dbd_get_row(driver, unit_pool, res, &row, -1) == 0) {
-        if (n < 0)
+        if (n < 0) {
             n = atol(apr_dbd_get_entry(driver, row, 0));
+        }
     }
     apr_dbd_close(driver, handle);
     return n;
@@ -97,14 +99,16 @@ static long raw_number(const char *sql)
 static void base_setup(void)
 {
     strcpy(base_dir, "/tmp/sso-registry-XXXXXX");
-    if (!mkdtemp(base_dir))
+    if (!mkdtemp(base_dir)) {
         base_dir[0] = '\0';
+    }
 }
 
 static void base_teardown(void)
 {
-    if (base_dir[0])
+    if (base_dir[0]) {
         remove_tree(base_dir);
+    }
 }
 
 static void sqlite_setup(void)
@@ -128,16 +132,17 @@ static void pgsql_setup(void)
 {
     unit_pool_setup();
     store_file = NULL;
-    store_spec = apr_pstrcat(unit_pool, "pgsql:", getenv("SSO_TEST_PGSQL"),
-                             NULL);
+    store_spec =
+        apr_pstrcat(unit_pool, "pgsql:", getenv("SSO_TEST_PGSQL"), NULL);
     raw_exec("DROP TABLE IF EXISTS user_groups, users, sso_meta, notes");
 }
 
 /* Where a test builds an old store by hand, the directory must exist. */
 static void store_prepare(void)
 {
-    if (store_file)
+    if (store_file) {
         mkdir(apr_pstrcat(unit_pool, store_dir, "/state", NULL), 0750);
+    }
 }
 
 /* ---- helpers ---- */
@@ -161,8 +166,9 @@ static apr_array_header_t *groups(const char *first, ...)
     va_list ap;
 
     va_start(ap, first);
-    for (g = first; g; g = va_arg(ap, const char *))
+    for (g = first; g; g = va_arg(ap, const char *)) {
         APR_ARRAY_PUSH(a, const char *) = g;
+    }
     va_end(ap);
     return a;
 }
@@ -177,8 +183,9 @@ static apr_array_header_t *many_groups(int n)
     apr_array_header_t *a = apr_array_make(unit_pool, n, sizeof(const char *));
     int i;
 
-    for (i = 0; i < n; i++)
+    for (i = 0; i < n; i++) {
         APR_ARRAY_PUSH(a, const char *) = apr_psprintf(unit_pool, "g%04d", i);
+    }
     return a;
 }
 
@@ -186,8 +193,9 @@ static apr_status_t login(sso_registry *reg, const char *sub,
                           const char *username, apr_array_header_t *g,
                           int replace, sso_user **u, int *created)
 {
-    sso_registry_login in = { ISSUER, sub, username, g, replace,
-                              "198.51.100.1" };
+    sso_registry_login in = {
+        ISSUER, sub, username, g, replace, "198.51.100.1"
+    };
     const char *err = NULL;
 
     return sso_registry_sso_login(reg, unit_pool, &in, u, created, &err);
@@ -197,7 +205,8 @@ static sso_user *must_find(sso_registry *reg, const char *username)
 {
     sso_user *u = NULL;
     const char *err = NULL;
-    apr_status_t rv = sso_registry_find_user(reg, unit_pool, username, &u, &err);
+    apr_status_t rv =
+        sso_registry_find_user(reg, unit_pool, username, &u, &err);
 
     ck_assert_msg(rv == APR_SUCCESS, "find %s: %s", username, err ? err : "");
     return u;
@@ -223,8 +232,8 @@ START_TEST(schema_create_and_reopen)
     ck_assert_int_eq(raw_number("SELECT schema_version FROM sso_meta"),
                      SSO_REGISTRY_SCHEMA_VERSION);
     if (store_file) {
-        ck_assert_int_eq(stat(apr_pstrcat(unit_pool, store_dir, "/state", NULL),
-                              &st), 0);
+        ck_assert_int_eq(
+            stat(apr_pstrcat(unit_pool, store_dir, "/state", NULL), &st), 0);
         ck_assert_int_eq(st.st_mode & 0777, 0750);
         ck_assert_int_eq(stat(store_file, &st), 0);
         ck_assert_int_eq(st.st_mode & 0777, 0640);
@@ -288,22 +297,28 @@ START_TEST(upgrade_from_version_1)
     store_prepare();
     raw_exec("CREATE TABLE sso_meta (schema_version INTEGER NOT NULL)");
     raw_exec("INSERT INTO sso_meta (schema_version) VALUES (1)");
-    raw_exec(store_file
-        ? "CREATE TABLE users (id INTEGER PRIMARY KEY AUTOINCREMENT, "
-          "username TEXT NOT NULL UNIQUE, kind TEXT NOT NULL, issuer TEXT, "
-          "sub TEXT, disabled INTEGER NOT NULL DEFAULT 0, password_hash TEXT, "
-          "created BIGINT NOT NULL, last_login BIGINT, UNIQUE (issuer, sub))"
-        : "CREATE TABLE users (id BIGSERIAL PRIMARY KEY, "
-          "username TEXT NOT NULL UNIQUE, kind TEXT NOT NULL, issuer TEXT, "
-          "sub TEXT, disabled INTEGER NOT NULL DEFAULT 0, password_hash TEXT, "
-          "created BIGINT NOT NULL, last_login BIGINT, UNIQUE (issuer, sub))");
-    raw_exec(store_file
-        ? "CREATE TABLE user_groups (user_id INTEGER NOT NULL REFERENCES users "
-          "(id) ON DELETE CASCADE, group_name TEXT NOT NULL, "
-          "PRIMARY KEY (user_id, group_name))"
-        : "CREATE TABLE user_groups (user_id BIGINT NOT NULL REFERENCES users "
-          "(id) ON DELETE CASCADE, group_name TEXT NOT NULL, "
-          "PRIMARY KEY (user_id, group_name))");
+    raw_exec(
+        store_file
+            ? "CREATE TABLE users (id INTEGER PRIMARY KEY AUTOINCREMENT, "
+              "username TEXT NOT NULL UNIQUE, kind TEXT NOT NULL, issuer TEXT, "
+              "sub TEXT, disabled INTEGER NOT NULL DEFAULT 0, password_hash "
+              "TEXT, "
+              "created BIGINT NOT NULL, last_login BIGINT, UNIQUE (issuer, "
+              "sub))"
+            : "CREATE TABLE users (id BIGSERIAL PRIMARY KEY, "
+              "username TEXT NOT NULL UNIQUE, kind TEXT NOT NULL, issuer TEXT, "
+              "sub TEXT, disabled INTEGER NOT NULL DEFAULT 0, password_hash "
+              "TEXT, "
+              "created BIGINT NOT NULL, last_login BIGINT, UNIQUE (issuer, "
+              "sub))");
+    raw_exec(store_file ? "CREATE TABLE user_groups (user_id INTEGER NOT NULL "
+                          "REFERENCES users "
+                          "(id) ON DELETE CASCADE, group_name TEXT NOT NULL, "
+                          "PRIMARY KEY (user_id, group_name))"
+                        : "CREATE TABLE user_groups (user_id BIGINT NOT NULL "
+                          "REFERENCES users "
+                          "(id) ON DELETE CASCADE, group_name TEXT NOT NULL, "
+                          "PRIMARY KEY (user_id, group_name))");
     raw_exec("INSERT INTO users (username, kind, password_hash, created, "
              "last_login) VALUES ('old', 'local', '$2y$12$x', 1, 5)");
     reg = store_open();
@@ -313,8 +328,9 @@ START_TEST(upgrade_from_version_1)
     ck_assert_int_eq(u->last_login, 5);
     ck_assert_ptr_null(u->last_login_addr);
     ck_assert_ptr_null(u->last_login_method);
-    ck_assert_int_eq(sso_registry_local_login(reg, unit_pool, "old",
-                                              "192.0.2.7", &err), APR_SUCCESS);
+    ck_assert_int_eq(
+        sso_registry_local_login(reg, unit_pool, "old", "192.0.2.7", &err),
+        APR_SUCCESS);
     ck_assert_str_eq(must_find(reg, "old")->last_login_addr, "192.0.2.7");
     sso_registry_close(reg);
 }
@@ -330,24 +346,30 @@ START_TEST(upgrade_from_version_2)
     store_prepare();
     raw_exec("CREATE TABLE sso_meta (schema_version INTEGER NOT NULL)");
     raw_exec("INSERT INTO sso_meta (schema_version) VALUES (2)");
-    raw_exec(store_file
-        ? "CREATE TABLE users (id INTEGER PRIMARY KEY AUTOINCREMENT, "
-          "username TEXT NOT NULL UNIQUE, kind TEXT NOT NULL, issuer TEXT, "
-          "sub TEXT, disabled INTEGER NOT NULL DEFAULT 0, password_hash TEXT, "
-          "created BIGINT NOT NULL, last_login BIGINT, last_login_addr TEXT, "
-          "last_login_method TEXT, UNIQUE (issuer, sub))"
-        : "CREATE TABLE users (id BIGSERIAL PRIMARY KEY, "
-          "username TEXT NOT NULL UNIQUE, kind TEXT NOT NULL, issuer TEXT, "
-          "sub TEXT, disabled INTEGER NOT NULL DEFAULT 0, password_hash TEXT, "
-          "created BIGINT NOT NULL, last_login BIGINT, last_login_addr TEXT, "
-          "last_login_method TEXT, UNIQUE (issuer, sub))");
-    raw_exec(store_file
-        ? "CREATE TABLE user_groups (user_id INTEGER NOT NULL REFERENCES users "
-          "(id) ON DELETE CASCADE, group_name TEXT NOT NULL, "
-          "PRIMARY KEY (user_id, group_name))"
-        : "CREATE TABLE user_groups (user_id BIGINT NOT NULL REFERENCES users "
-          "(id) ON DELETE CASCADE, group_name TEXT NOT NULL, "
-          "PRIMARY KEY (user_id, group_name))");
+    raw_exec(
+        store_file
+            ? "CREATE TABLE users (id INTEGER PRIMARY KEY AUTOINCREMENT, "
+              "username TEXT NOT NULL UNIQUE, kind TEXT NOT NULL, issuer TEXT, "
+              "sub TEXT, disabled INTEGER NOT NULL DEFAULT 0, password_hash "
+              "TEXT, "
+              "created BIGINT NOT NULL, last_login BIGINT, last_login_addr "
+              "TEXT, "
+              "last_login_method TEXT, UNIQUE (issuer, sub))"
+            : "CREATE TABLE users (id BIGSERIAL PRIMARY KEY, "
+              "username TEXT NOT NULL UNIQUE, kind TEXT NOT NULL, issuer TEXT, "
+              "sub TEXT, disabled INTEGER NOT NULL DEFAULT 0, password_hash "
+              "TEXT, "
+              "created BIGINT NOT NULL, last_login BIGINT, last_login_addr "
+              "TEXT, "
+              "last_login_method TEXT, UNIQUE (issuer, sub))");
+    raw_exec(store_file ? "CREATE TABLE user_groups (user_id INTEGER NOT NULL "
+                          "REFERENCES users "
+                          "(id) ON DELETE CASCADE, group_name TEXT NOT NULL, "
+                          "PRIMARY KEY (user_id, group_name))"
+                        : "CREATE TABLE user_groups (user_id BIGINT NOT NULL "
+                          "REFERENCES users "
+                          "(id) ON DELETE CASCADE, group_name TEXT NOT NULL, "
+                          "PRIMARY KEY (user_id, group_name))");
     raw_exec("INSERT INTO users (username, kind, password_hash, created, "
              "last_login, last_login_addr, last_login_method) VALUES "
              "('old', 'local', '$2y$12$x', 1, 5, '192.0.2.1', 'local')");
@@ -359,8 +381,9 @@ START_TEST(upgrade_from_version_2)
     ck_assert_ptr_null(u->totp_secret);
     ck_assert_int_eq(u->totp_last_step, 0);
     ck_assert_int_eq(u->sessions_after, 0);
-    ck_assert_int_eq(sso_registry_set_totp(reg, unit_pool, "old", "1:abc", 7,
-                                           &err), APR_SUCCESS);
+    ck_assert_int_eq(
+        sso_registry_set_totp(reg, unit_pool, "old", "1:abc", 7, &err),
+        APR_SUCCESS);
     ck_assert_str_eq(must_find(reg, "old")->totp_secret, "1:abc");
     sso_registry_close(reg);
 }
@@ -380,8 +403,9 @@ START_TEST(totp_secret_and_steps)
     ck_assert_ptr_null(u->totp_secret);
     ck_assert_int_eq(sso_registry_totp_use(reg, unit_pool, "admin", 5, &err),
                      APR_NOTFOUND);
-    ck_assert_int_eq(sso_registry_set_totp(reg, unit_pool, "admin", "1:sealed",
-                                           100, &err), APR_SUCCESS);
+    ck_assert_int_eq(
+        sso_registry_set_totp(reg, unit_pool, "admin", "1:sealed", 100, &err),
+        APR_SUCCESS);
     u = must_find(reg, "admin");
     ck_assert_str_eq(u->totp_secret, "1:sealed");
     ck_assert_int_eq(u->totp_last_step, 100);
@@ -397,8 +421,9 @@ START_TEST(totp_secret_and_steps)
     ck_assert_int_eq(sso_registry_totp_use(reg, unit_pool, "nobody", 200, &err),
                      APR_NOTFOUND);
     /* Removed: no secret, and no step to use. */
-    ck_assert_int_eq(sso_registry_set_totp(reg, unit_pool, "admin", NULL, 0,
-                                           &err), APR_SUCCESS);
+    ck_assert_int_eq(
+        sso_registry_set_totp(reg, unit_pool, "admin", NULL, 0, &err),
+        APR_SUCCESS);
     u = must_find(reg, "admin");
     ck_assert_ptr_null(u->totp_secret);
     ck_assert_int_eq(u->totp_last_step, 0);
@@ -406,17 +431,21 @@ START_TEST(totp_secret_and_steps)
                      APR_NOTFOUND);
     ck_assert_int_eq(login(reg, "s1", "sam", NULL, 0, &u, &created),
                      APR_SUCCESS);
-    ck_assert_int_eq(sso_registry_set_totp(reg, unit_pool, "sam", "1:x", 0,
-                                           &err), APR_EINVAL);
-    ck_assert_int_eq(sso_registry_set_totp(reg, unit_pool, "ghost", "1:x", 0,
-                                           &err), APR_NOTFOUND);
+    ck_assert_int_eq(
+        sso_registry_set_totp(reg, unit_pool, "sam", "1:x", 0, &err),
+        APR_EINVAL);
+    ck_assert_int_eq(
+        sso_registry_set_totp(reg, unit_pool, "ghost", "1:x", 0, &err),
+        APR_NOTFOUND);
     /* Sessions made before a change end: the time is kept. */
     ck_assert_int_eq(must_find(reg, "admin")->sessions_after, 0);
-    ck_assert_int_eq(sso_registry_end_sessions(reg, unit_pool, "admin",
-                                               1767225600, &err), APR_SUCCESS);
+    ck_assert_int_eq(
+        sso_registry_end_sessions(reg, unit_pool, "admin", 1767225600, &err),
+        APR_SUCCESS);
     ck_assert_int_eq(must_find(reg, "admin")->sessions_after, 1767225600);
-    ck_assert_int_eq(sso_registry_end_sessions(reg, unit_pool, "ghost", 1,
-                                               &err), APR_NOTFOUND);
+    ck_assert_int_eq(
+        sso_registry_end_sessions(reg, unit_pool, "ghost", 1, &err),
+        APR_NOTFOUND);
     sso_registry_close(reg);
 }
 END_TEST
@@ -450,13 +479,17 @@ START_TEST(bad_specs)
                      APR_ENOTIMPL);
     ck_assert_ptr_nonnull(strstr(err, "'mysql' is not supported"));
     ck_assert_int_ne(sso_registry_open(unit_pool,
-                     "sqlite3:/proc/no/such/dir/users.db", &reg, &err),
+                                       "sqlite3:/proc/no/such/dir/users.db",
+                                       &reg, &err),
                      APR_SUCCESS);
     ck_assert_ptr_nonnull(strstr(err, "sqlite3:/proc/no/such/dir/users.db"));
     /* Whether or not the pgsql driver is installed: a clear error that
      * names the store and never shows its password. */
-    ck_assert_int_ne(sso_registry_open(unit_pool, "pgsql:host=/nonexistent "
-                     "dbname=x password=hunter2", &reg, &err), APR_SUCCESS);
+    ck_assert_int_ne(sso_registry_open(unit_pool,
+                                       "pgsql:host=/nonexistent "
+                                       "dbname=x password=hunter2",
+                                       &reg, &err),
+                     APR_SUCCESS);
     ck_assert_ptr_nonnull(strstr(err, "pgsql:host=/nonexistent"));
     ck_assert_ptr_null(strstr(err, "hunter2"));
     ck_assert_ptr_null(reg);
@@ -465,14 +498,14 @@ END_TEST
 
 START_TEST(display_spec_masks_passwords)
 {
-    ck_assert_str_eq(sso_registry_display_spec(unit_pool,
-                     "pgsql:host=db password=s3cr3t dbname=sso"),
+    ck_assert_str_eq(sso_registry_display_spec(
+                         unit_pool, "pgsql:host=db password=s3cr3t dbname=sso"),
                      "pgsql:host=db password=*** dbname=sso");
-    ck_assert_str_eq(sso_registry_display_spec(unit_pool,
-                     "pgsql:postgresql://sso:s3cr3t@db/sso"),
+    ck_assert_str_eq(sso_registry_display_spec(
+                         unit_pool, "pgsql:postgresql://sso:s3cr3t@db/sso"),
                      "pgsql:postgresql://sso:***@db/sso");
-    ck_assert_str_eq(sso_registry_display_spec(unit_pool,
-                     "sqlite3:/var/lib/apache2/sso/users.db"),
+    ck_assert_str_eq(sso_registry_display_spec(
+                         unit_pool, "sqlite3:/var/lib/apache2/sso/users.db"),
                      "sqlite3:/var/lib/apache2/sso/users.db");
 }
 END_TEST
@@ -497,64 +530,82 @@ START_TEST(find_insert_update)
     ck_assert_int_eq(u->disabled, 0);
     ck_assert_int_eq(u->last_login, 0);
     ck_assert_int_ge(u->created, apr_time_sec(apr_time_now()) - 60);
-    ck_assert_int_eq(sso_registry_add_local(reg, unit_pool, "alice", "x", NULL,
-                                            &err), APR_EEXIST);
+    ck_assert_int_eq(
+        sso_registry_add_local(reg, unit_pool, "alice", "x", NULL, &err),
+        APR_EEXIST);
 
-    ck_assert_int_eq(sso_registry_username_taken(reg, unit_pool, "alice",
-                                                 &taken, &err), APR_SUCCESS);
+    ck_assert_int_eq(
+        sso_registry_username_taken(reg, unit_pool, "alice", &taken, &err),
+        APR_SUCCESS);
     ck_assert_int_eq(taken, 1);
     sso_registry_username_taken(reg, unit_pool, "bob", &taken, &err);
     ck_assert_int_eq(taken, 0);
 
-    ck_assert_int_eq(sso_registry_find_sso(reg, unit_pool, ISSUER, "s1", &u,
-                                           &err), APR_NOTFOUND);
+    ck_assert_int_eq(
+        sso_registry_find_sso(reg, unit_pool, ISSUER, "s1", &u, &err),
+        APR_NOTFOUND);
     ck_assert_int_eq(sso_registry_link(reg, unit_pool, "bob", ISSUER, "s1",
-                                       groups("ops", NULL), &err), APR_SUCCESS);
-    ck_assert_int_eq(sso_registry_find_sso(reg, unit_pool, ISSUER, "s1", &u,
-                                           &err), APR_SUCCESS);
+                                       groups("ops", NULL), &err),
+                     APR_SUCCESS);
+    ck_assert_int_eq(
+        sso_registry_find_sso(reg, unit_pool, ISSUER, "s1", &u, &err),
+        APR_SUCCESS);
     ck_assert_str_eq(u->username, "bob");
     ck_assert_str_eq(u->kind, "sso");
     ck_assert_str_eq(u->issuer, ISSUER);
     ck_assert_ptr_null(u->password_hash);
     ck_assert_str_eq(joined(u->groups), "ops");
     /* Same issuer, other sub: another user. */
-    ck_assert_int_eq(sso_registry_find_sso(reg, unit_pool, ISSUER, "s2", &u,
-                                           &err), APR_NOTFOUND);
-    ck_assert_int_eq(sso_registry_link(reg, unit_pool, "carol", ISSUER, "s1",
-                                       NULL, &err), APR_EEXIST);
+    ck_assert_int_eq(
+        sso_registry_find_sso(reg, unit_pool, ISSUER, "s2", &u, &err),
+        APR_NOTFOUND);
+    ck_assert_int_eq(
+        sso_registry_link(reg, unit_pool, "carol", ISSUER, "s1", NULL, &err),
+        APR_EEXIST);
     ck_assert_ptr_nonnull(strstr(err, "'bob'"));
-    ck_assert_int_eq(sso_registry_link(reg, unit_pool, "alice", ISSUER, "s2",
-                                       NULL, &err), APR_EEXIST);
+    ck_assert_int_eq(
+        sso_registry_link(reg, unit_pool, "alice", ISSUER, "s2", NULL, &err),
+        APR_EEXIST);
 
-    ck_assert_int_eq(sso_registry_set_password(reg, unit_pool, "alice", "h2",
-                                               &err), APR_SUCCESS);
+    ck_assert_int_eq(
+        sso_registry_set_password(reg, unit_pool, "alice", "h2", &err),
+        APR_SUCCESS);
     ck_assert_str_eq(must_find(reg, "alice")->password_hash, "h2");
-    ck_assert_int_eq(sso_registry_set_password(reg, unit_pool, "bob", "h2",
-                                               &err), APR_EINVAL);
-    ck_assert_int_eq(sso_registry_set_password(reg, unit_pool, "nobody", "h2",
-                                               &err), APR_NOTFOUND);
+    ck_assert_int_eq(
+        sso_registry_set_password(reg, unit_pool, "bob", "h2", &err),
+        APR_EINVAL);
+    ck_assert_int_eq(
+        sso_registry_set_password(reg, unit_pool, "nobody", "h2", &err),
+        APR_NOTFOUND);
 
     ck_assert_int_eq(sso_registry_add_group(reg, unit_pool, "alice", "c", &err),
                      APR_SUCCESS);
     ck_assert_int_eq(sso_registry_add_group(reg, unit_pool, "alice", "c", &err),
                      APR_SUCCESS);
     ck_assert_str_eq(joined(must_find(reg, "alice")->groups), "a,b,c");
-    ck_assert_int_eq(sso_registry_remove_group(reg, unit_pool, "alice", "a",
-                                               &err), APR_SUCCESS);
-    ck_assert_int_eq(sso_registry_remove_group(reg, unit_pool, "alice", "zzz",
-                                               &err), APR_SUCCESS);
+    ck_assert_int_eq(
+        sso_registry_remove_group(reg, unit_pool, "alice", "a", &err),
+        APR_SUCCESS);
+    ck_assert_int_eq(
+        sso_registry_remove_group(reg, unit_pool, "alice", "zzz", &err),
+        APR_SUCCESS);
     ck_assert_str_eq(joined(must_find(reg, "alice")->groups), "b,c");
     ck_assert_int_eq(sso_registry_set_groups(reg, unit_pool, "alice",
-                     groups("DNS Administrators", NULL), &err), APR_SUCCESS);
+                                             groups("DNS Administrators", NULL),
+                                             &err),
+                     APR_SUCCESS);
     ck_assert_str_eq(joined(must_find(reg, "alice")->groups),
                      "DNS Administrators");
-    ck_assert_int_eq(sso_registry_set_groups(reg, unit_pool, "alice", NULL,
-                                             &err), APR_SUCCESS);
+    ck_assert_int_eq(
+        sso_registry_set_groups(reg, unit_pool, "alice", NULL, &err),
+        APR_SUCCESS);
     ck_assert_int_eq(must_find(reg, "alice")->groups->nelts, 0);
-    ck_assert_int_eq(sso_registry_add_group(reg, unit_pool, "nobody", "c",
-                                            &err), APR_NOTFOUND);
-    ck_assert_int_eq(sso_registry_set_groups(reg, unit_pool, "nobody", NULL,
-                                             &err), APR_NOTFOUND);
+    ck_assert_int_eq(
+        sso_registry_add_group(reg, unit_pool, "nobody", "c", &err),
+        APR_NOTFOUND);
+    ck_assert_int_eq(
+        sso_registry_set_groups(reg, unit_pool, "nobody", NULL, &err),
+        APR_NOTFOUND);
 
     add_local(reg, "aaron", NULL);
     ck_assert_int_eq(sso_registry_list(reg, unit_pool, &users, &err),
@@ -563,7 +614,8 @@ START_TEST(find_insert_update)
     ck_assert_str_eq(APR_ARRAY_IDX(users, 0, sso_user *)->username, "aaron");
     ck_assert_str_eq(APR_ARRAY_IDX(users, 1, sso_user *)->username, "alice");
     ck_assert_str_eq(APR_ARRAY_IDX(users, 2, sso_user *)->username, "bob");
-    ck_assert_str_eq(joined(APR_ARRAY_IDX(users, 2, sso_user *)->groups), "ops");
+    ck_assert_str_eq(joined(APR_ARRAY_IDX(users, 2, sso_user *)->groups),
+                     "ops");
     sso_registry_close(reg);
 }
 END_TEST
@@ -583,19 +635,23 @@ START_TEST(local_login_recorded)
     u = must_find(reg, "alice");
     ck_assert_int_eq(u->last_login, 0);
     ck_assert_ptr_null(u->last_login_addr);
-    ck_assert_int_eq(sso_registry_local_login(reg, unit_pool, "alice",
-                                              "2001:db8::7", &err), APR_SUCCESS);
+    ck_assert_int_eq(
+        sso_registry_local_login(reg, unit_pool, "alice", "2001:db8::7", &err),
+        APR_SUCCESS);
     u = must_find(reg, "alice");
     ck_assert_int_ge(u->last_login, now - 5);
     ck_assert_str_eq(u->last_login_addr, "2001:db8::7");
     ck_assert_str_eq(u->last_login_method, "local");
-    ck_assert_int_eq(sso_registry_local_login(reg, unit_pool, "nobody",
-                                              "192.0.2.1", &err), APR_NOTFOUND);
-    ck_assert_int_eq(login(reg, "s1", "sam", NULL, 1, &u, &created), APR_SUCCESS);
+    ck_assert_int_eq(
+        sso_registry_local_login(reg, unit_pool, "nobody", "192.0.2.1", &err),
+        APR_NOTFOUND);
+    ck_assert_int_eq(login(reg, "s1", "sam", NULL, 1, &u, &created),
+                     APR_SUCCESS);
     ck_assert_str_eq(must_find(reg, "sam")->last_login_method, "sso");
     ck_assert_str_eq(must_find(reg, "sam")->last_login_addr, "198.51.100.1");
-    ck_assert_int_eq(sso_registry_local_login(reg, unit_pool, "sam",
-                                              "192.0.2.1", &err), APR_EINVAL);
+    ck_assert_int_eq(
+        sso_registry_local_login(reg, unit_pool, "sam", "192.0.2.1", &err),
+        APR_EINVAL);
     ck_assert_str_eq(must_find(reg, "sam")->last_login_addr, "198.51.100.1");
     sso_registry_close(reg);
 }
@@ -610,8 +666,9 @@ START_TEST(sso_login_new_user)
     sso_user *u;
     int created;
 
-    ck_assert_int_eq(login(reg, "n1", "newbie", groups("g2", "g1", NULL), 1,
-                           &u, &created), APR_SUCCESS);
+    ck_assert_int_eq(
+        login(reg, "n1", "newbie", groups("g2", "g1", NULL), 1, &u, &created),
+        APR_SUCCESS);
     ck_assert_int_eq(created, 1);
     ck_assert_str_eq(u->username, "newbie");
     ck_assert_str_eq(u->kind, "sso");
@@ -635,21 +692,25 @@ START_TEST(sso_login_existing_replaces_groups)
     const char *err;
     int created;
 
-    ck_assert_int_eq(login(reg, "e1", "erin", groups("old", NULL), 1, &u,
-                           &created), APR_SUCCESS);
+    ck_assert_int_eq(
+        login(reg, "e1", "erin", groups("old", NULL), 1, &u, &created),
+        APR_SUCCESS);
     raw_exec("UPDATE users SET last_login = 1");
     ck_assert_int_eq(login(reg, "e1", "ignored", groups("new2", "new1", NULL),
-                           1, &u, &created), APR_SUCCESS);
+                           1, &u, &created),
+                     APR_SUCCESS);
     ck_assert_int_eq(created, 0);
     ck_assert_str_eq(u->username, "erin");
     ck_assert_str_eq(joined(u->groups), "new1,new2");
     u = must_find(reg, "erin");
     ck_assert_str_eq(joined(u->groups), "new1,new2");
     ck_assert_int_gt(u->last_login, 1);
-    ck_assert_int_eq(sso_registry_find_user(reg, unit_pool, "ignored", &u, &err),
-                     APR_NOTFOUND);
+    ck_assert_int_eq(
+        sso_registry_find_user(reg, unit_pool, "ignored", &u, &err),
+        APR_NOTFOUND);
     /* An empty mapping replaces with nothing. */
-    ck_assert_int_eq(login(reg, "e1", NULL, NULL, 1, &u, &created), APR_SUCCESS);
+    ck_assert_int_eq(login(reg, "e1", NULL, NULL, 1, &u, &created),
+                     APR_SUCCESS);
     ck_assert_int_eq(must_find(reg, "erin")->groups->nelts, 0);
     sso_registry_close(reg);
 }
@@ -663,10 +724,12 @@ START_TEST(sso_login_existing_keeps_groups)
     int created;
 
     ck_assert_int_eq(sso_registry_link(reg, unit_pool, "frank", ISSUER, "f1",
-                     groups("local1", NULL), &err), APR_SUCCESS);
+                                       groups("local1", NULL), &err),
+                     APR_SUCCESS);
     ck_assert_int_eq(must_find(reg, "frank")->last_login, 0);
-    ck_assert_int_eq(login(reg, "f1", NULL, groups("mapped", NULL), 0, &u,
-                           &created), APR_SUCCESS);
+    ck_assert_int_eq(
+        login(reg, "f1", NULL, groups("mapped", NULL), 0, &u, &created),
+        APR_SUCCESS);
     ck_assert_int_eq(created, 0);
     ck_assert_str_eq(joined(u->groups), "local1");
     u = must_find(reg, "frank");
@@ -687,8 +750,9 @@ START_TEST(sso_login_username_taken)
     ck_assert_int_eq(login(reg, "a2", "alice", NULL, 1, &u, &created),
                      APR_EEXIST);
     ck_assert_ptr_null(u);
-    ck_assert_int_eq(sso_registry_find_sso(reg, unit_pool, ISSUER, "a2", &u,
-                                           &err), APR_NOTFOUND);
+    ck_assert_int_eq(
+        sso_registry_find_sso(reg, unit_pool, ISSUER, "a2", &u, &err),
+        APR_NOTFOUND);
     ck_assert_str_eq(must_find(reg, "alice")->kind, "local");
     ck_assert_int_eq(login(reg, "a2", "alice2", NULL, 1, &u, &created),
                      APR_SUCCESS);
@@ -704,8 +768,9 @@ START_TEST(sso_login_disabled)
     sso_user *u;
     int created;
 
-    ck_assert_int_eq(login(reg, "g1", "gina", groups("a", NULL), 1, &u,
-                           &created), APR_SUCCESS);
+    ck_assert_int_eq(
+        login(reg, "g1", "gina", groups("a", NULL), 1, &u, &created),
+        APR_SUCCESS);
     ck_assert_int_eq(sso_registry_set_disabled(reg, unit_pool, "gina", 1, &err),
                      APR_SUCCESS);
     ck_assert_int_eq(must_find(reg, "gina")->disabled, 1);
@@ -722,8 +787,9 @@ START_TEST(sso_login_disabled)
     ck_assert_int_eq(login(reg, "g1", NULL, groups("b", NULL), 1, &u, &created),
                      APR_SUCCESS);
     ck_assert_str_eq(joined(u->groups), "b");
-    ck_assert_int_eq(sso_registry_set_disabled(reg, unit_pool, "nobody", 1,
-                                               &err), APR_NOTFOUND);
+    ck_assert_int_eq(
+        sso_registry_set_disabled(reg, unit_pool, "nobody", 1, &err),
+        APR_NOTFOUND);
     sso_registry_close(reg);
 }
 END_TEST
@@ -747,8 +813,9 @@ START_TEST(delete_cascades_groups)
                      APR_NOTFOUND);
 
     /* A deleted SSO user signs up afresh, with a new id. */
-    ck_assert_int_eq(login(reg, "i1", "ida", groups("x", NULL), 1, &u,
-                           &created), APR_SUCCESS);
+    ck_assert_int_eq(
+        login(reg, "i1", "ida", groups("x", NULL), 1, &u, &created),
+        APR_SUCCESS);
     old_id = u->id;
     ck_assert_int_eq(sso_registry_delete(reg, unit_pool, "ida", &err),
                      APR_SUCCESS);
@@ -771,8 +838,9 @@ START_TEST(limits)
 
     memset(name, 'a', sizeof(name) - 1);
     name[sizeof(name) - 1] = '\0';
-    ck_assert_int_eq(sso_registry_add_local(reg, unit_pool, name, "h", NULL,
-                                            &err), APR_EINVAL);
+    ck_assert_int_eq(
+        sso_registry_add_local(reg, unit_pool, name, "h", NULL, &err),
+        APR_EINVAL);
     ck_assert_ptr_nonnull(strstr(err, "longer than 255"));
     ck_assert_int_eq(sso_registry_add_group(reg, unit_pool, "x", name, &err),
                      APR_EINVAL);
@@ -781,30 +849,40 @@ START_TEST(limits)
     add_local(reg, name, groups(name, NULL));
     ck_assert_str_eq(joined(must_find(reg, name)->groups), name);
 
-    ck_assert_int_eq(sso_registry_add_local(reg, unit_pool, "", "h", NULL, &err),
-                     APR_EINVAL);
+    ck_assert_int_eq(
+        sso_registry_add_local(reg, unit_pool, "", "h", NULL, &err),
+        APR_EINVAL);
     ck_assert_int_eq(sso_registry_add_local(reg, unit_pool, "x", "h",
-                     groups("bad\nname", NULL), &err), APR_EINVAL);
+                                            groups("bad\nname", NULL), &err),
+                     APR_EINVAL);
     ck_assert_ptr_nonnull(strstr(err, "control character"));
     ck_assert_int_eq(sso_registry_add_local(reg, unit_pool, "x", "h",
-                     groups("", NULL), &err), APR_EINVAL);
+                                            groups("", NULL), &err),
+                     APR_EINVAL);
     ck_assert_int_eq(login(reg, "", "x", NULL, 1, &u, &created), APR_EINVAL);
 
-    ck_assert_int_eq(sso_registry_set_groups(reg, unit_pool, name,
-                     many_groups(SSO_REGISTRY_GROUPS_MAX + 1), &err), APR_EINVAL);
+    ck_assert_int_eq(
+        sso_registry_set_groups(reg, unit_pool, name,
+                                many_groups(SSO_REGISTRY_GROUPS_MAX + 1), &err),
+        APR_EINVAL);
     ck_assert_ptr_nonnull(strstr(err, "1001 groups"));
     ck_assert_int_eq(login(reg, "l2", "lara",
-                     many_groups(SSO_REGISTRY_GROUPS_MAX + 1), 1, &u, &created),
+                           many_groups(SSO_REGISTRY_GROUPS_MAX + 1), 1, &u,
+                           &created),
                      APR_EINVAL);
-    ck_assert_int_eq(sso_registry_set_groups(reg, unit_pool, name,
-                     many_groups(SSO_REGISTRY_GROUPS_MAX), &err), APR_SUCCESS);
+    ck_assert_int_eq(
+        sso_registry_set_groups(reg, unit_pool, name,
+                                many_groups(SSO_REGISTRY_GROUPS_MAX), &err),
+        APR_SUCCESS);
     ck_assert_int_eq(must_find(reg, name)->groups->nelts,
                      SSO_REGISTRY_GROUPS_MAX);
-    ck_assert_int_eq(sso_registry_add_group(reg, unit_pool, name, "one-more",
-                                            &err), APR_EINVAL);
+    ck_assert_int_eq(
+        sso_registry_add_group(reg, unit_pool, name, "one-more", &err),
+        APR_EINVAL);
     /* Already there: nothing to add, so no limit to hit. */
-    ck_assert_int_eq(sso_registry_add_group(reg, unit_pool, name, "g0000",
-                                            &err), APR_SUCCESS);
+    ck_assert_int_eq(
+        sso_registry_add_group(reg, unit_pool, name, "g0000", &err),
+        APR_SUCCESS);
     sso_registry_close(reg);
 }
 END_TEST
@@ -828,19 +906,22 @@ START_TEST(passwords)
     apr_time_t t0;
     int ok;
 
-    ck_assert_int_eq(sso_registry_password_hash(unit_pool, "correct horse", &h1),
-                     APR_SUCCESS);
+    ck_assert_int_eq(
+        sso_registry_password_hash(unit_pool, "correct horse", &h1),
+        APR_SUCCESS);
     ck_assert_int_eq(strncmp(h1, "$2y$12$", 7), 0);
     ck_assert_int_eq(strlen(h1), 60);
     real = time_check(h1, "correct horse", &ok);
     ck_assert_int_eq(ok, 1);
     time_check(h1, "correct horsE", &ok);
     ck_assert_int_eq(ok, 0);
-    ck_assert_int_eq(sso_registry_password_hash(unit_pool, "correct horse", &h2),
-                     APR_SUCCESS);
+    ck_assert_int_eq(
+        sso_registry_password_hash(unit_pool, "correct horse", &h2),
+        APR_SUCCESS);
     ck_assert_str_ne(h1, h2);
 
-    ck_assert_int_eq(sso_registry_password_hash(unit_pool, "", &h2), APR_EINVAL);
+    ck_assert_int_eq(sso_registry_password_hash(unit_pool, "", &h2),
+                     APR_EINVAL);
     memset(longpw, 'p', sizeof(longpw) - 1);
     longpw[sizeof(longpw) - 1] = '\0';
     ck_assert_int_eq(sso_registry_password_hash(unit_pool, longpw, &h2),
@@ -850,8 +931,9 @@ START_TEST(passwords)
     /* Only our bcrypt hashes count: not crypt(), not plain text. */
     ck_assert_int_eq(sso_registry_password_check(NULL, "x"), 0);
     ck_assert_int_eq(sso_registry_password_check("plain", "plain"), 0);
-    ck_assert_int_eq(sso_registry_password_check(
-                     "$apr1$salt$abcdefghijklmnopqrstuv", "x"), 0);
+    ck_assert_int_eq(
+        sso_registry_password_check("$apr1$salt$abcdefghijklmnopqrstuv", "x"),
+        0);
 
     /* The dummy check does the same work: at least a good part of a real
      * check's time (loose, to stay stable on a busy machine). */
@@ -867,7 +949,7 @@ END_TEST
 
 /* ---- many processes at once ---- */
 
-#define WORKERS 8
+#define WORKERS     8
 #define LOGINS_EACH 25
 
 /* What one worker process does with its own connection; the result is its
@@ -931,7 +1013,8 @@ static int many_logins(apr_pool_t *p, sso_registry *reg, int n, int count)
                                   apr_psprintf(p, "user%d-%d", n, i),
                                   groups("workers", NULL), 1 };
         if (sso_registry_sso_login(reg, p, &in, &u, &created, &err)
-            != APR_SUCCESS || !created) {
+                != APR_SUCCESS
+            || !created) {
             fprintf(stderr, "worker %d login %d: %s\n", n, i, err);
             failed++;
         }
@@ -956,8 +1039,10 @@ static void expect_all_zero(const int *codes)
 {
     int i;
 
-    for (i = 0; i < WORKERS; i++)
-        ck_assert_msg(codes[i] == 0, "worker %d: %d logins failed", i, codes[i]);
+    for (i = 0; i < WORKERS; i++) {
+        ck_assert_msg(codes[i] == 0, "worker %d: %d logins failed", i,
+                      codes[i]);
+    }
 }
 
 START_TEST(parallel_logins)
@@ -998,8 +1083,9 @@ static int same_names(apr_pool_t *p, sso_registry *reg, int n, int count)
     int created, rc = 0;
     apr_status_t rv = sso_registry_sso_login(reg, p, &a, &u, &created, &err);
 
-    if (rv == APR_SUCCESS && created)
+    if (rv == APR_SUCCESS && created) {
         rc |= 1;
+    }
     else if (rv != APR_EEXIST) {
         fprintf(stderr, "worker %d, wanted: %d %s\n", n, rv, err);
         rc |= 4;

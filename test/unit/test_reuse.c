@@ -197,7 +197,8 @@ START_TEST(bounded_and_keeps_the_newest)
         put(&owner_a, n, 100 * SEC + n, "someone");
     }
     ck_assert_uint_le(sso_reuse_count(table), SSO_REUSE_SETS * SSO_REUSE_WAYS);
-    ck_assert_uint_ge(sso_reuse_count(table), SSO_REUSE_SETS * SSO_REUSE_WAYS * 9 / 10);
+    ck_assert_uint_ge(sso_reuse_count(table),
+                      SSO_REUSE_SETS * SSO_REUSE_WAYS * 9 / 10);
     for (n = 19990; n < 20000; n++) {
         kept += get(&owner_a, n, 100 * SEC + 20000, 2 * SEC) != NULL;
     }
@@ -235,8 +236,10 @@ START_TEST(one_claim_at_a_time)
     put(&owner_a, 1, 100 * SEC, "alice");
     put(&owner_a, 2, 100 * SEC, "bob");
     ck_assert_int_eq(sso_reuse_claim(table, &owner_a, tok1, 100 * SEC, SEC), 1);
-    ck_assert_int_eq(sso_reuse_claim(table, &owner_a, tok1, 100 * SEC + 1, SEC), 0);
-    ck_assert_int_eq(sso_reuse_claim(table, &owner_a, tok2, 100 * SEC + 1, SEC), 1);
+    ck_assert_int_eq(sso_reuse_claim(table, &owner_a, tok1, 100 * SEC + 1, SEC),
+                     0);
+    ck_assert_int_eq(sso_reuse_claim(table, &owner_a, tok2, 100 * SEC + 1, SEC),
+                     1);
     /* The claim lapses... */
     ck_assert_int_eq(sso_reuse_claim(table, &owner_a, tok1, 101 * SEC, SEC), 1);
     /* ... and a new read ends it. */
@@ -263,16 +266,19 @@ static void *APR_THREAD_FUNC hammer(apr_thread_t *th, void *data)
         put(&owner_a, n, 100 * SEC, want);
         /* get() uses a static buffer: only for this check, copy out. */
         {
-            unsigned char id[SSO_ID_BYTES], gid[SSO_ID_BYTES], rec[SSO_REUSE_REC_MAX];
+            unsigned char id[SSO_ID_BYTES], gid[SSO_ID_BYTES],
+                rec[SSO_REUSE_REC_MAX];
             char tok[SSO_ID_B64_LEN], prefix[16];
             apr_size_t len;
             apr_time_t age;
             session_of(n, id, tok);
-            if (SSO_REUSE_HIT == sso_reuse_get(table, &stamps, &owner_a, tok, 100 * SEC, SEC, gid,
-                              rec, &len, &age)) {
+            if (SSO_REUSE_HIT
+                == sso_reuse_get(table, &stamps, &owner_a, tok, 100 * SEC, SEC,
+                                 gid, rec, &len, &age)) {
                 got = (const char *)rec;
                 snprintf(prefix, sizeof(prefix), "session-%d-", n);
-                bad += len != strlen(got) + 1 || strncmp(got, prefix, strlen(prefix))
+                bad += len != strlen(got) + 1
+                       || strncmp(got, prefix, strlen(prefix))
                        || memcmp(gid, id, SSO_ID_BYTES);
             }
         }
@@ -288,8 +294,9 @@ START_TEST(threads_see_whole_records)
     long i;
 
     for (i = 0; i < 4; i++) {
-        ck_assert_int_eq(apr_thread_create(&th[i], NULL, hammer, (void *)i,
-                                           unit_pool), APR_SUCCESS);
+        ck_assert_int_eq(
+            apr_thread_create(&th[i], NULL, hammer, (void *)i, unit_pool),
+            APR_SUCCESS);
     }
     for (i = 0; i < 4; i++) {
         apr_thread_join(&rv, th[i]);

@@ -39,8 +39,8 @@ START_TEST(file_secret_first_line)
     const char *v;
 
     write_secret_file("from-file\r\nsecond line\n");
-    ck_assert_ptr_null(sso_secret_resolve(unit_pool,
-                       apr_pstrcat(unit_pool, "file:", secret_path, NULL), &v));
+    ck_assert_ptr_null(sso_secret_resolve(
+        unit_pool, apr_pstrcat(unit_pool, "file:", secret_path, NULL), &v));
     ck_assert_str_eq(v, "from-file");
     unlink(secret_path);
 }
@@ -62,8 +62,8 @@ START_TEST(file_secret_empty)
     const char *v;
 
     write_secret_file("\nlater\n");
-    ck_assert_ptr_nonnull(sso_secret_resolve(unit_pool,
-                          apr_pstrcat(unit_pool, "file:", secret_path, NULL), &v));
+    ck_assert_ptr_nonnull(sso_secret_resolve(
+        unit_pool, apr_pstrcat(unit_pool, "file:", secret_path, NULL), &v));
     unlink(secret_path);
 }
 END_TEST
@@ -73,7 +73,8 @@ START_TEST(env_secret)
     const char *v, *err;
 
     setenv("SSO_UNIT_SECRET", "from-env", 1);
-    ck_assert_ptr_null(sso_secret_resolve(unit_pool, "env:SSO_UNIT_SECRET", &v));
+    ck_assert_ptr_null(
+        sso_secret_resolve(unit_pool, "env:SSO_UNIT_SECRET", &v));
     ck_assert_str_eq(v, "from-env");
     unsetenv("SSO_UNIT_SECRET");
     err = sso_secret_resolve(unit_pool, "env:SSO_UNIT_SECRET", &v);

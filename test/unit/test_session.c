@@ -41,7 +41,8 @@ START_TEST(session_round_trip)
     ck_assert_str_eq(out.sub, in.sub);
     ck_assert_ptr_null(out.name);
     ck_assert_int_eq(out.groups->nelts, 2);
-    ck_assert_str_eq(APR_ARRAY_IDX(out.groups, 1, const char *), "DNS Administrators");
+    ck_assert_str_eq(APR_ARRAY_IDX(out.groups, 1, const char *),
+                     "DNS Administrators");
 }
 END_TEST
 
@@ -55,8 +56,9 @@ START_TEST(session_decode_copies_every_string)
     int i;
 
     in.email = "";
-    for (i = 0; i < 100; i++)
+    for (i = 0; i < 100; i++) {
         APR_ARRAY_PUSH(in.groups, const char *) = i % 2 ? "" : "g";
+    }
     len = sso_session_encode(&in, buf, sizeof(buf));
     ck_assert_ptr_null(sso_session_decode(unit_pool, buf, len, &out));
     memset(buf, 'X', sizeof(buf));
@@ -64,7 +66,8 @@ START_TEST(session_decode_copies_every_string)
     ck_assert_str_eq(out.method, "sso");
     ck_assert_str_eq(out.email, "");
     ck_assert_int_eq(out.groups->nelts, 102);
-    ck_assert_str_eq(APR_ARRAY_IDX(out.groups, 0, const char *), "Administrators");
+    ck_assert_str_eq(APR_ARRAY_IDX(out.groups, 0, const char *),
+                     "Administrators");
     ck_assert_str_eq(APR_ARRAY_IDX(out.groups, 101, const char *), "");
     ck_assert_str_eq(APR_ARRAY_IDX(out.groups, 100, const char *), "g");
 }
@@ -76,9 +79,10 @@ START_TEST(session_every_truncation_refused)
     unsigned char buf[SSO_SESSION_MAX];
     apr_size_t n, len = sso_session_encode(&in, buf, sizeof(buf));
 
-    for (n = 0; n < len; n++)
+    for (n = 0; n < len; n++) {
         ck_assert_msg(sso_session_decode(unit_pool, buf, n, &out) != NULL,
                       "accepted %u of %u bytes", (unsigned)n, (unsigned)len);
+    }
 }
 END_TEST
 
@@ -97,7 +101,8 @@ START_TEST(session_corruption_refused)
     magic = buf[0];
     memset(buf, 0xff, sizeof(buf));
     buf[0] = magic;
-    ck_assert_ptr_nonnull(sso_session_decode(unit_pool, buf, sizeof(buf), &out));
+    ck_assert_ptr_nonnull(
+        sso_session_decode(unit_pool, buf, sizeof(buf), &out));
 }
 END_TEST
 
@@ -115,8 +120,9 @@ START_TEST(session_realm_round_trip)
     ck_assert_mem_eq(out.realm, in.realm, SSO_REALM_BYTES);
     old[0] = 0x73;
     memcpy(old + 1, buf + 1 + SSO_REALM_BYTES, len - 1 - SSO_REALM_BYTES);
-    ck_assert_str_eq(sso_session_decode(unit_pool, old, len - SSO_REALM_BYTES, &out),
-                     "not a session record of this version");
+    ck_assert_str_eq(
+        sso_session_decode(unit_pool, old, len - SSO_REALM_BYTES, &out),
+        "not a session record of this version");
 }
 END_TEST
 
@@ -130,7 +136,8 @@ static int realm_eq(const unsigned char *a, const unsigned char *b)
 START_TEST(session_realm_values)
 {
     unsigned char a[SSO_REALM_BYTES], b[SSO_REALM_BYTES];
-    apr_array_header_t *prov = apr_array_make(unit_pool, 2, sizeof(const char *));
+    apr_array_header_t *prov =
+        apr_array_make(unit_pool, 2, sizeof(const char *));
 
     sso_realm_of_sso("http://op", "client", "sqlite3:/x.db", a);
     sso_realm_of_sso("http://op", "client", "sqlite3:/x.db", b);
@@ -198,8 +205,10 @@ START_TEST(session_too_big_refused)
     unsigned char buf[SSO_SESSION_MAX];
     int i;
 
-    for (i = 0; i < 500; i++)
-        APR_ARRAY_PUSH(in.groups, const char *) = "a rather long local group name";
+    for (i = 0; i < 500; i++) {
+        APR_ARRAY_PUSH(in.groups, const char *) =
+            "a rather long local group name";
+    }
     ck_assert_uint_eq(sso_session_encode(&in, buf, sizeof(buf)), 0);
 }
 END_TEST
@@ -212,7 +221,7 @@ START_TEST(session_expiry)
     ck_assert(!sso_session_expired(&s, 1700000100 + 1799, 1800, 28800));
     ck_assert(sso_session_expired(&s, 1700000100 + 1800, 1800, 28800));
     ck_assert(sso_session_expired(&s, 1700000000 + 300, 1800, 300));
-    s.last_seen = s.created + 100000;  /* from the future */
+    s.last_seen = s.created + 100000; /* from the future */
     ck_assert(sso_session_expired(&s, s.created + 10, 1800, 28800));
 }
 END_TEST
@@ -268,8 +277,8 @@ START_TEST(txn_used)
     ck_assert_ptr_null(out.nonce);
     ck_assert_str_eq(out.return_path, "/dns/");
     out.used = 0;
-    ck_assert_ptr_null(sso_txn_decode(unit_pool, buf,
-                                      sso_txn_encode(&in, buf, sizeof(buf)), &out));
+    ck_assert_ptr_null(sso_txn_decode(
+        unit_pool, buf, sso_txn_encode(&in, buf, sizeof(buf)), &out));
     ck_assert_int_eq(out.used, 1);
     /* A pending login without a nonce, a used one with it: corrupt. */
     in.used = 0;
@@ -293,14 +302,18 @@ START_TEST(id_decode)
     ck_assert_int_eq(raw[31], 31);
     ck_assert_ptr_null(sso_id_decode(unit_pool, NULL));
     ck_assert_ptr_null(sso_id_decode(unit_pool, ""));
-    ck_assert_ptr_null(sso_id_decode(unit_pool, "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh"));
-    ck_assert_ptr_null(sso_id_decode(unit_pool, "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8A"));
-    ck_assert_ptr_null(sso_id_decode(unit_pool, "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh="));
-    ck_assert_ptr_null(sso_id_decode(unit_pool, "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh%"));
-    ck_assert_ptr_null(sso_id_decode(unit_pool, "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwd+/8"));
+    ck_assert_ptr_null(
+        sso_id_decode(unit_pool, "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh"));
+    ck_assert_ptr_null(sso_id_decode(
+        unit_pool, "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8A"));
+    ck_assert_ptr_null(sso_id_decode(
+        unit_pool, "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh="));
+    ck_assert_ptr_null(sso_id_decode(
+        unit_pool, "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh%"));
+    ck_assert_ptr_null(sso_id_decode(
+        unit_pool, "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwd+/8"));
 }
 END_TEST
-
 
 static const unsigned char *index_id(int n)
 {
@@ -329,8 +342,9 @@ START_TEST(index_add_bounded)
     ck_assert_uint_eq(len, 3 * SSO_ID_BYTES);
     ck_assert_mem_eq(buf, index_id(0), SSO_ID_BYTES);
     ck_assert_mem_eq(buf + 2 * SSO_ID_BYTES, index_id(3), SSO_ID_BYTES);
-    for (i = 0; i < 40; i++)
+    for (i = 0; i < 40; i++) {
         len = sso_index_add(buf, len, index_id(i), 100);
+    }
     ck_assert_uint_eq(len, SSO_INDEX_MAX * SSO_ID_BYTES);
     ck_assert_mem_eq(buf, index_id(40 - SSO_INDEX_MAX), SSO_ID_BYTES);
     ck_assert_mem_eq(buf + len - SSO_ID_BYTES, index_id(39), SSO_ID_BYTES);
@@ -348,7 +362,6 @@ START_TEST(index_add_bad_record)
     ck_assert_mem_eq(buf, index_id(1), SSO_ID_BYTES);
 }
 END_TEST
-
 
 START_TEST(session_refresh_due)
 {

@@ -5,15 +5,17 @@
 
 START_TEST(aux_quarter_of_shmcb_size)
 {
-    ck_assert_str_eq(sso_socache_plan_aux(unit_pool, "shmcb", "/run/sso(8000000)"),
-                     "/run/sso.login(2000000)");
+    ck_assert_str_eq(
+        sso_socache_plan_aux(unit_pool, "shmcb", "/run/sso(8000000)"),
+        "/run/sso.login(2000000)");
 }
 END_TEST
 
 START_TEST(aux_at_least_one_mib)
 {
-    ck_assert_str_eq(sso_socache_plan_aux(unit_pool, "shmcb", "/run/sso(512000)"),
-                     "/run/sso.login(1048576)");
+    ck_assert_str_eq(
+        sso_socache_plan_aux(unit_pool, "shmcb", "/run/sso(512000)"),
+        "/run/sso.login(1048576)");
     ck_assert_str_eq(sso_socache_plan_aux(unit_pool, "shmcb", "/run/sso(1)"),
                      "/run/sso.login(1048576)");
     /* A path without a size, a size that is no number, a negative one. */
@@ -21,16 +23,17 @@ START_TEST(aux_at_least_one_mib)
                      "/run/sso.login(1048576)");
     ck_assert_str_eq(sso_socache_plan_aux(unit_pool, "shmcb", "/run/sso(big)"),
                      "/run/sso.login(1048576)");
-    ck_assert_str_eq(sso_socache_plan_aux(unit_pool, "shmcb", "/run/sso(-9000000)"),
-                     "/run/sso.login(1048576)");
+    ck_assert_str_eq(
+        sso_socache_plan_aux(unit_pool, "shmcb", "/run/sso(-9000000)"),
+        "/run/sso.login(1048576)");
 }
 END_TEST
 
 START_TEST(aux_huge_size)
 {
-    ck_assert_str_eq(sso_socache_plan_aux(unit_pool, "shmcb",
-                                          "/run/sso(4000000000000)"),
-                     "/run/sso.login(1000000000000)");
+    ck_assert_str_eq(
+        sso_socache_plan_aux(unit_pool, "shmcb", "/run/sso(4000000000000)"),
+        "/run/sso.login(1000000000000)");
     /* Beyond 64 bits: strtoll's ceiling, then a quarter of it. */
     ck_assert_str_eq(sso_socache_plan_aux(unit_pool, "shmcb",
                                           "/run/sso(99999999999999999999)"),
@@ -52,7 +55,8 @@ START_TEST(aux_other_providers_share_the_argument)
     const char *memcache = "127.0.0.1:11211,10.0.0.2:11211";
 
     ck_assert_ptr_eq(sso_socache_plan_aux(unit_pool, "redis", redis), redis);
-    ck_assert_ptr_eq(sso_socache_plan_aux(unit_pool, "memcache", memcache), memcache);
+    ck_assert_ptr_eq(sso_socache_plan_aux(unit_pool, "memcache", memcache),
+                     memcache);
     ck_assert_ptr_null(sso_socache_plan_aux(unit_pool, "dbm", NULL));
 }
 END_TEST
@@ -97,7 +101,8 @@ START_TEST(shards_at_most_max)
 
     sso_socache_plan_shards(unit_pool, "shmcb", "/run/sso(33554432)", &s);
     ck_assert_int_eq(s.count, SSO_SOCACHE_SHARDS_MAX);
-    sso_socache_plan_shards(unit_pool, "shmcb", "/run/sso(99999999999999999999)", &s);
+    sso_socache_plan_shards(unit_pool, "shmcb",
+                            "/run/sso(99999999999999999999)", &s);
     ck_assert_int_eq(s.count, SSO_SOCACHE_SHARDS_MAX);
     ck_assert_str_eq(s.args[63], "/run/sso.63(144115188075855871)");
 }

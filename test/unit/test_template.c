@@ -29,8 +29,9 @@ END_TEST
 
 START_TEST(other_text_kept)
 {
-    ck_assert_str_eq(fill("{{unknown}} {{site} {site}} {{{site}}}", "S", "", ""),
-                     "{{unknown}} {{site} {site}} {S}");
+    ck_assert_str_eq(
+        fill("{{unknown}} {{site} {site}} {{{site}}}", "S", "", ""),
+        "{{unknown}} {{site} {site}} {S}");
     ck_assert_str_eq(fill("{{sit", "S", "", ""), "{{sit");
     ck_assert_str_eq(fill("{", "S", "", ""), "{");
 }
@@ -40,12 +41,15 @@ END_TEST
  * and the old fill replaced it again, without end. */
 START_TEST(inserted_text_not_rescanned)
 {
-    ck_assert_str_eq(fill("<div>{{local_form}}</div>", "", "v=\"/{{local_form}}\"", ""),
-                     "<div>v=\"/{{local_form}}\"</div>");
+    ck_assert_str_eq(
+        fill("<div>{{local_form}}</div>", "", "v=\"/{{local_form}}\"", ""),
+        "<div>v=\"/{{local_form}}\"</div>");
     ck_assert_str_eq(fill("{{local_form}}|{{reference}}", "",
-                          "value=\"/x{{reference}}\"", "<p class=\"ref\">R</p>"),
+                          "value=\"/x{{reference}}\"",
+                          "<p class=\"ref\">R</p>"),
                      "value=\"/x{{reference}}\"|<p class=\"ref\">R</p>");
-    ck_assert_str_eq(fill("{{site}}", "{{site}}{{site}}", "", ""), "{{site}}{{site}}");
+    ck_assert_str_eq(fill("{{site}}", "{{site}}{{site}}", "", ""),
+                     "{{site}}{{site}}");
 }
 END_TEST
 

@@ -55,19 +55,24 @@ START_TEST(window)
 {
     apr_int64_t now = 1234567890LL, step = 0, cur = sso_totp_step(now);
 
-    ck_assert_int_eq(sso_totp_check(rfc_key, RFC_KEY_LEN, code_at(now), now, 0,
-                                    &step), SSO_TOTP_OK);
+    ck_assert_int_eq(
+        sso_totp_check(rfc_key, RFC_KEY_LEN, code_at(now), now, 0, &step),
+        SSO_TOTP_OK);
     ck_assert_int_eq(step, cur);
-    ck_assert_int_eq(sso_totp_check(rfc_key, RFC_KEY_LEN, code_at(now - 30),
-                                    now, 0, &step), SSO_TOTP_OK);
+    ck_assert_int_eq(
+        sso_totp_check(rfc_key, RFC_KEY_LEN, code_at(now - 30), now, 0, &step),
+        SSO_TOTP_OK);
     ck_assert_int_eq(step, cur - 1);
-    ck_assert_int_eq(sso_totp_check(rfc_key, RFC_KEY_LEN, code_at(now + 30),
-                                    now, 0, &step), SSO_TOTP_OK);
+    ck_assert_int_eq(
+        sso_totp_check(rfc_key, RFC_KEY_LEN, code_at(now + 30), now, 0, &step),
+        SSO_TOTP_OK);
     ck_assert_int_eq(step, cur + 1);
-    ck_assert_int_eq(sso_totp_check(rfc_key, RFC_KEY_LEN, code_at(now - 60),
-                                    now, 0, &step), SSO_TOTP_WRONG);
-    ck_assert_int_eq(sso_totp_check(rfc_key, RFC_KEY_LEN, code_at(now + 60),
-                                    now, 0, &step), SSO_TOTP_WRONG);
+    ck_assert_int_eq(
+        sso_totp_check(rfc_key, RFC_KEY_LEN, code_at(now - 60), now, 0, &step),
+        SSO_TOTP_WRONG);
+    ck_assert_int_eq(
+        sso_totp_check(rfc_key, RFC_KEY_LEN, code_at(now + 60), now, 0, &step),
+        SSO_TOTP_WRONG);
 }
 END_TEST
 
@@ -79,16 +84,19 @@ START_TEST(replay)
 
     ck_assert_int_eq(sso_totp_check(rfc_key, RFC_KEY_LEN, code, now, 0, &step),
                      SSO_TOTP_OK);
-    ck_assert_int_eq(sso_totp_check(rfc_key, RFC_KEY_LEN, code, now, step,
-                                    &step), SSO_TOTP_REPLAYED);
+    ck_assert_int_eq(
+        sso_totp_check(rfc_key, RFC_KEY_LEN, code, now, step, &step),
+        SSO_TOTP_REPLAYED);
     ck_assert_int_eq(step, 0);
     /* The previous step's code, still in the window, is older than the
      * one used. */
     ck_assert_int_eq(sso_totp_check(rfc_key, RFC_KEY_LEN, code_at(now - 30),
-                                    now, cur, &step), SSO_TOTP_REPLAYED);
+                                    now, cur, &step),
+                     SSO_TOTP_REPLAYED);
     /* The next one is newer. */
     ck_assert_int_eq(sso_totp_check(rfc_key, RFC_KEY_LEN, code_at(now + 30),
-                                    now, cur, &step), SSO_TOTP_OK);
+                                    now, cur, &step),
+                     SSO_TOTP_OK);
     ck_assert_int_eq(step, cur + 1);
 }
 END_TEST
@@ -106,8 +114,9 @@ START_TEST(code_syntax)
     ck_assert(!sso_totp_code_syntax(NULL));
     ck_assert_int_eq(sso_totp_check(rfc_key, RFC_KEY_LEN, NULL, 59, 0, &step),
                      SSO_TOTP_WRONG);
-    ck_assert_int_eq(sso_totp_check(rfc_key, RFC_KEY_LEN, "2870820", 59, 0,
-                                    &step), SSO_TOTP_WRONG);
+    ck_assert_int_eq(
+        sso_totp_check(rfc_key, RFC_KEY_LEN, "2870820", 59, 0, &step),
+        SSO_TOTP_WRONG);
 }
 END_TEST
 
@@ -131,14 +140,16 @@ START_TEST(base32_vectors)
     for (i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
         apr_size_t len = 99;
         unsigned char *d;
-        ck_assert_str_eq(sso_base32_encode(unit_pool, (const unsigned char *)
-                                           v[i].in, strlen(v[i].in)),
+        ck_assert_str_eq(sso_base32_encode(unit_pool,
+                                           (const unsigned char *)v[i].in,
+                                           strlen(v[i].in)),
                          v[i].out);
         d = sso_base32_decode(unit_pool, v[i].padded, &len);
         ck_assert_ptr_nonnull(d);
         ck_assert_uint_eq(len, strlen(v[i].in));
         ck_assert(!memcmp(d, v[i].in, len));
-        d = sso_base32_decode(unit_pool, apr_pstrdup(unit_pool, v[i].out), &len);
+        d = sso_base32_decode(unit_pool, apr_pstrdup(unit_pool, v[i].out),
+                              &len);
         ck_assert_ptr_nonnull(d);
         ck_assert_uint_eq(len, strlen(v[i].in));
     }
@@ -194,16 +205,19 @@ START_TEST(seal_round_trip)
 
     memset(test_key, 7, sizeof(test_key));
     ck_assert_int_eq(sso_totp_seal(unit_pool, test_key, "admin", rfc_key,
-                                   RFC_KEY_LEN, &sealed), APR_SUCCESS);
+                                   RFC_KEY_LEN, &sealed),
+                     APR_SUCCESS);
     ck_assert(!strncmp(sealed, "1:", 2));
     ck_assert_ptr_null(strstr(sealed, "12345678901234567890"));
-    ck_assert_int_eq(sso_totp_open(unit_pool, test_key, "admin", sealed, &out,
-                                   &len), APR_SUCCESS);
+    ck_assert_int_eq(
+        sso_totp_open(unit_pool, test_key, "admin", sealed, &out, &len),
+        APR_SUCCESS);
     ck_assert_uint_eq(len, RFC_KEY_LEN);
     ck_assert(!memcmp(out, rfc_key, RFC_KEY_LEN));
     /* A fresh nonce each time. */
     ck_assert_int_eq(sso_totp_seal(unit_pool, test_key, "admin", rfc_key,
-                                   RFC_KEY_LEN, &again), APR_SUCCESS);
+                                   RFC_KEY_LEN, &again),
+                     APR_SUCCESS);
     ck_assert_str_ne(sealed, again);
 }
 END_TEST
@@ -219,24 +233,31 @@ START_TEST(seal_tamper)
     memset(test_key, 7, sizeof(test_key));
     memset(other, 8, sizeof(other));
     ck_assert_int_eq(sso_totp_seal(unit_pool, test_key, "admin", rfc_key,
-                                   RFC_KEY_LEN, &sealed), APR_SUCCESS);
-    ck_assert_int_eq(sso_totp_open(unit_pool, other, "admin", sealed, &out,
-                                   &len), APR_EGENERAL);
+                                   RFC_KEY_LEN, &sealed),
+                     APR_SUCCESS);
+    ck_assert_int_eq(
+        sso_totp_open(unit_pool, other, "admin", sealed, &out, &len),
+        APR_EGENERAL);
     ck_assert_ptr_null(out);
-    ck_assert_int_eq(sso_totp_open(unit_pool, test_key, "admin2", sealed, &out,
-                                   &len), APR_EGENERAL);
+    ck_assert_int_eq(
+        sso_totp_open(unit_pool, test_key, "admin2", sealed, &out, &len),
+        APR_EGENERAL);
     n = strlen(sealed);
     bent = apr_pstrdup(unit_pool, sealed);
     bent[n / 2] = bent[n / 2] == 'A' ? 'B' : 'A';
-    ck_assert_int_eq(sso_totp_open(unit_pool, test_key, "admin", bent, &out,
-                                   &len), APR_EGENERAL);
+    ck_assert_int_eq(
+        sso_totp_open(unit_pool, test_key, "admin", bent, &out, &len),
+        APR_EGENERAL);
     ck_assert_int_ne(sso_totp_open(unit_pool, test_key, "admin",
                                    apr_pstrndup(unit_pool, sealed, 20), &out,
-                                   &len), APR_SUCCESS);
-    ck_assert_int_eq(sso_totp_open(unit_pool, test_key, "admin", "2:AAAA",
-                                   &out, &len), APR_EINVAL);
-    ck_assert_int_eq(sso_totp_open(unit_pool, test_key, "admin", NULL, &out,
-                                   &len), APR_EINVAL);
+                                   &len),
+                     APR_SUCCESS);
+    ck_assert_int_eq(
+        sso_totp_open(unit_pool, test_key, "admin", "2:AAAA", &out, &len),
+        APR_EINVAL);
+    ck_assert_int_eq(
+        sso_totp_open(unit_pool, test_key, "admin", NULL, &out, &len),
+        APR_EINVAL);
 }
 END_TEST
 
@@ -284,8 +305,8 @@ START_TEST(key_file)
     ck_assert_int_eq(symlink(path, link), 0);
     ck_assert_int_ne(sso_totp_key_read(unit_pool, link, k2, &err), APR_SUCCESS);
     unlink(link);
-    ck_assert_int_eq(symlink(apr_pstrcat(unit_pool, dir, "/target", NULL),
-                             link), 0);
+    ck_assert_int_eq(
+        symlink(apr_pstrcat(unit_pool, dir, "/target", NULL), link), 0);
     ck_assert_int_eq(sso_totp_key_create(unit_pool, link, &created, &err),
                      APR_SUCCESS);
     ck_assert_int_eq(created, 0);
@@ -307,7 +328,8 @@ END_TEST
 START_TEST(pending_round_trip)
 {
     sso_totp_pending in = { 'e', 1767225600, "admin", "/protected/?a=1",
-                            "1:abc" }, out;
+                            "1:abc" },
+                     out;
     unsigned char buf[SSO_TOTP_PENDING_MAX];
     apr_size_t n = sso_totp_pending_encode(&in, buf, sizeof(buf));
 

@@ -9,22 +9,29 @@ START_TEST(http_urls_accepted)
 {
     ck_assert_ptr_null(sso_url_check_http(unit_pool, "https://id.example.com"));
     ck_assert_ptr_null(sso_url_check_http(unit_pool, "http://127.0.0.1:8080"));
-    ck_assert_ptr_null(sso_url_check_http(unit_pool, "HTTPS://id.example.com/x/"));
+    ck_assert_ptr_null(
+        sso_url_check_http(unit_pool, "HTTPS://id.example.com/x/"));
 }
 END_TEST
 
 START_TEST(non_http_urls_refused)
 {
     static const char *const bad[] = {
-        "", "id.example.com", "ftp://id.example.com", "https://",
-        "https://user:pw@id.example.com", "https://id.example.com/#frag",
-        "/relative", "javascript:alert(1)",
+        "",
+        "id.example.com",
+        "ftp://id.example.com",
+        "https://",
+        "https://user:pw@id.example.com",
+        "https://id.example.com/#frag",
+        "/relative",
+        "javascript:alert(1)",
     };
     size_t i;
 
-    for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+    for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
         ck_assert_msg(sso_url_check_http(unit_pool, bad[i]) != NULL,
                       "accepted %s", bad[i]);
+    }
 }
 END_TEST
 
@@ -35,25 +42,39 @@ START_TEST(return_path_kept)
     };
     size_t i;
 
-    for (i = 0; i < sizeof(good) / sizeof(good[0]); i++)
+    for (i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
         ck_assert_str_eq(sso_url_return_path(unit_pool, good[i]), good[i]);
+    }
 }
 END_TEST
 
 START_TEST(return_path_falls_back)
 {
     static const char *const bad[] = {
-        "//evil.example", "/\\evil.example", "\\\\evil.example",
-        "https://evil.example/", "https:evil.example", "javascript:alert(1)",
-        "evil.example", "", "/%2F%2Fevil.example", "/%5Cevil.example",
-        "/\tevil", "/a\r\nSet-Cookie: x=1", "/%0d%0aSet-Cookie:x", "/%zz",
-        "\\/\\/evil.example", "/\\/evil.example", " /x",
+        "//evil.example",
+        "/\\evil.example",
+        "\\\\evil.example",
+        "https://evil.example/",
+        "https:evil.example",
+        "javascript:alert(1)",
+        "evil.example",
+        "",
+        "/%2F%2Fevil.example",
+        "/%5Cevil.example",
+        "/\tevil",
+        "/a\r\nSet-Cookie: x=1",
+        "/%0d%0aSet-Cookie:x",
+        "/%zz",
+        "\\/\\/evil.example",
+        "/\\/evil.example",
+        " /x",
     };
     size_t i;
 
-    for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+    for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
         ck_assert_msg(!strcmp(sso_url_return_path(unit_pool, bad[i]), "/"),
                       "kept %s", bad[i]);
+    }
     ck_assert_str_eq(sso_url_return_path(unit_pool, NULL), "/");
 }
 END_TEST
@@ -106,11 +127,15 @@ START_TEST(cleartext_host)
 {
     ck_assert_str_eq(sso_url_cleartext_host(unit_pool, "http://id.example.com"),
                      "id.example.com");
-    ck_assert_str_eq(sso_url_cleartext_host(unit_pool, "HTTP://10.0.0.5:8080/x"),
-                     "10.0.0.5");
-    ck_assert_ptr_null(sso_url_cleartext_host(unit_pool, "https://id.example.com"));
-    ck_assert_ptr_null(sso_url_cleartext_host(unit_pool, "http://localhost:1411"));
-    ck_assert_ptr_null(sso_url_cleartext_host(unit_pool, "http://127.0.0.1:3000/"));
+    ck_assert_str_eq(
+        sso_url_cleartext_host(unit_pool, "HTTP://10.0.0.5:8080/x"),
+        "10.0.0.5");
+    ck_assert_ptr_null(
+        sso_url_cleartext_host(unit_pool, "https://id.example.com"));
+    ck_assert_ptr_null(
+        sso_url_cleartext_host(unit_pool, "http://localhost:1411"));
+    ck_assert_ptr_null(
+        sso_url_cleartext_host(unit_pool, "http://127.0.0.1:3000/"));
     ck_assert_ptr_null(sso_url_cleartext_host(unit_pool, "http://[::1]:3000"));
 }
 END_TEST
@@ -125,8 +150,9 @@ START_TEST(query_parse)
     ck_assert_str_eq(apr_table_get(t, "c"), "");
     ck_assert_ptr_null(sso_url_query_parse(unit_pool, NULL, &t));
     ck_assert_int_eq(apr_table_elts(t)->nelts, 0);
-    ck_assert_ptr_nonnull(strstr(sso_url_query_parse(unit_pool, "code=1&code=2", &t),
-                                 "'code' is duplicated"));
+    ck_assert_ptr_nonnull(
+        strstr(sso_url_query_parse(unit_pool, "code=1&code=2", &t),
+               "'code' is duplicated"));
     ck_assert_ptr_nonnull(sso_url_query_parse(unit_pool, "c=1&%63=2", &t));
     ck_assert_ptr_nonnull(sso_url_query_parse(unit_pool, "state&state=", &t));
     ck_assert_ptr_nonnull(sso_url_query_parse(unit_pool, "a=%zz", &t));
@@ -138,9 +164,10 @@ START_TEST(origin_exact)
     const char *base = "https://app.example";
 
     ck_assert(sso_url_match_origin(base, "https://app.example", NULL));
-    ck_assert(sso_url_match_origin("http://127.0.0.1:8529", "http://127.0.0.1:8529",
-                                   NULL));
-    ck_assert(sso_url_match_origin("http://[::1]:8080", "http://[::1]:8080", NULL));
+    ck_assert(sso_url_match_origin("http://127.0.0.1:8529",
+                                   "http://127.0.0.1:8529", NULL));
+    ck_assert(
+        sso_url_match_origin("http://[::1]:8080", "http://[::1]:8080", NULL));
     ck_assert(!sso_url_match_origin(base, "https://app.example:8443", NULL));
     ck_assert(!sso_url_match_origin(base, "http://app.example", NULL));
     ck_assert(!sso_url_match_origin(base, "https://app.example.evil", NULL));
@@ -148,7 +175,8 @@ START_TEST(origin_exact)
     ck_assert(!sso_url_match_origin(base, "https://app.example/", NULL));
     ck_assert(!sso_url_match_origin(base, "null", NULL));
     ck_assert(!sso_url_match_origin(base, "", NULL));
-    ck_assert(!sso_url_match_origin("http://[::1]:8080", "http://[::1]:8081", NULL));
+    ck_assert(
+        !sso_url_match_origin("http://[::1]:8080", "http://[::1]:8081", NULL));
 }
 END_TEST
 
@@ -160,8 +188,8 @@ START_TEST(origin_written_otherwise)
     ck_assert(!sso_url_match_origin(base, "https://APP.example", NULL));
     ck_assert(!sso_url_match_origin(base, "HTTPS://app.example", NULL));
     ck_assert(!sso_url_match_origin(base, "https://app.example:443", NULL));
-    ck_assert(!sso_url_match_origin("http://app.example", "http://app.example:80",
-                                    NULL));
+    ck_assert(!sso_url_match_origin("http://app.example",
+                                    "http://app.example:80", NULL));
     ck_assert(!sso_url_match_origin(base, "https://user@app.example", NULL));
 }
 END_TEST
@@ -171,7 +199,8 @@ START_TEST(origin_by_referer)
     const char *base = "https://app.example";
 
     ck_assert(sso_url_match_origin(base, NULL, "https://app.example/"));
-    ck_assert(sso_url_match_origin(base, NULL, "https://app.example/sso/logout?x=1"));
+    ck_assert(
+        sso_url_match_origin(base, NULL, "https://app.example/sso/logout?x=1"));
     ck_assert(!sso_url_match_origin(base, NULL, "https://app.example"));
     ck_assert(!sso_url_match_origin(base, NULL, "https://app.example.evil/"));
     ck_assert(!sso_url_match_origin(base, NULL, "https://app.example:8443/"));
@@ -180,8 +209,10 @@ START_TEST(origin_by_referer)
     ck_assert(!sso_url_match_origin(base, NULL, "http://app.example/"));
     ck_assert(!sso_url_match_origin(base, NULL, "https://APP.example/"));
     ck_assert(!sso_url_match_origin(base, NULL, "/sso/logout"));
-    ck_assert(sso_url_match_origin("http://[::1]:8080", NULL, "http://[::1]:8080/a"));
-    ck_assert(!sso_url_match_origin("http://[::1]:8080", NULL, "http://[::1]/a"));
+    ck_assert(
+        sso_url_match_origin("http://[::1]:8080", NULL, "http://[::1]:8080/a"));
+    ck_assert(
+        !sso_url_match_origin("http://[::1]:8080", NULL, "http://[::1]/a"));
 }
 END_TEST
 
