@@ -339,8 +339,11 @@ static int ssomod_acct_changed(ssomod_acct *a, const char *cause,
     apr_status_t rv = APR_EGENERAL;
     int rc;
 
+    /* Times are in seconds: the sessions made in this second end too
+     * (a sign-in just before the change), and this one's new record is
+     * dated the next second so that it goes on. */
     if (reg) {
-        rv = sso_registry_end_sessions(reg, r->pool, a->s.user, now, &err);
+        rv = sso_registry_end_sessions(reg, r->pool, a->s.user, now + 1, &err);
         ssomod_registry_release(r, a->c, reg, rv != APR_SUCCESS);
     }
     if (rv != APR_SUCCESS) {
@@ -352,7 +355,8 @@ static int ssomod_acct_changed(ssomod_acct *a, const char *cause,
                      err ? err : "the user store is unavailable");
     }
     ssomod_session_remove(r, a->c, a->id);
-    a->s.created = a->s.last_seen = a->s.verified = now;
+    a->s.created = a->s.last_seen = now + 1;
+    a->s.verified = now;
     ssomod_log_r(r, APLOG_NOTICE, 0,
                  SSOLOGNO(00105) "local user %s %s on the account page; its "
                                  "other sessions end",
