@@ -166,14 +166,16 @@ for my $kind (qw(redis memcache)) {
         # APR's client retries a server it found dead every 5 s, per process.
         my $last503;
         for (grep { $_->[1] == 503 } @rows) { $last503 = $_->[0] if !defined $last503 || $_->[0] > $last503 }
-        my $late503 = grep { $_->[1] == 503 && $_->[0] > $up + 6 } @rows;
+        # Two such periods: a loaded machine (the whole suite, ASan) may
+        # answer the first retry late.
+        my $late503 = grep { $_->[1] == 503 && $_->[0] > $up + 10 } @rows;
         ok(!$wrong, sprintf('redis down under load: %d answers, none served as another user', scalar @rows));
         ok($n503 > 0 && !$served_down,
            "redis down: $n503 answers were 503, none served once reused copies aged out");
         like($a->log . $b->log, qr/session cache redis:127\.0\.0\.1:\d+ failed to answer \(check SSOSessionCache\)/,
              'redis down: the error log says so');
         ok(!$late503, sprintf('redis back: no 503 from %.0f s after it returned (last 503 %.1f s after)',
-                              6, ($last503 // $up) - $up));
+                              10, ($last503 // $up) - $up));
         # Redis kept nothing: sign in again, served on both.
         # APR's client tries a server it holds for dead every 5 s, per process.
         $t0 = time;
