@@ -34,8 +34,7 @@ static const char *ssomod_csrf_cookie(request_rec *r,
     return apr_pstrcat(r->pool, c->cookie_name, "_csrf", NULL);
 }
 
-static const char *ssomod_login_path(request_rec *r,
-                                     const ssomod_server_conf *c)
+const char *ssomod_login_path(request_rec *r, const ssomod_server_conf *c)
 {
     return apr_pstrcat(r->pool, c->base_path, "/login", NULL);
 }

@@ -15,6 +15,8 @@ int ssomod_loginpage_post(request_rec *r, const ssomod_server_conf *c);
 /* The value of a form field read with ap_parse_form_data. */
 const char *ssomod_form_value(request_rec *r, ap_form_pair_t *pair);
 
+/* <SSOBasePath>/login: the login page, also the TOTP step's. */
+const char *ssomod_login_path(request_rec *r, const ssomod_server_conf *c);
 /* The login form's CSRF token (set as a pre-login cookie when missing),
  * and whether a posted token matches that cookie. */
 const char *ssomod_login_csrf_token(request_rec *r,

@@ -23,12 +23,6 @@
 #include "apr_strings.h"
 #include <openssl/crypto.h>
 
-static const char *ssomod_totpstep_login_path(request_rec *r,
-                                              const ssomod_server_conf *c)
-{
-    return apr_pstrcat(r->pool, c->base_path, "/login", NULL);
-}
-
 static const char *ssomod_totpstep_cookie(request_rec *r,
                                           const ssomod_server_conf *c)
 {
@@ -113,7 +107,7 @@ static int ssomod_totpstep_begin(request_rec *r, const ssomod_server_conf *c,
             "Sign-in is temporarily unavailable. Please try again.");
     }
     ssomod_cookie_set(r, c, ssomod_totpstep_cookie(r, c), token,
-                      SSO_TOTP_PENDING_TTL, ssomod_totpstep_login_path(r, c));
+                      SSO_TOTP_PENDING_TTL, ssomod_login_path(r, c));
     ssomod_log_r(
         r, APLOG_INFO, 0,
         SSOLOGNO(00116) "local user %s gave the right password; "
@@ -122,7 +116,7 @@ static int ssomod_totpstep_begin(request_rec *r, const ssomod_server_conf *c,
                  kind == 'c' ? "a TOTP code is due"
                              : "TOTP enrolment is due (SSOLocalTOTP Required)");
     apr_table_setn(r->headers_out, "Location",
-                   apr_pstrcat(r->pool, ssomod_totpstep_login_path(r, c),
+                   apr_pstrcat(r->pool, ssomod_login_path(r, c),
                                kind == 'c' ? "?step=code" : "?step=enrol",
                                NULL));
     return HTTP_SEE_OTHER;
@@ -199,10 +193,10 @@ static int ssomod_totpstep_load(request_rec *r, const ssomod_server_conf *c,
 static int ssomod_totpstep_expired(request_rec *r, const ssomod_server_conf *c)
 {
     ssomod_cookie_clear(r, c, ssomod_totpstep_cookie(r, c),
-                        ssomod_totpstep_login_path(r, c));
-    apr_table_setn(r->headers_out, "Location",
-                   apr_pstrcat(r->pool, ssomod_totpstep_login_path(r, c),
-                               "?expired=1", NULL));
+                        ssomod_login_path(r, c));
+    apr_table_setn(
+        r->headers_out, "Location",
+        apr_pstrcat(r->pool, ssomod_login_path(r, c), "?expired=1", NULL));
     return HTTP_SEE_OTHER;
 }
 
@@ -216,7 +210,7 @@ static const char *ssomod_totpstep_form(request_rec *r,
 
     return apr_pstrcat(
         r->pool, "<form method=\"post\" action=\"",
-        ap_escape_html2(r->pool, ssomod_totpstep_login_path(r, c), 1),
+        ap_escape_html2(r->pool, ssomod_login_path(r, c), 1),
         "\"><p><label>Code<br><input name=\"code\" inputmode=\"numeric\" "
         "pattern=\"[0-9]{6}\" maxlength=\"6\" autocomplete=\"one-time-code\" "
         "required autofocus></label></p><input type=\"hidden\" name=\"step\" "
@@ -410,7 +404,7 @@ static int ssomod_totpstep_wrong(request_rec *r, const ssomod_server_conf *c,
                       why == SSO_TOTP_REPLAYED ? "totp-replayed"
                                                : "totp-wrong");
     apr_table_setn(r->headers_out, "Location",
-                   apr_pstrcat(r->pool, ssomod_totpstep_login_path(r, c),
+                   apr_pstrcat(r->pool, ssomod_login_path(r, c),
                                pd->kind == 'c' ? "?step=code&error=code"
                                                : "?step=enrol&error=code",
                                NULL));
@@ -489,7 +483,7 @@ int ssomod_totpstep_post(request_rec *r, const ssomod_server_conf *c,
     /* Single use: the record goes before the session is made. */
     ssomod_cache_remove(r->server, SSO_CACHE_AUX, key, klen, r->pool);
     ssomod_cookie_clear(r, c, ssomod_totpstep_cookie(r, c),
-                        ssomod_totpstep_login_path(r, c));
+                        ssomod_login_path(r, c));
     ssomod_totpstep_account_take(r, pd.username, &t, 1);
     if (pd.kind == 'e') {
         ssomod_log_r(r, APLOG_NOTICE, 0,
