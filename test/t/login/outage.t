@@ -16,13 +16,14 @@
 use strict;
 use warnings FATAL => 'all';
 use Apache::Test qw(-withtestmore);
-use SSOTest qw(login session_cookie);
+use SSOTest qw(login session_cookie full_tier_only);
 use SSOServer;
 use IO::Socket::INET;
 use IO::Select;
 use Time::HiRes qw(time sleep);
 
 use constant { TIMEOUT => 3, BURST => 200 };
+full_tier_only('a provider down, then black-holed, under 200 parallel logins');
 plan tests => 20;
 
 my $op_port = IO::Socket::INET->new(Listen => 1, LocalAddr => '127.0.0.1:0')->sockport;

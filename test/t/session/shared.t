@@ -6,11 +6,12 @@
 use strict;
 use warnings FATAL => 'all';
 use Apache::Test qw(-withtestmore);
-use SSOTest qw(login new_browser);
+use SSOTest qw(login new_browser full_tier_only);
 use SSOServer;
 use SSOStore;
 use HTTP::Request::Common qw(POST);
 
+full_tier_only('two servers on Redis, then memcached, and a Redis outage');
 plan tests => 2 * 5 + 5;
 
 for my $kind (qw(redis memcache)) {
