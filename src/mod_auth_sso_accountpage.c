@@ -431,12 +431,17 @@ static int ssomod_acct_password(ssomod_acct *a, const ssomod_acct_form_in *f)
                                "changed its password");
 }
 
-/* The code against sealed (wrong codes count per account), then the
- * registry change. 1 done, 0 refused (the caller answers), or an HTTP
- * status. */
-static int ssomod_acct_code(ssomod_acct *a, const char *sealed,
-                            apr_int64_t last, const char *code,
-                            apr_int64_t *step)
+/* What checking a code on the account page came to. */
+typedef enum {
+    SSOMOD_ACCTCODE_OK,      /* right code: go on with the change */
+    SSOMOD_ACCTCODE_REFUSED, /* wrong or replayed: the caller answers */
+    SSOMOD_ACCTCODE_ANSWERED /* blocked or unavailable: *status is sent */
+} ssomod_acctcode_e;
+
+/* The code against sealed (wrong codes count per account). */
+static ssomod_acctcode_e ssomod_acct_code(ssomod_acct *a, const char *sealed,
+                                          apr_int64_t last, const char *code,
+                                          apr_int64_t *step, int *status)
 {
     request_rec *r = a->r;
     const unsigned char *secret;
@@ -446,11 +451,12 @@ static int ssomod_acct_code(ssomod_acct *a, const char *sealed,
     ssomod_attempt_e taken = ssomod_totpstep_account_take(r, a->s.user, &t, 0);
 
     if (taken != SSO_ATTEMPT_ALLOWED) {
-        return taken == SSO_ATTEMPT_BLOCKED
-                   ? ssomod_login_blocked(r, &t)
-                   : ssomod_page_error(r, HTTP_SERVICE_UNAVAILABLE,
-                                       "Unavailable",
-                                       "Please try again later.");
+        *status =
+            taken == SSO_ATTEMPT_BLOCKED
+                ? ssomod_login_blocked(r, &t)
+                : ssomod_page_error(r, HTTP_SERVICE_UNAVAILABLE, "Unavailable",
+                                    "Please try again later.");
+        return SSOMOD_ACCTCODE_ANSWERED;
     }
     if ((secret = ssomod_totp_secret_of(r, a->c, a->s.user, sealed, &len))) {
         res = sso_totp_check(secret, len, code, apr_time_sec(r->request_time),
@@ -470,10 +476,10 @@ static int ssomod_acct_code(ssomod_acct *a, const char *sealed,
         ssomod_event_note(r, "account-refused",
                           res == SSO_TOTP_REPLAYED ? "totp-replayed"
                                                    : "totp-wrong");
-        return 0;
+        return SSOMOD_ACCTCODE_REFUSED;
     }
     ssomod_totpstep_account_take(r, a->s.user, &t, 1);
-    return 1;
+    return SSOMOD_ACCTCODE_OK;
 }
 
 static int ssomod_acct_totp_enrol(ssomod_acct *a, const ssomod_acct_form_in *f)
@@ -488,7 +494,7 @@ static int ssomod_acct_totp_enrol(ssomod_acct *a, const ssomod_acct_form_in *f)
     sso_registry *reg;
     apr_int64_t step = 0;
     apr_status_t rv = APR_EGENERAL;
-    int rc;
+    int status = OK;
 
     if (a->u->totp_secret) {
         return ssomod_acct_back(a, "done", "totp-on");
@@ -500,8 +506,13 @@ static int ssomod_acct_totp_enrol(ssomod_acct *a, const ssomod_acct_form_in *f)
         || strcmp(pd.username, a->s.user)) {
         return ssomod_acct_back(a, "error", "expired");
     }
-    if ((rc = ssomod_acct_code(a, pd.sealed, 0, f->code, &step)) != 1) {
-        return rc ? rc : ssomod_acct_back(a, "enrol=1&error", "code");
+    switch (ssomod_acct_code(a, pd.sealed, 0, f->code, &step, &status)) {
+    case SSOMOD_ACCTCODE_ANSWERED:
+        return status;
+    case SSOMOD_ACCTCODE_REFUSED:
+        return ssomod_acct_back(a, "enrol=1&error", "code");
+    case SSOMOD_ACCTCODE_OK:
+        break;
     }
     ssomod_cache_remove(r->server, SSO_CACHE_AUX, ckey, klen, r->pool);
     if ((reg = ssomod_registry_acquire(r, a->c)) != NULL) {
@@ -530,7 +541,7 @@ static int ssomod_acct_totp_remove(ssomod_acct *a, const ssomod_acct_form_in *f)
     apr_int64_t step = 0;
     apr_status_t rv = APR_EGENERAL;
     const char *err = NULL;
-    int rc;
+    int status = OK;
 
     if (!a->u->totp_secret) {
         return ssomod_acct_back(a, "done", "totp-off");
@@ -538,10 +549,14 @@ static int ssomod_acct_totp_remove(ssomod_acct *a, const ssomod_acct_form_in *f)
     if (a->c->local_totp == SSO_LOCAL_TOTP_REQUIRED) {
         return ssomod_acct_back(a, "error", "required");
     }
-    if ((rc = ssomod_acct_code(a, a->u->totp_secret, a->u->totp_last_step,
-                               f->code, &step))
-        != 1) {
-        return rc ? rc : ssomod_acct_back(a, "error", "code");
+    switch (ssomod_acct_code(a, a->u->totp_secret, a->u->totp_last_step,
+                             f->code, &step, &status)) {
+    case SSOMOD_ACCTCODE_ANSWERED:
+        return status;
+    case SSOMOD_ACCTCODE_REFUSED:
+        return ssomod_acct_back(a, "error", "code");
+    case SSOMOD_ACCTCODE_OK:
+        break;
     }
     if ((reg = ssomod_registry_acquire(r, a->c)) != NULL) {
         /* The code is used (once) before the secret goes. */
