@@ -120,7 +120,8 @@ function clientMetadata(client, options) {
     client_secret: client.clientSecret,
     redirect_uris: client.redirectUris,
     post_logout_redirect_uris: client.postLogoutRedirectUris,
-    grant_types: ['authorization_code', 'refresh_token'],
+    // Without refresh_token, issueRefreshToken below issues none.
+    grant_types: options.refreshTokens ? ['authorization_code', 'refresh_token'] : ['authorization_code'],
     response_types: ['code'],
     // oidc-provider accepts basic and post alike for a client registered with
     // either one, as long as both methods are enabled server-wide.
