@@ -207,16 +207,18 @@ static ssomod_refresh_e ssomod_refresh_grant(ssomod_refresh *x, const char *rt)
         == APR_SUCCESS) {
         return SSO_REFRESH_DONE;
     }
-    /* RFC 6749 §5.2: the grant is revoked, expired, or the user is gone. */
+    /* RFC 6749 §5.2: the grant is revoked, expired, or the user is gone.
+     * access_denied is no §5.2 code, but it is as final: Pocket ID answers
+     * it at the token endpoint to a user no longer in the client's Allowed
+     * Groups. */
     if (x->tok.kind == SSO_TOKEN_OAUTH_ERROR && x->tok.error
-        && !strcmp(x->tok.error, "invalid_grant")) {
+        && (!strcmp(x->tok.error, "invalid_grant")
+            || !strcmp(x->tok.error, "access_denied"))) {
         return ssomod_refresh_end(
             x, apr_pstrcat(x->r->pool,
-                           "the provider "
-                           "refused its refresh token (",
-                           err,
-                           "): the "
-                           "grant was revoked or the user is gone",
+                           "the provider refused its refresh token (", err,
+                           "): the grant was revoked, or the user is gone "
+                           "or no longer allowed to use this client",
                            NULL));
     }
     return ssomod_refresh_unavailable(x, err);
