@@ -703,7 +703,7 @@ static int ssomod_callback_login(ssomod_callback *cb)
     ssomod_session_keep_id_token(cb->r, c, token, cb->token.id_token);
     ssomod_backchannel_index(cb->r, c, token, cb->id.sub,
                              sso_jwt_claim_string(cb->id.claims, "sid"));
-    ssomod_refresh_keep_token(cb->r, c, token, cb->token.refresh_token);
+    ssomod_refresh_keep_token(cb->r, c, token, &cb->token);
     apr_table_setn(cb->r->headers_out, "Location", cb->txn.return_path);
     return HTTP_MOVED_TEMPORARILY;
 }

@@ -17,6 +17,8 @@
 #include "sso_provider.h"
 
 #include "http_log.h"
+#include "http_core.h"
+#include "scoreboard.h"
 #include "apr_strings.h"
 
 #define SSO_OP_DOC_TTL 3600 /* seconds a fetched document is fresh */
@@ -410,24 +412,36 @@ static int ssomod_op_meta_refuse(request_rec *r, const ssomod_server_conf *c,
                              "Please contact your administrator.");
 }
 
-/* SSOLogoutAtProvider needs end_session_endpoint: said once a day, when
- * the document is fetched, rather than at every logout. */
-static void ssomod_op_meta_fetched(request_rec *r, const void *value)
+/* SSOLogoutAtProvider needs end_session_endpoint. Said once per virtual
+ * host and discovery document after each start or restart (and once a day
+ * in a long run), by whichever request of whichever child reads the
+ * document first: at the first sign-in or logout, since a start must not
+ * wait for a provider that may be down. The mark in the login cache names
+ * this generation's start, so a restart warns again; every child and
+ * every server sharing the cache sees one mark. */
+static void ssomod_op_warn_no_end_session(request_rec *r,
+                                          const ssomod_server_conf *c,
+                                          const sso_provider_meta *meta)
 {
-    const sso_provider_meta *meta = value;
-    const ssomod_server_conf *c = ssomod_server_conf_get(r->server);
-    const char *name;
+    server_rec *s = r->server;
+    const char *name, *key;
     apr_size_t klen;
 
     if (!c->logout_at_provider || meta->end_session_endpoint) {
         return;
     }
-    name = apr_pstrcat(r->pool, "no-end-session\n", c->metadata_url, NULL);
-    if (ssomod_cache_mark(
-            r->server,
-            sso_key_make(r->pool, SSO_KEY_MARK, name, strlen(name), &klen),
-            klen, r->request_time + apr_time_from_sec(86400), r->pool)
-        == 1) {
+    /* This start: the scoreboard's time of the last full (re)start, and
+     * the configuration generation, which a graceful restart counts. */
+    name = apr_psprintf(
+        r->pool, "no-end-session\n%s\n%s:%u\n%" APR_TIME_T_FMT ".%d",
+        c->metadata_url, s->defn_name ? s->defn_name : "", s->defn_line_number,
+        ap_scoreboard_image ? ap_scoreboard_image->global->restart_time : 0,
+        ap_state_query(AP_SQ_CONFIG_GEN));
+    /* The key first: klen is set by sso_key_make. */
+    key = sso_key_make(r->pool, SSO_KEY_MARK, name, strlen(name), &klen);
+    if (ssomod_cache_mark(s, key, klen,
+                          r->request_time + apr_time_from_sec(86400), r->pool)
+        == SSO_MARK_SET) {
         ssomod_log_r(
             r, APLOG_WARNING, 0,
             SSOLOGNO(00128) "the provider advertises no "
@@ -439,7 +453,7 @@ static void ssomod_op_meta_fetched(request_rec *r, const void *value)
 
 static const ssomod_op_docdef ssomod_op_meta_def = {
     SSO_KEY_METADATA,       "discovery document",  "SSOMetadataAddress",
-    ssomod_op_meta_read_fn, ssomod_op_meta_refuse, ssomod_op_meta_fetched
+    ssomod_op_meta_read_fn, ssomod_op_meta_refuse, NULL
 };
 
 int ssomod_op_meta(request_rec *r, const ssomod_server_conf *c,
@@ -450,6 +464,9 @@ int ssomod_op_meta(request_rec *r, const ssomod_server_conf *c,
                                 &value);
 
     *meta = value;
+    if (rc == OK) {
+        ssomod_op_warn_no_end_session(r, c, *meta);
+    }
     return rc;
 }
 

@@ -3,6 +3,11 @@
 /* SSOGroupRefresh: every so many seconds a session's groups are read from
  * the provider again, with the refresh token kept server-side at login
  * (OpenID Connect Core 1.0 §12, RFC 6749 §6), and re-mapped as at login.
+ * A provider that issued no refresh token is asked at userinfo (Core
+ * §5.3) with the access token kept instead; once it refuses that token
+ * (RFC 6750 §3.1 invalid_token: expired, revoked, or the user is gone)
+ * the session ends, as after invalid_grant: its groups can no longer be
+ * read, and the user signs in again.
  *
  * Only a request that is due pays: the check is one comparison on the
  * session record already read. One refresh runs at a time per session (a
@@ -24,8 +29,15 @@
 #include "http_log.h"
 #include "apr_strings.h"
 
-/* Longest refresh token kept; a longer one is not kept (no refresh). */
+/* Longest token kept; a longer one is not kept (no refresh). */
 #define SSO_REFRESH_TOKEN_MAX 4096
+
+/* The record kept beside the session is the refresh token itself, or,
+ * when the provider issued none, this prefix and the access token (no
+ * token has a newline: RFC 6749 Appendix A). */
+#define SSO_REFRESH_ACCESS_PREFIX "access\n"
+
+typedef enum { SSO_KEPT_REFRESH_TOKEN, SSO_KEPT_ACCESS_TOKEN } ssomod_kept_e;
 
 typedef enum {
     SSO_REFRESH_DONE,        /* groups read (changed or not) */
@@ -40,7 +52,8 @@ typedef struct {
     sso_session *s;
     const sso_provider_meta *meta;
     sso_token_response tok;
-    json_t *claims; /* of the new ID token; NULL without one */
+    ssomod_kept_e kept; /* which token the session has */
+    json_t *claims;     /* of the new ID token; NULL without one */
     json_t *userinfo;
 } ssomod_refresh;
 
@@ -74,25 +87,32 @@ static void ssomod_refresh_token_store(request_rec *r,
 }
 
 void ssomod_refresh_keep_token(request_rec *r, const ssomod_server_conf *c,
-                               const char *token, const char *refresh_token)
+                               const char *token, const sso_token_response *tok)
 {
     const unsigned char *sid = sso_id_decode(r->pool, token);
+    apr_time_t until = r->request_time + apr_time_from_sec(c->session_max_age);
 
     if (!c->group_refresh || !sid) {
         return;
     }
-    if (!refresh_token) {
-        ssomod_log_r(r, APLOG_WARNING, 0,
-                     SSOLOGNO(00130) "the provider issued no refresh token: "
-                                     "SSOGroupRefresh cannot refresh this "
-                                     "session's groups (does "
-                                     "the provider need the offline_access "
-                                     "scope in SSOScopes?)");
+    if (tok->refresh_token) {
+        ssomod_refresh_token_store(r, c, sid, tok->refresh_token, until);
         return;
     }
-    ssomod_refresh_token_store(r, c, sid, refresh_token,
-                               r->request_time
-                                   + apr_time_from_sec(c->session_max_age));
+    /* Kept for the session's whole life: the provider says when it no
+     * longer takes it, whatever expires_in said. */
+    ssomod_log_r(r, APLOG_INFO, 0,
+                 SSOLOGNO(00130) "the provider issued no refresh token: "
+                                 "SSOGroupRefresh reads this session's groups "
+                                 "from userinfo with its access token "
+                                 "(expires_in %" APR_INT64_T_FMT
+                                 " s), and the session ends once the "
+                                 "provider refuses that token",
+                          tok->expires_in);
+    ssomod_refresh_token_store(r, c, sid,
+                               apr_pstrcat(r->pool, SSO_REFRESH_ACCESS_PREFIX,
+                                           tok->access_token, NULL),
+                               until);
 }
 
 void ssomod_refresh_forget(request_rec *r, const unsigned char *sid)
@@ -103,8 +123,11 @@ void ssomod_refresh_forget(request_rec *r, const unsigned char *sid)
     ssomod_cache_remove(r->server, SSO_CACHE_SESSIONS, key, klen, r->pool);
 }
 
+/* The token kept with the session, and x->kept says which; NULL when
+ * there is none. */
 static const char *ssomod_refresh_token_get(ssomod_refresh *x)
 {
+    static const apr_size_t plen = sizeof(SSO_REFRESH_ACCESS_PREFIX) - 1;
     apr_size_t klen, len = SSO_REFRESH_TOKEN_MAX;
     const char *key = ssomod_refresh_key(x->r->pool, x->sid, &klen);
     unsigned char *buf = apr_palloc(x->r->pool, len + 1);
@@ -115,6 +138,11 @@ static const char *ssomod_refresh_token_get(ssomod_refresh *x)
         return NULL;
     }
     buf[len] = '\0';
+    if (len > plen && !memcmp(buf, SSO_REFRESH_ACCESS_PREFIX, plen)) {
+        x->kept = SSO_KEPT_ACCESS_TOKEN;
+        return (const char *)buf + plen;
+    }
+    x->kept = SSO_KEPT_REFRESH_TOKEN;
     return (const char *)buf;
 }
 
@@ -179,16 +207,18 @@ static ssomod_refresh_e ssomod_refresh_grant(ssomod_refresh *x, const char *rt)
         == APR_SUCCESS) {
         return SSO_REFRESH_DONE;
     }
-    /* RFC 6749 §5.2: the grant is revoked, expired, or the user is gone. */
+    /* RFC 6749 §5.2: the grant is revoked, expired, or the user is gone.
+     * access_denied is no §5.2 code, but it is as final: Pocket ID answers
+     * it at the token endpoint to a user no longer in the client's Allowed
+     * Groups. */
     if (x->tok.kind == SSO_TOKEN_OAUTH_ERROR && x->tok.error
-        && !strcmp(x->tok.error, "invalid_grant")) {
+        && (!strcmp(x->tok.error, "invalid_grant")
+            || !strcmp(x->tok.error, "access_denied"))) {
         return ssomod_refresh_end(
             x, apr_pstrcat(x->r->pool,
-                           "the provider "
-                           "refused its refresh token (",
-                           err,
-                           "): the "
-                           "grant was revoked or the user is gone",
+                           "the provider refused its refresh token (", err,
+                           "): the grant was revoked, or the user is gone "
+                           "or no longer allowed to use this client",
                            NULL));
     }
     return ssomod_refresh_unavailable(x, err);
@@ -251,6 +281,7 @@ static ssomod_refresh_e ssomod_refresh_groups_claim(ssomod_refresh *x,
 {
     const apr_array_header_t *path = x->c->groups_claim_path;
     sso_http_response resp;
+    sso_http_status_e st;
     sso_http_opts o;
     const char *err;
 
@@ -259,10 +290,16 @@ static ssomod_refresh_e ssomod_refresh_groups_claim(ssomod_refresh *x,
         return SSO_REFRESH_DONE;
     }
     ssomod_op_http_opts(x->c, &o);
-    if (sso_http_get(x->r->pool, &o, x->meta->userinfo_endpoint,
-                     x->tok.access_token, &resp)
-            != SSO_HTTP_OK
-        || resp.http_status != 200) {
+    st = sso_http_get(x->r->pool, &o, x->meta->userinfo_endpoint,
+                      x->tok.access_token, &resp);
+    if (st == SSO_HTTP_OK && resp.http_status == 401
+        && x->kept == SSO_KEPT_ACCESS_TOKEN) {
+        return ssomod_refresh_end(
+            x, "the provider refused its access token at userinfo (HTTP "
+               "401: expired or revoked, or the user is gone) and issued no "
+               "refresh token to get another");
+    }
+    if (st != SSO_HTTP_OK || resp.http_status != 200) {
         return ssomod_refresh_unavailable(
             x, resp.error
                    ? resp.error
@@ -323,6 +360,25 @@ static ssomod_refresh_e ssomod_refresh_apply(ssomod_refresh *x, json_t *groups)
     return SSO_REFRESH_DONE;
 }
 
+/* Without a refresh token: userinfo with the access token of the login. */
+static ssomod_refresh_e ssomod_refresh_by_access(ssomod_refresh *x,
+                                                 const char *at)
+{
+    json_t *groups = NULL;
+    ssomod_refresh_e e;
+
+    if (!x->meta->userinfo_endpoint) {
+        return ssomod_refresh_unavailable(
+            x, "the provider issued no refresh token and advertises no "
+               "userinfo_endpoint");
+    }
+    x->tok.access_token = at;
+    if ((e = ssomod_refresh_groups_claim(x, &groups)) != SSO_REFRESH_DONE) {
+        return e;
+    }
+    return ssomod_refresh_apply(x, groups);
+}
+
 static ssomod_refresh_e ssomod_refresh_run(ssomod_refresh *x)
 {
     const char *rt = ssomod_refresh_token_get(x);
@@ -332,7 +388,7 @@ static ssomod_refresh_e ssomod_refresh_run(ssomod_refresh *x)
     if (!rt) {
         ssomod_log_r(x->r, APLOG_DEBUG, 0,
                      SSOLOGNO(00134) "groups of %s not refreshed: the "
-                                     "session has no refresh token",
+                                     "session has no token kept for it",
                               x->s->user);
         return SSO_REFRESH_UNAVAILABLE;
     }
@@ -340,6 +396,9 @@ static ssomod_refresh_e ssomod_refresh_run(ssomod_refresh *x)
         return ssomod_refresh_unavailable(x,
                                           "the provider's discovery document "
                                           "is not available");
+    }
+    if (x->kept == SSO_KEPT_ACCESS_TOKEN) {
+        return ssomod_refresh_by_access(x, rt);
     }
     if ((e = ssomod_refresh_grant(x, rt)) != SSO_REFRESH_DONE) {
         return e;

@@ -7,10 +7,13 @@
 
 #include "mod_auth_sso_config.h"
 #include "mod_auth_sso_account.h"
+#include "sso_provider.h"
 
-/* At login: keeps the refresh token with the session token's session. */
+/* At login: keeps the refresh token of the token response with the
+ * session token's session, else its access token. */
 void ssomod_refresh_keep_token(request_rec *r, const ssomod_server_conf *c,
-                               const char *token, const char *refresh_token);
+                               const char *token,
+                               const sso_token_response *tok);
 void ssomod_refresh_forget(request_rec *r, const unsigned char *sid);
 /* For a session due a refresh: SSO_RECHECK_OK (s may have new groups, and
  * the record is written), SSO_RECHECK_GONE when the session must end. */

@@ -18,6 +18,7 @@ const SPEC = {
   'require-pkce': { type: 'boolean' },
   'no-iss-param': { type: 'boolean' },
   'discovery-no-cache': { type: 'boolean' },
+  'no-refresh-token': { type: 'boolean' },
   'client-id': { type: 'string' },
   'client-secret': { type: 'string' },
   'redirect-uri': { type: 'string', multiple: true },
@@ -52,6 +53,7 @@ export const USAGE = `Usage: node test/op/server.js [options]
   --require-pkce                  require PKCE S256 (default: optional)
   --no-iss-param                  omit RFC 9207 iss from authorization responses
   --discovery-no-cache            send discovery and JWKS with Cache-Control: no-cache
+  --no-refresh-token              clients may not use the refresh_token grant: no refresh tokens
   --client-id ID                  client id (default mod_auth_sso)
   --client-secret SECRET          client secret (default mod_auth_sso-secret)
   --redirect-uri URI              redirect URI (repeatable; required unless --config has clients)
@@ -135,6 +137,7 @@ function validate(settings, fileClients) {
     requirePkce: Boolean(settings.requirePkce),
     issParam: !settings.noIssParam && settings.issParam !== false,
     discoveryNoCache: Boolean(settings.discoveryNoCache),
+    refreshTokens: !settings.noRefreshToken,
     exitWithParent: Boolean(settings.exitWithParent),
     clients: collectClients(settings, fileClients),
   };

@@ -120,7 +120,8 @@ function clientMetadata(client, options) {
     client_secret: client.clientSecret,
     redirect_uris: client.redirectUris,
     post_logout_redirect_uris: client.postLogoutRedirectUris,
-    grant_types: ['authorization_code', 'refresh_token'],
+    // Without refresh_token, issueRefreshToken below issues none.
+    grant_types: options.refreshTokens ? ['authorization_code', 'refresh_token'] : ['authorization_code'],
     response_types: ['code'],
     // oidc-provider accepts basic and post alike for a client registered with
     // either one, as long as both methods are enabled server-wide.
@@ -165,6 +166,7 @@ function requestAdjustments({ options, issuer }) {
       return;
     }
     await next();
+    omitDiscoveryFields(ctx);
     if (!options.issParam) stripIssParam(ctx, issuer);
     if (options.discoveryNoCache && [ROUTES.jwks, '/.well-known/openid-configuration'].includes(ctx.path)) {
       ctx.set('Cache-Control', 'no-cache');
@@ -176,6 +178,19 @@ function usesBasicAuthAtToken(ctx) {
   return ctx.method === 'POST'
     && [ROUTES.token, ROUTES.introspection, ROUTES.revocation].includes(ctx.path)
     && /^basic /i.test(ctx.get('authorization'));
+}
+
+// GET /.well-known/openid-configuration?omit=NAME[,NAME...]: the discovery
+// document without those fields, for an RP pointed at it (SSOMetadataAddress)
+// to meet a provider lacking a feature (e.g. omit=end_session_endpoint: no
+// RP-initiated logout) while signing in at this same provider.
+function omitDiscoveryFields(ctx) {
+  const omit = ctx.query.omit;
+  if (ctx.path !== '/.well-known/openid-configuration' || typeof omit !== 'string') return;
+  if (!ctx.body || typeof ctx.body !== 'object') return;
+  const body = { ...ctx.body };
+  for (const name of omit.split(',')) delete body[name];
+  ctx.body = body;
 }
 
 // oidc-provider always adds RFC 9207 `iss` to authorization responses and
