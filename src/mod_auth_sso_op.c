@@ -323,10 +323,24 @@ typedef struct {
     void (*fetched)(request_rec *r, const void *value); /* may be NULL */
 } ssomod_op_docdef;
 
-/* A document the provider sent: read (or refused) and kept. */
+/* What a document is kept under: its address, and the SSOCAFile that
+ * vouched for it, so that a host trusting other CAs never takes a copy
+ * another host fetched (only the TLS handshake knows the difference). */
+static const char *ssomod_op_doc_name(apr_pool_t *p,
+                                      const ssomod_server_conf *c,
+                                      const char *url)
+{
+    if (!c->ca_file || !*c->ca_file) {
+        return url;
+    }
+    return apr_pstrcat(p, url, "\nCA ", c->ca_file, NULL);
+}
+
+/* A document the provider sent: read (or refused) and kept as name. */
 static int ssomod_op_take(request_rec *r, const ssomod_server_conf *c,
                           const ssomod_op_docdef *k, const char *url,
-                          const sso_http_response *resp, void **value)
+                          const char *name, const sso_http_response *resp,
+                          void **value)
 {
     const char *err;
 
@@ -336,7 +350,7 @@ static int ssomod_op_take(request_rec *r, const ssomod_server_conf *c,
     if (k->fetched) {
         k->fetched(r, *value);
     }
-    ssomod_op_remember(r, k->kind, url, resp);
+    ssomod_op_remember(r, k->kind, name, resp);
     return OK;
 }
 
@@ -351,31 +365,31 @@ static int ssomod_op_document(request_rec *r, const ssomod_server_conf *c,
 {
     const sso_http_response *resp = NULL;
     apr_time_t now = apr_time_now();
-    const char *err;
+    const char *err, *name = ssomod_op_doc_name(r->pool, c, url);
     ssomod_op_doc d = { NULL, 0, 0 };
     int rc = HTTP_SERVICE_UNAVAILABLE;
 
     if (!refetch) {
-        ssomod_op_doc_find(r, c, k->kind, url, &d);
+        ssomod_op_doc_find(r, c, k->kind, name, &d);
     }
     if (ssomod_op_fresh(&d, now, SSO_OP_DOC_TTL)
         && (*value = k->read(r, c, url, d.doc, d.len, &err))) {
         return OK;
     }
-    if (ssomod_op_fetch_begin(url)) {
+    if (ssomod_op_fetch_begin(name)) {
         rc = ssomod_op_fetch(r, c, url, k->what, k->directive, &resp);
         if (rc == OK) {
             /* Kept before the fetch ends: its waiters look for it then. */
-            rc = ssomod_op_take(r, c, k, url, resp, value);
-            ssomod_op_fetch_end(url, 1);
+            rc = ssomod_op_take(r, c, k, url, name, resp, value);
+            ssomod_op_fetch_end(name, 1);
             return rc;
         }
-        ssomod_op_fetch_end(url, 0);
+        ssomod_op_fetch_end(name, 0);
     }
     else if (!ssomod_op_fresh(&d, now, SSO_OP_STALE_MAX)) {
         /* No copy at all: take what the fetch under way brings. */
-        ssomod_op_fetch_wait(url);
-        ssomod_op_doc_find(r, c, k->kind, url, &d);
+        ssomod_op_fetch_wait(name);
+        ssomod_op_doc_find(r, c, k->kind, name, &d);
         if (ssomod_op_fresh(&d, apr_time_now(), SSO_OP_STALE_MAX)
             && (*value = k->read(r, c, url, d.doc, d.len, &err))) {
             return OK;
@@ -546,7 +560,7 @@ static const ssomod_op_docdef ssomod_op_jwks_def = {
 };
 
 /* Another child may have refetched the keys already: the login cache then
- * holds a newer copy than this child's. */
+ * holds a newer copy than this child's (name: ssomod_op_doc_name). */
 static int ssomod_op_newer_shared(request_rec *r, const ssomod_server_conf *c,
                                   char kind, const char *url, ssomod_op_doc *d)
 {
@@ -588,7 +602,9 @@ ssomod_refetch_e ssomod_op_jwks_refetch(request_rec *r,
     ssomod_op_doc d;
     int rc;
 
-    if (ssomod_op_newer_shared(r, c, SSO_KEY_JWKS, meta->jwks_uri, &d)
+    if (ssomod_op_newer_shared(r, c, SSO_KEY_JWKS,
+                               ssomod_op_doc_name(r->pool, c, meta->jwks_uri),
+                               &d)
         && (*keys =
                 ssomod_op_jwks_read(r, meta->jwks_uri, d.doc, d.len, &err))) {
         return SSO_REFETCH_OK;

@@ -87,10 +87,10 @@ my @modules = qw(authn_core authn_file authz_core authz_user socache_shmcb mime 
 # document served by a TLS virtual host of the same httpd (enough for
 # /start, which only reads it).
 my $tls_op = "https://127.0.0.1:$port{TLS}";
-# The module keeps a provider's document by its address, for every host:
-# the host that must not trust the provider reads it at an address of its
-# own, so that it never sees a copy the other host fetched.
-for my $sub ('', '/over') {
+# Both hosts read the document at the same address: the one that trusts
+# the test CA fetches it first, and the other must not take that copy
+# (documents are kept by address and SSOCAFile).
+for my $sub ('') {
     system('mkdir', '-p', "$dir/tls-docs$sub/.well-known") == 0 or die 'mkdir failed';
     open my $d, '>', "$dir/tls-docs$sub/.well-known/openid-configuration" or die $!;
     print $d JSON::PP->new->canonical->encode({
@@ -173,7 +173,6 @@ my $conf = join "\n",
              "<Location /.well-known/>", "ForceType application/json", "</Location>"),
     $vhost->('CA_IN', "SSOAuthority $tls_op"),
     $vhost->('CA_OVER', "SSOAuthority $tls_op",
-             "SSOMetadataAddress $tls_op/over/.well-known/openid-configuration",
              "SSOCAFile /etc/ssl/certs/ca-certificates.crt"),
     "";
 open my $fh, '>', "$dir/httpd.conf" or die $!;
@@ -231,7 +230,7 @@ my $mark = length $srv->log;
 ($res, $loc, $q) = start_of('CA_OVER', '/auth');
 ok($res->code >= 500 && !$res->header('Location'),
    'ca over: its own SSOCAFile (no test CA) wins: no redirect, HTTP ' . $res->code);
-like(substr($srv->log, $mark), qr{\Q$tls_op\E/over/\.well-known/openid-configuration.*certificate}i,
+like(substr($srv->log, $mark), qr{\Q$tls_op\E/\.well-known/openid-configuration.*certificate}i,
      'ca over: the log says the certificate was not trusted');
 ($res, $loc, $q) = start_of('MAXAGE', '/auth');
 is($res->code, 502, 'maxage: its SSOMetadataAddress (not there) is used: 502, no redirect');
