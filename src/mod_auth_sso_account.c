@@ -274,7 +274,7 @@ ssomod_recheck_e ssomod_account_recheck(request_rec *r,
                      s->user);
         ssomod_event_note(r, "session-ended", "account-changed");
         ssomod_event_user(r, s->user);
-        return DECLINED;
+        return SSO_RECHECK_GONE;
     }
     s->groups = u->groups;
     s->verified = apr_time_sec(r->request_time);

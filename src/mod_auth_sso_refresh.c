@@ -142,10 +142,14 @@ static ssomod_refresh_e ssomod_refresh_unavailable(ssomod_refresh *x,
     return SSO_REFRESH_UNAVAILABLE;
 }
 
-static ssomod_refresh_e ssomod_refresh_end(ssomod_refresh *x, const char *cause)
+/* event: the audit trail's cause, "refresh-revoked" or "no-mapped-group". */
+static ssomod_refresh_e ssomod_refresh_end(ssomod_refresh *x, const char *event,
+                                           const char *cause)
 {
     ssomod_log_r(x->r, APLOG_NOTICE, 0,
                  SSOLOGNO(00132) "session of %s ended: %s", x->s->user, cause);
+    ssomod_event_note(x->r, "session-ended", event);
+    ssomod_event_user(x->r, x->s->user);
     return SSO_REFRESH_ENDED;
 }
 
@@ -183,7 +187,8 @@ static ssomod_refresh_e ssomod_refresh_grant(ssomod_refresh *x, const char *rt)
     if (x->tok.kind == SSO_TOKEN_OAUTH_ERROR && x->tok.error
         && !strcmp(x->tok.error, "invalid_grant")) {
         return ssomod_refresh_end(
-            x, apr_pstrcat(x->r->pool,
+            x, "refresh-revoked",
+            apr_pstrcat(x->r->pool,
                            "the provider "
                            "refused its refresh token (",
                            err,
@@ -237,7 +242,8 @@ static ssomod_refresh_e ssomod_refresh_id_token(ssomod_refresh *x)
                             sso_jwt_status_name(st), id.error));
     }
     if (!x->s->sub || strcmp(id.sub, x->s->sub)) {
-        return ssomod_refresh_end(x, "the refreshed ID token names another "
+        return ssomod_refresh_end(x, "refresh-revoked",
+                                  "the refreshed ID token names another "
                                      "subject (sub)");
     }
     x->claims = id.claims;
@@ -295,7 +301,8 @@ static ssomod_refresh_e ssomod_refresh_apply(ssomod_refresh *x, json_t *groups)
     }
     if (c->require_mapped_group && !mapped->nelts) {
         return ssomod_refresh_end(
-            x, apr_psprintf(r->pool,
+            x, "no-mapped-group",
+            apr_psprintf(r->pool,
                             "the provider no longer "
                             "puts the user in any mapped group (groups [%s]; "
                             "SSORequireMappedGroup On)",
