@@ -39,23 +39,35 @@ void ssomod_log_r_(const char *file, int line, int module_index, int level,
     }
 }
 
-/* On r and on the requests it is a subrequest of: CustomLog reads the
- * main request's notes, and an event decided in a subrequest (mod_rewrite's
- * lookups, mod_include) would otherwise never be logged. */
+/* On r, on the requests it is a subrequest of, and on those it replaced by
+ * internal redirects: CustomLog reads the notes of the last request of the
+ * chain and its CustomLog expr= condition those of the first, and an event
+ * decided in a subrequest (mod_rewrite's lookups, mod_include) would
+ * otherwise never be logged. */
+static void ssomod_note_all(request_rec *r, const char *name,
+                            const char *value)
+{
+    request_rec *q;
+
+    for (; r; r = r->main) {
+        for (q = r; q; q = q->prev) {
+            apr_table_setn(q->notes, name, value);
+        }
+    }
+}
+
 void ssomod_event_note(request_rec *r, const char *event, const char *cause)
 {
-    for (; r; r = r->main) {
-        apr_table_setn(r->notes, "sso-event", event);
-        if (cause) {
-            apr_table_setn(r->notes, "sso-event-cause", cause);
-        }
+    ssomod_note_all(r, "sso-event", event);
+    if (cause) {
+        ssomod_note_all(r, "sso-event-cause", cause);
     }
 }
 
 void ssomod_event_user(request_rec *r, const char *user)
 {
-    for (; r && user; r = r->main) {
-        apr_table_setn(r->notes, "sso-event-user", user);
+    if (user) {
+        ssomod_note_all(r, "sso-event-user", user);
     }
 }
 
