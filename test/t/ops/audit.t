@@ -9,11 +9,11 @@ use strict;
 use warnings FATAL => 'all';
 use Apache::Test qw(-withtestmore);
 use HTTP::Request::Common qw(POST);
-use SSOTest qw(login new_browser);
+use SSOTest qw(login login_until_callback new_browser);
 use SSOServer;
 use Time::HiRes qw(sleep time);
 
-plan tests => 37;
+plan tests => 48;
 
 # The documented lines, read from the page an administrator copies them from.
 open my $doc, '<', "$ENV{SSO_TEST_TOP}/docs/operating.md" or die $!;
@@ -60,6 +60,12 @@ is($ops->get($srv->url('/protected/'))->code, 302, 'disabled: the session ends w
 $alice->agent('step-logout');
 my $res = $alice->request(POST $srv->url('/sso/logout'), Origin => $srv->url(''));
 is($res->code, 303, 'logout');
+# Callback refusals before the provider named a user: audit log only.
+is(browser('step-state-unknown')->get($srv->url('/sso/callback?state=AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA&code=x'))->code,
+   400, 'a callback of an unknown state: 400');
+my ($bob, $callback) = login_until_callback(user => 'bob', url => $srv->url('/protected/'), ua => browser('step-provider-error'));
+$callback->query_form(state => { $callback->query_form }->{state}, error => 'access_denied');
+is($bob->get($callback)->code, 502, 'the provider answers an error: 502');
 $alice->agent('step-after');
 is($alice->get($srv->url('/public/'))->code, 200, 'an unprotected request afterwards');
 
@@ -92,13 +98,17 @@ event_of('step-local-wrong', 'local-login-failed', 'password-wrong', qr/^ops$/, 
 event_of('step-local-unknown', 'local-login-failed', 'unknown-user', qr/^nobody$/, 'unknown user');
 event_of('step-session-ended', 'session-ended', 'disabled', qr/^ops$/, 'disabled account');
 event_of('step-logout', 'logout', 'user', qr/^alice\@example\.test$|^alice$/, 'logout');
+# No user yet: CustomLog writes '-' for a missing note.
+event_of('step-state-unknown', 'login-refused', 'state-unknown', qr/^-$/, 'unknown state');
+event_of('step-provider-error', 'login-refused', 'provider-error', qr/^-$/, 'provider error');
 is($line{'step-sso-login'}[0]{addr}, '127.0.0.1', 'the client address');
 my $alice_user = $line{'step-sso-login'}[0]{user};
 is(scalar(grep { $_ ne 'step-sso-login' && $_ ne 'step-sso-refused' && $_ ne 'step-local-login'
                  && $_ ne 'step-local-wrong' && $_ ne 'step-local-unknown'
-                 && $_ ne 'step-session-ended' && $_ ne 'step-logout' } keys %line), 0,
+                 && $_ ne 'step-session-ended' && $_ ne 'step-logout'
+                 && $_ ne 'step-state-unknown' && $_ ne 'step-provider-error' } keys %line), 0,
    'no line for requests without an event (pages, redirects, the provider round trip)');
-is(scalar @lines, 7, 'seven events, seven lines');
+is(scalar @lines, 9, 'nine events, nine lines');
 
 # ---- the registry: last login and the trail
 my $show = `$cli show ops`;
@@ -120,3 +130,22 @@ is(scalar @ops, 2, 'sso-users log USER: only that user');
 my @later = grep { /^\d{4}-/ } split /\n/, `$cli log --since "2099-01-01"`;
 is(scalar @later, 0, 'sso-users log --since: nothing after that date');
 $srv->stop;
+
+# ---- a session that expires: noted on the request that finds it gone
+$srv = SSOServer->new(port => $ENV{SSO_TEST_PORT_SRV3}, lines => [ 'SSOSessionTimeout 1' ]);
+$audit = "$srv->{dir}/sso-audit.log";
+($customlog) = $page =~ /^(CustomLog .* sso_audit .*)$/m;
+$customlog =~ s/\$\{APACHE_LOG_DIR\}\/sso-audit\.log/$audit/;
+$srv->lines_add($logformat, $customlog);
+$srv->start;
+my ($carol) = login(user => 'carol', url => $srv->url('/protected/'));
+sleep 2.2;
+is($carol->get($srv->url('/protected/'))->code, 302, 'idle past SSOSessionTimeout: sent to the login');
+$srv->stop;
+open my $fh, '<', $audit or die $!;
+my @expiry = map { [ $_ =~ $format ] } <$fh>;
+is_deeply([ map { "$_->[3] $_->[4]" } @expiry ], [ 'login sso', 'session-ended expired' ],
+          'the audit log: the login, then session-ended with cause expired');
+# The cache dropped the idle record itself (its lifetime is the timeout):
+# whose it was is gone with it.
+like($expiry[1][2] // '', qr/^(carol\S*|-)$/, 'session-ended: the user when the record was still there, else -');
