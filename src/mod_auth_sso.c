@@ -44,8 +44,7 @@ void ssomod_log_r_(const char *file, int line, int module_index, int level,
  * chain and its CustomLog expr= condition those of the first, and an event
  * decided in a subrequest (mod_rewrite's lookups, mod_include) would
  * otherwise never be logged. */
-static void ssomod_note_all(request_rec *r, const char *name,
-                            const char *value)
+static void ssomod_note_all(request_rec *r, const char *name, const char *value)
 {
     request_rec *q;
 

@@ -24,8 +24,8 @@ typedef struct {
     apr_array_header_t *mapped;
     apr_array_header_t *tried; /* usernames taken by a race */
     const char *store_error;
-    const sso_user *user;            /* the existing account, if any */
-    const sso_account_facts *facts;  /* once decided */
+    const sso_user *user;           /* the existing account, if any */
+    const sso_account_facts *facts; /* once decided */
 } ssomod_admission;
 
 /* The refused login's name in the audit trail: the account's username
@@ -35,8 +35,7 @@ static const char *ssomod_account_who(const ssomod_admission *a)
     return a->user ? a->user->username : a->lc->sub;
 }
 
-static int ssomod_account_refuse(ssomod_admission *a,
-                                 sso_account_decision d)
+static int ssomod_account_refuse(ssomod_admission *a, sso_account_decision d)
 {
     const ssomod_login_claims *lc = a->lc;
     const char *cause = sso_account_cause(d, a->facts);

@@ -394,16 +394,16 @@ static int ssomod_callback_iss(ssomod_callback *cb)
         return ssomod_callback_bad(
             cb, "issuer-mismatch",
             apr_psprintf(cb->r->pool,
-                             "iss parameter "
-                             "'%s' differs from SSOAuthority '%s'",
-                             ap_escape_logitem(cb->r->pool, iss),
-                             cb->c->authority));
+                         "iss parameter "
+                         "'%s' differs from SSOAuthority '%s'",
+                         ap_escape_logitem(cb->r->pool, iss),
+                         cb->c->authority));
     }
     if (!iss && cb->meta->iss_parameter) {
         return ssomod_callback_bad(
             cb, "issuer-mismatch",
             "iss parameter missing, but the provider "
-                "advertises authorization_response_iss_parameter_supported");
+            "advertises authorization_response_iss_parameter_supported");
     }
     return OK;
 }
@@ -624,8 +624,7 @@ static int ssomod_callback_run(ssomod_callback *cb)
         return rc;
     }
     if (!code) {
-        return ssomod_callback_bad(cb, "bad-request",
-                                   "code parameter missing");
+        return ssomod_callback_bad(cb, "bad-request", "code parameter missing");
     }
     if ((rc = ssomod_callback_token(cb, code)) != OK
         || (rc = ssomod_callback_id_token(cb)) != OK

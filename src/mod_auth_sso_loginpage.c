@@ -492,10 +492,9 @@ static int ssomod_login_verify(request_rec *r, const ssomod_server_conf *c,
             "Accounts are temporarily unavailable. Please try again.");
     }
     if (pw == SSO_PASSWORD_BAD) {
-        return ssomod_login_failed(r, c, f, t, ret,
-                                   u && !strcmp(u->kind, "local")
-                                       ? "password-wrong"
-                                       : "unknown-user");
+        return ssomod_login_failed(
+            r, c, f, t, ret,
+            u && !strcmp(u->kind, "local") ? "password-wrong" : "unknown-user");
     }
     if (u->disabled) {
         ssomod_log_r(
@@ -520,8 +519,7 @@ int ssomod_login_finish(request_rec *r, const ssomod_server_conf *c,
                         const sso_user *u, const char *ret, const char *cause)
 {
     ssomod_login_record(r, c, u->username);
-    return ssomod_login_succeed(r, c, u->username, u->groups, NULL, ret,
-                                cause);
+    return ssomod_login_succeed(r, c, u->username, u->groups, NULL, ret, cause);
 }
 
 int ssomod_loginpage_post(request_rec *r, const ssomod_server_conf *c)

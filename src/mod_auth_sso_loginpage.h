@@ -45,7 +45,6 @@ int ssomod_login_finish(request_rec *r, const ssomod_server_conf *c,
 /* A local sign-in event: the request notes (sso-event, sso-event-cause,
  * sso-event-user) and a row of the registry's trail. */
 void ssomod_local_event(request_rec *r, const ssomod_server_conf *c,
-                        const char *user, const char *event,
-                        const char *cause);
+                        const char *user, const char *event, const char *cause);
 
 #endif

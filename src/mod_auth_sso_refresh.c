@@ -189,12 +189,12 @@ static ssomod_refresh_e ssomod_refresh_grant(ssomod_refresh *x, const char *rt)
         return ssomod_refresh_end(
             x, "refresh-revoked",
             apr_pstrcat(x->r->pool,
-                           "the provider "
-                           "refused its refresh token (",
-                           err,
-                           "): the "
-                           "grant was revoked or the user is gone",
-                           NULL));
+                        "the provider "
+                        "refused its refresh token (",
+                        err,
+                        "): the "
+                        "grant was revoked or the user is gone",
+                        NULL));
     }
     return ssomod_refresh_unavailable(x, err);
 }
@@ -244,7 +244,7 @@ static ssomod_refresh_e ssomod_refresh_id_token(ssomod_refresh *x)
     if (!x->s->sub || strcmp(id.sub, x->s->sub)) {
         return ssomod_refresh_end(x, "refresh-revoked",
                                   "the refreshed ID token names another "
-                                     "subject (sub)");
+                                  "subject (sub)");
     }
     x->claims = id.claims;
     return SSO_REFRESH_DONE;
@@ -303,10 +303,10 @@ static ssomod_refresh_e ssomod_refresh_apply(ssomod_refresh *x, json_t *groups)
         return ssomod_refresh_end(
             x, "no-mapped-group",
             apr_psprintf(r->pool,
-                            "the provider no longer "
-                            "puts the user in any mapped group (groups [%s]; "
-                            "SSORequireMappedGroup On)",
-                            sso_groups_join(r->pool, remote)));
+                         "the provider no longer "
+                         "puts the user in any mapped group (groups [%s]; "
+                         "SSORequireMappedGroup On)",
+                         sso_groups_join(r->pool, remote)));
     }
     if (!(reg = ssomod_registry_acquire(r, c))) {
         return ssomod_refresh_unavailable(x,

@@ -1929,8 +1929,8 @@ static apr_status_t sso_registry_event_work(sso_registry *reg, apr_pool_t *p,
                                             void *ctx, const char **err)
 {
     sso_event_ctx *c = ctx;
-    const void *add[] = { &c->ev.at,     c->ev.username, c->ev.addr,
-                          c->ev.method,  c->ev.event,    c->ev.cause };
+    const void *add[] = { &c->ev.at,    c->ev.username, c->ev.addr,
+                          c->ev.method, c->ev.event,    c->ev.cause };
     int offset = c->keep - 1;
     const void *prune[] = { &offset };
     apr_status_t rv = sso_registry_exec(reg, p, Q_EVENT_ADD, add, err);

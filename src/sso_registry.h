@@ -212,8 +212,7 @@ apr_status_t sso_registry_event_add(sso_registry *reg, apr_pool_t *p,
  * when not NULL, from since (seconds since the epoch; 0 for all) on. */
 apr_status_t sso_registry_events(sso_registry *reg, apr_pool_t *p,
                                  const char *username, apr_int64_t since,
-                                 apr_array_header_t **events,
-                                 const char **err);
+                                 apr_array_header_t **events, const char **err);
 /* s with control characters replaced by '?', cut at max bytes; NULL for
  * NULL or "". */
 const char *sso_registry_event_text(apr_pool_t *p, const char *s,

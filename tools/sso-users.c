@@ -50,9 +50,9 @@ typedef struct {
 
 typedef int (*cli_fn)(cli *c, int argc, const char *const *argv);
 
-#define SSO_EVENTS_KEEP_STR(n) #n
+#define SSO_EVENTS_KEEP_STR(n)  #n
 #define SSO_EVENTS_KEEP_XSTR(n) SSO_EVENTS_KEEP_STR(n)
-#define SSO_EVENTS_KEEP_TEXT SSO_EVENTS_KEEP_XSTR(SSO_REGISTRY_EVENTS_KEEP)
+#define SSO_EVENTS_KEEP_TEXT    SSO_EVENTS_KEEP_XSTR(SSO_REGISTRY_EVENTS_KEEP)
 
 static int cli_usage(void)
 {
@@ -73,8 +73,8 @@ static int cli_usage(void)
           "ServerName)\n"
           "  log [USER] [--since DATE]        the last sign-in events "
           "(successes\n"
-          "                                   and refusals; the newest "
-          SSO_EVENTS_KEEP_TEXT " kept);\n"
+          "                                   and refusals; the "
+          "newest " SSO_EVENTS_KEEP_TEXT " kept);\n"
           "                                   DATE: YYYY-MM-DD[ HH:MM[:SS]], "
           "local time\n"
           "  store                            the store that would be used\n"
@@ -622,15 +622,14 @@ static apr_int64_t cli_parse_date(const char *s)
 {
     struct tm tm = { 0 };
     char sep = 0, end = 0;
-    int n = sscanf(s, "%4d-%2d-%2d%c%2d:%2d:%2d%c", &tm.tm_year, &tm.tm_mon,
-                   &tm.tm_mday, &sep, &tm.tm_hour, &tm.tm_min, &tm.tm_sec,
-                   &end);
+    int n =
+        sscanf(s, "%4d-%2d-%2d%c%2d:%2d:%2d%c", &tm.tm_year, &tm.tm_mon,
+               &tm.tm_mday, &sep, &tm.tm_hour, &tm.tm_min, &tm.tm_sec, &end);
     time_t t;
 
     if (!(n == 3 || ((n == 6 || n == 7) && (sep == ' ' || sep == 'T')))
-        || tm.tm_mon < 1 || tm.tm_mon > 12 || tm.tm_mday < 1
-        || tm.tm_mday > 31 || tm.tm_hour > 23 || tm.tm_min > 59
-        || tm.tm_sec > 60) {
+        || tm.tm_mon < 1 || tm.tm_mon > 12 || tm.tm_mday < 1 || tm.tm_mday > 31
+        || tm.tm_hour > 23 || tm.tm_min > 59 || tm.tm_sec > 60) {
         return -1;
     }
     tm.tm_year -= 1900;
@@ -674,8 +673,8 @@ static int cmd_log(cli *c, int argc, const char *const *argv)
     if (rv != APR_SUCCESS) {
         return cli_fail(rv, err);
     }
-    printf("%-19s  %-16s  %-15s  %-6s  %-18s  %s\n", "TIME", "USER",
-           "ADDRESS", "METHOD", "EVENT", "CAUSE");
+    printf("%-19s  %-16s  %-15s  %-6s  %-18s  %s\n", "TIME", "USER", "ADDRESS",
+           "METHOD", "EVENT", "CAUSE");
     for (i = 0; i < events->nelts; i++) {
         sso_registry_event *ev = &APR_ARRAY_IDX(events, i, sso_registry_event);
         printf("%-19s  %-16s  %-15s  %-6s  %-18s  %s\n", cli_time(c->p, ev->at),

@@ -738,14 +738,14 @@ START_TEST(events_pruned)
     ck_assert_int_eq(EVENT(a, 0)->at, 5);
     ck_assert_int_eq(EVENT(a, 2)->at, 7);
     ck_assert_int_eq(raw_number("SELECT COUNT(*) FROM sign_ins"), 3);
-    ck_assert_int_eq(
-        sso_registry_delete(reg, unit_pool, "alice", &err), APR_SUCCESS);
+    ck_assert_int_eq(sso_registry_delete(reg, unit_pool, "alice", &err),
+                     APR_SUCCESS);
     ck_assert_int_eq(events(reg, "alice", 0)->nelts, 2);
-    ck_assert_int_eq(
-        sso_registry_event_add(reg, unit_pool, &ev, 0, &err), APR_EINVAL);
+    ck_assert_int_eq(sso_registry_event_add(reg, unit_pool, &ev, 0, &err),
+                     APR_EINVAL);
     ev.event = NULL;
-    ck_assert_int_eq(
-        sso_registry_event_add(reg, unit_pool, &ev, 3, &err), APR_EINVAL);
+    ck_assert_int_eq(sso_registry_event_add(reg, unit_pool, &ev, 3, &err),
+                     APR_EINVAL);
     ck_assert_int_eq(raw_number("SELECT COUNT(*) FROM sign_ins"), 3);
     sso_registry_close(reg);
 }
