@@ -644,6 +644,36 @@ static const char *cli_or_dash(const char *s)
     return s && *s ? s : "-";
 }
 
+static int cli_width(int w, const char *s)
+{
+    int l = (int)strlen(cli_or_dash(s));
+
+    return l > w ? l : w;
+}
+
+/* One event a line, the columns as wide as their longest value. */
+static void cli_log_print(cli *c, const apr_array_header_t *events)
+{
+    int i, wu = 4, wa = 7;
+
+    for (i = 0; i < events->nelts; i++) {
+        const sso_registry_event *ev =
+            &APR_ARRAY_IDX(events, i, sso_registry_event);
+        wu = cli_width(wu, ev->username);
+        wa = cli_width(wa, ev->addr);
+    }
+    printf("%-19s  %-*s  %-*s  %-6s  %-18s  %s\n", "TIME", wu, "USER", wa,
+           "ADDRESS", "METHOD", "EVENT", "CAUSE");
+    for (i = 0; i < events->nelts; i++) {
+        const sso_registry_event *ev =
+            &APR_ARRAY_IDX(events, i, sso_registry_event);
+        printf("%-19s  %-*s  %-*s  %-6s  %-18s  %s\n", cli_time(c->p, ev->at),
+               wu, cli_or_dash(ev->username), wa, cli_or_dash(ev->addr),
+               cli_or_dash(ev->method), cli_or_dash(ev->event),
+               cli_or_dash(ev->cause));
+    }
+}
+
 /* log [USER] [--since DATE] */
 static int cmd_log(cli *c, int argc, const char *const *argv)
 {
@@ -673,15 +703,7 @@ static int cmd_log(cli *c, int argc, const char *const *argv)
     if (rv != APR_SUCCESS) {
         return cli_fail(rv, err);
     }
-    printf("%-19s  %-16s  %-15s  %-6s  %-18s  %s\n", "TIME", "USER", "ADDRESS",
-           "METHOD", "EVENT", "CAUSE");
-    for (i = 0; i < events->nelts; i++) {
-        sso_registry_event *ev = &APR_ARRAY_IDX(events, i, sso_registry_event);
-        printf("%-19s  %-16s  %-15s  %-6s  %-18s  %s\n", cli_time(c->p, ev->at),
-               cli_or_dash(ev->username), cli_or_dash(ev->addr),
-               cli_or_dash(ev->method), cli_or_dash(ev->event),
-               cli_or_dash(ev->cause));
-    }
+    cli_log_print(c, events);
     return 0;
 }
 
