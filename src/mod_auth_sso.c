@@ -14,6 +14,7 @@
 
 #include "apr_strings.h"
 
+#include "http_protocol.h"
 #include "http_request.h"
 
 void ssomod_log_r_(const char *file, int line, int module_index, int level,
@@ -38,12 +39,54 @@ void ssomod_log_r_(const char *file, int line, int module_index, int level,
     }
 }
 
+/* On r, on the requests it is a subrequest of, and on those it replaced by
+ * internal redirects: CustomLog reads the notes of the last request of the
+ * chain and its CustomLog expr= condition those of the first, and an event
+ * decided in a subrequest (mod_rewrite's lookups, mod_include) would
+ * otherwise never be logged. */
+static void ssomod_note_all(request_rec *r, const char *name, const char *value)
+{
+    request_rec *q;
+
+    for (; r; r = r->main) {
+        for (q = r; q; q = q->prev) {
+            apr_table_setn(q->notes, name, value);
+        }
+    }
+}
+
 void ssomod_event_note(request_rec *r, const char *event, const char *cause)
 {
-    apr_table_setn(r->notes, "sso-event", event);
+    ssomod_note_all(r, "sso-event", event);
     if (cause) {
-        apr_table_setn(r->notes, "sso-event-cause", cause);
+        ssomod_note_all(r, "sso-event-cause", cause);
     }
+}
+
+void ssomod_event_user(request_rec *r, const char *user)
+{
+    if (user) {
+        ssomod_note_all(r, "sso-event-user", user);
+    }
+}
+
+/* An internal redirect (ErrorDocument, ap_internal_redirect) starts a new
+ * request with empty notes, and CustomLog's %{...}n reads the last one:
+ * the event of the request it replaced is carried over. */
+static int ssomod_event_carry(request_rec *r)
+{
+    static const char *const names[] = { "sso-event", "sso-event-cause",
+                                         "sso-event-user" };
+    const char *v;
+    int i;
+
+    for (i = 0; r->prev && i < 3; i++) {
+        if ((v = apr_table_get(r->prev->notes, names[i]))
+            && !apr_table_get(r->notes, names[i])) {
+            apr_table_setn(r->notes, names[i], v);
+        }
+    }
+    return DECLINED;
 }
 
 const ssomod_identity *ssomod_identity_get(request_rec *r)
@@ -91,6 +134,8 @@ static void ssomod_register_hooks(apr_pool_t *p)
     ap_hook_child_init(ssomod_op_child_init, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_quick_handler(ssomod_routes_quick_handler, NULL, NULL,
                           APR_HOOK_FIRST);
+    ap_hook_post_read_request(ssomod_event_carry, NULL, NULL,
+                              APR_HOOK_REALLY_FIRST);
 #ifdef SSO_BENCH_SEED
     { /* bench/: POST <SSOBasePath>/_bench/seed, test builds only */
         extern int ssomod_bench_quick_handler(request_rec * r, int lookup_uri);

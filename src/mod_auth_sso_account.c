@@ -24,12 +24,21 @@ typedef struct {
     apr_array_header_t *mapped;
     apr_array_header_t *tried; /* usernames taken by a race */
     const char *store_error;
+    const sso_user *user;           /* the existing account, if any */
+    const sso_account_facts *facts; /* once decided */
 } ssomod_admission;
 
-static int ssomod_account_refuse(ssomod_admission *a, const char *cause,
-                                 const char *reason)
+/* The refused login's name in the audit trail: the account's username
+ * when there is one, else the provider's sub. */
+static const char *ssomod_account_who(const ssomod_admission *a)
+{
+    return a->user ? a->user->username : a->lc->sub;
+}
+
+static int ssomod_account_refuse(ssomod_admission *a, sso_account_decision d)
 {
     const ssomod_login_claims *lc = a->lc;
+    const char *cause = sso_account_cause(d, a->facts);
 
     ssomod_log_r(a->r, APLOG_WARNING, 0,
                  SSOLOGNO(00001) "login refused for sub %s "
@@ -37,7 +46,11 @@ static int ssomod_account_refuse(ssomod_admission *a, const char *cause,
                           lc->sub, lc->email ? lc->email : "none",
                           sso_groups_join(a->r->pool, lc->remote_groups),
                           cause);
-    return ssomod_page_refused(a->r, HTTP_FORBIDDEN, reason);
+    ssomod_event_note(a->r, "login-refused", sso_account_event_cause(d));
+    ssomod_event_user(a->r, ssomod_account_who(a));
+    ssomod_registry_event(a->r, a->c, a->reg, ssomod_account_who(a), "sso",
+                          "login-refused", sso_account_event_cause(d));
+    return ssomod_page_refused(a->r, HTTP_FORBIDDEN, sso_account_reason(d));
 }
 
 static int ssomod_account_store_failed(ssomod_admission *a, const char *err)
@@ -46,6 +59,8 @@ static int ssomod_account_store_failed(ssomod_admission *a, const char *err)
                  SSOLOGNO(00002) "user registry error at login "
                                  "of sub %s: %s (check SSOUserStore)",
                           a->lc->sub, err);
+    ssomod_event_note(a->r, "login-refused", "unavailable");
+    ssomod_event_user(a->r, ssomod_account_who(a));
     return ssomod_page_error(
         a->r, HTTP_SERVICE_UNAVAILABLE, "Sign-in failed",
         "Accounts are temporarily unavailable. Please try again.");
@@ -123,9 +138,7 @@ static int ssomod_account_create(ssomod_admission *a, sso_session *s)
     if (a->store_error) {
         return ssomod_account_store_failed(a, a->store_error);
     }
-    return ssomod_account_refuse(
-        a, sso_account_cause(SSO_ACCOUNT_REFUSE_NO_USERNAME, NULL),
-        sso_account_reason(SSO_ACCOUNT_REFUSE_NO_USERNAME));
+    return ssomod_account_refuse(a, SSO_ACCOUNT_REFUSE_NO_USERNAME);
 }
 
 static int ssomod_account_existing(ssomod_admission *a, int replace,
@@ -135,9 +148,8 @@ static int ssomod_account_existing(ssomod_admission *a, int replace,
     apr_status_t rv = ssomod_account_write(a, NULL, replace, &u);
 
     if (rv == APR_EACCES) {
-        return ssomod_account_refuse(
-            a, sso_account_cause(SSO_ACCOUNT_REFUSE_DISABLED, NULL),
-            sso_account_reason(SSO_ACCOUNT_REFUSE_DISABLED));
+        a->user = u;
+        return ssomod_account_refuse(a, SSO_ACCOUNT_REFUSE_DISABLED);
     }
     if (rv != APR_SUCCESS) {
         return ssomod_account_store_failed(a, a->store_error);
@@ -166,9 +178,10 @@ static int ssomod_account_decide_and_write(ssomod_admission *a, sso_session *s)
     f.exists = u != NULL;
     f.disabled = u && u->disabled;
     d = sso_account_decide(&f, &replace);
+    a->user = u;
+    a->facts = &f;
     if (sso_account_refused(d)) {
-        return ssomod_account_refuse(a, sso_account_cause(d, &f),
-                                     sso_account_reason(d));
+        return ssomod_account_refuse(a, d);
     }
     return d == SSO_ACCOUNT_CREATE ? ssomod_account_create(a, s)
                                    : ssomod_account_existing(a, replace, s);
@@ -177,7 +190,7 @@ static int ssomod_account_decide_and_write(ssomod_admission *a, sso_session *s)
 int ssomod_account_admit(request_rec *r, const ssomod_server_conf *c,
                          const ssomod_login_claims *lc, sso_session *s)
 {
-    ssomod_admission a = { r, c, lc, NULL, NULL, NULL, NULL };
+    ssomod_admission a = { r, c, lc, NULL, NULL, NULL, NULL, NULL, NULL };
     int rc;
 
     a.mapped = sso_groups_map(r->pool, c->group_map, lc->remote_groups);
@@ -247,6 +260,8 @@ ssomod_recheck_e ssomod_account_recheck(request_rec *r,
                      SSOLOGNO(00005) "session of %s ended: the "
                                      "account is %s",
                               s->user, u ? "disabled" : "deleted");
+        ssomod_event_note(r, "session-ended", u ? "disabled" : "deleted");
+        ssomod_event_user(r, s->user);
         return SSO_RECHECK_GONE;
     }
     /* A credential changed on /sso/account after this session began. */
@@ -257,7 +272,8 @@ ssomod_recheck_e ssomod_account_recheck(request_rec *r,
                             "changed on the account page after it began",
                      s->user);
         ssomod_event_note(r, "session-ended", "account-changed");
-        return DECLINED;
+        ssomod_event_user(r, s->user);
+        return SSO_RECHECK_GONE;
     }
     s->groups = u->groups;
     s->verified = apr_time_sec(r->request_time);

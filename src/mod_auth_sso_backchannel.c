@@ -269,6 +269,9 @@ static int ssomod_bcl_post(request_rec *r, const ssomod_server_conf *c)
                           lt.sid ? "provider session" : "user",
                           ap_escape_logitem(r->pool, lt.sid ? lt.sid : lt.sub),
                           n, n == 1 ? "" : "s");
+    if (n > 0) {
+        ssomod_event_note(r, "session-ended", "backchannel");
+    }
     return ssomod_bcl_answer(r, HTTP_OK, NULL, NULL);
 }
 

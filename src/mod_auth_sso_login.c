@@ -11,6 +11,7 @@
 #include "mod_auth_sso_session.h"
 #include "mod_auth_sso_backchannel.h"
 #include "mod_auth_sso_refresh.h"
+#include "mod_auth_sso_registry.h"
 #include "sso_account.h"
 #include "sso_cookie.h"
 #include "sso_http.h"
@@ -214,8 +215,19 @@ typedef struct {
     json_t *userinfo;
 } ssomod_callback;
 
-static int ssomod_callback_bad(ssomod_callback *cb, const char *why)
+/* The audit trail's login-refused, with its cause word. Refusals before
+ * the provider named a user go to the CustomLog only, never to the
+ * registry's bounded trail: anyone can send them, and they would push the
+ * real sign-ins out. */
+static void ssomod_callback_refused(ssomod_callback *cb, const char *cause)
 {
+    ssomod_event_note(cb->r, "login-refused", cause);
+}
+
+static int ssomod_callback_bad(ssomod_callback *cb, const char *cause,
+                               const char *why)
+{
+    ssomod_callback_refused(cb, cause);
     ssomod_log_r(cb->r, APLOG_WARNING, 0,
                  SSOLOGNO(00050) "login callback "
                                  "refused: %s",
@@ -230,7 +242,7 @@ static int ssomod_callback_args(ssomod_callback *cb)
     const char *problem =
         sso_url_query_parse(cb->r->pool, cb->r->args, &cb->args);
 
-    return problem ? ssomod_callback_bad(cb, problem) : OK;
+    return problem ? ssomod_callback_bad(cb, "bad-request", problem) : OK;
 }
 
 /* NULL when this browser holds the login cookie of state, else why not.
@@ -315,7 +327,7 @@ static int ssomod_callback_stale(ssomod_callback *cb, const char *why,
     const char *to = known ? cb->txn.return_path : "/";
 
     if (ssomod_session_load(cb->r, cb->c, &s, &id) != SSO_LOAD_OK) {
-        return ssomod_callback_bad(cb, why);
+        return ssomod_callback_bad(cb, "state-unknown", why);
     }
     ssomod_log_r(cb->r, APLOG_INFO, 0,
                  SSOLOGNO(00051) "login callback not used (%s): %s is "
@@ -334,7 +346,7 @@ static int ssomod_callback_txn(ssomod_callback *cb, const char *state)
     int known;
 
     if (!key) {
-        return ssomod_callback_bad(cb, "state is malformed");
+        return ssomod_callback_bad(cb, "state-unknown", "state is malformed");
     }
     if (!(name = ssomod_login_cookie_name(cb->r, cb->c, state))) {
         return HTTP_INTERNAL_SERVER_ERROR;
@@ -347,7 +359,8 @@ static int ssomod_callback_txn(ssomod_callback *cb, const char *state)
     }
     ssomod_callback_txn_use(cb, key);
     if (sso_txn_expired(&cb->txn, apr_time_sec(cb->r->request_time))) {
-        return ssomod_callback_bad(cb, "login took longer than 10 minutes");
+        return ssomod_callback_bad(cb, "state-expired",
+                                   "login took longer than 10 minutes");
     }
     return OK;
 }
@@ -363,6 +376,7 @@ static int ssomod_callback_provider_error(ssomod_callback *cb,
                                  "%s%s%s",
                           ap_escape_logitem(r->pool, error), desc ? ": " : "",
                           desc ? ap_escape_logitem(r->pool, desc) : "");
+    ssomod_callback_refused(cb, "provider-error");
     return ssomod_page_error(r, HTTP_BAD_GATEWAY, "Sign-in failed",
                              apr_pstrcat(r->pool,
                                          "The SSO provider did not sign you "
@@ -378,16 +392,18 @@ static int ssomod_callback_iss(ssomod_callback *cb)
 
     if (iss && strcmp(iss, cb->c->authority)) {
         return ssomod_callback_bad(
-            cb, apr_psprintf(cb->r->pool,
-                             "iss parameter "
-                             "'%s' differs from SSOAuthority '%s'",
-                             ap_escape_logitem(cb->r->pool, iss),
-                             cb->c->authority));
+            cb, "issuer-mismatch",
+            apr_psprintf(cb->r->pool,
+                         "iss parameter "
+                         "'%s' differs from SSOAuthority '%s'",
+                         ap_escape_logitem(cb->r->pool, iss),
+                         cb->c->authority));
     }
     if (!iss && cb->meta->iss_parameter) {
         return ssomod_callback_bad(
-            cb, "iss parameter missing, but the provider "
-                "advertises authorization_response_iss_parameter_supported");
+            cb, "issuer-mismatch",
+            "iss parameter missing, but the provider "
+            "advertises authorization_response_iss_parameter_supported");
     }
     return OK;
 }
@@ -427,6 +443,7 @@ static int ssomod_callback_token_failed(ssomod_callback *cb, const char *err,
                  SSOLOGNO(00053) "token request to %s failed: %s%s",
                           cb->meta->token_endpoint, err,
                           bad_client ? ssomod_callback_auth_hint(post) : "");
+    ssomod_callback_refused(cb, bad_client ? "wrong-secret" : "provider-error");
     if (bad_client) {
         return ssomod_page_error(
             r, HTTP_BAD_GATEWAY, "Sign-in failed",
@@ -456,6 +473,7 @@ static int ssomod_callback_token(ssomod_callback *cb, const char *code)
                      SSOLOGNO(00054) "cannot reach the token "
                                      "endpoint: %s",
                               resp.error);
+        ssomod_callback_refused(cb, "provider-error");
         return ssomod_page_error(
             cb->r, HTTP_SERVICE_UNAVAILABLE, "Sign-in unavailable",
             "Failed to reach SSO provider. Please try again later.");
@@ -489,6 +507,7 @@ static int ssomod_callback_id_token(ssomod_callback *cb)
     int rc;
 
     if ((rc = ssomod_op_jwks(cb->r, cb->c, cb->meta, &keys)) != OK) {
+        ssomod_callback_refused(cb, "provider-error");
         return rc;
     }
     st = ssomod_callback_verify_with(cb, keys);
@@ -506,6 +525,9 @@ static int ssomod_callback_id_token(ssomod_callback *cb)
                           st == SSO_JWT_EXPIRED || st == SSO_JWT_BAD_IAT
                               ? " (check the clocks and SSOClockSkew)"
                               : "");
+    ssomod_callback_refused(cb, st == SSO_JWT_EXPIRED || st == SSO_JWT_BAD_IAT
+                                    ? "clock-skew"
+                                    : "token-invalid");
     return ssomod_page_error(
         cb->r, HTTP_BAD_GATEWAY, "Sign-in failed",
         "The sign-in could not be verified. Please try again "
@@ -534,6 +556,7 @@ static int ssomod_callback_userinfo(ssomod_callback *cb)
                               resp.error ? resp.error
                                          : apr_psprintf(cb->r->pool, "HTTP %ld",
                                                         resp.http_status));
+        ssomod_callback_refused(cb, "provider-error");
         return ssomod_page_error(
             cb->r, HTTP_BAD_GATEWAY, "Sign-in failed",
             "The SSO provider did not return your profile.");
@@ -545,6 +568,7 @@ static int ssomod_callback_userinfo(ssomod_callback *cb)
     }
     ssomod_log_r(cb->r, APLOG_ERR, 0,
                  SSOLOGNO(00057) "userinfo refused: %s", err);
+    ssomod_callback_refused(cb, "provider-error");
     return ssomod_page_error(cb->r, HTTP_BAD_GATEWAY, "Sign-in failed",
                              "The SSO provider returned an invalid profile.");
 }
@@ -583,7 +607,8 @@ static int ssomod_callback_run(ssomod_callback *cb)
     int rc;
 
     if (!state) {
-        return ssomod_callback_bad(cb, "state parameter missing");
+        return ssomod_callback_bad(cb, "state-unknown",
+                                   "state parameter missing");
     }
     if ((rc = ssomod_callback_txn(cb, state)) != OK) {
         return rc;
@@ -591,12 +616,15 @@ static int ssomod_callback_run(ssomod_callback *cb)
     if (error) {
         return ssomod_callback_provider_error(cb, error);
     }
-    if ((rc = ssomod_op_meta(cb->r, cb->c, &cb->meta)) != OK
-        || (rc = ssomod_callback_iss(cb)) != OK) {
+    if ((rc = ssomod_op_meta(cb->r, cb->c, &cb->meta)) != OK) {
+        ssomod_callback_refused(cb, "provider-error");
+        return rc;
+    }
+    if ((rc = ssomod_callback_iss(cb)) != OK) {
         return rc;
     }
     if (!code) {
-        return ssomod_callback_bad(cb, "code parameter missing");
+        return ssomod_callback_bad(cb, "bad-request", "code parameter missing");
     }
     if ((rc = ssomod_callback_token(cb, code)) != OK
         || (rc = ssomod_callback_id_token(cb)) != OK
@@ -604,6 +632,12 @@ static int ssomod_callback_run(ssomod_callback *cb)
         return rc;
     }
     return OK;
+}
+
+/* The refusal event of a login that failed at its last step. */
+static const char *ssomod_login_refused_event(const sso_session *s)
+{
+    return strcmp(s->method, "local") ? "login-refused" : "local-login-failed";
 }
 
 int ssomod_login_session(request_rec *r, const ssomod_server_conf *c,
@@ -619,6 +653,8 @@ int ssomod_login_session(request_rec *r, const ssomod_server_conf *c,
                        "session record would exceed %d bytes (%d local groups; "
                        "check SSOGroupMap)",
                 s->user, SSO_SESSION_MAX, s->groups ? s->groups->nelts : 0);
+        ssomod_event_note(r, ssomod_login_refused_event(s), "too-many-groups");
+        ssomod_event_user(r, s->user);
         return ssomod_page_refused(r, HTTP_FORBIDDEN,
                                    "Your account is in too many "
                                    "groups to sign in.");
@@ -630,6 +666,8 @@ int ssomod_login_session(request_rec *r, const ssomod_server_conf *c,
                  SSOLOGNO(00059) "cannot store the session of %s "
                                  "(check SSOSessionCache %s)",
                           s->user, c->session_cache->spec);
+    ssomod_event_note(r, ssomod_login_refused_event(s), "unavailable");
+    ssomod_event_user(r, s->user);
     return ssomod_page_error(
         r, HTTP_SERVICE_UNAVAILABLE, "Sign-in failed",
         "Your session could not be created. Please try again "
@@ -704,6 +742,9 @@ static int ssomod_callback_login(ssomod_callback *cb)
     ssomod_backchannel_index(cb->r, c, token, cb->id.sub,
                              sso_jwt_claim_string(cb->id.claims, "sid"));
     ssomod_refresh_keep_token(cb->r, c, token, &cb->token);
+    ssomod_event_note(cb->r, "login", "sso");
+    ssomod_event_user(cb->r, s.user);
+    ssomod_registry_event(cb->r, c, NULL, s.user, "sso", "login", "sso");
     apr_table_setn(cb->r->headers_out, "Location", cb->txn.return_path);
     return HTTP_MOVED_TEMPORARILY;
 }

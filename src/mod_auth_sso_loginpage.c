@@ -327,9 +327,11 @@ int ssomod_login_blocked(request_rec *r, const sso_throttle *t)
                      (left + 59) / 60));
 }
 
+/* cause: "password-wrong" or "unknown-user" (no local account of that
+ * name); the page says the same for both. */
 static int ssomod_login_failed(request_rec *r, const ssomod_server_conf *c,
                                const ssomod_login_form *f, sso_throttle *t,
-                               const char *ret)
+                               const char *ret, const char *cause)
 {
     const char *ref;
 
@@ -340,6 +342,7 @@ static int ssomod_login_failed(request_rec *r, const ssomod_server_conf *c,
                         "user '%s' from %s (%d of %d before a %d s block)",
                  ap_escape_logitem(r->pool, f->username), r->useragent_ip,
                  t->failures, SSO_THROTTLE_MAX_FAILURES, SSO_THROTTLE_WINDOW);
+    ssomod_local_event(r, c, f->username, "local-login-failed", cause);
     ref = apr_table_get(r->subprocess_env, "UNIQUE_ID");
     apr_table_setn(
         r->headers_out, "Location",
@@ -435,9 +438,19 @@ static void ssomod_login_record(request_rec *r, const ssomod_server_conf *c,
     }
 }
 
+void ssomod_local_event(request_rec *r, const ssomod_server_conf *c,
+                        const char *user, const char *event, const char *cause)
+{
+    ssomod_event_note(r, event, cause);
+    ssomod_event_user(r, user);
+    ssomod_registry_event(r, c, NULL, user, "local", event, cause);
+}
+
+/* cause: the audit trail's "password", "totp" or "totp-enrolled". */
 static int ssomod_login_succeed(request_rec *r, const ssomod_server_conf *c,
                                 const char *user, apr_array_header_t *groups,
-                                const char *source, const char *ret)
+                                const char *source, const char *ret,
+                                const char *cause)
 {
     sso_session s = { 0 };
     const char *token;
@@ -455,6 +468,7 @@ static int ssomod_login_succeed(request_rec *r, const ssomod_server_conf *c,
     }
     ssomod_log_r(r, APLOG_INFO, 0,
                  SSOLOGNO(00067) "local user %s logged in", user);
+    ssomod_local_event(r, c, user, "local-login", cause);
     apr_table_setn(r->headers_out, "Location", ret);
     return HTTP_SEE_OTHER;
 }
@@ -468,7 +482,8 @@ static int ssomod_login_verify(request_rec *r, const ssomod_server_conf *c,
     int rc;
 
     if (c->local_providers && ssomod_login_check_providers(r, c, f)) {
-        return ssomod_login_succeed(r, c, f->username, NULL, "authn", ret);
+        return ssomod_login_succeed(r, c, f->username, NULL, "authn", ret,
+                                    "password");
     }
     pw = ssomod_login_check_registry(r, c, f, &u);
     if (pw == SSO_PASSWORD_UNAVAILABLE) {
@@ -477,7 +492,9 @@ static int ssomod_login_verify(request_rec *r, const ssomod_server_conf *c,
             "Accounts are temporarily unavailable. Please try again.");
     }
     if (pw == SSO_PASSWORD_BAD) {
-        return ssomod_login_failed(r, c, f, t, ret);
+        return ssomod_login_failed(
+            r, c, f, t, ret,
+            u && !strcmp(u->kind, "local") ? "password-wrong" : "unknown-user");
     }
     if (u->disabled) {
         ssomod_log_r(
@@ -485,6 +502,7 @@ static int ssomod_login_verify(request_rec *r, const ssomod_server_conf *c,
             SSOLOGNO(00068) "local login refused for "
                             "%s: the account is disabled (sso-users enable)",
                      u->username);
+        ssomod_local_event(r, c, u->username, "local-login-failed", "disabled");
         return ssomod_page_refused(r, HTTP_FORBIDDEN,
                                    "User account is disabled.");
     }
@@ -494,14 +512,14 @@ static int ssomod_login_verify(request_rec *r, const ssomod_server_conf *c,
         == SSO_TOTP_STEP_ASKED) {
         return rc;
     }
-    return ssomod_login_finish(r, c, u, ret);
+    return ssomod_login_finish(r, c, u, ret, "password");
 }
 
 int ssomod_login_finish(request_rec *r, const ssomod_server_conf *c,
-                        const sso_user *u, const char *ret)
+                        const sso_user *u, const char *ret, const char *cause)
 {
     ssomod_login_record(r, c, u->username);
-    return ssomod_login_succeed(r, c, u->username, u->groups, NULL, ret);
+    return ssomod_login_succeed(r, c, u->username, u->groups, NULL, ret, cause);
 }
 
 int ssomod_loginpage_post(request_rec *r, const ssomod_server_conf *c)
@@ -523,6 +541,7 @@ int ssomod_loginpage_post(request_rec *r, const ssomod_server_conf *c)
             r, APLOG_WARNING, 0,
             SSOLOGNO(00069) "local login refused: "
                        "the form's token does not match this browser's cookie");
+        ssomod_event_note(r, "local-login-failed", "csrf");
         return ssomod_page_error(
             r, HTTP_FORBIDDEN, "Sign-in failed",
             "This sign-in form has expired or did not come from "
@@ -534,6 +553,7 @@ int ssomod_loginpage_post(request_rec *r, const ssomod_server_conf *c)
         return f.step ? ssomod_totpstep_post(r, c, f.step, f.code)
                       : ssomod_login_verify(r, c, &f, &t, ret);
     case SSO_ATTEMPT_BLOCKED:
+        ssomod_event_note(r, "local-login-failed", "throttled");
         return ssomod_login_blocked(r, &t);
     default:
         return ssomod_page_error(

@@ -38,8 +38,13 @@ void ssomod_throttle_clear(request_rec *r);
 /* The 429 page of a blocked attempt. */
 int ssomod_login_blocked(request_rec *r, const sso_throttle *t);
 /* A local user of the registry is in: last login recorded, throttle
- * cleared, session made, redirect to ret. */
+ * cleared, session made, redirect to ret; the audit trail's local-login
+ * with cause ("password", "totp", "totp-enrolled"). */
 int ssomod_login_finish(request_rec *r, const ssomod_server_conf *c,
-                        const sso_user *u, const char *ret);
+                        const sso_user *u, const char *ret, const char *cause);
+/* A local sign-in event: the request notes (sso-event, sso-event-cause,
+ * sso-event-user) and a row of the registry's trail. */
+void ssomod_local_event(request_rec *r, const ssomod_server_conf *c,
+                        const char *user, const char *event, const char *cause);
 
 #endif

@@ -67,6 +67,8 @@ static int ssomod_logout_forget(request_rec *r, const ssomod_server_conf *c,
         ssomod_session_remove(r, c, id);
         ssomod_log_r(r, APLOG_INFO, 0,
                      SSOLOGNO(00070) "user %s logged out", s.user);
+        ssomod_event_note(r, "logout", "user");
+        ssomod_event_user(r, s.user);
     }
     ssomod_cookie_clear(r, c, c->cookie_name, "/");
     return sso;

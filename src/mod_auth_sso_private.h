@@ -41,5 +41,8 @@ void ssomod_identity_set(request_rec *r, const ssomod_identity *id);
 /* Notes sso-event and sso-event-cause (cause may be NULL): the audit
  * trail of the contract. */
 void ssomod_event_note(request_rec *r, const char *event, const char *cause);
+/* Note sso-event-user: who the event was about, when known (a refused
+ * login has no r->user; the audit log's user column reads this note). */
+void ssomod_event_user(request_rec *r, const char *user);
 
 #endif

@@ -170,10 +170,14 @@ static ssomod_refresh_e ssomod_refresh_unavailable(ssomod_refresh *x,
     return SSO_REFRESH_UNAVAILABLE;
 }
 
-static ssomod_refresh_e ssomod_refresh_end(ssomod_refresh *x, const char *cause)
+/* event: the audit trail's cause, "refresh-revoked" or "no-mapped-group". */
+static ssomod_refresh_e ssomod_refresh_end(ssomod_refresh *x, const char *event,
+                                           const char *cause)
 {
     ssomod_log_r(x->r, APLOG_NOTICE, 0,
                  SSOLOGNO(00132) "session of %s ended: %s", x->s->user, cause);
+    ssomod_event_note(x->r, "session-ended", event);
+    ssomod_event_user(x->r, x->s->user);
     return SSO_REFRESH_ENDED;
 }
 
@@ -215,11 +219,12 @@ static ssomod_refresh_e ssomod_refresh_grant(ssomod_refresh *x, const char *rt)
         && (!strcmp(x->tok.error, "invalid_grant")
             || !strcmp(x->tok.error, "access_denied"))) {
         return ssomod_refresh_end(
-            x, apr_pstrcat(x->r->pool,
-                           "the provider refused its refresh token (", err,
-                           "): the grant was revoked, or the user is gone "
-                           "or no longer allowed to use this client",
-                           NULL));
+            x, "refresh-revoked",
+            apr_pstrcat(x->r->pool, "the provider refused its refresh token (",
+                        err,
+                        "): the grant was revoked, or the user is gone "
+                        "or no longer allowed to use this client",
+                        NULL));
     }
     return ssomod_refresh_unavailable(x, err);
 }
@@ -267,8 +272,9 @@ static ssomod_refresh_e ssomod_refresh_id_token(ssomod_refresh *x)
                             sso_jwt_status_name(st), id.error));
     }
     if (!x->s->sub || strcmp(id.sub, x->s->sub)) {
-        return ssomod_refresh_end(x, "the refreshed ID token names another "
-                                     "subject (sub)");
+        return ssomod_refresh_end(x, "refresh-revoked",
+                                  "the refreshed ID token names another "
+                                  "subject (sub)");
     }
     x->claims = id.claims;
     return SSO_REFRESH_DONE;
@@ -295,9 +301,10 @@ static ssomod_refresh_e ssomod_refresh_groups_claim(ssomod_refresh *x,
     if (st == SSO_HTTP_OK && resp.http_status == 401
         && x->kept == SSO_KEPT_ACCESS_TOKEN) {
         return ssomod_refresh_end(
-            x, "the provider refused its access token at userinfo (HTTP "
-               "401: expired or revoked, or the user is gone) and issued no "
-               "refresh token to get another");
+            x, "refresh-revoked",
+            "the provider refused its access token at userinfo (HTTP "
+            "401: expired or revoked, or the user is gone) and issued no "
+            "refresh token to get another");
     }
     if (st != SSO_HTTP_OK || resp.http_status != 200) {
         return ssomod_refresh_unavailable(
@@ -332,11 +339,12 @@ static ssomod_refresh_e ssomod_refresh_apply(ssomod_refresh *x, json_t *groups)
     }
     if (c->require_mapped_group && !mapped->nelts) {
         return ssomod_refresh_end(
-            x, apr_psprintf(r->pool,
-                            "the provider no longer "
-                            "puts the user in any mapped group (groups [%s]; "
-                            "SSORequireMappedGroup On)",
-                            sso_groups_join(r->pool, remote)));
+            x, "no-mapped-group",
+            apr_psprintf(r->pool,
+                         "the provider no longer "
+                         "puts the user in any mapped group (groups [%s]; "
+                         "SSORequireMappedGroup On)",
+                         sso_groups_join(r->pool, remote)));
     }
     if (!(reg = ssomod_registry_acquire(r, c))) {
         return ssomod_refresh_unavailable(x,

@@ -405,3 +405,34 @@ void ssomod_registry_release(request_rec *r, const ssomod_server_conf *c,
         apr_reslist_release(list, reg);
     }
 }
+
+/* The sign-in trail (sso-users log). Best effort: a store that cannot take
+ * the row does not change the login's outcome; it is logged. reg is a
+ * handle the caller holds, or NULL to take one here. */
+void ssomod_registry_event(request_rec *r, const ssomod_server_conf *c,
+                           sso_registry *reg, const char *user,
+                           const char *method, const char *event,
+                           const char *cause)
+{
+    sso_registry_event ev = { 0, user, r->useragent_ip, method, event, cause };
+    sso_registry *own = reg ? NULL : ssomod_registry_acquire(r, c);
+    const char *err = NULL;
+    apr_status_t rv;
+
+    if (!reg && !(reg = own)) {
+        return;
+    }
+    rv = sso_registry_event_add(reg, r->pool, &ev, SSO_REGISTRY_EVENTS_KEEP,
+                                &err);
+    if (own) {
+        ssomod_registry_release(r, c, own, rv != APR_SUCCESS);
+    }
+    if (rv != APR_SUCCESS) {
+        ssomod_log_r(r, APLOG_WARNING, rv,
+                     SSOLOGNO(00000) "sign-in event %s (%s) of %s was not "
+                                     "recorded: %s (check SSOUserStore)",
+                              event, cause ? cause : "-",
+                              user ? ap_escape_logitem(r->pool, user) : "-",
+                              err ? err : "store error");
+    }
+}

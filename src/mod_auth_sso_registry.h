@@ -14,5 +14,12 @@ struct sso_registry *ssomod_registry_acquire(request_rec *r,
                                              const ssomod_server_conf *c);
 void ssomod_registry_release(request_rec *r, const ssomod_server_conf *c,
                              struct sso_registry *reg, int failed);
+/* Adds a sign-in event to the registry's trail (sso-users log), from
+ * r's client address; reg is a handle the caller holds, or NULL. A failure
+ * is logged, never returned: the login's outcome stands. */
+void ssomod_registry_event(request_rec *r, const ssomod_server_conf *c,
+                           struct sso_registry *reg, const char *user,
+                           const char *method, const char *event,
+                           const char *cause);
 
 #endif

@@ -292,6 +292,7 @@ ssomod_load_e ssomod_session_load(request_rec *r, const ssomod_server_conf *c,
     /* The cache drops records when they expire: a cookie it no longer
      * knows belonged to a session that ended. */
     if (rv == APR_NOTFOUND) {
+        ssomod_event_note(r, "session-ended", "expired");
         return SSO_LOAD_EXPIRED;
     }
     if (rv != APR_SUCCESS) {
@@ -321,6 +322,8 @@ ssomod_load_e ssomod_session_load(request_rec *r, const ssomod_server_conf *c,
     if (sso_session_expired(out, now, c->session_timeout, c->session_max_age)) {
         ssomod_cache_remove(r->server, SSO_CACHE_SESSIONS, (const char *)*id,
                             SSO_ID_BYTES, r->pool);
+        ssomod_event_note(r, "session-ended", "expired");
+        ssomod_event_user(r, out->user);
         return SSO_LOAD_EXPIRED;
     }
     return SSO_LOAD_OK;

@@ -316,6 +316,7 @@ static int ssomod_totpstep_account_blocked(request_rec *r, const char *username,
                           ap_escape_logitem(r->pool, username), left,
                           t->failures);
     ssomod_event_note(r, "local-login-failed", "totp-throttled");
+    ssomod_event_user(r, username);
     apr_table_setn(r->err_headers_out, "Retry-After",
                    apr_psprintf(r->pool, "%" APR_INT64_T_FMT, left));
     return ssomod_page_error(
@@ -400,9 +401,9 @@ static int ssomod_totpstep_wrong(request_rec *r, const ssomod_server_conf *c,
                           ap_escape_logitem(r->pool, pd->username),
                           r->useragent_ip, what, t->failures,
                           SSO_THROTTLE_MAX_FAILURES, SSO_THROTTLE_WINDOW);
-    ssomod_event_note(r, "local-login-failed",
-                      why == SSO_TOTP_REPLAYED ? "totp-replayed"
-                                               : "totp-wrong");
+    ssomod_local_event(r, c, pd->username, "local-login-failed",
+                       why == SSO_TOTP_REPLAYED ? "totp-replayed"
+                                                : "totp-wrong");
     apr_table_setn(r->headers_out, "Location",
                    apr_pstrcat(r->pool, ssomod_login_path(r, c),
                                pd->kind == 'c' ? "?step=code&error=code"
@@ -491,7 +492,6 @@ int ssomod_totpstep_post(request_rec *r, const ssomod_server_conf *c,
                                      "(SSOLocalTOTP Required)",
                               u->username);
     }
-    ssomod_event_note(r, "local-login",
-                      pd.kind == 'c' ? "totp" : "totp-enrolled");
-    return ssomod_login_finish(r, c, u, pd.return_path);
+    return ssomod_login_finish(r, c, u, pd.return_path,
+                               pd.kind == 'c' ? "totp" : "totp-enrolled");
 }

@@ -99,6 +99,25 @@ const char *sso_account_cause(sso_account_decision d,
     }
 }
 
+/* Signup limited to mapped users counts as no-mapped-group: the user's
+ * groups, not the signup switch, decided it. */
+const char *sso_account_event_cause(sso_account_decision d)
+{
+    switch (d) {
+    case SSO_ACCOUNT_REFUSE_DISABLED:
+        return "disabled";
+    case SSO_ACCOUNT_REFUSE_SIGNUP_DISABLED:
+        return "signup-off";
+    case SSO_ACCOUNT_REFUSE_SIGNUP_UNMAPPED:
+    case SSO_ACCOUNT_REFUSE_NO_MAPPED_GROUP:
+        return "no-mapped-group";
+    case SSO_ACCOUNT_REFUSE_NO_USERNAME:
+        return "no-username";
+    default:
+        return NULL;
+    }
+}
+
 const char *sso_account_pick_username(apr_pool_t *p,
                                       const apr_array_header_t *candidates,
                                       sso_account_taken_fn taken, void *ctx)

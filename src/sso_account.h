@@ -61,6 +61,10 @@ int sso_account_refused(sso_account_decision d);
 const char *sso_account_reason(sso_account_decision d);
 const char *sso_account_cause(sso_account_decision d,
                               const sso_account_facts *f);
+/* For a refusal: the audit trail's cause (note sso-event-cause of a
+ * login-refused event): "disabled", "signup-off", "no-mapped-group" or
+ * "no-username". NULL for admissions. */
+const char *sso_account_event_cause(sso_account_decision d);
 
 typedef enum {
     SSO_USERNAME_FREE,

@@ -41,6 +41,8 @@
     "last_login_addr, last_login_method, "                                     \
     "totp_secret, totp_last_step, sessions_after"
 
+#define SSO_EVENT_COLUMNS "at, username, addr, method, event, cause"
+
 enum {
     Q_FIND_SUB,
     Q_FIND_USER,
@@ -59,6 +61,10 @@ enum {
     Q_SET_TOTP,
     Q_USE_TOTP,
     Q_END_SESSIONS,
+    Q_EVENT_ADD,
+    Q_EVENT_PRUNE,
+    Q_EVENTS,
+    Q_EVENTS_USER,
     Q_COUNT
 };
 
@@ -100,6 +106,19 @@ static const struct {
       "record TOTP step" },
     { "UPDATE users SET sessions_after = %lld WHERE id = %lld",
       "end sessions" },
+    { "INSERT INTO sign_ins (at, username, addr, method, event, cause) "
+      "VALUES (%lld, %s, %s, %s, %s, %s)",
+      "record sign-in event" },
+    /* Keeps the newest rows: those from the OFFSET-th newest on. */
+    { "DELETE FROM sign_ins WHERE id < (SELECT id FROM sign_ins "
+      "ORDER BY id DESC LIMIT 1 OFFSET %d)",
+      "prune sign-in events" },
+    { "SELECT " SSO_EVENT_COLUMNS " FROM sign_ins WHERE at >= %lld "
+      "ORDER BY id",
+      "list sign-in events" },
+    { "SELECT " SSO_EVENT_COLUMNS " FROM sign_ins WHERE username = %s "
+      "AND at >= %lld ORDER BY id",
+      "list sign-in events of a user" },
 };
 
 /* DDL differs only in how ids are generated. Local users have a password
@@ -147,6 +166,24 @@ static const char *const sso_registry_v3[] = {
     NULL
 };
 
+/* Version 4 (audit): the last sign-in events, successes and refusals,
+ * newest kept (sso_registry_event_add prunes). username is text, not a
+ * reference: the trail outlives a deleted user, and names refusals of
+ * accounts that do not exist. */
+#define SSO_SIGN_INS_DDL(id)                                                   \
+    "CREATE TABLE sign_ins (id " id ", at BIGINT NOT NULL, "                   \
+    "username TEXT, addr TEXT, method TEXT NOT NULL, "                         \
+    "event TEXT NOT NULL, cause TEXT)"
+#define SSO_SIGN_INS_INDEX                                                     \
+    "CREATE INDEX sign_ins_username ON sign_ins (username, id)"
+static const char *const sso_registry_v4_audit_sqlite3[] = {
+    SSO_SIGN_INS_DDL("INTEGER PRIMARY KEY AUTOINCREMENT"), SSO_SIGN_INS_INDEX,
+    NULL
+};
+static const char *const sso_registry_v4_audit_pgsql[] = {
+    SSO_SIGN_INS_DDL("BIGSERIAL PRIMARY KEY"), SSO_SIGN_INS_INDEX, NULL
+};
+
 /* Upgrade steps: [v] takes a store from version v - 1 to v. Append a step
  * and bump SSO_REGISTRY_SCHEMA_VERSION to change the schema. */
 static const struct {
@@ -157,6 +194,7 @@ static const struct {
     { sso_registry_v1_sqlite3, sso_registry_v1_pgsql },
     { sso_registry_v2, sso_registry_v2 },
     { sso_registry_v3, sso_registry_v3 },
+    { sso_registry_v4_audit_sqlite3, sso_registry_v4_audit_pgsql },
 };
 
 /* A bcrypt hash (cost 12) of a random string nobody knows: checked against
@@ -1857,4 +1895,98 @@ int sso_registry_password_check(const char *hash, const char *plain)
         return 0;
     }
     return apr_password_validate(plain, hash) == APR_SUCCESS;
+}
+
+/* ---- sign-in events ---- */
+
+/* Text fit for the trail and a terminal: control characters (a typed
+ * username may hold escapes) become '?', and it is cut at max bytes. NULL
+ * stays NULL, and so does an empty string. */
+const char *sso_registry_event_text(apr_pool_t *p, const char *s,
+                                    apr_size_t max)
+{
+    apr_size_t len = s ? strlen(s) : 0, i;
+    char *out;
+
+    if (!len) {
+        return NULL;
+    }
+    out = apr_pstrmemdup(p, s, len > max ? max : len);
+    for (i = 0; out[i]; i++) {
+        if (apr_iscntrl((unsigned char)out[i])) {
+            out[i] = '?';
+        }
+    }
+    return out;
+}
+
+typedef struct {
+    sso_registry_event ev;
+    int keep;
+} sso_event_ctx;
+
+static apr_status_t sso_registry_event_work(sso_registry *reg, apr_pool_t *p,
+                                            void *ctx, const char **err)
+{
+    sso_event_ctx *c = ctx;
+    const void *add[] = { &c->ev.at,    c->ev.username, c->ev.addr,
+                          c->ev.method, c->ev.event,    c->ev.cause };
+    int offset = c->keep - 1;
+    const void *prune[] = { &offset };
+    apr_status_t rv = sso_registry_exec(reg, p, Q_EVENT_ADD, add, err);
+
+    return rv ? rv : sso_registry_exec(reg, p, Q_EVENT_PRUNE, prune, err);
+}
+
+apr_status_t sso_registry_event_add(sso_registry *reg, apr_pool_t *p,
+                                    const sso_registry_event *ev, int keep,
+                                    const char **err)
+{
+    sso_event_ctx c;
+    apr_status_t rv;
+
+    if ((rv = sso_registry_check(p, "event", ev->event, 64, err))
+        || (rv = sso_registry_check(p, "method", ev->method, 64, err))) {
+        return rv;
+    }
+    if (keep < 1) {
+        sso_registry_set_err(err, "at least one sign-in event must be kept");
+        return APR_EINVAL;
+    }
+    c.ev = *ev;
+    c.keep = keep;
+    c.ev.at = ev->at ? ev->at : sso_registry_now();
+    c.ev.username =
+        sso_registry_event_text(p, ev->username, SSO_REGISTRY_NAME_MAX);
+    c.ev.addr = sso_registry_event_text(p, ev->addr, 64);
+    c.ev.cause = sso_registry_event_text(p, ev->cause, 64);
+    return sso_registry_write(reg, p, sso_registry_event_work, &c, err);
+}
+
+apr_status_t sso_registry_events(sso_registry *reg, apr_pool_t *p,
+                                 const char *username, apr_int64_t since,
+                                 apr_array_header_t **events, const char **err)
+{
+    const void *all[] = { &since };
+    const void *one[] = { username, &since };
+    apr_dbd_results_t *res;
+    apr_dbd_row_t *row = NULL;
+    apr_status_t rv =
+        username ? sso_registry_select(reg, p, Q_EVENTS_USER, one, &res, err)
+                 : sso_registry_select(reg, p, Q_EVENTS, all, &res, err);
+
+    *events = apr_array_make(p, 16, sizeof(sso_registry_event));
+    if (rv != APR_SUCCESS) {
+        return rv;
+    }
+    while (sso_registry_next(reg, p, res, &row)) {
+        sso_registry_event *ev = apr_array_push(*events);
+        ev->at = sso_registry_col_int(reg, p, row, 0);
+        ev->username = sso_registry_col(reg, p, row, 1);
+        ev->addr = sso_registry_col(reg, p, row, 2);
+        ev->method = sso_registry_col(reg, p, row, 3);
+        ev->event = sso_registry_col(reg, p, row, 4);
+        ev->cause = sso_registry_col(reg, p, row, 5);
+    }
+    return APR_SUCCESS;
 }

@@ -32,7 +32,7 @@ typedef struct sso_registry sso_registry;
 #define SSO_REGISTRY_DEFAULT_SPEC                                              \
     "sqlite3:" SSO_STATE_DIR "/" SSO_REGISTRY_DEFAULT_FILE
 /* The schema this build writes; older stores are upgraded at open. */
-#define SSO_REGISTRY_SCHEMA_VERSION 3
+#define SSO_REGISTRY_SCHEMA_VERSION 4
 /* How long SQLite waits for another process's lock, in milliseconds. */
 #define SSO_REGISTRY_BUSY_TIMEOUT_MS 5000
 /* bcrypt cost of new password hashes; bcrypt reads at most 72 bytes. */
@@ -185,6 +185,38 @@ apr_status_t sso_registry_delete(sso_registry *reg, apr_pool_t *p,
 /* Every user (sso_user *), groups included, ordered by username. */
 apr_status_t sso_registry_list(sso_registry *reg, apr_pool_t *p,
                                apr_array_header_t **users, const char **err);
+
+/* ---- sign-in events (the audit trail) ---- */
+
+/* How many sign-in events a store keeps: each insert removes the older
+ * ones. Logins and refusals alike; the CustomLog audit log has them all. */
+#define SSO_REGISTRY_EVENTS_KEEP 1000
+
+/* One sign-in event, as in the request notes sso-event / sso-event-cause. */
+typedef struct {
+    apr_int64_t at;       /* seconds since the epoch; 0 when adding: now */
+    const char *username; /* account, or the name tried (may be NULL) */
+    const char *addr;     /* client address (may be NULL) */
+    const char *method;   /* "sso" or "local" */
+    const char *event;    /* "login", "login-refused", "local-login", ... */
+    const char *cause;    /* "sso", "no-mapped-group", ... (may be NULL) */
+} sso_registry_event;
+
+/* Records ev and removes all but the newest keep events, in one
+ * transaction. username, addr and cause are stored through
+ * sso_registry_event_text. */
+apr_status_t sso_registry_event_add(sso_registry *reg, apr_pool_t *p,
+                                    const sso_registry_event *ev, int keep,
+                                    const char **err);
+/* The stored events (sso_registry_event), oldest first: of username only
+ * when not NULL, from since (seconds since the epoch; 0 for all) on. */
+apr_status_t sso_registry_events(sso_registry *reg, apr_pool_t *p,
+                                 const char *username, apr_int64_t since,
+                                 apr_array_header_t **events, const char **err);
+/* s with control characters replaced by '?', cut at max bytes; NULL for
+ * NULL or "". */
+const char *sso_registry_event_text(apr_pool_t *p, const char *s,
+                                    apr_size_t max);
 
 /* bcrypt (cost SSO_REGISTRY_BCRYPT_COST, 16 salt bytes from OpenSSL).
  * APR_EINVAL for an empty password or one longer than

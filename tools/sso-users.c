@@ -14,6 +14,7 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 #include <openssl/crypto.h>
 
@@ -49,6 +50,10 @@ typedef struct {
 
 typedef int (*cli_fn)(cli *c, int argc, const char *const *argv);
 
+#define SSO_EVENTS_KEEP_STR(n)  #n
+#define SSO_EVENTS_KEEP_XSTR(n) SSO_EVENTS_KEEP_STR(n)
+#define SSO_EVENTS_KEEP_TEXT    SSO_EVENTS_KEEP_XSTR(SSO_REGISTRY_EVENTS_KEEP)
+
 static int cli_usage(void)
 {
     fputs("usage: sso-users [-s DRIVER:PARAMS | -f HTTPD_CONF] [-i ISSUER] "
@@ -66,6 +71,12 @@ static int cli_usage(void)
           "(issuer:\n"
           "                                   -i, else the config's "
           "ServerName)\n"
+          "  log [USER] [--since DATE]        the last sign-in events "
+          "(successes\n"
+          "                                   and refusals; the "
+          "newest " SSO_EVENTS_KEEP_TEXT " kept);\n"
+          "                                   DATE: YYYY-MM-DD[ HH:MM[:SS]], "
+          "local time\n"
           "  store                            the store that would be used\n"
           "The store: -s, else SSOUserStore in -f HTTPD_CONF (Include "
           "followed), else\nin " SSO_HTTPD_CONF_DIR "/apache2.conf or "
@@ -605,6 +616,97 @@ static int cmd_show(cli *c, int argc, const char *const *argv)
     return 0;
 }
 
+/* "YYYY-MM-DD", "YYYY-MM-DD HH:MM[:SS]" or with a T, in local time (as
+ * the dates sso-users prints); -1 when it is none of those. */
+static apr_int64_t cli_parse_date(const char *s)
+{
+    struct tm tm = { 0 };
+    char sep = 0, end = 0;
+    int n =
+        sscanf(s, "%4d-%2d-%2d%c%2d:%2d:%2d%c", &tm.tm_year, &tm.tm_mon,
+               &tm.tm_mday, &sep, &tm.tm_hour, &tm.tm_min, &tm.tm_sec, &end);
+    time_t t;
+
+    if (!(n == 3 || ((n == 6 || n == 7) && (sep == ' ' || sep == 'T')))
+        || tm.tm_mon < 1 || tm.tm_mon > 12 || tm.tm_mday < 1 || tm.tm_mday > 31
+        || tm.tm_hour > 23 || tm.tm_min > 59 || tm.tm_sec > 60) {
+        return -1;
+    }
+    tm.tm_year -= 1900;
+    tm.tm_mon -= 1;
+    tm.tm_isdst = -1;
+    t = mktime(&tm);
+    return t == (time_t)-1 ? -1 : (apr_int64_t)t;
+}
+
+static const char *cli_or_dash(const char *s)
+{
+    return s && *s ? s : "-";
+}
+
+static int cli_width(int w, const char *s)
+{
+    int l = (int)strlen(cli_or_dash(s));
+
+    return l > w ? l : w;
+}
+
+/* One event a line, the columns as wide as their longest value. */
+static void cli_log_print(cli *c, const apr_array_header_t *events)
+{
+    int i, wu = 4, wa = 7;
+
+    for (i = 0; i < events->nelts; i++) {
+        const sso_registry_event *ev =
+            &APR_ARRAY_IDX(events, i, sso_registry_event);
+        wu = cli_width(wu, ev->username);
+        wa = cli_width(wa, ev->addr);
+    }
+    printf("%-19s  %-*s  %-*s  %-6s  %-18s  %s\n", "TIME", wu, "USER", wa,
+           "ADDRESS", "METHOD", "EVENT", "CAUSE");
+    for (i = 0; i < events->nelts; i++) {
+        const sso_registry_event *ev =
+            &APR_ARRAY_IDX(events, i, sso_registry_event);
+        printf("%-19s  %-*s  %-*s  %-6s  %-18s  %s\n", cli_time(c->p, ev->at),
+               wu, cli_or_dash(ev->username), wa, cli_or_dash(ev->addr),
+               cli_or_dash(ev->method), cli_or_dash(ev->event),
+               cli_or_dash(ev->cause));
+    }
+}
+
+/* log [USER] [--since DATE] */
+static int cmd_log(cli *c, int argc, const char *const *argv)
+{
+    const char *user = NULL, *err;
+    apr_array_header_t *events;
+    apr_int64_t since = 0;
+    apr_status_t rv;
+    int i;
+
+    for (i = 0; i < argc; i++) {
+        if (!strcmp(argv[i], "--since") && i + 1 < argc) {
+            if ((since = cli_parse_date(argv[++i])) < 0) {
+                return cli_error(EXIT_USAGE,
+                                 "--since '%s': use YYYY-MM-DD or "
+                                 "'YYYY-MM-DD HH:MM:SS'",
+                                 argv[i]);
+            }
+        }
+        else if (!user && argv[i][0] != '-') {
+            user = argv[i];
+        }
+        else {
+            return cli_usage();
+        }
+    }
+    rv = sso_registry_events(c->reg, c->p, user, since, &events, &err);
+    if (rv != APR_SUCCESS) {
+        return cli_fail(rv, err);
+    }
+    cli_log_print(c, events);
+    return 0;
+}
+
 static int cmd_add(cli *c, int argc, const char *const *argv)
 {
     const char *name = cli_username(c, argv[0]), *hash, *err;
@@ -896,7 +998,7 @@ static const struct {
     { "link", 3, -1, 1, cmd_link },      { "groups", 2, -1, 1, cmd_groups },
     { "disable", 1, 1, 1, cmd_disable }, { "enable", 1, 1, 1, cmd_enable },
     { "delete", 1, 1, 1, cmd_delete },   { "totp", 2, 2, 1, cmd_totp },
-    { "store", 0, 0, 0, cmd_store },
+    { "log", 0, 3, 1, cmd_log },         { "store", 0, 0, 0, cmd_store },
 };
 
 static int cli_run(cli *c, int argc, const char *const *argv)

@@ -141,6 +141,27 @@ START_TEST(reasons_and_causes)
 }
 END_TEST
 
+/* The audit trail's causes are the contract's short words. */
+START_TEST(event_causes)
+{
+    ck_assert_str_eq(sso_account_event_cause(SSO_ACCOUNT_REFUSE_DISABLED),
+                     "disabled");
+    ck_assert_str_eq(
+        sso_account_event_cause(SSO_ACCOUNT_REFUSE_SIGNUP_DISABLED),
+        "signup-off");
+    ck_assert_str_eq(
+        sso_account_event_cause(SSO_ACCOUNT_REFUSE_SIGNUP_UNMAPPED),
+        "no-mapped-group");
+    ck_assert_str_eq(
+        sso_account_event_cause(SSO_ACCOUNT_REFUSE_NO_MAPPED_GROUP),
+        "no-mapped-group");
+    ck_assert_str_eq(sso_account_event_cause(SSO_ACCOUNT_REFUSE_NO_USERNAME),
+                     "no-username");
+    ck_assert_ptr_null(sso_account_event_cause(SSO_ACCOUNT_CREATE));
+    ck_assert_ptr_null(sso_account_event_cause(SSO_ACCOUNT_ADMIT_EXISTING));
+}
+END_TEST
+
 /* ---- usernames ---- */
 
 typedef struct {
@@ -259,6 +280,7 @@ Suite *sso_account_suite(void)
     tcase_add_test(tc, decision_table);
     tcase_add_test(tc, replace_groups_may_be_null);
     tcase_add_test(tc, reasons_and_causes);
+    tcase_add_test(tc, event_causes);
     tcase_add_test(tc, pick_username);
     tcase_add_test(tc, drop_unverified_email);
     suite_add_tcase(s, tc);

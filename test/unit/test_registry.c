@@ -134,7 +134,8 @@ static void pgsql_setup(void)
     store_file = NULL;
     store_spec =
         apr_pstrcat(unit_pool, "pgsql:", getenv("SSO_TEST_PGSQL"), NULL);
-    raw_exec("DROP TABLE IF EXISTS user_groups, users, sso_meta, notes");
+    raw_exec("DROP TABLE IF EXISTS user_groups, users, sso_meta, notes, "
+             "sign_ins");
 }
 
 /* Where a test builds an old store by hand, the directory must exist. */
@@ -657,6 +658,142 @@ START_TEST(local_login_recorded)
 }
 END_TEST
 
+/* ---- sign-in events ---- */
+
+static void add_event(sso_registry *reg, apr_int64_t at, const char *user,
+                      const char *event, const char *cause, int keep)
+{
+    sso_registry_event ev = { at, user, "192.0.2.9", "local", event, cause };
+    const char *err = NULL;
+    apr_status_t rv = sso_registry_event_add(reg, unit_pool, &ev, keep, &err);
+
+    ck_assert_msg(rv == APR_SUCCESS, "event: %s", err ? err : "");
+}
+
+static apr_array_header_t *events(sso_registry *reg, const char *user,
+                                  apr_int64_t since)
+{
+    apr_array_header_t *out = NULL;
+    const char *err = NULL;
+    apr_status_t rv =
+        sso_registry_events(reg, unit_pool, user, since, &out, &err);
+
+    ck_assert_msg(rv == APR_SUCCESS, "events: %s", err ? err : "");
+    return out;
+}
+
+#define EVENT(a, i) (&APR_ARRAY_IDX(a, i, sso_registry_event))
+
+/* Oldest first, by user and by time; every field comes back. */
+START_TEST(events_recorded_and_listed)
+{
+    sso_registry *reg = store_open();
+    apr_int64_t now = apr_time_sec(apr_time_now());
+    apr_array_header_t *a;
+
+    ck_assert_int_eq(events(reg, NULL, 0)->nelts, 0);
+    add_event(reg, 100, "alice", "local-login", "password", 10);
+    add_event(reg, 200, "bob", "local-login-failed", "password-wrong", 10);
+    add_event(reg, 0, "alice", "login-refused", NULL, 10);
+    a = events(reg, NULL, 0);
+    ck_assert_int_eq(a->nelts, 3);
+    ck_assert_int_eq(EVENT(a, 0)->at, 100);
+    ck_assert_str_eq(EVENT(a, 0)->username, "alice");
+    ck_assert_str_eq(EVENT(a, 0)->addr, "192.0.2.9");
+    ck_assert_str_eq(EVENT(a, 0)->method, "local");
+    ck_assert_str_eq(EVENT(a, 0)->event, "local-login");
+    ck_assert_str_eq(EVENT(a, 0)->cause, "password");
+    ck_assert_str_eq(EVENT(a, 1)->cause, "password-wrong");
+    ck_assert_int_ge(EVENT(a, 2)->at, now - 5);
+    ck_assert_ptr_null(EVENT(a, 2)->cause);
+
+    a = events(reg, "alice", 0);
+    ck_assert_int_eq(a->nelts, 2);
+    ck_assert_str_eq(EVENT(a, 1)->event, "login-refused");
+    a = events(reg, NULL, 150);
+    ck_assert_int_eq(a->nelts, 2);
+    ck_assert_str_eq(EVENT(a, 0)->username, "bob");
+    ck_assert_int_eq(events(reg, "carol", 0)->nelts, 0);
+    sso_registry_close(reg);
+}
+END_TEST
+
+/* Bounded: each insert keeps the newest keep events; the trail outlives
+ * a deleted user. */
+START_TEST(events_pruned)
+{
+    sso_registry *reg = store_open();
+    const char *err = NULL;
+    sso_registry_event ev = { 0, "x", NULL, "sso", "login", "sso" };
+    apr_array_header_t *a;
+    int i;
+
+    add_local(reg, "alice", NULL);
+    for (i = 1; i <= 7; i++) {
+        add_event(reg, i, i % 2 ? "alice" : "bob", "local-login", "password",
+                  3);
+    }
+    a = events(reg, NULL, 0);
+    ck_assert_int_eq(a->nelts, 3);
+    ck_assert_int_eq(EVENT(a, 0)->at, 5);
+    ck_assert_int_eq(EVENT(a, 2)->at, 7);
+    ck_assert_int_eq(raw_number("SELECT COUNT(*) FROM sign_ins"), 3);
+    ck_assert_int_eq(sso_registry_delete(reg, unit_pool, "alice", &err),
+                     APR_SUCCESS);
+    ck_assert_int_eq(events(reg, "alice", 0)->nelts, 2);
+    ck_assert_int_eq(sso_registry_event_add(reg, unit_pool, &ev, 0, &err),
+                     APR_EINVAL);
+    ev.event = NULL;
+    ck_assert_int_eq(sso_registry_event_add(reg, unit_pool, &ev, 3, &err),
+                     APR_EINVAL);
+    ck_assert_int_eq(raw_number("SELECT COUNT(*) FROM sign_ins"), 3);
+    sso_registry_close(reg);
+}
+END_TEST
+
+/* A typed username may hold anything: no control character reaches the
+ * store (and sso-users' terminal), and no megabytes either. */
+START_TEST(events_text_sanitised)
+{
+    sso_registry *reg = store_open();
+    apr_array_header_t *a;
+    char big[600];
+
+    ck_assert_str_eq(sso_registry_event_text(unit_pool, "a\x1b[2Jb\n", 64),
+                     "a?[2Jb?");
+    ck_assert_str_eq(sso_registry_event_text(unit_pool, "abcdef", 3), "abc");
+    ck_assert_ptr_null(sso_registry_event_text(unit_pool, "", 3));
+    ck_assert_ptr_null(sso_registry_event_text(unit_pool, NULL, 3));
+    memset(big, 'u', sizeof(big) - 1);
+    big[sizeof(big) - 1] = '\0';
+    add_event(reg, 1, big, "local-login-failed", "unknown-user", 10);
+    add_event(reg, 2, "evil\x07", "local-login-failed", "unknown-user", 10);
+    a = events(reg, NULL, 0);
+    ck_assert_int_eq(strlen(EVENT(a, 0)->username), SSO_REGISTRY_NAME_MAX);
+    ck_assert_str_eq(EVENT(a, 1)->username, "evil?");
+    sso_registry_close(reg);
+}
+END_TEST
+
+/* A version-3 store gains the trail at open, its users kept. */
+START_TEST(upgrade_from_version_3)
+{
+    sso_registry *reg = store_open();
+
+    add_local(reg, "kept", NULL);
+    sso_registry_close(reg);
+    raw_exec("DROP TABLE sign_ins");
+    raw_exec("UPDATE sso_meta SET schema_version = 3");
+    reg = store_open();
+    ck_assert_int_eq(raw_number("SELECT schema_version FROM sso_meta"),
+                     SSO_REGISTRY_SCHEMA_VERSION);
+    must_find(reg, "kept");
+    add_event(reg, 1, "kept", "local-login", "password", 10);
+    ck_assert_int_eq(events(reg, "kept", 0)->nelts, 1);
+    sso_registry_close(reg);
+}
+END_TEST
+
 /* ---- SSO logins ---- */
 
 START_TEST(sso_login_new_user)
@@ -1126,6 +1263,10 @@ static void add_store_tests(TCase *tc)
     tcase_add_test(tc, upgrade_from_version_2);
     tcase_add_test(tc, totp_secret_and_steps);
     tcase_add_test(tc, local_login_recorded);
+    tcase_add_test(tc, events_recorded_and_listed);
+    tcase_add_test(tc, events_pruned);
+    tcase_add_test(tc, events_text_sanitised);
+    tcase_add_test(tc, upgrade_from_version_3);
     tcase_add_test(tc, sso_login_new_user);
     tcase_add_test(tc, sso_login_existing_replaces_groups);
     tcase_add_test(tc, sso_login_existing_keeps_groups);

@@ -13,7 +13,7 @@ use LWP::UserAgent;
 use JSON::PP qw(encode_json);
 use Time::HiRes qw(time sleep);
 
-plan tests => 9;
+plan tests => 11;
 
 my $conninfo = $ENV{SSO_TEST_PGSQL}
     or die "SSO_TEST_PGSQL is not set: run the suite through test/run-apache-tests";
@@ -60,4 +60,11 @@ is($rc, 0, 'sso-users disable');
 my ($t0, $code) = (time);
 do { sleep 0.25; $code = $ua->get($url)->code } until $code != 200 || time - $t0 > 10;
 is($code, 302, sprintf('the live session ended %.1f s after the disable (SSOAccountRecheck 2)', time - $t0));
+# The sign-in trail in PostgreSQL (schema v4): both logins, then a refusal.
+(undef, @seen) = login(user => 'pgmia', url => $url);
+is($seen[-1]->code, 403, 'a disabled account is refused at login');
+my (undef, $log) = sso_users('log', $name);
+is(join(',', map { join '/', (split /\s+/)[5, 6] } grep { /^\d{4}-/ } split /\n/, $log),
+   'login/sso,login/sso,login-refused/disabled', 'sso-users log: the logins and the refusal, from PostgreSQL')
+    or diag($log);
 $srv->stop;

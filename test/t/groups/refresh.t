@@ -18,7 +18,7 @@ use HTTP::Request::Common qw(PUT DELETE);
 use Time::HiRes qw(time sleep);
 use JSON::PP ();
 
-plan tests => 22;
+plan tests => 24;
 
 my $op_port = IO::Socket::INET->new(Listen => 1, LocalAddr => '127.0.0.1:0')->sockport;
 my $op_url = "http://127.0.0.1:$op_port";
@@ -44,7 +44,11 @@ my $op_pid = start_op();
 my $srv = SSOServer->new(port => $ENV{SSO_TEST_PORT_SRV1}, lines => [
     "SSOAuthority $op_url", 'SSOGroupRefresh 2',
     '<Location /protected/admin>', 'Require sso-group Administrators', '</Location>',
-    '<Location /protected/dns>', 'Require sso-group "DNS Administrators"', '</Location>'])->start;
+    '<Location /protected/dns>', 'Require sso-group "DNS Administrators"', '</Location>']);
+my $events_log = "$srv->{dir}/events.log";
+$srv->lines_add(qq{CustomLog $events_log "%{sso-event}n %{sso-event-cause}n %{sso-event-user}n" "expr=-n note('sso-event')"});
+$srv->start;
+sub events { open my $fh, '<', $events_log or return ''; local $/; <$fh> }
 my $ctl = new_browser();
 sub set_groups {
     my ($user, @groups) = @_;
@@ -103,6 +107,7 @@ $took = until_code($carol, '/protected/', 302);
 cmp_ok($took, '<=', 2.6, sprintf('carol in no mapped group: her session ends (%.1f s)', $took));
 like($srv->log, qr/session of carol\@example\.test ended: the provider no longer puts the user in any mapped group \(groups \[some_other_group\]; SSORequireMappedGroup On\)/,
      'logged with the cause');
+like(events(), qr/^session-ended no-mapped-group carol\@example\.test$/m, 'sso-event: session-ended, no-mapped-group');
 
 # Deleted at the provider: invalid_grant ends the session.
 my ($bob, @bs) = login(user => 'bob', url => $srv->url('/protected/'));
@@ -114,6 +119,7 @@ my $res = $alice->get($srv->url('/protected/'));
 like($res->header('Location') // '', qr{^/sso/login\?return=.*&expired=1}, 'sent to the login page with the notice');
 like($srv->log, qr/session of alice\@example\.test ended: the provider refused its refresh token \(.*invalid_grant/,
      'logged with the cause');
+like(events(), qr/^session-ended refresh-revoked alice\@example\.test$/m, 'sso-event: session-ended, refresh-revoked');
 is(code_of($bob, '/protected/dns/'), 200, 'bob is still served');
 
 # Provider stopped: sessions keep working with their groups; one warning.

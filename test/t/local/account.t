@@ -11,7 +11,7 @@ use SSOTest qw(site_url new_browser session_cookie server_log_since log_size log
 use SSOTOTP qw(totp_code);
 use HTTP::Request::Common qw(POST);
 
-plan tests => 60;
+plan tests => 62;
 
 my $out = $ENV{SSO_TEST_OUT};
 my $cli = "$ENV{SSO_TEST_TOP}/sso-users -s sqlite3:$out/totp/users.db";
@@ -92,7 +92,10 @@ like(server_log_since($mark), qr/local user acct changed its password on the acc
      'logged');
 ok(served($ua), 'this session goes on (under a new ID)');
 sleep 2;    # SSOAccountRecheck 1
-ok(!served($other), 'the other session has ended');
+my $gone = $other->get(url('/protected/admin/'));
+is($gone->code, 302, 'the other session has ended');
+like($gone->header('Location') // '', qr{/sso/login\?return=.*&expired=1},
+     'sent to sign in again, as an ended session (not a 503)');
 ok(!served((signin('acct-pass'))[0]), 'the old password no longer works');
 ($other) = signin('new-pass');
 ok(served($other), 'the new one does');
@@ -148,6 +151,7 @@ like($events, qr/^account password-changed /m, 'sso-event: account, password-cha
 like($events, qr/^account totp-enrolled /m, 'sso-event: account, totp-enrolled');
 like($events, qr/^account totp-removed /m, 'sso-event: account, totp-removed');
 like($events, qr/^account-refused csrf /m, 'sso-event: account-refused, csrf');
+like($events, qr/^session-ended account-changed /m, 'sso-event: session-ended, account-changed');
 
 # ---- an SSO user: who it is, its groups, the provider, a sign-out button
 my ($sso) = login(user => 'alice');

@@ -15,14 +15,19 @@ use HTTP::Request::Common qw(POST);
 use JSON::PP qw(decode_json encode_json);
 use MIME::Base64 qw(encode_base64url decode_base64url);
 
-plan tests => 40;
+plan tests => 41;
 
 my $ALICE_SUB = '1f6a3a52-7c2e-4d0b-9a51-3c1f0e6b7a01';
 my $redis = SSOStore->new(kind => 'redis', port => $ENV{SSO_TEST_PORT_REDIS})->start;
 my @lines = ("SSOSessionCache redis:127.0.0.1:$ENV{SSO_TEST_PORT_REDIS}");
 my $db = "$ENV{SSO_TEST_OUT}/users-backchannel.db";
 # The provider sends back-channel logout to SRV1 (test/run-apache-tests).
-my $a = SSOServer->new(port => $ENV{SSO_TEST_PORT_SRV1}, store => $db, lines => \@lines)->start;
+my $events_log;
+my $a = SSOServer->new(port => $ENV{SSO_TEST_PORT_SRV1}, store => $db, lines => \@lines);
+$events_log = "$a->{dir}/events.log";
+$a->lines_add(qq{CustomLog $events_log "%{sso-event}n %{sso-event-cause}n" "expr=-n note('sso-event')"});
+$a->start;
+sub events { open my $fh, '<', $events_log or return ''; local $/; <$fh> }
 my $b = SSOServer->new(port => $ENV{SSO_TEST_PORT_SRV2}, store => $db, lines => \@lines)->start;
 my $op = new_browser();
 
@@ -93,6 +98,8 @@ is(served($ua1, $a) + served($ua1, $b) + served($ua2, $a) + served($ua2, $b), 0,
    'both sessions of alice end on both servers (B within SSOSessionCacheReuse)');
 ok(served($bob, $a) && served($bob, $b), 'bob is still served');
 like($a->log, qr/back-channel logout of user \Q$ALICE_SUB\E: 2 sessions ended/, 'logged');
+is(scalar(() = events() =~ /^session-ended backchannel$/mg), 1,
+   'sso-event: session-ended, backchannel (once, the valid token; the refused ones note nothing)');
 
 # A replayed jti is refused and ends nothing.
 ($ua1, @s1) = login(user => 'alice', url => $a->url('/protected/'));
