@@ -52,9 +52,9 @@ static int ssomod_token_refuse(request_rec *r, const char *cause,
                                const char *detail)
 {
     ssomod_log_r(r, APLOG_WARNING, 0,
-                 SSOLOGNO(00000) "API token refused from %s: %s%s "
+                 SSOLOGNO(00135) "API token refused from %s: %s%s "
                                  "(SSOAPITokens)",
-                 r->useragent_ip, cause, detail ? detail : "");
+                          r->useragent_ip, cause, detail ? detail : "");
     ssomod_event_note(r, "token-refused", cause);
     apr_table_setn(r->err_headers_out, "WWW-Authenticate",
                    "Bearer error=\"invalid_token\"");
@@ -64,8 +64,7 @@ static int ssomod_token_refuse(request_rec *r, const char *cause,
 
 static int ssomod_token_unavailable(request_rec *r)
 {
-    return ssomod_page_error(r, HTTP_SERVICE_UNAVAILABLE,
-                             "Service unavailable",
+    return ssomod_page_error(r, HTTP_SERVICE_UNAVAILABLE, "Service unavailable",
                              "Accounts are temporarily unavailable. Please "
                              "try again in a moment.");
 }
@@ -74,10 +73,11 @@ static int ssomod_token_throttled(request_rec *r, const sso_throttle *t)
 {
     apr_int64_t left = sso_throttle_remaining(t, apr_time_sec(r->request_time));
 
-    ssomod_log_r(r, APLOG_WARNING, 0,
-                 SSOLOGNO(00000) "API token refused: %s is blocked for %"
-                                 APR_INT64_T_FMT " more seconds after %d "
-                                 "failed attempts",
+    ssomod_log_r(
+        r, APLOG_WARNING, 0,
+        SSOLOGNO(00136) "API token refused: %s is blocked for %" APR_INT64_T_FMT
+                        " more seconds after %d "
+                        "failed attempts",
                  r->useragent_ip, left, t->failures);
     ssomod_event_note(r, "token-refused", "throttled");
     apr_table_setn(r->err_headers_out, "Retry-After",
@@ -94,13 +94,13 @@ static void ssomod_token_touch(request_rec *r, const ssomod_server_conf *c,
 {
     const char *err = NULL;
 
-    if (sso_registry_token_touch(reg, r->pool, sso_token_hash_hex(r->pool, hash),
-                                 now, &err)
+    if (sso_registry_token_touch(reg, r->pool,
+                                 sso_token_hash_hex(r->pool, hash), now, &err)
         != APR_SUCCESS) {
         ssomod_log_r(r, APLOG_WARNING, 0,
-                     SSOLOGNO(00000) "cannot record the use of an API "
+                     SSOLOGNO(00137) "cannot record the use of an API "
                                      "token: %s (check SSOUserStore)",
-                     err);
+                              err);
     }
 }
 
@@ -122,9 +122,9 @@ static int ssomod_token_lookup(request_rec *r, const ssomod_server_conf *c,
     if (!reg) {
         return 0;
     }
-    f->rv = sso_registry_token_find(reg, r->pool,
-                                    sso_token_hash_hex(r->pool, hash), &f->tok,
-                                    &f->user, &f->err);
+    f->rv =
+        sso_registry_token_find(reg, r->pool, sso_token_hash_hex(r->pool, hash),
+                                &f->tok, &f->user, &f->err);
     if (f->rv == APR_SUCCESS
         && sso_token_judge(f->tok, f->user, now) == SSO_TOKEN_VALID
         && sso_token_touch_due(f->tok->last_used, now)) {
@@ -162,16 +162,16 @@ static int ssomod_token_verify(request_rec *r, const ssomod_server_conf *c,
     }
     if (f.rv != APR_SUCCESS) {
         ssomod_log_r(r, APLOG_ERR, 0,
-                     SSOLOGNO(00000) "user registry error while checking an "
+                     SSOLOGNO(00138) "user registry error while checking an "
                                      "API token: %s (check SSOUserStore)",
-                     f.err);
+                              f.err);
         return ssomod_token_unavailable(r);
     }
     if ((state = sso_token_judge(f.tok, f.user, now)) != SSO_TOKEN_VALID) {
-        return ssomod_token_refuse(
-            r, sso_token_cause(state),
-            apr_psprintf(r->pool, " (token '%s' of user %s)", f.tok->name,
-                         f.user->username));
+        return ssomod_token_refuse(r, sso_token_cause(state),
+                                   apr_psprintf(r->pool,
+                                                " (token '%s' of user %s)",
+                                                f.tok->name, f.user->username));
     }
     ssomod_throttle_refund(r);
     apr_thread_mutex_lock(ssomod_token_lock);
@@ -210,7 +210,7 @@ int ssomod_token_check(request_rec *r, const ssomod_server_conf *c,
 
     if (!sso_token_hash(token, hash)) {
         ssomod_log_r(r, APLOG_ERR, 0,
-                     SSOLOGNO(00000) "API token refused: SHA-256 failed "
+                     SSOLOGNO(00139) "API token refused: SHA-256 failed "
                                      "(OpenSSL)");
         return ssomod_token_unavailable(r);
     }

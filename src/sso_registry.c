@@ -41,8 +41,7 @@
     "last_login_addr, last_login_method, "                                     \
     "totp_secret, totp_last_step, sessions_after"
 
-#define SSO_TOKEN_COLUMNS                                                      \
-    "token_name, token_hash, issued, expires, last_used"
+#define SSO_TOKEN_COLUMNS "token_name, token_hash, issued, expires, last_used"
 
 enum {
     Q_FIND_SUB,
@@ -2022,7 +2021,8 @@ apr_status_t sso_registry_token_find(sso_registry *reg, apr_pool_t *p,
     const void *args[] = { hash };
     apr_dbd_results_t *res;
     apr_dbd_row_t *row = NULL;
-    apr_status_t rv = sso_registry_select(reg, p, Q_TOKEN_FIND, args, &res, err);
+    apr_status_t rv =
+        sso_registry_select(reg, p, Q_TOKEN_FIND, args, &res, err);
 
     *tok = NULL;
     *user = NULL;

@@ -19,8 +19,7 @@ int sso_token_hash(const char *token, unsigned char *hash)
 {
     unsigned int len = 0;
 
-    return EVP_Digest(token, strlen(token), hash, &len, EVP_sha256(), NULL)
-               == 1
+    return EVP_Digest(token, strlen(token), hash, &len, EVP_sha256(), NULL) == 1
            && len == SSO_TOKEN_HASH_BYTES;
 }
 

@@ -952,9 +952,8 @@ static int cli_token_list(cli *c, const sso_user *u)
            "LAST USED");
     for (i = 0; i < tokens->nelts; i++) {
         const sso_api_token *t = APR_ARRAY_IDX(tokens, i, sso_api_token *);
-        printf("%-24s  %-19s  %-19s  %s\n", t->name,
-               cli_time(c->p, t->created), cli_time(c->p, t->expires),
-               cli_time(c->p, t->last_used));
+        printf("%-24s  %-19s  %-19s  %s\n", t->name, cli_time(c->p, t->created),
+               cli_time(c->p, t->expires), cli_time(c->p, t->last_used));
     }
     return 0;
 }
@@ -966,8 +965,8 @@ static int cmd_token(cli *c, int argc, const char *const *argv)
     apr_status_t rv;
     int rc;
 
-    if (!strcmp(op, "list") ? argc != 2
-        : !strcmp(op, "add")  ? argc < 3
+    if (!strcmp(op, "list")     ? argc != 2
+        : !strcmp(op, "add")    ? argc < 3
         : !strcmp(op, "revoke") ? argc != 3
                                 : 1) {
         return cli_usage();

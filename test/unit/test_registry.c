@@ -1126,15 +1126,17 @@ START_TEST(api_tokens)
     sso_api_token *t;
     sso_user *u;
     const char *err = NULL;
-    const char *h1 = "1111111111111111111111111111111111111111111111111111111111111111";
-    const char *h2 = "2222222222222222222222222222222222222222222222222222222222222222";
+    const char *h1 =
+        "1111111111111111111111111111111111111111111111111111111111111111";
+    const char *h2 =
+        "2222222222222222222222222222222222222222222222222222222222222222";
 
     ck_assert_int_eq(sso_registry_add_local(reg, unit_pool, "alice", "x",
                                             groups("b", "a", NULL), &err),
                      APR_SUCCESS);
-    ck_assert_int_eq(sso_registry_token_add(reg, unit_pool, "nobody", "ci", h1,
-                                            0, &err),
-                     APR_NOTFOUND);
+    ck_assert_int_eq(
+        sso_registry_token_add(reg, unit_pool, "nobody", "ci", h1, 0, &err),
+        APR_NOTFOUND);
     ck_assert_int_eq(
         sso_registry_token_add(reg, unit_pool, "alice", "ci", h1, 0, &err),
         APR_SUCCESS);
@@ -1163,9 +1165,9 @@ START_TEST(api_tokens)
     ck_assert_str_eq(t->name, "ci");
     ck_assert_str_eq(u->username, "alice");
     ck_assert_str_eq(joined(u->groups), "a,b");
-    ck_assert_int_eq(sso_registry_token_find(reg, unit_pool, "33", &t, &u,
-                                             &err),
-                     APR_NOTFOUND);
+    ck_assert_int_eq(
+        sso_registry_token_find(reg, unit_pool, "33", &t, &u, &err),
+        APR_NOTFOUND);
 
     ck_assert_int_eq(sso_registry_token_touch(reg, unit_pool, h1, 500, &err),
                      APR_SUCCESS);

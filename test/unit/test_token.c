@@ -46,10 +46,9 @@ START_TEST(authorization_header)
     ck_assert_ptr_null(sso_token_from_authorization("Basic YTpi"));
     ck_assert_ptr_null(sso_token_from_authorization("Bearerabc"));
     memset(big, 'a', SSO_TOKEN_MAX_LEN + 1);
-    ck_assert_str_eq(
-        sso_token_from_authorization(apr_pstrcat(unit_pool, "Bearer ", big,
-                                                 NULL)),
-        "");
+    ck_assert_str_eq(sso_token_from_authorization(
+                         apr_pstrcat(unit_pool, "Bearer ", big, NULL)),
+                     "");
 }
 END_TEST
 
