@@ -11,6 +11,7 @@
 #include "mod_auth_sso_pages.h"
 #include "mod_auth_sso_registry.h"
 #include "sso_token.h"
+#include "mod_auth_sso.h"
 
 #include "http_log.h"
 #include "apr_strings.h"
@@ -42,7 +43,7 @@ static ssomod_identity *ssomod_token_identity(request_rec *r, const char *user,
 
     id->user = user;
     id->groups = groups;
-    id->method = "token";
+    id->method = MOD_AUTH_SSO_METHOD_TOKEN;
     return id;
 }
 
