@@ -113,7 +113,8 @@ typedef struct {
 } ssomod_token_found;
 
 /* One indexed look-up by hash: a wrong token and a revoked one (its row is
- * gone) cost the same. */
+ * gone) cost the same. The index compares hashes, not tokens: how much of
+ * a SHA-256 matched tells nothing about a token that hashes to it. */
 static int ssomod_token_lookup(request_rec *r, const ssomod_server_conf *c,
                                const unsigned char *hash, apr_int64_t now,
                                ssomod_token_found *f)
