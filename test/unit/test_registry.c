@@ -386,6 +386,11 @@ START_TEST(upgrade_from_version_2)
         sso_registry_set_totp(reg, unit_pool, "old", "1:abc", 7, &err),
         APR_SUCCESS);
     ck_assert_str_eq(must_find(reg, "old")->totp_secret, "1:abc");
+    /* Version 4 on top: API tokens of the users kept. */
+    ck_assert_int_eq(
+        sso_registry_token_add(reg, unit_pool, "old", "ci", "abcd", 0, &err),
+        APR_SUCCESS);
+    ck_assert_int_eq(raw_number("SELECT COUNT(*) FROM api_tokens"), 1);
     sso_registry_close(reg);
 }
 END_TEST
