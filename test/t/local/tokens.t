@@ -14,7 +14,7 @@ use SSOServer;
 use LWP::UserAgent;
 use Time::HiRes qw(time sleep);
 
-plan tests => 47;
+plan tests => 49;
 
 my $srv = SSOServer->new(port => $ENV{SSO_TEST_PORT_SRV4}, lines => [
     'SSOAPITokens On', 'SSOAccountRecheck 2',
@@ -80,6 +80,15 @@ is(get('/protected/', $bob)->header('X-Echo-User'), 'bob', 'bob is bob');
 (undef, $out) = cli('token alice list');
 like($out, qr/^ci\s+\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\s+never\s+\d{4}-/m,
      'list: created, never expires, last used recorded');
+
+# SSO users alike (pre-created with link: no provider login needed)
+system("$cli link carol $ENV{SSO_TEST_OP_URL} carol-sub admins >/dev/null") == 0 or die;
+(undef, $out) = cli('token carol add sso-script');
+my ($carol) = $out =~ /^([A-Za-z0-9_-]{43})$/m;
+$res = get('/protected/admin/', $carol);
+is($res->code, 200, "an SSO user's token: 200 under Require sso-group");
+is($res->header('X-Echo-User') . ' ' . $res->header('X-Echo-Method'), 'carol token',
+   'as that user, method token');
 
 # groups follow the registry within SSOAccountRecheck
 cli('groups alice add ops');
