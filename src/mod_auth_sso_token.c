@@ -115,14 +115,21 @@ typedef struct {
 /* One indexed look-up by hash: a wrong token and a revoked one (its row is
  * gone) cost the same. The index compares hashes, not tokens: how much of
  * a SHA-256 matched tells nothing about a token that hashes to it. */
-static int ssomod_token_lookup(request_rec *r, const ssomod_server_conf *c,
-                               const unsigned char *hash, apr_int64_t now,
-                               ssomod_token_found *f)
+typedef enum {
+    SSO_TOKEN_LOOKED_UP,      /* f->rv says what was found */
+    SSO_TOKEN_LOOKUP_NO_STORE /* no registry connection (logged) */
+} ssomod_token_lookup_e;
+
+static ssomod_token_lookup_e ssomod_token_lookup(request_rec *r,
+                                                 const ssomod_server_conf *c,
+                                                 const unsigned char *hash,
+                                                 apr_int64_t now,
+                                                 ssomod_token_found *f)
 {
     sso_registry *reg = ssomod_registry_acquire(r, c);
 
     if (!reg) {
-        return 0;
+        return SSO_TOKEN_LOOKUP_NO_STORE;
     }
     f->rv =
         sso_registry_token_find(reg, r->pool, sso_token_hash_hex(r->pool, hash),
@@ -135,7 +142,7 @@ static int ssomod_token_lookup(request_rec *r, const ssomod_server_conf *c,
     }
     ssomod_registry_release(r, c, reg,
                             f->rv != APR_SUCCESS && f->rv != APR_NOTFOUND);
-    return 1;
+    return SSO_TOKEN_LOOKED_UP;
 }
 
 /* Not in the memo: counted against the address first (as a wrong
@@ -156,7 +163,7 @@ static int ssomod_token_verify(request_rec *r, const ssomod_server_conf *c,
     default:
         break;
     }
-    if (!ssomod_token_lookup(r, c, hash, now, &f)) {
+    if (ssomod_token_lookup(r, c, hash, now, &f) != SSO_TOKEN_LOOKED_UP) {
         return ssomod_token_unavailable(r);
     }
     if (f.rv == APR_NOTFOUND) {
@@ -185,20 +192,22 @@ static int ssomod_token_verify(request_rec *r, const ssomod_server_conf *c,
     return OK;
 }
 
-/* A memo hit whose last_used is due: one registry write a minute. */
+/* A memo hit whose last_used is due: one registry write a minute. The
+ * memo says "written" first, so the other threads of this process using
+ * the token meanwhile do not write too. */
 static void ssomod_token_memo_touch(request_rec *r, const ssomod_server_conf *c,
                                     const unsigned char *hash, apr_int64_t now)
 {
-    sso_registry *reg = ssomod_registry_acquire(r, c);
+    sso_registry *reg;
 
-    if (!reg) {
+    apr_thread_mutex_lock(ssomod_token_lock);
+    sso_token_memo_touched(ssomod_token_memo, c->user_store, hash, now);
+    apr_thread_mutex_unlock(ssomod_token_lock);
+    if (!(reg = ssomod_registry_acquire(r, c))) {
         return;
     }
     ssomod_token_touch(r, c, reg, hash, now);
     ssomod_registry_release(r, c, reg, 0);
-    apr_thread_mutex_lock(ssomod_token_lock);
-    sso_token_memo_touched(ssomod_token_memo, c->user_store, hash, now);
-    apr_thread_mutex_unlock(ssomod_token_lock);
 }
 
 int ssomod_token_check(request_rec *r, const ssomod_server_conf *c,
