@@ -37,10 +37,12 @@ extern "C" {
  * a caller built against an older header reads a prefix of the struct. */
 #define MOD_AUTH_SSO_IDENTITY_VERSION 1
 
-/* How the user authenticated. More values may be added (API tokens:
- * "token"); treat an unknown one as authenticated by some other means. */
+/* How the user authenticated. More values may be added; treat an unknown
+ * one as authenticated by some other means. */
 #define MOD_AUTH_SSO_METHOD_SSO   "sso"
 #define MOD_AUTH_SSO_METHOD_LOCAL "local"
+/* An API token (SSOAPITokens): no session behind the request. */
+#define MOD_AUTH_SSO_METHOD_TOKEN "token"
 
 /* Who the request is. Everything is read-only and lives in r->pool. */
 typedef struct {

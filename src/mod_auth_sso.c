@@ -10,6 +10,7 @@
 #include "mod_auth_sso_op.h"
 #include "mod_auth_sso_registry.h"
 #include "mod_auth_sso_routes.h"
+#include "mod_auth_sso_token.h"
 #include "mod_auth_sso.h"
 
 #include "apr_strings.h"
@@ -132,6 +133,7 @@ static void ssomod_register_hooks(apr_pool_t *p)
     ap_hook_child_init(ssomod_cache_child_init, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_child_init(ssomod_registry_child_init, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_child_init(ssomod_op_child_init, NULL, NULL, APR_HOOK_MIDDLE);
+    ap_hook_child_init(ssomod_token_child_init, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_quick_handler(ssomod_routes_quick_handler, NULL, NULL,
                           APR_HOOK_FIRST);
     ap_hook_post_read_request(ssomod_event_carry, NULL, NULL,

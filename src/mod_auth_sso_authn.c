@@ -9,6 +9,7 @@
 #include "mod_auth_sso_pages.h"
 #include "mod_auth_sso_session.h"
 #include "mod_auth_sso_refresh.h"
+#include "mod_auth_sso_token.h"
 #include "sso_identity.h"
 #include "sso_url.h"
 
@@ -173,9 +174,23 @@ static const ssomod_identity *ssomod_authn_inherited(request_rec *r)
     return id ? id : r->prev ? ssomod_identity_get(r->prev) : NULL;
 }
 
+/* SSOAPITokens: a Bearer token decides alone, whatever cookie comes
+ * with it. */
+static int ssomod_authn_token(request_rec *r, const ssomod_server_conf *c,
+                              const char *token)
+{
+    ssomod_identity *id = NULL;
+    int rc = ssomod_token_check(r, c, token, &id);
+
+    if (rc == OK) {
+        ssomod_identity_apply(r, c, id);
+    }
+    return rc;
+}
+
 static int ssomod_authn_check(request_rec *r)
 {
-    const char *type = ap_auth_type(r);
+    const char *type = ap_auth_type(r), *token;
     const ssomod_server_conf *c;
     const ssomod_identity *inherited;
     const unsigned char *sid;
@@ -188,6 +203,9 @@ static int ssomod_authn_check(request_rec *r)
     if ((inherited = ssomod_authn_inherited(r))) {
         ssomod_identity_apply(r, c, inherited);
         return OK;
+    }
+    if ((token = ssomod_token_of(r, c))) {
+        return ssomod_authn_token(r, c, token);
     }
     switch (ssomod_session_load(r, c, &s, &sid)) {
     case SSO_LOAD_OK:

@@ -28,6 +28,7 @@ void *ssomod_server_conf_create(apr_pool_t *p, server_rec *s)
     c->account_recheck = SSO_UNSET;
     c->session_cache_reuse = SSO_UNSET;
     c->logout_at_provider = c->group_refresh = SSO_UNSET;
+    c->api_tokens = SSO_UNSET;
     return c;
 }
 
@@ -77,6 +78,7 @@ void *ssomod_server_conf_merge(apr_pool_t *p, void *basev, void *addv)
     SSO_MERGE_INT(clock_skew);
     SSO_MERGE_INT(pass_headers);
     SSO_MERGE_INT(account_recheck);
+    SSO_MERGE_INT(api_tokens);
     SSO_MERGE_INT(session_cache_reuse);
     SSO_MERGE_INT(logout_at_provider);
     SSO_MERGE_INT(group_refresh);
@@ -166,6 +168,7 @@ static void ssomod_finalize_flags(ssomod_server_conf *c)
     c->pass_headers = ssomod_default_int(c->pass_headers, 0);
     c->token_auth = ssomod_default_int(c->token_auth, SSO_PROVIDER_AUTH_AUTO);
     c->logout_at_provider = ssomod_default_int(c->logout_at_provider, 0);
+    c->api_tokens = ssomod_default_int(c->api_tokens, 0);
 }
 
 static void ssomod_finalize_numbers(ssomod_server_conf *c)
@@ -744,6 +747,10 @@ const command_rec ssomod_cmds[] = {
         "SSOAccountRecheck", ssomod_set_positive_seconds,
         SSO_SLOT(account_recheck), RSRC_CONF,
         "seconds between looks at a session's account in the registry"),
+    AP_INIT_FLAG("SSOAPITokens", ssomod_set_flag, SSO_SLOT(api_tokens),
+                 RSRC_CONF,
+                 "accept Authorization: Bearer API tokens (sso-users token) "
+                 "under AuthType sso"),
     AP_INIT_FLAG("SSOLogoutAtProvider", ssomod_set_flag,
                  SSO_SLOT(logout_at_provider), RSRC_CONF,
                  "after a logout here, also sign out at the "

@@ -81,6 +81,7 @@ typedef struct {
     int clock_skew;
     int pass_headers;
     int account_recheck;     /* seconds between registry re-checks */
+    int api_tokens;          /* SSOAPITokens: Bearer tokens accepted */
     int logout_at_provider;  /* SSOLogoutAtProvider */
     int group_refresh;       /* SSOGroupRefresh seconds; 0: off */
     int session_cache_reuse; /* seconds a record read from a shared

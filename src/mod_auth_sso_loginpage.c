@@ -298,6 +298,28 @@ ssomod_attempt_e ssomod_throttle_take(request_rec *r, sso_throttle *t)
     return ssomod_throttle_take_key(r, key, klen, t);
 }
 
+static apr_time_t ssomod_throttle_uncount(void *ctx, unsigned char *buf,
+                                          apr_size_t *len, apr_size_t cap)
+{
+    sso_throttle t;
+
+    if (!*len || !sso_throttle_decode(buf, *len, &t)) {
+        return 0;
+    }
+    sso_throttle_refund(&t);
+    *len = sso_throttle_encode(&t, buf, cap);
+    return *len ? apr_time_from_sec(t.first + SSO_THROTTLE_WINDOW) : 0;
+}
+
+void ssomod_throttle_refund(request_rec *r)
+{
+    apr_size_t klen;
+    const char *key = ssomod_throttle_key_of(r, &klen);
+
+    ssomod_cache_update(r->server, SSO_CACHE_AUX, key, klen,
+                        ssomod_throttle_uncount, NULL, r->pool);
+}
+
 void ssomod_throttle_clear(request_rec *r)
 {
     apr_size_t klen;

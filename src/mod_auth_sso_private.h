@@ -31,7 +31,7 @@ typedef struct {
     apr_array_header_t *groups; /* local group names, const char * */
     const char *email;
     const char *name;
-    const char *method; /* "sso" or "local" */
+    const char *method; /* "sso", "local" or "token" */
 } ssomod_identity;
 
 /* mod_auth_sso.c */

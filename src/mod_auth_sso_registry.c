@@ -429,7 +429,7 @@ void ssomod_registry_event(request_rec *r, const ssomod_server_conf *c,
     }
     if (rv != APR_SUCCESS) {
         ssomod_log_r(r, APLOG_WARNING, rv,
-                     SSOLOGNO(00000) "sign-in event %s (%s) of %s was not "
+                     SSOLOGNO(00140) "sign-in event %s (%s) of %s was not "
                                      "recorded: %s (check SSOUserStore)",
                               event, cause ? cause : "-",
                               user ? ap_escape_logitem(r->pool, user) : "-",

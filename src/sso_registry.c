@@ -42,6 +42,7 @@
     "totp_secret, totp_last_step, sessions_after"
 
 #define SSO_EVENT_COLUMNS "at, username, addr, method, event, cause"
+#define SSO_TOKEN_COLUMNS "token_name, token_hash, issued, expires, last_used"
 
 enum {
     Q_FIND_SUB,
@@ -65,6 +66,12 @@ enum {
     Q_EVENT_PRUNE,
     Q_EVENTS,
     Q_EVENTS_USER,
+    Q_TOKEN_ADD,
+    Q_TOKEN_FIND,
+    Q_TOKEN_NAMED,
+    Q_TOKEN_LIST,
+    Q_TOKEN_REVOKE,
+    Q_TOKEN_TOUCH,
     Q_COUNT
 };
 
@@ -119,6 +126,22 @@ static const struct {
     { "SELECT " SSO_EVENT_COLUMNS " FROM sign_ins WHERE username = %s "
       "AND at >= %lld ORDER BY id",
       "list sign-in events of a user" },
+    { "INSERT INTO api_tokens (token_hash, user_id, token_name, issued, "
+      "expires, last_used) VALUES (%s, %lld, %s, %lld, %lld, 0)",
+      "add API token" },
+    { "SELECT " SSO_USER_COLUMNS ", " SSO_TOKEN_COLUMNS " FROM api_tokens "
+      "JOIN users ON users.id = api_tokens.user_id WHERE token_hash = %s",
+      "find API token" },
+    { "SELECT token_name FROM api_tokens WHERE user_id = %lld "
+      "AND token_name = %s",
+      "look up API token name" },
+    { "SELECT " SSO_TOKEN_COLUMNS " FROM api_tokens WHERE user_id = %lld",
+      "list API tokens" },
+    { "DELETE FROM api_tokens WHERE user_id = %lld AND token_name = %s",
+      "revoke API token" },
+    { "UPDATE api_tokens SET last_used = %lld WHERE token_hash = %s "
+      "AND last_used < %lld",
+      "record API token use" },
 };
 
 /* DDL differs only in how ids are generated. Local users have a password
@@ -183,6 +206,19 @@ static const char *const sso_registry_v4_audit_sqlite3[] = {
 static const char *const sso_registry_v4_audit_pgsql[] = {
     SSO_SIGN_INS_DDL("BIGSERIAL PRIMARY KEY"), SSO_SIGN_INS_INDEX, NULL
 };
+/* Version 5: API tokens (sso-users token). Only a SHA-256 of each token
+ * is kept: the token is 256 random bits, so a slow, salted hash would add
+ * nothing against guessing it, and an unsalted one lets a request find its
+ * token by one indexed lookup. The same text for both drivers: the hash is
+ * the key. */
+static const char *const sso_registry_v5_tokens[] = {
+    "CREATE TABLE api_tokens (token_hash TEXT PRIMARY KEY, "
+    "user_id BIGINT NOT NULL REFERENCES users (id) ON DELETE CASCADE, "
+    "token_name TEXT NOT NULL, issued BIGINT NOT NULL, "
+    "expires BIGINT NOT NULL DEFAULT 0, last_used BIGINT NOT NULL DEFAULT 0, "
+    "UNIQUE (user_id, token_name))",
+    NULL
+};
 
 /* Upgrade steps: [v] takes a store from version v - 1 to v. Append a step
  * and bump SSO_REGISTRY_SCHEMA_VERSION to change the schema. */
@@ -195,6 +231,7 @@ static const struct {
     { sso_registry_v2, sso_registry_v2 },
     { sso_registry_v3, sso_registry_v3 },
     { sso_registry_v4_audit_sqlite3, sso_registry_v4_audit_pgsql },
+    { sso_registry_v5_tokens, sso_registry_v5_tokens },
 };
 
 /* A bcrypt hash (cost 12) of a random string nobody knows: checked against
@@ -1847,6 +1884,218 @@ apr_status_t sso_registry_delete(sso_registry *reg, apr_pool_t *p,
 
     c.username = username;
     return sso_registry_write(reg, p, sso_registry_delete_work, &c, err);
+}
+
+/* ---- API tokens ---- */
+
+typedef struct {
+    const char *username;
+    const char *name;
+    const char *hash;
+    apr_int64_t expires;
+    apr_int64_t now;
+} sso_token_ctx;
+
+static apr_status_t sso_registry_check_token_name(apr_pool_t *p,
+                                                  const char *name,
+                                                  const char **err)
+{
+    return sso_registry_check(p, "token name", name, SSO_REGISTRY_NAME_MAX,
+                              err);
+}
+
+/* Columns from first on: SSO_TOKEN_COLUMNS. */
+static sso_api_token *sso_registry_token_row(sso_registry *reg, apr_pool_t *p,
+                                             apr_dbd_row_t *row, int first)
+{
+    sso_api_token *t = apr_pcalloc(p, sizeof(*t));
+
+    t->name = sso_registry_col(reg, p, row, first);
+    t->hash = sso_registry_col(reg, p, row, first + 1);
+    t->created = sso_registry_col_int(reg, p, row, first + 2);
+    t->expires = sso_registry_col_int(reg, p, row, first + 3);
+    t->last_used = sso_registry_col_int(reg, p, row, first + 4);
+    return t;
+}
+
+static apr_status_t sso_registry_token_taken(sso_registry *reg, apr_pool_t *p,
+                                             const sso_user *u,
+                                             const char *name, int *taken,
+                                             const char **err)
+{
+    const void *args[] = { &u->id, name };
+    apr_dbd_results_t *res;
+    apr_dbd_row_t *row = NULL;
+    apr_status_t rv =
+        sso_registry_select(reg, p, Q_TOKEN_NAMED, args, &res, err);
+
+    *taken = 0;
+    while (rv == APR_SUCCESS && sso_registry_next(reg, p, res, &row)) {
+        *taken = 1;
+    }
+    return rv;
+}
+
+static apr_status_t sso_registry_token_add_work(sso_registry *reg,
+                                                apr_pool_t *p, void *ctx,
+                                                const char **err)
+{
+    sso_token_ctx *c = ctx;
+    sso_user *u;
+    apr_status_t rv = sso_registry_need_user(reg, p, c->username, &u, err);
+    const void *args[] = { c->hash, u ? &u->id : NULL, c->name, &c->now,
+                           &c->expires };
+    int taken = 0;
+
+    if (rv == APR_SUCCESS) {
+        rv = sso_registry_token_taken(reg, p, u, c->name, &taken, err);
+    }
+    if (rv == APR_SUCCESS && taken) {
+        sso_registry_set_err(err, apr_psprintf(p,
+                                               "user '%s' already has a "
+                                               "token named '%s'",
+                                               u->username, c->name));
+        return APR_EEXIST;
+    }
+    return rv ? rv : sso_registry_exec(reg, p, Q_TOKEN_ADD, args, err);
+}
+
+apr_status_t sso_registry_token_add(sso_registry *reg, apr_pool_t *p,
+                                    const char *username, const char *name,
+                                    const char *hash, apr_int64_t expires,
+                                    const char **err)
+{
+    sso_token_ctx c = { 0 };
+    apr_status_t rv;
+
+    c.username = username;
+    c.name = name;
+    c.hash = hash;
+    c.expires = expires;
+    c.now = sso_registry_now();
+    if ((rv = sso_registry_check_token_name(p, name, err))
+        || (rv = sso_registry_check(p, "token hash", hash, 128, err))) {
+        return rv;
+    }
+    return sso_registry_write(reg, p, sso_registry_token_add_work, &c, err);
+}
+
+static int sso_registry_cmp_token(const void *a, const void *b)
+{
+    return strcmp((*(sso_api_token *const *)a)->name,
+                  (*(sso_api_token *const *)b)->name);
+}
+
+apr_status_t sso_registry_token_list(sso_registry *reg, apr_pool_t *p,
+                                     const char *username,
+                                     apr_array_header_t **tokens,
+                                     const char **err)
+{
+    sso_user *u;
+    apr_dbd_results_t *res;
+    apr_dbd_row_t *row = NULL;
+    apr_status_t rv = sso_registry_need_user(reg, p, username, &u, err);
+    const void *args[] = { u ? &u->id : NULL };
+
+    *tokens = apr_array_make(p, 4, sizeof(sso_api_token *));
+    if (rv == APR_SUCCESS) {
+        rv = sso_registry_select(reg, p, Q_TOKEN_LIST, args, &res, err);
+    }
+    while (rv == APR_SUCCESS && sso_registry_next(reg, p, res, &row)) {
+        APR_ARRAY_PUSH(*tokens, sso_api_token *) =
+            sso_registry_token_row(reg, p, row, 0);
+    }
+    if (rv == APR_SUCCESS && (*tokens)->nelts > 1) {
+        qsort((*tokens)->elts, (*tokens)->nelts, sizeof(sso_api_token *),
+              sso_registry_cmp_token);
+    }
+    return rv;
+}
+
+static apr_status_t sso_registry_token_revoke_work(sso_registry *reg,
+                                                   apr_pool_t *p, void *ctx,
+                                                   const char **err)
+{
+    sso_token_ctx *c = ctx;
+    sso_user *u;
+    apr_status_t rv = sso_registry_need_user(reg, p, c->username, &u, err);
+    const void *args[] = { u ? &u->id : NULL, c->name };
+    int nrows = 0;
+
+    if (rv == APR_SUCCESS) {
+        rv = sso_registry_exec_n(reg, p, Q_TOKEN_REVOKE, args, &nrows, err);
+    }
+    if (rv == APR_SUCCESS && nrows == 0) {
+        sso_registry_set_err(err, apr_psprintf(p,
+                                               "user '%s' has no token "
+                                               "named '%s'",
+                                               u->username, c->name));
+        return APR_NOTFOUND;
+    }
+    return rv;
+}
+
+apr_status_t sso_registry_token_revoke(sso_registry *reg, apr_pool_t *p,
+                                       const char *username, const char *name,
+                                       const char **err)
+{
+    sso_token_ctx c = { 0 };
+
+    c.username = username;
+    c.name = name;
+    return sso_registry_write(reg, p, sso_registry_token_revoke_work, &c, err);
+}
+
+/* The user's columns come first (sso_registry_user_row), then the
+ * token's. */
+#define SSO_TOKEN_FIRST_COLUMN 14
+
+apr_status_t sso_registry_token_find(sso_registry *reg, apr_pool_t *p,
+                                     const char *hash, sso_api_token **tok,
+                                     sso_user **user, const char **err)
+{
+    const void *args[] = { hash };
+    apr_dbd_results_t *res;
+    apr_dbd_row_t *row = NULL;
+    apr_status_t rv =
+        sso_registry_select(reg, p, Q_TOKEN_FIND, args, &res, err);
+
+    *tok = NULL;
+    *user = NULL;
+    if (rv != APR_SUCCESS) {
+        return rv;
+    }
+    while (sso_registry_next(reg, p, res, &row)) {
+        if (!*user) {
+            *user = sso_registry_user_row(reg, p, row);
+            *tok = sso_registry_token_row(reg, p, row, SSO_TOKEN_FIRST_COLUMN);
+        }
+    }
+    if (!*user) {
+        return APR_NOTFOUND;
+    }
+    return sso_registry_load_groups(reg, p, *user, err);
+}
+
+static apr_status_t sso_registry_token_touch_work(sso_registry *reg,
+                                                  apr_pool_t *p, void *ctx,
+                                                  const char **err)
+{
+    sso_token_ctx *c = ctx;
+    const void *args[] = { &c->now, c->hash, &c->now };
+
+    return sso_registry_exec(reg, p, Q_TOKEN_TOUCH, args, err);
+}
+
+apr_status_t sso_registry_token_touch(sso_registry *reg, apr_pool_t *p,
+                                      const char *hash, apr_int64_t now,
+                                      const char **err)
+{
+    sso_token_ctx c = { 0 };
+
+    c.hash = hash;
+    c.now = now;
+    return sso_registry_write(reg, p, sso_registry_token_touch_work, &c, err);
 }
 
 /* ---- passwords ---- */

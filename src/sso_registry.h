@@ -32,7 +32,7 @@ typedef struct sso_registry sso_registry;
 #define SSO_REGISTRY_DEFAULT_SPEC                                              \
     "sqlite3:" SSO_STATE_DIR "/" SSO_REGISTRY_DEFAULT_FILE
 /* The schema this build writes; older stores are upgraded at open. */
-#define SSO_REGISTRY_SCHEMA_VERSION 4
+#define SSO_REGISTRY_SCHEMA_VERSION 5
 /* How long SQLite waits for another process's lock, in milliseconds. */
 #define SSO_REGISTRY_BUSY_TIMEOUT_MS 5000
 /* bcrypt cost of new password hashes; bcrypt reads at most 72 bytes. */
@@ -59,6 +59,16 @@ typedef struct {
                                    * account's credentials changed */
     apr_array_header_t *groups;    /* const char *, sorted by name */
 } sso_user;
+
+/* An API token of a user (sso-users token). The registry keeps only the
+ * token's hash (sso_token_hash): the token itself is shown once. */
+typedef struct {
+    const char *name;      /* unique per user */
+    const char *hash;      /* SHA-256 of the token, lower-case hex */
+    apr_int64_t created;   /* seconds since the epoch */
+    apr_int64_t expires;   /* seconds since the epoch; 0: never */
+    apr_int64_t last_used; /* seconds since the epoch; 0: never */
+} sso_api_token;
 
 /* One SSO login, for sso_registry_sso_login. */
 typedef struct {
@@ -217,6 +227,31 @@ apr_status_t sso_registry_events(sso_registry *reg, apr_pool_t *p,
  * NULL or "". */
 const char *sso_registry_event_text(apr_pool_t *p, const char *s,
                                     apr_size_t max);
+
+/* API tokens. add: APR_EEXIST when the user has a token of that name,
+ * APR_NOTFOUND when the user is absent. revoke removes the row, so a
+ * revoked token is looked up exactly as one that never existed.
+ * find: one indexed lookup by hash; APR_SUCCESS with *tok and *user (its
+ * groups included) whatever the token's expiry or the user's state, which
+ * the caller judges; APR_NOTFOUND when no token has this hash.
+ * touch: records last_used = now unless it is that recent already. */
+apr_status_t sso_registry_token_add(sso_registry *reg, apr_pool_t *p,
+                                    const char *username, const char *name,
+                                    const char *hash, apr_int64_t expires,
+                                    const char **err);
+apr_status_t sso_registry_token_list(sso_registry *reg, apr_pool_t *p,
+                                     const char *username,
+                                     apr_array_header_t **tokens,
+                                     const char **err);
+apr_status_t sso_registry_token_revoke(sso_registry *reg, apr_pool_t *p,
+                                       const char *username, const char *name,
+                                       const char **err);
+apr_status_t sso_registry_token_find(sso_registry *reg, apr_pool_t *p,
+                                     const char *hash, sso_api_token **tok,
+                                     sso_user **user, const char **err);
+apr_status_t sso_registry_token_touch(sso_registry *reg, apr_pool_t *p,
+                                      const char *hash, apr_int64_t now,
+                                      const char **err);
 
 /* bcrypt (cost SSO_REGISTRY_BCRYPT_COST, 16 salt bytes from OpenSSL).
  * APR_EINVAL for an empty password or one longer than

@@ -50,6 +50,13 @@ int sso_throttle_attempt(sso_throttle *t, apr_int64_t now)
     return 1;
 }
 
+void sso_throttle_refund(sso_throttle *t)
+{
+    if (t->failures > 0) {
+        t->failures--;
+    }
+}
+
 apr_int64_t sso_throttle_remaining(const sso_throttle *t, apr_int64_t now)
 {
     return sso_throttle_blocked(t, now) ? t->first + SSO_THROTTLE_WINDOW - now

@@ -30,6 +30,9 @@ void sso_throttle_fail(sso_throttle *t, apr_int64_t now);
  * else 1 with the attempt counted as a failure already, so that
  * attempts in flight at once count (a success clears the record). */
 int sso_throttle_attempt(sso_throttle *t, apr_int64_t now);
+/* Takes back one attempt counted by sso_throttle_attempt that turned out
+ * right (an API token), without forgetting the other failures. */
+void sso_throttle_refund(sso_throttle *t);
 /* Seconds until the block ends (0 when not blocked). */
 apr_int64_t sso_throttle_remaining(const sso_throttle *t, apr_int64_t now);
 

@@ -29,6 +29,7 @@
 #include "sso_owner.h"
 #include "sso_qr.h"
 #include "sso_registry.h"
+#include "sso_token.h"
 #include "sso_totp.h"
 
 #define EXIT_USAGE    1
@@ -77,6 +78,11 @@ static int cli_usage(void)
           "newest " SSO_EVENTS_KEEP_TEXT " kept);\n"
           "                                   DATE: YYYY-MM-DD[ HH:MM[:SS]], "
           "local time\n"
+          "  token USER add NAME [DAYS]       new API token (SSOAPITokens), "
+          "printed once;\n"
+          "                                   DAYS until it expires (default: "
+          "never)\n"
+          "  token USER list | token USER revoke NAME\n"
           "  store                            the store that would be used\n"
           "The store: -s, else SSOUserStore in -f HTTPD_CONF (Include "
           "followed), else\nin " SSO_HTTPD_CONF_DIR "/apache2.conf or "
@@ -987,6 +993,103 @@ static int cmd_totp(cli *c, int argc, const char *const *argv)
     return 0;
 }
 
+/* ---- API tokens ---- */
+
+static int cli_token_days(const char *arg, int *days)
+{
+    char *end = NULL;
+    apr_int64_t v = arg ? apr_strtoi64(arg, &end, 10) : 0;
+
+    if (arg && (!*arg || *end || v < 1 || v > SSO_TOKEN_DAYS_MAX)) {
+        return cli_error(EXIT_USAGE, "DAYS must be a number from 1 to %d",
+                         SSO_TOKEN_DAYS_MAX);
+    }
+    *days = (int)v;
+    return 0;
+}
+
+/* The token is printed once, on stdout alone, so that a script can take
+ * it; the registry keeps only its SHA-256. */
+static int cli_token_add(cli *c, const sso_user *u, const char *name,
+                         const char *days_arg)
+{
+    unsigned char hash[SSO_TOKEN_HASH_BYTES];
+    apr_int64_t expires;
+    const char *token, *err;
+    apr_status_t rv;
+    int days = 0, rc;
+
+    if ((rc = cli_token_days(days_arg, &days)) != 0) {
+        return rc;
+    }
+    sso_token_expiry(apr_time_sec(apr_time_now()), days, &expires);
+    if (sso_token_new(c->p, &token) != APR_SUCCESS
+        || !sso_token_hash(token, hash)) {
+        return cli_error(EXIT_STORE, "cannot make a token: OpenSSL failed");
+    }
+    rv = sso_registry_token_add(c->reg, c->p, u->username, name,
+                                sso_token_hash_hex(c->p, hash), expires, &err);
+    if (rv != APR_SUCCESS) {
+        return cli_fail(rv, err);
+    }
+    printf("%s\n", token);
+    fprintf(stderr,
+            "token '%s' of '%s' added, expires %s; it is shown only now\n",
+            name, u->username, cli_time(c->p, expires));
+    return 0;
+}
+
+static int cli_token_list(cli *c, const sso_user *u)
+{
+    apr_array_header_t *tokens;
+    const char *err;
+    apr_status_t rv;
+    int i;
+
+    rv = sso_registry_token_list(c->reg, c->p, u->username, &tokens, &err);
+    if (rv != APR_SUCCESS) {
+        return cli_fail(rv, err);
+    }
+    printf("%-24s  %-19s  %-19s  %s\n", "NAME", "CREATED", "EXPIRES",
+           "LAST USED");
+    for (i = 0; i < tokens->nelts; i++) {
+        const sso_api_token *t = APR_ARRAY_IDX(tokens, i, sso_api_token *);
+        printf("%-24s  %-19s  %-19s  %s\n", t->name, cli_time(c->p, t->created),
+               cli_time(c->p, t->expires), cli_time(c->p, t->last_used));
+    }
+    return 0;
+}
+
+static int cmd_token(cli *c, int argc, const char *const *argv)
+{
+    const char *op = argv[1], *err;
+    sso_user *u;
+    apr_status_t rv;
+    int rc;
+
+    if (!strcmp(op, "list")     ? argc != 2
+        : !strcmp(op, "add")    ? argc < 3
+        : !strcmp(op, "revoke") ? argc != 3
+                                : 1) {
+        return cli_usage();
+    }
+    if ((rc = cli_find(c, argv[0], &u)) != 0) {
+        return rc;
+    }
+    if (!strcmp(op, "list")) {
+        return cli_token_list(c, u);
+    }
+    if (!strcmp(op, "add")) {
+        return cli_token_add(c, u, argv[2], argc > 3 ? argv[3] : NULL);
+    }
+    rv = sso_registry_token_revoke(c->reg, c->p, u->username, argv[2], &err);
+    if (rv != APR_SUCCESS) {
+        return cli_fail(rv, err);
+    }
+    printf("token '%s' of '%s' revoked\n", argv[2], u->username);
+    return 0;
+}
+
 static const struct {
     const char *name;
     int min, max; /* arguments; max -1: any number */
@@ -998,7 +1101,8 @@ static const struct {
     { "link", 3, -1, 1, cmd_link },      { "groups", 2, -1, 1, cmd_groups },
     { "disable", 1, 1, 1, cmd_disable }, { "enable", 1, 1, 1, cmd_enable },
     { "delete", 1, 1, 1, cmd_delete },   { "totp", 2, 2, 1, cmd_totp },
-    { "log", 0, 3, 1, cmd_log },         { "store", 0, 0, 0, cmd_store },
+    { "log", 0, 3, 1, cmd_log },         { "token", 2, 4, 1, cmd_token },
+    { "store", 0, 0, 0, cmd_store },
 };
 
 static int cli_run(cli *c, int argc, const char *const *argv)

@@ -134,8 +134,8 @@ static void pgsql_setup(void)
     store_file = NULL;
     store_spec =
         apr_pstrcat(unit_pool, "pgsql:", getenv("SSO_TEST_PGSQL"), NULL);
-    raw_exec("DROP TABLE IF EXISTS user_groups, users, sso_meta, notes, "
-             "sign_ins");
+    raw_exec("DROP TABLE IF EXISTS api_tokens, user_groups, users, sso_meta, "
+             "notes, sign_ins");
 }
 
 /* Where a test builds an old store by hand, the directory must exist. */
@@ -386,6 +386,11 @@ START_TEST(upgrade_from_version_2)
         sso_registry_set_totp(reg, unit_pool, "old", "1:abc", 7, &err),
         APR_SUCCESS);
     ck_assert_str_eq(must_find(reg, "old")->totp_secret, "1:abc");
+    /* Version 4 on top: API tokens of the users kept. */
+    ck_assert_int_eq(
+        sso_registry_token_add(reg, unit_pool, "old", "ci", "abcd", 0, &err),
+        APR_SUCCESS);
+    ck_assert_int_eq(raw_number("SELECT COUNT(*) FROM api_tokens"), 1);
     sso_registry_close(reg);
 }
 END_TEST
@@ -782,6 +787,7 @@ START_TEST(upgrade_from_version_3)
 
     add_local(reg, "kept", NULL);
     sso_registry_close(reg);
+    raw_exec("DROP TABLE api_tokens");
     raw_exec("DROP TABLE sign_ins");
     raw_exec("UPDATE sso_meta SET schema_version = 3");
     reg = store_open();
@@ -1252,8 +1258,87 @@ START_TEST(parallel_same_names)
 }
 END_TEST
 
+/* API tokens: only the hash kept, one name per user, found by hash with
+ * the user's groups, last_used written only when older, revoke and delete
+ * remove the row. */
+START_TEST(api_tokens)
+{
+    sso_registry *reg = store_open();
+    apr_array_header_t *list;
+    sso_api_token *t;
+    sso_user *u;
+    const char *err = NULL;
+    const char *h1 =
+        "1111111111111111111111111111111111111111111111111111111111111111";
+    const char *h2 =
+        "2222222222222222222222222222222222222222222222222222222222222222";
+
+    ck_assert_int_eq(sso_registry_add_local(reg, unit_pool, "alice", "x",
+                                            groups("b", "a", NULL), &err),
+                     APR_SUCCESS);
+    ck_assert_int_eq(
+        sso_registry_token_add(reg, unit_pool, "nobody", "ci", h1, 0, &err),
+        APR_NOTFOUND);
+    ck_assert_int_eq(
+        sso_registry_token_add(reg, unit_pool, "alice", "ci", h1, 0, &err),
+        APR_SUCCESS);
+    ck_assert_int_eq(
+        sso_registry_token_add(reg, unit_pool, "alice", "ci", h2, 0, &err),
+        APR_EEXIST);
+    ck_assert_int_eq(
+        sso_registry_token_add(reg, unit_pool, "alice", "", h2, 0, &err),
+        APR_EINVAL);
+    ck_assert_int_eq(sso_registry_token_add(reg, unit_pool, "alice", "backup",
+                                            h2, 4000000000LL, &err),
+                     APR_SUCCESS);
+
+    ck_assert_int_eq(
+        sso_registry_token_list(reg, unit_pool, "alice", &list, &err),
+        APR_SUCCESS);
+    ck_assert_int_eq(list->nelts, 2);
+    t = APR_ARRAY_IDX(list, 0, sso_api_token *);
+    ck_assert_str_eq(t->name, "backup");
+    ck_assert(t->expires == 4000000000LL);
+    ck_assert(t->last_used == 0);
+    ck_assert(t->created > 0);
+
+    ck_assert_int_eq(sso_registry_token_find(reg, unit_pool, h1, &t, &u, &err),
+                     APR_SUCCESS);
+    ck_assert_str_eq(t->name, "ci");
+    ck_assert_str_eq(u->username, "alice");
+    ck_assert_str_eq(joined(u->groups), "a,b");
+    ck_assert_int_eq(
+        sso_registry_token_find(reg, unit_pool, "33", &t, &u, &err),
+        APR_NOTFOUND);
+
+    ck_assert_int_eq(sso_registry_token_touch(reg, unit_pool, h1, 500, &err),
+                     APR_SUCCESS);
+    ck_assert_int_eq(sso_registry_token_touch(reg, unit_pool, h1, 400, &err),
+                     APR_SUCCESS);
+    sso_registry_token_find(reg, unit_pool, h1, &t, &u, &err);
+    ck_assert(t->last_used == 500);
+
+    ck_assert_int_eq(
+        sso_registry_token_revoke(reg, unit_pool, "alice", "ci", &err),
+        APR_SUCCESS);
+    ck_assert_int_eq(
+        sso_registry_token_revoke(reg, unit_pool, "alice", "ci", &err),
+        APR_NOTFOUND);
+    ck_assert_int_eq(sso_registry_token_find(reg, unit_pool, h1, &t, &u, &err),
+                     APR_NOTFOUND);
+
+    ck_assert_int_eq(sso_registry_delete(reg, unit_pool, "alice", &err),
+                     APR_SUCCESS);
+    ck_assert_int_eq(sso_registry_token_find(reg, unit_pool, h2, &t, &u, &err),
+                     APR_NOTFOUND);
+    ck_assert_int_eq(raw_number("SELECT COUNT(*) FROM api_tokens"), 0);
+    sso_registry_close(reg);
+}
+END_TEST
+
 static void add_store_tests(TCase *tc)
 {
+    tcase_add_test(tc, api_tokens);
     tcase_add_test(tc, schema_create_and_reopen);
     tcase_add_test(tc, upgrade_from_version_0);
     tcase_add_test(tc, upgrade_without_meta);

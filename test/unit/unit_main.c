@@ -27,6 +27,7 @@ int main(void)
     sr = srunner_create(sso_url_suite());
     srunner_add_suite(sr, sso_secret_suite());
     srunner_add_suite(sr, sso_throttle_suite());
+    srunner_add_suite(sr, sso_token_suite());
     srunner_add_suite(sr, sso_key_suite());
     srunner_add_suite(sr, sso_groups_suite());
     srunner_add_suite(sr, sso_http_suite());
