@@ -10,6 +10,7 @@
 #include "mod_auth_sso_op.h"
 #include "mod_auth_sso_registry.h"
 #include "mod_auth_sso_routes.h"
+#include "mod_auth_sso_status.h"
 #include "mod_auth_sso.h"
 
 #include "apr_strings.h"
@@ -44,6 +45,7 @@ void ssomod_event_note(request_rec *r, const char *event, const char *cause)
     if (cause) {
         apr_table_setn(r->notes, "sso-event-cause", cause);
     }
+    ssomod_status_event(r, event, cause);
 }
 
 const ssomod_identity *ssomod_identity_get(request_rec *r)
@@ -86,6 +88,7 @@ static void ssomod_register_hooks(apr_pool_t *p)
     ap_hook_post_config(ssomod_registry_post_config, NULL, NULL,
                         APR_HOOK_MIDDLE);
     ap_hook_post_config(ssomod_check_post_config, NULL, NULL, APR_HOOK_MIDDLE);
+    ap_hook_post_config(ssomod_status_post_config, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_child_init(ssomod_cache_child_init, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_child_init(ssomod_registry_child_init, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_child_init(ssomod_op_child_init, NULL, NULL, APR_HOOK_MIDDLE);
@@ -100,6 +103,7 @@ static void ssomod_register_hooks(apr_pool_t *p)
 #endif
     ssomod_authn_register(p);
     ssomod_authz_register(p);
+    ssomod_status_register(p);
     APR_REGISTER_OPTIONAL_FN(mod_auth_sso_identity);
 }
 
