@@ -26,18 +26,19 @@ typedef struct {
     const char *store_error;
 } ssomod_admission;
 
-static int ssomod_account_refuse(ssomod_admission *a, const char *cause,
-                                 const char *reason)
+static int ssomod_account_refuse(ssomod_admission *a, sso_account_decision d,
+                                 const char *cause)
 {
     const ssomod_login_claims *lc = a->lc;
 
+    ssomod_event_note(a->r, "login-refused", sso_account_event_cause(d));
     ssomod_log_r(a->r, APLOG_WARNING, 0,
                  SSOLOGNO(00001) "login refused for sub %s "
                                  "(email %s, groups [%s]): %s",
                           lc->sub, lc->email ? lc->email : "none",
                           sso_groups_join(a->r->pool, lc->remote_groups),
                           cause);
-    return ssomod_page_refused(a->r, HTTP_FORBIDDEN, reason);
+    return ssomod_page_refused(a->r, HTTP_FORBIDDEN, sso_account_reason(d));
 }
 
 static int ssomod_account_store_failed(ssomod_admission *a, const char *err)
@@ -124,8 +125,8 @@ static int ssomod_account_create(ssomod_admission *a, sso_session *s)
         return ssomod_account_store_failed(a, a->store_error);
     }
     return ssomod_account_refuse(
-        a, sso_account_cause(SSO_ACCOUNT_REFUSE_NO_USERNAME, NULL),
-        sso_account_reason(SSO_ACCOUNT_REFUSE_NO_USERNAME));
+        a, SSO_ACCOUNT_REFUSE_NO_USERNAME,
+        sso_account_cause(SSO_ACCOUNT_REFUSE_NO_USERNAME, NULL));
 }
 
 static int ssomod_account_existing(ssomod_admission *a, int replace,
@@ -136,8 +137,8 @@ static int ssomod_account_existing(ssomod_admission *a, int replace,
 
     if (rv == APR_EACCES) {
         return ssomod_account_refuse(
-            a, sso_account_cause(SSO_ACCOUNT_REFUSE_DISABLED, NULL),
-            sso_account_reason(SSO_ACCOUNT_REFUSE_DISABLED));
+            a, SSO_ACCOUNT_REFUSE_DISABLED,
+            sso_account_cause(SSO_ACCOUNT_REFUSE_DISABLED, NULL));
     }
     if (rv != APR_SUCCESS) {
         return ssomod_account_store_failed(a, a->store_error);
@@ -167,8 +168,7 @@ static int ssomod_account_decide_and_write(ssomod_admission *a, sso_session *s)
     f.disabled = u && u->disabled;
     d = sso_account_decide(&f, &replace);
     if (sso_account_refused(d)) {
-        return ssomod_account_refuse(a, sso_account_cause(d, &f),
-                                     sso_account_reason(d));
+        return ssomod_account_refuse(a, d, sso_account_cause(d, &f));
     }
     return d == SSO_ACCOUNT_CREATE ? ssomod_account_create(a, s)
                                    : ssomod_account_existing(a, replace, s);

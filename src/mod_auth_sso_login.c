@@ -9,6 +9,7 @@
 #include "mod_auth_sso_op.h"
 #include "mod_auth_sso_pages.h"
 #include "mod_auth_sso_session.h"
+#include "mod_auth_sso_status.h"
 #include "mod_auth_sso_backchannel.h"
 #include "mod_auth_sso_refresh.h"
 #include "sso_account.h"
@@ -315,6 +316,7 @@ static int ssomod_callback_stale(ssomod_callback *cb, const char *why,
     const char *to = known ? cb->txn.return_path : "/";
 
     if (ssomod_session_load(cb->r, cb->c, &s, &id) != SSO_LOAD_OK) {
+        ssomod_event_note(cb->r, "login-refused", "state-unknown");
         return ssomod_callback_bad(cb, why);
     }
     ssomod_log_r(cb->r, APLOG_INFO, 0,
@@ -334,6 +336,7 @@ static int ssomod_callback_txn(ssomod_callback *cb, const char *state)
     int known;
 
     if (!key) {
+        ssomod_event_note(cb->r, "login-refused", "state-unknown");
         return ssomod_callback_bad(cb, "state is malformed");
     }
     if (!(name = ssomod_login_cookie_name(cb->r, cb->c, state))) {
@@ -358,6 +361,7 @@ static int ssomod_callback_provider_error(ssomod_callback *cb,
     const char *desc = apr_table_get(cb->args, "error_description");
     request_rec *r = cb->r;
 
+    ssomod_event_note(r, "login-refused", "provider-error");
     ssomod_log_r(r, APLOG_ERR, 0,
                  SSOLOGNO(00052) "the provider refused the login: "
                                  "%s%s%s",
@@ -423,6 +427,8 @@ static int ssomod_callback_token_failed(ssomod_callback *cb, const char *err,
     request_rec *r = cb->r;
     int bad_client = cb->token.kind == SSO_TOKEN_INVALID_CLIENT;
 
+    ssomod_event_note(r, "login-refused",
+                      bad_client ? "wrong-secret" : "provider-error");
     ssomod_log_r(r, APLOG_ERR, 0,
                  SSOLOGNO(00053) "token request to %s failed: %s%s",
                           cb->meta->token_endpoint, err,
@@ -442,7 +448,9 @@ static int ssomod_callback_token(ssomod_callback *cb, const char *code)
 {
     int post = sso_provider_token_auth(cb->meta, cb->c->token_auth)
                == SSO_PROVIDER_AUTH_POST;
+    ssomod_status_timer timer = ssomod_status_call_begin(SSO_CALL_TOKEN);
     sso_http_response resp;
+    apr_status_t parsed;
     const char *err;
     sso_http_opts o;
 
@@ -452,6 +460,8 @@ static int ssomod_callback_token(ssomod_callback *cb, const char *code)
                            post ? NULL : cb->c->client_id,
                            post ? NULL : cb->c->client_secret, &resp)
         != SSO_HTTP_OK) {
+        ssomod_status_call_end(cb->r, timer, 0);
+        ssomod_event_note(cb->r, "login-refused", "provider-error");
         ssomod_log_r(cb->r, APLOG_ERR, 0,
                      SSOLOGNO(00054) "cannot reach the token "
                                      "endpoint: %s",
@@ -460,9 +470,10 @@ static int ssomod_callback_token(ssomod_callback *cb, const char *code)
             cb->r, HTTP_SERVICE_UNAVAILABLE, "Sign-in unavailable",
             "Failed to reach SSO provider. Please try again later.");
     }
-    if (sso_provider_parse_token_response(cb->r->pool, resp.http_status,
-                                          resp.body, resp.len, &cb->token, &err)
-        != APR_SUCCESS) {
+    parsed = sso_provider_parse_token_response(
+        cb->r->pool, resp.http_status, resp.body, resp.len, &cb->token, &err);
+    ssomod_status_call_end(cb->r, timer, parsed == APR_SUCCESS);
+    if (parsed != APR_SUCCESS) {
         return ssomod_callback_token_failed(cb, err, post);
     }
     return OK;
@@ -489,6 +500,7 @@ static int ssomod_callback_id_token(ssomod_callback *cb)
     int rc;
 
     if ((rc = ssomod_op_jwks(cb->r, cb->c, cb->meta, &keys)) != OK) {
+        ssomod_event_note(cb->r, "login-refused", "provider-error");
         return rc;
     }
     st = ssomod_callback_verify_with(cb, keys);
@@ -500,6 +512,7 @@ static int ssomod_callback_id_token(ssomod_callback *cb)
     if (st == SSO_JWT_OK) {
         return OK;
     }
+    ssomod_event_note(cb->r, "login-refused", "token-invalid");
     ssomod_log_r(cb->r, APLOG_ERR, 0,
                  SSOLOGNO(00055) "ID token refused (%s): %s%s",
                           sso_jwt_status_name(st), cb->id.error,
@@ -515,19 +528,25 @@ static int ssomod_callback_id_token(ssomod_callback *cb)
 /* Userinfo only when the ID token lacks the groups claim. */
 static int ssomod_callback_userinfo(ssomod_callback *cb)
 {
+    ssomod_status_timer timer;
     sso_http_response resp;
     const char *err;
     sso_http_opts o;
+    int ok;
 
     if (sso_claim_path_get(cb->id.claims, cb->c->groups_claim_path)
         || !cb->meta->userinfo_endpoint) {
         return OK;
     }
     ssomod_op_http_opts(cb->c, &o);
-    if (sso_http_get(cb->r->pool, &o, cb->meta->userinfo_endpoint,
-                     cb->token.access_token, &resp)
-            != SSO_HTTP_OK
-        || resp.http_status != 200) {
+    timer = ssomod_status_call_begin(SSO_CALL_USERINFO);
+    ok = sso_http_get(cb->r->pool, &o, cb->meta->userinfo_endpoint,
+                      cb->token.access_token, &resp)
+             == SSO_HTTP_OK
+         && resp.http_status == 200;
+    ssomod_status_call_end(cb->r, timer, ok);
+    if (!ok) {
+        ssomod_event_note(cb->r, "login-refused", "provider-error");
         ssomod_log_r(cb->r, APLOG_ERR, 0,
                      SSOLOGNO(00056) "userinfo request failed: "
                                      "%s",
@@ -543,6 +562,7 @@ static int ssomod_callback_userinfo(ssomod_callback *cb)
         == APR_SUCCESS) {
         return OK;
     }
+    ssomod_event_note(cb->r, "login-refused", "provider-error");
     ssomod_log_r(cb->r, APLOG_ERR, 0,
                  SSOLOGNO(00057) "userinfo refused: %s", err);
     return ssomod_page_error(cb->r, HTTP_BAD_GATEWAY, "Sign-in failed",
@@ -583,6 +603,7 @@ static int ssomod_callback_run(ssomod_callback *cb)
     int rc;
 
     if (!state) {
+        ssomod_event_note(cb->r, "login-refused", "state-unknown");
         return ssomod_callback_bad(cb, "state parameter missing");
     }
     if ((rc = ssomod_callback_txn(cb, state)) != OK) {
@@ -591,8 +612,11 @@ static int ssomod_callback_run(ssomod_callback *cb)
     if (error) {
         return ssomod_callback_provider_error(cb, error);
     }
-    if ((rc = ssomod_op_meta(cb->r, cb->c, &cb->meta)) != OK
-        || (rc = ssomod_callback_iss(cb)) != OK) {
+    if ((rc = ssomod_op_meta(cb->r, cb->c, &cb->meta)) != OK) {
+        ssomod_event_note(cb->r, "login-refused", "provider-error");
+        return rc;
+    }
+    if ((rc = ssomod_callback_iss(cb)) != OK) {
         return rc;
     }
     if (!code) {
@@ -704,8 +728,20 @@ static int ssomod_callback_login(ssomod_callback *cb)
     ssomod_backchannel_index(cb->r, c, token, cb->id.sub,
                              sso_jwt_claim_string(cb->id.claims, "sid"));
     ssomod_refresh_keep_token(cb->r, c, token, cb->token.refresh_token);
+    ssomod_event_note(cb->r, "login", "sso");
     apr_table_setn(cb->r->headers_out, "Location", cb->txn.return_path);
     return HTTP_MOVED_TEMPORARILY;
+}
+
+/* A callback that signed no one in and named no cause (a bad request,
+ * the registry or the cache failing...) is a refusal all the same. A
+ * stale callback sent on to a session it already has is none. */
+static void ssomod_callback_refused(ssomod_callback *cb, int rc)
+{
+    if (rc != HTTP_MOVED_TEMPORARILY
+        && !apr_table_get(cb->r->notes, "sso-event")) {
+        ssomod_event_note(cb->r, "login-refused", "other");
+    }
 }
 
 int ssomod_login_callback(request_rec *r, const ssomod_server_conf *c)
@@ -717,8 +753,9 @@ int ssomod_login_callback(request_rec *r, const ssomod_server_conf *c)
     cb.c = c;
     apr_table_setn(r->err_headers_out, "Cache-Control", "no-store");
     if ((rc = ssomod_callback_args(&cb)) != OK
-        || (rc = ssomod_callback_run(&cb)) != OK) {
-        return rc;
+        || (rc = ssomod_callback_run(&cb)) != OK
+        || (rc = ssomod_callback_login(&cb)) != HTTP_MOVED_TEMPORARILY) {
+        ssomod_callback_refused(&cb, rc);
     }
-    return ssomod_callback_login(&cb);
+    return rc;
 }

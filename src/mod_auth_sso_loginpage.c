@@ -334,6 +334,7 @@ static int ssomod_login_failed(request_rec *r, const ssomod_server_conf *c,
     const char *ref;
 
     /* Counted already, by ssomod_throttle_take. */
+    ssomod_event_note(r, "local-login-failed", "password-wrong");
     ssomod_log_r(
         r, APLOG_WARNING, 0,
         SSOLOGNO(00065) "local login failed for "
@@ -468,6 +469,7 @@ static int ssomod_login_verify(request_rec *r, const ssomod_server_conf *c,
     int rc;
 
     if (c->local_providers && ssomod_login_check_providers(r, c, f)) {
+        ssomod_event_note(r, "local-login", "password");
         return ssomod_login_succeed(r, c, f->username, NULL, "authn", ret);
     }
     pw = ssomod_login_check_registry(r, c, f, &u);
@@ -480,6 +482,7 @@ static int ssomod_login_verify(request_rec *r, const ssomod_server_conf *c,
         return ssomod_login_failed(r, c, f, t, ret);
     }
     if (u->disabled) {
+        ssomod_event_note(r, "local-login-failed", "disabled");
         ssomod_log_r(
             r, APLOG_WARNING, 0,
             SSOLOGNO(00068) "local login refused for "
@@ -494,6 +497,7 @@ static int ssomod_login_verify(request_rec *r, const ssomod_server_conf *c,
         == SSO_TOTP_STEP_ASKED) {
         return rc;
     }
+    ssomod_event_note(r, "local-login", "password");
     return ssomod_login_finish(r, c, u, ret);
 }
 
@@ -534,6 +538,7 @@ int ssomod_loginpage_post(request_rec *r, const ssomod_server_conf *c)
         return f.step ? ssomod_totpstep_post(r, c, f.step, f.code)
                       : ssomod_login_verify(r, c, &f, &t, ret);
     case SSO_ATTEMPT_BLOCKED:
+        ssomod_event_note(r, "local-login-failed", "throttled");
         return ssomod_login_blocked(r, &t);
     default:
         return ssomod_page_error(

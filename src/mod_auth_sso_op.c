@@ -10,6 +10,7 @@
 #include "mod_auth_sso_cache.h"
 #include "mod_auth_sso_op.h"
 #include "mod_auth_sso_pages.h"
+#include "mod_auth_sso_status.h"
 #include "sso_http.h"
 #include "sso_key.h"
 #include "sso_parsed.h"
@@ -319,6 +320,7 @@ typedef struct {
     ssomod_op_read_fn read;
     ssomod_op_refuse_fn refuse; /* logs and makes the page */
     void (*fetched)(request_rec *r, const void *value); /* may be NULL */
+    sso_call_e call; /* server-status counts its fetches */
 } ssomod_op_docdef;
 
 /* A document the provider sent: read (or refused) and kept. */
@@ -361,13 +363,16 @@ static int ssomod_op_document(request_rec *r, const ssomod_server_conf *c,
         return OK;
     }
     if (ssomod_op_fetch_begin(url)) {
+        ssomod_status_timer timer = ssomod_status_call_begin(k->call);
         rc = ssomod_op_fetch(r, c, url, k->what, k->directive, &resp);
         if (rc == OK) {
             /* Kept before the fetch ends: its waiters look for it then. */
             rc = ssomod_op_take(r, c, k, url, resp, value);
+            ssomod_status_call_end(r, timer, rc == OK);
             ssomod_op_fetch_end(url, 1);
             return rc;
         }
+        ssomod_status_call_end(r, timer, 0);
         ssomod_op_fetch_end(url, 0);
     }
     else if (!ssomod_op_fresh(&d, now, SSO_OP_STALE_MAX)) {
@@ -439,7 +444,8 @@ static void ssomod_op_meta_fetched(request_rec *r, const void *value)
 
 static const ssomod_op_docdef ssomod_op_meta_def = {
     SSO_KEY_METADATA,       "discovery document",  "SSOMetadataAddress",
-    ssomod_op_meta_read_fn, ssomod_op_meta_refuse, ssomod_op_meta_fetched
+    ssomod_op_meta_read_fn, ssomod_op_meta_refuse, ssomod_op_meta_fetched,
+    SSO_CALL_DISCOVERY
 };
 
 int ssomod_op_meta(request_rec *r, const ssomod_server_conf *c,
@@ -525,7 +531,8 @@ static int ssomod_op_jwks_refuse(request_rec *r, const ssomod_server_conf *c,
 
 static const ssomod_op_docdef ssomod_op_jwks_def = {
     SSO_KEY_JWKS,           "signing keys (jwks_uri)", "SSOMetadataAddress",
-    ssomod_op_jwks_read_fn, ssomod_op_jwks_refuse,     ssomod_op_log_skipped
+    ssomod_op_jwks_read_fn, ssomod_op_jwks_refuse,     ssomod_op_log_skipped,
+    SSO_CALL_JWKS
 };
 
 /* Another child may have refetched the keys already: the login cache then

@@ -15,6 +15,7 @@
 #include "mod_auth_sso_op.h"
 #include "mod_auth_sso_registry.h"
 #include "mod_auth_sso_session.h"
+#include "mod_auth_sso_status.h"
 #include "sso_jwt.h"
 #include "sso_oidc.h"
 #include "sso_http.h"
@@ -153,18 +154,23 @@ static ssomod_refresh_e ssomod_refresh_grant(ssomod_refresh *x, const char *rt)
 {
     int post = sso_provider_token_auth(x->meta, x->c->token_auth)
                == SSO_PROVIDER_AUTH_POST;
+    ssomod_status_timer timer = ssomod_status_call_begin(SSO_CALL_REFRESH);
     sso_http_response resp;
+    sso_http_status_e sent;
     sso_http_opts o;
     const char *err;
 
     ssomod_op_http_opts(x->c, &o);
-    if (sso_http_post_form(x->r->pool, &o, x->meta->token_endpoint,
-                           sso_provider_refresh_form(x->r->pool, rt,
-                                                     x->c->client_id,
-                                                     x->c->client_secret, post),
-                           post ? NULL : x->c->client_id,
-                           post ? NULL : x->c->client_secret, &resp)
-        != SSO_HTTP_OK) {
+    sent = sso_http_post_form(
+        x->r->pool, &o, x->meta->token_endpoint,
+        sso_provider_refresh_form(x->r->pool, rt, x->c->client_id,
+                                  x->c->client_secret, post),
+        post ? NULL : x->c->client_id, post ? NULL : x->c->client_secret,
+        &resp);
+    /* A refused grant is an answer: the call worked. */
+    ssomod_status_call_end(x->r, timer,
+                           sent == SSO_HTTP_OK && resp.http_status < 500);
+    if (sent != SSO_HTTP_OK) {
         return ssomod_refresh_unavailable(x, resp.error);
     }
     if (resp.http_status >= 500) {
@@ -250,19 +256,24 @@ static ssomod_refresh_e ssomod_refresh_groups_claim(ssomod_refresh *x,
                                                     json_t **groups)
 {
     const apr_array_header_t *path = x->c->groups_claim_path;
+    ssomod_status_timer timer;
     sso_http_response resp;
     sso_http_opts o;
     const char *err;
+    int ok;
 
     if ((*groups = sso_claim_path_get(x->claims, path))
         || !x->meta->userinfo_endpoint) {
         return SSO_REFRESH_DONE;
     }
     ssomod_op_http_opts(x->c, &o);
-    if (sso_http_get(x->r->pool, &o, x->meta->userinfo_endpoint,
-                     x->tok.access_token, &resp)
-            != SSO_HTTP_OK
-        || resp.http_status != 200) {
+    timer = ssomod_status_call_begin(SSO_CALL_USERINFO);
+    ok = sso_http_get(x->r->pool, &o, x->meta->userinfo_endpoint,
+                      x->tok.access_token, &resp)
+             == SSO_HTTP_OK
+         && resp.http_status == 200;
+    ssomod_status_call_end(x->r, timer, ok);
+    if (!ok) {
         return ssomod_refresh_unavailable(
             x, resp.error
                    ? resp.error

@@ -69,6 +69,23 @@ const char *sso_account_reason(sso_account_decision d)
     }
 }
 
+const char *sso_account_event_cause(sso_account_decision d)
+{
+    switch (d) {
+    case SSO_ACCOUNT_REFUSE_DISABLED:
+        return "disabled";
+    case SSO_ACCOUNT_REFUSE_SIGNUP_DISABLED:
+        return "signup-off";
+    case SSO_ACCOUNT_REFUSE_SIGNUP_UNMAPPED:
+    case SSO_ACCOUNT_REFUSE_NO_MAPPED_GROUP:
+        return "no-mapped-group";
+    case SSO_ACCOUNT_REFUSE_NO_USERNAME:
+        return "no-username";
+    default:
+        return NULL;
+    }
+}
+
 const char *sso_account_cause(sso_account_decision d,
                               const sso_account_facts *f)
 {

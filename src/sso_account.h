@@ -62,6 +62,10 @@ const char *sso_account_reason(sso_account_decision d);
 const char *sso_account_cause(sso_account_decision d,
                               const sso_account_facts *f);
 
+/* For a refusal: the cause of its login-refused event (the event
+ * vocabulary: kebab-case), NULL for admissions. */
+const char *sso_account_event_cause(sso_account_decision d);
+
 typedef enum {
     SSO_USERNAME_FREE,
     SSO_USERNAME_TAKEN,

@@ -250,6 +250,23 @@ START_TEST(drop_unverified_email)
 }
 END_TEST
 
+START_TEST(refusals_have_event_causes)
+{
+    ck_assert_str_eq(sso_account_event_cause(SSO_ACCOUNT_REFUSE_DISABLED),
+                     "disabled");
+    ck_assert_str_eq(
+        sso_account_event_cause(SSO_ACCOUNT_REFUSE_SIGNUP_DISABLED),
+        "signup-off");
+    ck_assert_str_eq(
+        sso_account_event_cause(SSO_ACCOUNT_REFUSE_SIGNUP_UNMAPPED),
+        "no-mapped-group");
+    ck_assert_str_eq(
+        sso_account_event_cause(SSO_ACCOUNT_REFUSE_NO_MAPPED_GROUP),
+        "no-mapped-group");
+    ck_assert_ptr_null(sso_account_event_cause(SSO_ACCOUNT_CREATE));
+}
+END_TEST
+
 Suite *sso_account_suite(void)
 {
     Suite *s = suite_create("sso_account");
@@ -261,6 +278,7 @@ Suite *sso_account_suite(void)
     tcase_add_test(tc, reasons_and_causes);
     tcase_add_test(tc, pick_username);
     tcase_add_test(tc, drop_unverified_email);
+    tcase_add_test(tc, refusals_have_event_causes);
     suite_add_tcase(s, tc);
     return s;
 }
