@@ -131,16 +131,20 @@ static void ssomod_status_cache_figures(request_rec *r, apr_table_t *figures,
 {
     apr_hash_t *seen = apr_hash_make(r->pool);
     apr_array_header_t *text = apr_array_make(r->pool, 1024, 1);
-    ap_filter_t *f;
+    ap_filter_t capture = { NULL, NULL, NULL, NULL, NULL };
     server_rec *s;
 
-    if (!ssomod_status_can_capture(r)) {
+    if (!ssomod_status_can_capture(r)
+        || !(capture.frec = ap_get_output_filter_handle(SSO_STATUS_CAPTURE))) {
         return;
     }
-    f = ap_add_output_filter(SSO_STATUS_CAPTURE, text, r, r->connection);
-    if (!f) {
-        return;
-    }
+    /* On top of the chain for as long as the providers write, whatever
+     * the other filters' types: then taken off again. */
+    capture.ctx = text;
+    capture.next = r->output_filters;
+    capture.r = r;
+    capture.c = r->connection;
+    r->output_filters = &capture;
     for (s = ap_server_conf; s; s = s->next) {
         const ssomod_cache_conf *cc = ssomod_server_conf_get(s)->session_cache;
         if (!cc || !cc->instances
@@ -155,7 +159,7 @@ static void ssomod_status_cache_figures(request_rec *r, apr_table_t *figures,
         APR_ARRAY_PUSH(text, char) = '\0';
         sso_stats_socache_add(r->pool, text->elts, figures, keys);
     }
-    ap_remove_output_filter(f);
+    r->output_filters = capture.next;
 }
 
 /* ---- the section ---- */
@@ -354,7 +358,7 @@ void ssomod_status_register(apr_pool_t *p)
 {
     APR_OPTIONAL_HOOK(ap, status_hook, ssomod_status_hook, NULL, NULL,
                       APR_HOOK_MIDDLE);
-    /* Before OLD_WRITE (AP_FTYPE_RESOURCE - 10): see ssomod_status_can_capture. */
+    /* Never added by name: ssomod_status_cache_figures puts it on top. */
     ap_register_output_filter(SSO_STATUS_CAPTURE, ssomod_status_capture, NULL,
-                              (ap_filter_type)(AP_FTYPE_RESOURCE - 20));
+                              AP_FTYPE_RESOURCE);
 }

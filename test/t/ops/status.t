@@ -109,7 +109,7 @@ cmp_ok($a->{SSOProviderTokenMaxMs}, '>=', $a->{SSOProviderTokenMedianMs}, 'token
 like($h->{'discovery document last fetched'}, qr/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC$/, 'the page shows the fetch as a date');
 
 # Disabled: alice's account refused at her next login.
-system("$cli disable alice >/dev/null") == 0 or die "sso-users disable";
+system("$cli disable alice\@example.test >/dev/null") == 0 or die "sso-users disable";
 $res = sso_login('alice');
 is($res->code, 403, 'alice, disabled, refused');
 $want{SSOLoginsRefusedDisabled}++; $token_calls++;
@@ -156,6 +156,8 @@ $srv->start;
 is($web->get($srv->url('/server-status'))->code, 404, 'without mod_status\'s handler there is no page');
 unlike($web->get($srv->url('/sso/status'))->content, qr/SSOLogins/, '/sso/status shows no counters');
 $srv->stop;
-unlike($srv->log, qr/\[auth_sso:(error|emerg|crit)\]|AH00052|segfault/i,
-       'no module errors and no crash in the log')
-    or diag(join "\n", grep { /auth_sso:(error|emerg|crit)|AH00052/ } split /\n/, $srv->log);
+# The provider's refusal (SSO00052) and the wrong secret (SSO00053) are
+# the errors this script causes; nothing else, and no child crashed.
+my @errors = grep { /\[auth_sso:(error|emerg|crit)\]|AH00052|segfault/i
+                    && !/SSO0005[23]:/ } split /\n/, $srv->log;
+ok(!@errors, 'no other module errors and no crash in the log') or diag(join "\n", @errors);
