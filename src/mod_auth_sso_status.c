@@ -338,19 +338,24 @@ static int ssomod_status_hook(request_rec *r, int flags)
     ssomod_status_out o = { r, flags };
 
     if (!(flags & AP_STATUS_SHORT)) {
-        ap_rputs("<hr>\n<h2><a name=\"mod_auth_sso\">mod_auth_sso</a></h2>\n",
+        ap_rputs("<hr>\n<div id=\"mod_auth_sso\">\n"
+                 "<h2><a name=\"mod_auth_sso\">mod_auth_sso</a></h2>\n",
                  r);
     }
     if (!st) {
         ssomod_status_heading(&o, "Counters");
         ssomod_status_row_put(&o, "SSOStatus", "counters", "unavailable");
         ssomod_status_table_end(&o);
-        return OK;
     }
-    ssomod_status_issuers(&o, st);
-    ssomod_status_cache(&o);
-    ssomod_status_events(&o, st);
-    ssomod_status_calls(&o, st);
+    else {
+        ssomod_status_issuers(&o, st);
+        ssomod_status_cache(&o);
+        ssomod_status_events(&o, st);
+        ssomod_status_calls(&o, st);
+    }
+    if (!(flags & AP_STATUS_SHORT)) {
+        ap_rputs("</div>\n", r);
+    }
     return OK;
 }
 

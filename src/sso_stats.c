@@ -219,6 +219,13 @@ static int sso_stats_number(const char *s, apr_uint64_t *n)
     return 1;
 }
 
+/* Figures of one shard that do not add up over shards: shmcb's ages of
+ * its oldest entries and its per-subcache index size. */
+static int sso_stats_summable(const char *key)
+{
+    return !strstr(key, "TimeLeft") && !strstr(key, "Per");
+}
+
 static void sso_stats_socache_line(apr_pool_t *p, char *line,
                                    apr_table_t *figures,
                                    apr_array_header_t *keys)
@@ -237,7 +244,8 @@ static void sso_stats_socache_line(apr_pool_t *p, char *line,
         APR_ARRAY_PUSH(keys, const char *) = apr_pstrdup(p, line);
         apr_table_set(figures, line, value);
     }
-    else if (sso_stats_number(had, &a) && sso_stats_number(value, &b)) {
+    else if (sso_stats_summable(line) && sso_stats_number(had, &a)
+             && sso_stats_number(value, &b)) {
         apr_table_set(figures, line,
                       apr_psprintf(p, "%" APR_UINT64_T_FMT, a + b));
     }

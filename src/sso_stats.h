@@ -91,8 +91,9 @@ void sso_stats_call_read(const sso_stats *st, sso_call_e c,
 apr_uint32_t sso_stats_median(apr_uint32_t *v, int n);
 
 /* A socache provider's short status ("Key: value" lines, as mod_status's
- * ?auto) added into figures (key -> value): numbers summed, so several
- * shards make one cache; other values kept as first seen. Keys in order
+ * ?auto) added into figures (key -> value): counts and sizes summed, so
+ * several shards make one cache; other values (ages, per-subcache sizes,
+ * percentages, names) kept as the first shard gives them. Keys in order
  * of first appearance are appended to keys (const char *). */
 void sso_stats_socache_add(apr_pool_t *p, const char *text,
                            apr_table_t *figures, apr_array_header_t *keys);

@@ -136,19 +136,22 @@ START_TEST(socache_status_of_shards_summed)
     apr_table_t *f = apr_table_make(unit_pool, 8);
     apr_array_header_t *keys = apr_array_make(unit_pool, 8, sizeof(char *));
     const char *shard1 = "CacheType: SHMCB\nCacheCurrentEntries: 3\n"
-                         "CacheIndexUsage: 1%\nCacheDiscardCount: 2\n";
+                         "CacheIndexUsage: 1%\nCacheDiscardCount: 2\n"
+                         "CacheTimeLeftOldestAvg: 100\n";
     const char *shard2 = "CacheType: SHMCB\r\nCacheCurrentEntries: 4\r\n"
                          "CacheIndexUsage: 2%\r\nCacheDiscardCount: 0\r\n"
+                         "CacheTimeLeftOldestAvg: 300\r\n"
                          "no colon here\n: no key\n";
 
     sso_stats_socache_add(unit_pool, shard1, f, keys);
     sso_stats_socache_add(unit_pool, shard2, f, keys);
-    ck_assert_int_eq(keys->nelts, 4);
+    ck_assert_int_eq(keys->nelts, 5);
     ck_assert_str_eq(APR_ARRAY_IDX(keys, 0, const char *), "CacheType");
     ck_assert_str_eq(apr_table_get(f, "CacheType"), "SHMCB");
     ck_assert_str_eq(apr_table_get(f, "CacheCurrentEntries"), "7");
     ck_assert_str_eq(apr_table_get(f, "CacheDiscardCount"), "2");
     ck_assert_str_eq(apr_table_get(f, "CacheIndexUsage"), "1%");
+    ck_assert_str_eq(apr_table_get(f, "CacheTimeLeftOldestAvg"), "100");
 }
 END_TEST
 
