@@ -1,3 +1,5 @@
+# SPDX-License-Identifier: Apache-2.0
+# Copyright 2026 The mod_auth_sso authors; see LICENSE and NOTICE.
 # server-status (issue 18): with mod_status loaded, the mod_auth_sso
 # section counts each login and refusal of a scripted sequence, by cause,
 # in the HTML page and in ?auto; the counters survive graceful restarts.
