@@ -109,9 +109,11 @@ static apr_status_t ssomod_status_capture(ap_filter_t *f,
     return APR_SUCCESS;
 }
 
-/* ap_rputs buffers in httpd's OLD_WRITE filter, and writes through the
- * chain when that filter is not on top. mod_status has written before
- * the hooks run, so it is there; without it nothing is captured. */
+/* ap_rputs buffers in httpd's OLD_WRITE filter when that filter is on
+ * top, and passes its text down the chain when another filter is: the
+ * capture filter then gets it. mod_status has written before the hooks
+ * run, so OLD_WRITE is in the chain; were it not, ap_rputs would put it
+ * on top, above the capture filter, and the text would go out. */
 static int ssomod_status_can_capture(request_rec *r)
 {
     ap_filter_rec_t *old = ap_get_output_filter_handle("OLD_WRITE");
@@ -138,8 +140,8 @@ static void ssomod_status_cache_figures(request_rec *r, apr_table_t *figures,
         || !(capture.frec = ap_get_output_filter_handle(SSO_STATUS_CAPTURE))) {
         return;
     }
-    /* On top of the chain for as long as the providers write, whatever
-     * the other filters' types: then taken off again. */
+    /* Put on top by hand, whatever the types of the filters present
+     * (ap_add_output_filter orders by type), and taken off again. */
     capture.ctx = text;
     capture.next = r->output_filters;
     capture.r = r;
@@ -163,13 +165,6 @@ static void ssomod_status_cache_figures(request_rec *r, apr_table_t *figures,
 }
 
 /* ---- the section ---- */
-
-/* A row: its ?auto key and HTML label and value. */
-typedef struct {
-    const char *key;
-    const char *label;
-    const char *value;
-} ssomod_status_row;
 
 typedef struct {
     request_rec *r;
