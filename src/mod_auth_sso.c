@@ -11,6 +11,7 @@
 #include "mod_auth_sso_registry.h"
 #include "mod_auth_sso_routes.h"
 #include "mod_auth_sso_token.h"
+#include "mod_auth_sso_status.h"
 #include "mod_auth_sso.h"
 
 #include "apr_strings.h"
@@ -62,6 +63,7 @@ void ssomod_event_note(request_rec *r, const char *event, const char *cause)
     if (cause) {
         ssomod_note_all(r, "sso-event-cause", cause);
     }
+    ssomod_status_event(r, event, cause);
 }
 
 void ssomod_event_user(request_rec *r, const char *user)
@@ -130,6 +132,7 @@ static void ssomod_register_hooks(apr_pool_t *p)
     ap_hook_post_config(ssomod_registry_post_config, NULL, NULL,
                         APR_HOOK_MIDDLE);
     ap_hook_post_config(ssomod_check_post_config, NULL, NULL, APR_HOOK_MIDDLE);
+    ap_hook_post_config(ssomod_status_post_config, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_child_init(ssomod_cache_child_init, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_child_init(ssomod_registry_child_init, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_child_init(ssomod_op_child_init, NULL, NULL, APR_HOOK_MIDDLE);
@@ -147,6 +150,7 @@ static void ssomod_register_hooks(apr_pool_t *p)
 #endif
     ssomod_authn_register(p);
     ssomod_authz_register(p);
+    ssomod_status_register(p);
     APR_REGISTER_OPTIONAL_FN(mod_auth_sso_identity);
 }
 

@@ -413,6 +413,23 @@ static void ssomod_cache_unlock(const ssomod_cache_conf *cc,
     }
 }
 
+void ssomod_cache_status(const ssomod_cache_conf *cc, request_rec *r, int flags)
+{
+    int i;
+
+    if (!cc->instances || !cc->provider->status) {
+        return;
+    }
+    for (i = 0; i < cc->shards; i++) {
+        ssomod_lock_e locked = ssomod_cache_lock(cc, r->server);
+        if (locked == SSO_LOCK_FAILED) {
+            return;
+        }
+        cc->provider->status(cc->instances[i], r, flags);
+        ssomod_cache_unlock(cc, locked);
+    }
+}
+
 static apr_status_t ssomod_cache_put(ssomod_cache_target t, server_rec *s,
                                      const char *key, apr_size_t keylen,
                                      apr_time_t expiry,

@@ -69,6 +69,11 @@ typedef enum {
 ssomod_mark_e ssomod_cache_mark(server_rec *s, const char *key,
                                 apr_size_t keylen, apr_time_t until,
                                 apr_pool_t *p);
+/* The session cache provider's own status (shmcb: entries, evictions...)
+ * of each shard of cc, written to r as mod_status asks (flags), under the
+ * lock where the provider needs one. */
+void ssomod_cache_status(const ssomod_cache_conf *cc, request_rec *r,
+                         int flags);
 /* The stamps that void per-connection session memos (stores and removals
  * above bump them); NULL when cc's sessions are not memoised. */
 const sso_stamps *ssomod_cache_stamps(const ssomod_cache_conf *cc);

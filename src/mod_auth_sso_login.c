@@ -9,6 +9,7 @@
 #include "mod_auth_sso_op.h"
 #include "mod_auth_sso_pages.h"
 #include "mod_auth_sso_session.h"
+#include "mod_auth_sso_status.h"
 #include "mod_auth_sso_backchannel.h"
 #include "mod_auth_sso_refresh.h"
 #include "mod_auth_sso_registry.h"
@@ -459,7 +460,9 @@ static int ssomod_callback_token(ssomod_callback *cb, const char *code)
 {
     int post = sso_provider_token_auth(cb->meta, cb->c->token_auth)
                == SSO_PROVIDER_AUTH_POST;
+    ssomod_status_timer timer = ssomod_status_call_begin(SSO_CALL_TOKEN);
     sso_http_response resp;
+    apr_status_t parsed;
     const char *err;
     sso_http_opts o;
 
@@ -469,6 +472,7 @@ static int ssomod_callback_token(ssomod_callback *cb, const char *code)
                            post ? NULL : cb->c->client_id,
                            post ? NULL : cb->c->client_secret, &resp)
         != SSO_HTTP_OK) {
+        ssomod_status_call_end(cb->r, timer, 0);
         ssomod_log_r(cb->r, APLOG_ERR, 0,
                      SSOLOGNO(00054) "cannot reach the token "
                                      "endpoint: %s",
@@ -478,9 +482,10 @@ static int ssomod_callback_token(ssomod_callback *cb, const char *code)
             cb->r, HTTP_SERVICE_UNAVAILABLE, "Sign-in unavailable",
             "Failed to reach SSO provider. Please try again later.");
     }
-    if (sso_provider_parse_token_response(cb->r->pool, resp.http_status,
-                                          resp.body, resp.len, &cb->token, &err)
-        != APR_SUCCESS) {
+    parsed = sso_provider_parse_token_response(
+        cb->r->pool, resp.http_status, resp.body, resp.len, &cb->token, &err);
+    ssomod_status_call_end(cb->r, timer, parsed == APR_SUCCESS);
+    if (parsed != APR_SUCCESS) {
         return ssomod_callback_token_failed(cb, err, post);
     }
     return OK;
@@ -537,19 +542,24 @@ static int ssomod_callback_id_token(ssomod_callback *cb)
 /* Userinfo only when the ID token lacks the groups claim. */
 static int ssomod_callback_userinfo(ssomod_callback *cb)
 {
+    ssomod_status_timer timer;
     sso_http_response resp;
     const char *err;
     sso_http_opts o;
+    int ok;
 
     if (sso_claim_path_get(cb->id.claims, cb->c->groups_claim_path)
         || !cb->meta->userinfo_endpoint) {
         return OK;
     }
     ssomod_op_http_opts(cb->c, &o);
-    if (sso_http_get(cb->r->pool, &o, cb->meta->userinfo_endpoint,
-                     cb->token.access_token, &resp)
-            != SSO_HTTP_OK
-        || resp.http_status != 200) {
+    timer = ssomod_status_call_begin(SSO_CALL_USERINFO);
+    ok = sso_http_get(cb->r->pool, &o, cb->meta->userinfo_endpoint,
+                      cb->token.access_token, &resp)
+             == SSO_HTTP_OK
+         && resp.http_status == 200;
+    ssomod_status_call_end(cb->r, timer, ok);
+    if (!ok) {
         ssomod_log_r(cb->r, APLOG_ERR, 0,
                      SSOLOGNO(00056) "userinfo request failed: "
                                      "%s",
@@ -749,6 +759,17 @@ static int ssomod_callback_login(ssomod_callback *cb)
     return HTTP_MOVED_TEMPORARILY;
 }
 
+/* A callback that signed no one in and named no cause (a bad request,
+ * the registry or the cache failing...) is a refusal all the same. A
+ * stale callback sent on to a session it already has is none. */
+static void ssomod_callback_note_other(ssomod_callback *cb, int rc)
+{
+    if (rc != HTTP_MOVED_TEMPORARILY
+        && !apr_table_get(cb->r->notes, "sso-event")) {
+        ssomod_event_note(cb->r, "login-refused", "other");
+    }
+}
+
 int ssomod_login_callback(request_rec *r, const ssomod_server_conf *c)
 {
     ssomod_callback cb = { 0 };
@@ -758,8 +779,9 @@ int ssomod_login_callback(request_rec *r, const ssomod_server_conf *c)
     cb.c = c;
     apr_table_setn(r->err_headers_out, "Cache-Control", "no-store");
     if ((rc = ssomod_callback_args(&cb)) != OK
-        || (rc = ssomod_callback_run(&cb)) != OK) {
-        return rc;
+        || (rc = ssomod_callback_run(&cb)) != OK
+        || (rc = ssomod_callback_login(&cb)) != HTTP_MOVED_TEMPORARILY) {
+        ssomod_callback_note_other(&cb, rc);
     }
-    return ssomod_callback_login(&cb);
+    return rc;
 }

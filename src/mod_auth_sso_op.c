@@ -10,6 +10,7 @@
 #include "mod_auth_sso_cache.h"
 #include "mod_auth_sso_op.h"
 #include "mod_auth_sso_pages.h"
+#include "mod_auth_sso_status.h"
 #include "sso_http.h"
 #include "sso_key.h"
 #include "sso_parsed.h"
@@ -321,6 +322,7 @@ typedef struct {
     ssomod_op_read_fn read;
     ssomod_op_refuse_fn refuse; /* logs and makes the page */
     void (*fetched)(request_rec *r, const void *value); /* may be NULL */
+    sso_call_e call; /* server-status counts its fetches */
 } ssomod_op_docdef;
 
 /* What a document is kept under: its address, and the SSOCAFile that
@@ -377,13 +379,16 @@ static int ssomod_op_document(request_rec *r, const ssomod_server_conf *c,
         return OK;
     }
     if (ssomod_op_fetch_begin(name)) {
+        ssomod_status_timer timer = ssomod_status_call_begin(k->call);
         rc = ssomod_op_fetch(r, c, url, k->what, k->directive, &resp);
         if (rc == OK) {
             /* Kept before the fetch ends: its waiters look for it then. */
             rc = ssomod_op_take(r, c, k, url, name, resp, value);
+            ssomod_status_call_end(r, timer, rc == OK);
             ssomod_op_fetch_end(name, 1);
             return rc;
         }
+        ssomod_status_call_end(r, timer, 0);
         ssomod_op_fetch_end(name, 0);
     }
     else if (!ssomod_op_fresh(&d, now, SSO_OP_STALE_MAX)) {
@@ -467,7 +472,7 @@ static void ssomod_op_warn_no_end_session(request_rec *r,
 
 static const ssomod_op_docdef ssomod_op_meta_def = {
     SSO_KEY_METADATA,       "discovery document",  "SSOMetadataAddress",
-    ssomod_op_meta_read_fn, ssomod_op_meta_refuse, NULL
+    ssomod_op_meta_read_fn, ssomod_op_meta_refuse, NULL, SSO_CALL_DISCOVERY
 };
 
 int ssomod_op_meta(request_rec *r, const ssomod_server_conf *c,
@@ -556,7 +561,8 @@ static int ssomod_op_jwks_refuse(request_rec *r, const ssomod_server_conf *c,
 
 static const ssomod_op_docdef ssomod_op_jwks_def = {
     SSO_KEY_JWKS,           "signing keys (jwks_uri)", "SSOMetadataAddress",
-    ssomod_op_jwks_read_fn, ssomod_op_jwks_refuse,     ssomod_op_log_skipped
+    ssomod_op_jwks_read_fn, ssomod_op_jwks_refuse,     ssomod_op_log_skipped,
+    SSO_CALL_JWKS
 };
 
 /* Another child may have refetched the keys already: the login cache then

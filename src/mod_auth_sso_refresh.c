@@ -20,6 +20,7 @@
 #include "mod_auth_sso_op.h"
 #include "mod_auth_sso_registry.h"
 #include "mod_auth_sso_session.h"
+#include "mod_auth_sso_status.h"
 #include "sso_jwt.h"
 #include "sso_oidc.h"
 #include "sso_http.h"
@@ -185,18 +186,23 @@ static ssomod_refresh_e ssomod_refresh_grant(ssomod_refresh *x, const char *rt)
 {
     int post = sso_provider_token_auth(x->meta, x->c->token_auth)
                == SSO_PROVIDER_AUTH_POST;
+    ssomod_status_timer timer = ssomod_status_call_begin(SSO_CALL_REFRESH);
     sso_http_response resp;
+    sso_http_status_e sent;
     sso_http_opts o;
     const char *err;
 
     ssomod_op_http_opts(x->c, &o);
-    if (sso_http_post_form(x->r->pool, &o, x->meta->token_endpoint,
-                           sso_provider_refresh_form(x->r->pool, rt,
-                                                     x->c->client_id,
-                                                     x->c->client_secret, post),
-                           post ? NULL : x->c->client_id,
-                           post ? NULL : x->c->client_secret, &resp)
-        != SSO_HTTP_OK) {
+    sent = sso_http_post_form(
+        x->r->pool, &o, x->meta->token_endpoint,
+        sso_provider_refresh_form(x->r->pool, rt, x->c->client_id,
+                                  x->c->client_secret, post),
+        post ? NULL : x->c->client_id, post ? NULL : x->c->client_secret,
+        &resp);
+    /* A refused grant is an answer: the call worked. */
+    ssomod_status_call_end(x->r, timer,
+                           sent == SSO_HTTP_OK && resp.http_status < 500);
+    if (sent != SSO_HTTP_OK) {
         return ssomod_refresh_unavailable(x, resp.error);
     }
     if (resp.http_status >= 500) {
@@ -286,6 +292,7 @@ static ssomod_refresh_e ssomod_refresh_groups_claim(ssomod_refresh *x,
                                                     json_t **groups)
 {
     const apr_array_header_t *path = x->c->groups_claim_path;
+    ssomod_status_timer timer;
     sso_http_response resp;
     sso_http_status_e st;
     sso_http_opts o;
@@ -296,8 +303,11 @@ static ssomod_refresh_e ssomod_refresh_groups_claim(ssomod_refresh *x,
         return SSO_REFRESH_DONE;
     }
     ssomod_op_http_opts(x->c, &o);
+    timer = ssomod_status_call_begin(SSO_CALL_USERINFO);
     st = sso_http_get(x->r->pool, &o, x->meta->userinfo_endpoint,
                       x->tok.access_token, &resp);
+    ssomod_status_call_end(x->r, timer,
+                           st == SSO_HTTP_OK && resp.http_status == 200);
     if (st == SSO_HTTP_OK && resp.http_status == 401
         && x->kept == SSO_KEPT_ACCESS_TOKEN) {
         return ssomod_refresh_end(

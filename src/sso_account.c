@@ -69,6 +69,25 @@ const char *sso_account_reason(sso_account_decision d)
     }
 }
 
+/* Signup limited to mapped users counts as no-mapped-group: the user's
+ * groups, not the signup switch, decided it. */
+const char *sso_account_event_cause(sso_account_decision d)
+{
+    switch (d) {
+    case SSO_ACCOUNT_REFUSE_DISABLED:
+        return "disabled";
+    case SSO_ACCOUNT_REFUSE_SIGNUP_DISABLED:
+        return "signup-off";
+    case SSO_ACCOUNT_REFUSE_SIGNUP_UNMAPPED:
+    case SSO_ACCOUNT_REFUSE_NO_MAPPED_GROUP:
+        return "no-mapped-group";
+    case SSO_ACCOUNT_REFUSE_NO_USERNAME:
+        return "no-username";
+    default:
+        return NULL;
+    }
+}
+
 const char *sso_account_cause(sso_account_decision d,
                               const sso_account_facts *f)
 {
@@ -94,25 +113,6 @@ const char *sso_account_cause(sso_account_decision d,
         return "in no group of SSOGroupMap (SSORequireMappedGroup On)";
     case SSO_ACCOUNT_REFUSE_NO_USERNAME:
         return "no claim of SSOUsernameClaims holds a valid, free username";
-    default:
-        return NULL;
-    }
-}
-
-/* Signup limited to mapped users counts as no-mapped-group: the user's
- * groups, not the signup switch, decided it. */
-const char *sso_account_event_cause(sso_account_decision d)
-{
-    switch (d) {
-    case SSO_ACCOUNT_REFUSE_DISABLED:
-        return "disabled";
-    case SSO_ACCOUNT_REFUSE_SIGNUP_DISABLED:
-        return "signup-off";
-    case SSO_ACCOUNT_REFUSE_SIGNUP_UNMAPPED:
-    case SSO_ACCOUNT_REFUSE_NO_MAPPED_GROUP:
-        return "no-mapped-group";
-    case SSO_ACCOUNT_REFUSE_NO_USERNAME:
-        return "no-username";
     default:
         return NULL;
     }

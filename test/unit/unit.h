@@ -33,6 +33,7 @@ Suite *sso_oidc_suite(void);
 Suite *sso_totp_suite(void);
 Suite *sso_qr_suite(void);
 Suite *sso_token_suite(void);
+Suite *sso_stats_suite(void);
 
 /* A pool per test, destroyed in teardown. */
 extern apr_pool_t *unit_pool;

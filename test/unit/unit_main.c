@@ -50,6 +50,7 @@ int main(void)
     srunner_add_suite(sr, sso_oidc_suite());
     srunner_add_suite(sr, sso_totp_suite());
     srunner_add_suite(sr, sso_qr_suite());
+    srunner_add_suite(sr, sso_stats_suite());
     srunner_run_all(sr, CK_NORMAL);
     failed = srunner_ntests_failed(sr);
     srunner_free(sr);
