@@ -6,7 +6,7 @@
 # still win), another sets nothing and inherits it. Each is seen by what
 # it does: SSOLocalTOTP in a local login, SSOLogoutAtProvider in a logout,
 # SSOGroupRefresh in a group change at the provider, SSOSessionCacheReuse
-# in the reads a shared cache answers.
+# in the reads a shared cache answers, SSOAPITokens in a Bearer request.
 use strict;
 use warnings FATAL => 'all';
 use Apache::Test qw(-withtestmore);
@@ -18,7 +18,7 @@ use SSOTest qw(login new_browser);
 use SSOServer;
 use SSOStore;
 
-plan tests => 3 * 4;
+plan tests => 3 * 5;
 
 my %port = map { $_ => $ENV{"SSO_TEST_PORT_MERGE_$_"} } qw(NM NO NI);
 my $redis_port = $ENV{SSO_TEST_PORT_REDIS};
@@ -41,10 +41,11 @@ my $srv = SSOServer->new(port => $port{NM}, lines => [
     'SSOGroupRefresh 2',
     "SSOSessionCache redis:127.0.0.1:$redis_port",
     'SSOSessionCacheReuse 0',
+    'SSOAPITokens On',
     '<Location /protected/admin>', 'Require sso-group Administrators', '</Location>',
     # Each one set back to its default.
     vhost('NO', 'SSOLocalTOTP Optional', 'SSOLogoutAtProvider Off',
-          'SSOGroupRefresh 0', 'SSOSessionCacheReuse 2'),
+          'SSOGroupRefresh 0', 'SSOSessionCacheReuse 2', 'SSOAPITokens Off'),
     # Nothing of ours.
     vhost('NI'),
 ]);
@@ -55,8 +56,20 @@ system("echo 'tp-pass' | $top/sso-users -s $store add tpuser Staff >/dev/null") 
     or die 'sso-users add failed';
 system("$top/sso-users -s $store totp tpuser enable >/dev/null 2>&1") == 0
     or die 'sso-users totp enable failed';
+my $token = `$top/sso-users -s $store token tpuser add merge 2>/dev/null`;
+chomp $token;
+$token =~ /^[A-Za-z0-9_-]{43}$/ or die 'sso-users token add failed';
 $srv->start;
 my @hosts = qw(NM NO NI);
+
+# SSOAPITokens: a Bearer token is the user where it is On; Off ignores
+# the header (no session: sent to sign in).
+for my $v (@hosts) {
+    my $res = new_browser()->get(url($v, '/protected/'), Authorization => "Bearer $token");
+    my $want = $v eq 'NO' ? 302 : 200;
+    is($res->code, $want, "$v: SSOAPITokens " . ($v eq 'NO' ? 'Off (default) wins: the token is ignored'
+                                                      : 'On: the token is tpuser'));
+}
 
 # SSOLocalTOTP: an enrolled account is asked for a code unless it is Off.
 sub local_login_to {
