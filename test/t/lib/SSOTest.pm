@@ -14,7 +14,7 @@ use Apache::TestRequest ();
 
 our @EXPORT_OK = qw(new_browser login follow site_url session_cookie
                     op_url server_log_since login_until_callback log_size
-                    full_tier full_tier_only);
+                    full_tier full_tier_only log_when);
 
 # site_url(PATH [, VHOST]): VHOST names a SSO_TEST_PORT_<VHOST> server;
 # the HTTPS* ones speak https (mod_ssl, conf/sso/vhosts.conf).
@@ -137,6 +137,20 @@ sub extract_cookies {
         $self->clear(@$_) for @gone;
     }
     return $res;
+}
+
+# log_when(FILE, QR...): FILE's text once every QR matches it, or after
+# 5 s whatever it holds. CustomLog writes a request's line after the
+# response has gone out: a client can read the log before it is there.
+sub log_when {
+    my ($file, @want) = @_;
+    my $text = '';
+    for (1 .. 50) {
+        $text = do { local $/; open my $fh, '<', $file or return ''; <$fh> // '' };
+        last unless grep { $text !~ $_ } @want;
+        select undef, undef, undef, 0.1;
+    }
+    return $text;
 }
 
 1;

@@ -11,6 +11,7 @@ use strict;
 use warnings FATAL => 'all';
 use Apache::Test qw(-withtestmore);
 use SSOServer;
+use SSOTest qw(log_when);
 use LWP::UserAgent;
 use Time::HiRes qw(time sleep);
 
@@ -144,7 +145,8 @@ sleep 2.5;
 is(get('/protected/', $again)->code, 401, 'its user deleted: 401');
 
 # ---- the audit notes ----
-my $audit = do { local $/; open my $fh, '<', "$srv->{dir}/audit_log" or die; <$fh> };
+my $audit = log_when("$srv->{dir}/audit_log", qr/^\S+ bob token bearer 200 /m,
+                     map { qr/ token-refused $_ 401 / } qw(invalid expired disabled));
 like($audit, qr/^\S+ bob token bearer 200 /m, 'sso-event token, cause bearer');
 like($audit, qr/ token-refused invalid 401 /, 'token-refused invalid');
 like($audit, qr/ token-refused expired 401 /, 'token-refused expired');

@@ -7,7 +7,7 @@
 use strict;
 use warnings FATAL => 'all';
 use Apache::Test qw(-withtestmore);
-use SSOTest qw(site_url new_browser session_cookie server_log_since log_size);
+use SSOTest qw(site_url new_browser session_cookie server_log_since log_size log_when);
 use SSOTOTP qw(totp_code);
 use HTTP::Request::Common qw(POST);
 
@@ -166,8 +166,8 @@ like(server_log_since($mark), qr/local login refused: user 'admin' is blocked fo
      'the account block is logged');
 
 # ---- sso-event notes (CustomLog %{sso-event}n %{sso-event-cause}n)
-open my $ev, '<', "$out/totp-events.log" or die;
-my $events = do { local $/; <$ev> };
+my $events = log_when("$out/totp-events.log", qr/^local-login totp /m, qr/ totp-wrong /,
+                      qr/ totp-replayed /, qr/ totp-throttled /);
 like($events, qr/^local-login totp 127\.0\.0\.1$/m, 'sso-event: local-login, cause totp');
 like($events, qr/^local-login-failed totp-wrong /m, 'sso-event: local-login-failed, cause totp-wrong');
 like($events, qr/^local-login-failed totp-replayed /m, 'sso-event: cause totp-replayed');

@@ -74,7 +74,7 @@ my @lines;
 for (1 .. 50) {
     open my $fh, '<', $audit or die "no audit log: $!";
     @lines = <$fh>;
-    last if grep { /step-logout/ } @lines;
+    last if grep { /step-provider-error/ } @lines;
     sleep 0.1;
 }
 my %line;

@@ -8,7 +8,7 @@
 use strict;
 use warnings FATAL => 'all';
 use Apache::Test qw(-withtestmore);
-use SSOTest qw(login new_browser op_url);
+use SSOTest qw(login new_browser op_url log_when);
 use SSOServer;
 use SSOStore;
 use HTTP::Request::Common qw(POST);
@@ -27,7 +27,6 @@ my $a = SSOServer->new(port => $ENV{SSO_TEST_PORT_SRV1}, store => $db, lines => 
 $events_log = "$a->{dir}/events.log";
 $a->lines_add(qq{CustomLog $events_log "%{sso-event}n %{sso-event-cause}n" "expr=-n note('sso-event')"});
 $a->start;
-sub events { open my $fh, '<', $events_log or return ''; local $/; <$fh> }
 my $b = SSOServer->new(port => $ENV{SSO_TEST_PORT_SRV2}, store => $db, lines => \@lines)->start;
 my $op = new_browser();
 
@@ -98,7 +97,7 @@ is(served($ua1, $a) + served($ua1, $b) + served($ua2, $a) + served($ua2, $b), 0,
    'both sessions of alice end on both servers (B within SSOSessionCacheReuse)');
 ok(served($bob, $a) && served($bob, $b), 'bob is still served');
 like($a->log, qr/back-channel logout of user \Q$ALICE_SUB\E: 2 sessions ended/, 'logged');
-is(scalar(() = events() =~ /^session-ended backchannel$/mg), 1,
+is(scalar(() = log_when($events_log, qr/^session-ended backchannel$/m) =~ /^session-ended backchannel$/mg), 1,
    'sso-event: session-ended, backchannel (once, the valid token; the refused ones note nothing)');
 
 # A replayed jti is refused and ends nothing.
