@@ -117,6 +117,23 @@ sub full_tier_only {
     Test::More::plan(skip_all => "$what: make check-full runs it (SSO_TEST_TIER=full)");
 }
 
+# log_when(FILE, QR...): FILE's text once every QR matches it, or after
+# 5 s whatever it holds. CustomLog writes a request's line after the
+# response has gone out: a client can read the log before it is there.
+sub log_when {
+    my ($file, @want) = @_;
+    my $text = '';
+    for (1 .. 50) {
+        if (open my $fh, '<', $file) {
+            local $/;
+            $text = <$fh> // '';
+        }
+        last unless grep { $text !~ $_ } @want;
+        select undef, undef, undef, 0.1;
+    }
+    return $text;
+}
+
 # HTTP::Cookies ignores Max-Age in Set-Cookie and keeps a removed cookie
 # with an empty value; browsers delete it (RFC 6265 5.2.2, 5.3). Without
 # this, every pending-login cookie the module removes would stay in the
@@ -137,20 +154,6 @@ sub extract_cookies {
         $self->clear(@$_) for @gone;
     }
     return $res;
-}
-
-# log_when(FILE, QR...): FILE's text once every QR matches it, or after
-# 5 s whatever it holds. CustomLog writes a request's line after the
-# response has gone out: a client can read the log before it is there.
-sub log_when {
-    my ($file, @want) = @_;
-    my $text = '';
-    for (1 .. 50) {
-        $text = do { local $/; open my $fh, '<', $file or return ''; <$fh> // '' };
-        last unless grep { $text !~ $_ } @want;
-        select undef, undef, undef, 0.1;
-    }
-    return $text;
 }
 
 1;
