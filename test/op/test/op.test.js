@@ -41,7 +41,8 @@ async function startOp(extraArgs = [], { baseArgs = BASE_ARGS } = {}) {
 
   const issuer = await new Promise((resolve, reject) => {
     let stdout = '';
-    const timer = setTimeout(() => reject(new Error(`OP not ready in 10 s:\n${stderr}`)), 10_000);
+    // Generous: seen past 10 s twice, on a machine busy with other suites.
+    const timer = setTimeout(() => reject(new Error(`OP not ready in 30 s:\n${stderr}`)), 30_000);
     child.stdout.on('data', (chunk) => {
       stdout += chunk;
       const match = /^READY (\S+)\n/m.exec(stdout);
