@@ -238,19 +238,25 @@ async function setup() {
     { client_id: 'bench-oidc', client_secret: oidcSecret,
       redirect_uris: [S.port, S.shared.ports.A].map((p) => `http://127.0.0.1:${p}/oidc/redirect_uri`) },
   ] }));
-  const opLog = fs.openSync(path.join(S.dir, 'op.log'), 'w');
-  S.op = spawn('node', [path.join(top, 'test/op/server.js'), '--port', '0',
-    '--config', opConf, '--exit-with-parent'], { stdio: ['ignore', 'pipe', opLog] });
-  S.opUrl = await new Promise((resolve, reject) => {
-    let buf = '';
-    const t = setTimeout(() => reject(new Error(`the test provider did not start: ${S.dir}/op.log`)), 20000);
-    S.op.stdout.on('data', (d) => {
-      buf += d;
-      const m = /READY (\S+)/.exec(buf);
-      if (m) { clearTimeout(t); resolve(m[1]); }
+  const opLog = fs.openSync(path.join(S.dir, 'op.log'), 'a');
+  // Two tries: a provider has been seen (rarely) to stop after its first
+  // line of output and never print READY; a second start works.
+  const startOp = () => {
+    S.op = spawn('node', [path.join(top, 'test/op/server.js'), '--port', '0',
+      '--config', opConf, '--exit-with-parent'], { stdio: ['ignore', 'pipe', opLog] });
+    const op = S.op;
+    return new Promise((resolve, reject) => {
+      let buf = '';
+      const t = setTimeout(() => { op.kill('SIGKILL'); reject(new Error(`the test provider did not start: ${S.dir}/op.log`)); }, 20000);
+      op.stdout.on('data', (d) => {
+        buf += d;
+        const m = /READY (\S+)/.exec(buf);
+        if (m) { clearTimeout(t); resolve(m[1]); }
+      });
+      op.on('exit', () => reject(new Error(`the test provider exited: ${S.dir}/op.log`)));
     });
-    S.op.on('exit', () => reject(new Error(`the test provider exited: ${S.dir}/op.log`)));
-  });
+  };
+  S.opUrl = await startOp().catch((e) => { console.error(`bench: ${e.message}; starting it again`); return startOp(); });
   // A typical user: three groups, mapped to three local groups.
   const r = await request(`${S.opUrl}/_test/users/alice/groups`, 'PUT',
     { 'content-type': 'application/json' },
