@@ -5,7 +5,7 @@
 // The first key of the ring is the signing key; the others stay published in
 // the JWKS so tokens signed before a rotation still verify.
 
-import { generateKeyPairSync, randomBytes } from 'node:crypto';
+import { createPrivateKey, generateKeyPairSync, randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 
 const KEY_PARAMS = {
@@ -18,8 +18,17 @@ export const SUPPORTED_ALGS = Object.keys(KEY_PARAMS);
 
 export function generateSigningKey(alg) {
   const [type, options] = KEY_PARAMS[alg];
-  const { privateKey } = generateKeyPairSync(type, options);
-  const jwk = privateKey.export({ format: 'jwk' });
+  // PEM first, then a key object of its own for the JWK export: exporting
+  // the generated key object itself can deadlock Node 20 for good, when a
+  // garbage collection during the export destroys the key generation job,
+  // which takes the lock the export holds (seen: the provider hung before
+  // READY, main thread in ~KeyGenJob under ExportJWKRsaKey).
+  const { privateKey: pem } = generateKeyPairSync(type, {
+    ...options,
+    privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
+    publicKeyEncoding: { type: 'spki', format: 'pem' },
+  });
+  const jwk = createPrivateKey(pem).export({ format: 'jwk' });
   return { ...jwk, kid: randomBytes(12).toString('base64url'), alg, use: 'sig' };
 }
 
