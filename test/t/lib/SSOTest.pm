@@ -6,7 +6,8 @@ package SSOTest;
 # /sso/callback -> back to the page. Reused by every integration test.
 use strict;
 use warnings;
-use Exporter 'import';
+use Exporter ();
+our @ISA = ('Exporter');
 use LWP::UserAgent;
 use HTTP::Cookies;
 use URI;
@@ -15,6 +16,28 @@ use Apache::TestRequest ();
 our @EXPORT_OK = qw(new_browser login follow site_url session_cookie
                     op_url server_log_since login_until_callback log_size
                     full_tier full_tier_only log_when);
+
+# Apache::Test's plan() sends Test::More's diagnostics to STDOUT, where
+# the harness shows them only with -verbose: a failure in CI then said
+# nothing of why. The caller's plan() is wrapped to send them back to
+# STDERR, which the harness passes through.
+my %plan_wrapped;
+sub import {
+    my $caller = caller;
+    no strict 'refs';
+    no warnings 'redefine';
+    if (defined &{"${caller}::plan"} && !$plan_wrapped{$caller}++) {
+        my $plan = \&{"${caller}::plan"};
+        # Compiled in the caller's package: Apache::Test's plan() looks
+        # at its caller's package to tell Test::More from Test.pm.
+        *{"${caller}::plan"} = eval "package $caller;" . q{ sub {
+            my @r = $plan->(@_);
+            Test::Builder->new->failure_output(\*STDERR);
+            return wantarray ? @r : $r[0];
+        } } or die $@;
+    }
+    __PACKAGE__->export_to_level(1, @_);
+}
 
 # site_url(PATH [, VHOST]): VHOST names a SSO_TEST_PORT_<VHOST> server;
 # the HTTPS* ones speak https (mod_ssl, conf/sso/vhosts.conf).
