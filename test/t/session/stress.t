@@ -17,13 +17,17 @@ full_tier_only('20,000 requests from 50 clients');
 plan tests => 6;
 
 my $srv = SSOServer->new(port => $ENV{SSO_TEST_PORT_SRV1})->start;
+unlink "$ENV{SSO_TEST_OUT}/stress-failed-logins", "$ENV{SSO_TEST_OUT}/stress-error_log";
 my $url = $srv->url('/protected/');
 my @users = qw(alice bob carol dave grace);
 
 # The server's error lines, counted by text, most frequent first.
 sub server_errors_diag {
     my %errors;
-    $errors{$1}++ while $srv->log =~ /\[(?:auth_sso|socache_\w+|core|mpm_\w+):(?:error|crit|emerg|alert)\] [^\]]*\](?: \[client [^\]]*\])? ([^\n]{0,160})/g;
+    my $log = $srv->log;
+    $errors{$1}++ while $log =~ /\[(?:auth_sso|socache_\w+|core|mpm_\w+):(?:error|crit|emerg|alert)\] [^\]]*\](?: \[client [^\]]*\])? ([^\n]{0,160})/g;
+    # A child that died: the parent says so at notice level.
+    $errors{$1}++ while $log =~ /\] (AH\d+: child pid \d+ exit signal [^\n]{0,80})/g;
     diag("$errors{$_} x $_") for sort { $errors{$b} <=> $errors{$a} } keys %errors;
 }
 
@@ -56,10 +60,18 @@ my @sessions = grep { $_->[0] } map { [split / /] } in_parallel(LOGIN_PROCS, sub
         # A login slowed past a timeout by a loaded machine is tried again,
         # and reported; the run itself must then have no failure.
         for my $try (1 .. 3) {
+            my $t = time;
             ($ua, @seen) = login(user => $users[$n % @users], url => $url);
             last if ($sid = session_cookie($ua));
-            print STDERR "# login $n, try $try failed: ", join(' | ',
-                map { $_->request->uri->path . ' ' . $_->code } @seen), "\n";
+            # The last response in full: LWP makes up a 500 of its own
+            # for a timeout or a closed connection (Client-Warning).
+            my $last = $seen[-1];
+            if (open my $mark, ">", "$ENV{SSO_TEST_OUT}/stress-failed-logins") { close $mark }
+            printf STDERR "# login %d, try %d failed after %.1f s: %s; last: %s (%s) %s\n",
+                $n, $try, time - $t,
+                join(' | ', map { $_->request->uri->path . ' ' . $_->code } @seen),
+                $last->status_line, $last->header('Client-Warning') // 'from the server',
+                substr($last->decoded_content // '', 0, 200) =~ s/\s+/ /gr;
         }
         next unless $sid;
         my $who = $ua->get($url)->header('X-Echo-User') // '';
@@ -109,4 +121,9 @@ my $alive = grep { my $ua = LWP::UserAgent->new(max_redirect => 0);
                    $ua->get($url, Cookie => "sso_session=$_->[0]")->code == 200 } @sessions;
 is($alive . "/$graceful", SESSIONS . '/1', 'all 500 sessions alive after the run, which had one graceful restart');
 server_errors_diag();
+# A login that failed: the server's whole log is kept, for its timings.
+if (-e "$ENV{SSO_TEST_OUT}/stress-failed-logins") {
+    system('cp', "$srv->{dir}/error_log", "$ENV{SSO_TEST_OUT}/stress-error_log");
+    diag("logins failed: the server's log is kept in $ENV{SSO_TEST_OUT}/stress-error_log");
+}
 $srv->stop;
