@@ -47,7 +47,7 @@ sub op_requests {
 }
 
 my $op_pid = start_op();
-my $srv = SSOServer->new(port => $ENV{SSO_TEST_PORT_SRV2}, lines => [
+my $srv = SSOServer->new(port => $ENV{SSO_TEST_PORT_REFRESH_UI}, lines => [
     "SSOAuthority $op_url", 'SSOGroupRefresh 2',
     '<Location /protected/admin>', 'Require sso-group Administrators', '</Location>',
     '<Location /protected/dns>', 'Require sso-group "DNS Administrators"', '</Location>'])->start;

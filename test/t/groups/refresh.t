@@ -41,7 +41,7 @@ sub start_op {
 sub token_requests { open my $fh, '<', $op_log or return 0; scalar grep { m{POST /api/oidc/token} } <$fh> }
 
 my $op_pid = start_op();
-my $srv = SSOServer->new(port => $ENV{SSO_TEST_PORT_SRV1}, lines => [
+my $srv = SSOServer->new(port => $ENV{SSO_TEST_PORT_REFRESH}, lines => [
     "SSOAuthority $op_url", 'SSOGroupRefresh 2',
     '<Location /protected/admin>', 'Require sso-group Administrators', '</Location>',
     '<Location /protected/dns>', 'Require sso-group "DNS Administrators"', '</Location>']);

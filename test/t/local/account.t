@@ -10,6 +10,7 @@ use Apache::Test qw(-withtestmore);
 use SSOTest qw(site_url new_browser session_cookie server_log_since log_size login);
 use SSOTOTP qw(totp_code);
 use HTTP::Request::Common qw(POST);
+use Time::HiRes qw(sleep);
 
 plan tests => 62;
 
@@ -91,7 +92,7 @@ is($res->header('Location'), '/sso/account?done=password', 'the password is chan
 like(server_log_since($mark), qr/local user acct changed its password on the account page; its other sessions end/,
      'logged');
 ok(served($ua), 'this session goes on (under a new ID)');
-sleep 2;    # SSOAccountRecheck 1
+sleep 1.1;    # SSOAccountRecheck 1: the next second
 my $gone = $other->get(url('/protected/admin/'));
 is($gone->code, 302, 'the other session has ended');
 like($gone->header('Location') // '', qr{/sso/login\?return=.*&expired=1},
@@ -119,7 +120,7 @@ is($res->header('Location'), '/sso/account?done=totp-on', 'the right code enable
 like(`$cli totp acct status`, qr/enabled$/, 'sso-users totp status: enabled');
 like(server_log_since($mark), qr/local user acct enrolled TOTP on the account page; its other sessions end/, 'logged');
 like(page($ua)->content, qr/id="totp-state">On:/, 'the page says TOTP is on');
-sleep 2;
+sleep 1.1;
 ok(!served($other), 'the other session has ended');
 
 # ---- TOTP removal, with a current code
