@@ -298,26 +298,58 @@ ssomod_attempt_e ssomod_throttle_take(request_rec *r, sso_throttle *t)
     return ssomod_throttle_take_key(r, key, klen, t);
 }
 
-static apr_time_t ssomod_throttle_uncount(void *ctx, unsigned char *buf,
-                                          apr_size_t *len, apr_size_t cap)
+/* The address's record as it stands, counting nothing: for API tokens,
+ * whose 256 random bits no parallel guessing can find, so that requests
+ * with a right token sent at once are never counted against the address
+ * (counting first and taking back, as for passwords, blocked a script's
+ * parallel requests). */
+ssomod_attempt_e ssomod_throttle_peek(request_rec *r, sso_throttle *t)
 {
-    sso_throttle t;
+    apr_size_t klen, len = SSO_THROTTLE_RECORD_MAX;
+    const char *key = ssomod_throttle_key_of(r, &klen);
+    unsigned char buf[SSO_THROTTLE_RECORD_MAX];
+    apr_status_t rv = ssomod_cache_retrieve(r->server, SSO_CACHE_AUX, key, klen,
+                                            buf, &len, r->pool);
 
-    if (!*len || !sso_throttle_decode(buf, *len, &t)) {
-        return 0;
+    t->first = t->failures = 0;
+    if (rv == APR_SUCCESS && !sso_throttle_decode(buf, len, t)) {
+        t->first = t->failures = 0;
     }
-    sso_throttle_refund(&t);
-    *len = sso_throttle_encode(&t, buf, cap);
-    return *len ? apr_time_from_sec(t.first + SSO_THROTTLE_WINDOW) : 0;
+    else if (rv != APR_SUCCESS && rv != APR_NOTFOUND) {
+        ssomod_log_r(
+            r, APLOG_ERR, rv,
+            SSOLOGNO(00142) "API token refused: the session cache "
+                            "%s failed to read the address's "
+                            "failures (check SSOSessionCache)",
+                     ssomod_server_conf_get(r->server)->session_cache->spec);
+        return SSO_ATTEMPT_FAILED;
+    }
+    return sso_throttle_blocked(t, apr_time_sec(r->request_time))
+               ? SSO_ATTEMPT_BLOCKED
+               : SSO_ATTEMPT_ALLOWED;
 }
 
-void ssomod_throttle_refund(request_rec *r)
+static apr_time_t ssomod_throttle_add(void *ctx, unsigned char *buf,
+                                      apr_size_t *len, apr_size_t cap)
 {
+    ssomod_throttle_step *st = ctx;
+
+    if (!*len || !sso_throttle_decode(buf, *len, &st->t)) {
+        st->t.first = st->t.failures = 0;
+    }
+    sso_throttle_fail(&st->t, st->now);
+    *len = sso_throttle_encode(&st->t, buf, cap);
+    return *len ? apr_time_from_sec(st->t.first + SSO_THROTTLE_WINDOW) : 0;
+}
+
+void ssomod_throttle_fail(request_rec *r)
+{
+    ssomod_throttle_step st = { apr_time_sec(r->request_time), { 0, 0 }, 0 };
     apr_size_t klen;
     const char *key = ssomod_throttle_key_of(r, &klen);
 
     ssomod_cache_update(r->server, SSO_CACHE_AUX, key, klen,
-                        ssomod_throttle_uncount, NULL, r->pool);
+                        ssomod_throttle_add, &st, r->pool);
 }
 
 void ssomod_throttle_clear(request_rec *r)

@@ -33,9 +33,10 @@ typedef enum {
 ssomod_attempt_e ssomod_throttle_take(request_rec *r, sso_throttle *t);
 ssomod_attempt_e ssomod_throttle_take_key(request_rec *r, const char *key,
                                           apr_size_t klen, sso_throttle *t);
-/* Takes back the address's attempt counted by ssomod_throttle_take that
- * was right after all (an API token), keeping the others. */
-void ssomod_throttle_refund(request_rec *r);
+/* For API tokens: whether the address is blocked, counting nothing; and
+ * one failure counted, once a token is refused. */
+ssomod_attempt_e ssomod_throttle_peek(request_rec *r, sso_throttle *t);
+void ssomod_throttle_fail(request_rec *r);
 /* Forgets the address's failures (a success). */
 void ssomod_throttle_clear(request_rec *r);
 /* The 429 page of a blocked attempt. */

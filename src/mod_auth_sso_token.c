@@ -57,6 +57,7 @@ static int ssomod_token_refuse(request_rec *r, const char *cause,
                                  "(SSOAPITokens)",
                           r->useragent_ip, cause, detail ? detail : "");
     ssomod_event_note(r, "token-refused", cause);
+    ssomod_throttle_fail(r);
     apr_table_setn(r->err_headers_out, "WWW-Authenticate",
                    "Bearer error=\"invalid_token\"");
     return ssomod_page_error(r, HTTP_UNAUTHORIZED, "Invalid token",
@@ -155,7 +156,7 @@ static int ssomod_token_verify(request_rec *r, const ssomod_server_conf *c,
     sso_token_state_e state;
     sso_throttle t;
 
-    switch (ssomod_throttle_take(r, &t)) {
+    switch (ssomod_throttle_peek(r, &t)) {
     case SSO_ATTEMPT_BLOCKED:
         return ssomod_token_throttled(r, &t);
     case SSO_ATTEMPT_FAILED:
@@ -182,7 +183,6 @@ static int ssomod_token_verify(request_rec *r, const ssomod_server_conf *c,
                                                 " (token '%s' of user %s)",
                                                 f.tok->name, f.user->username));
     }
-    ssomod_throttle_refund(r);
     apr_thread_mutex_lock(ssomod_token_lock);
     sso_token_memo_put(ssomod_token_memo, c->user_store, hash, now,
                        f.tok->expires, f.tok->last_used, f.user->username,

@@ -36,6 +36,9 @@ void sso_throttle_refund(sso_throttle *t);
 /* Seconds until the block ends (0 when not blocked). */
 apr_int64_t sso_throttle_remaining(const sso_throttle *t, apr_int64_t now);
 
+/* An encoded record's size at most: a tag and two 64-bit numbers, with
+ * room to spare. */
+#define SSO_THROTTLE_RECORD_MAX 32
 apr_size_t sso_throttle_encode(const sso_throttle *t, unsigned char *buf,
                                apr_size_t cap);
 /* Non-zero on success. */
