@@ -68,7 +68,10 @@ my @sessions = grep { $_->[0] } map { [split / /] } in_parallel(LOGIN_PROCS, sub
             my $fresh = new_browser();
             $fresh->timeout(120);
             ($ua, @seen) = login(user => $users[$n % @users], url => $url, ua => $fresh);
-            printf STDERR "# slow login %d: %.1f s\n", $n, time - $t if time - $t > 10;
+            if (time - $t > 10) {
+                printf STDERR "# slow login %d: %.1f s, %.3f to %.3f\n", $n, time - $t, $t, time;
+                if (open my $mark, ">", "$ENV{SSO_TEST_OUT}/stress-failed-logins") { close $mark }
+            }
             last if ($sid = session_cookie($ua));
             # The last response in full: LWP makes up a 500 of its own
             # for a timeout or a closed connection (Client-Warning).
@@ -131,6 +134,6 @@ server_errors_diag();
 # A login that failed: the server's whole log is kept, for its timings.
 if (-e "$ENV{SSO_TEST_OUT}/stress-failed-logins") {
     system('cp', "$srv->{dir}/error_log", "$ENV{SSO_TEST_OUT}/stress-error_log");
-    diag("logins failed: the server's log is kept in $ENV{SSO_TEST_OUT}/stress-error_log");
+    diag("logins failed or were slow: the server's log is kept in $ENV{SSO_TEST_OUT}/stress-error_log");
 }
 $srv->stop;
