@@ -252,19 +252,34 @@ typedef struct {
     int allowed;
 } ssomod_throttle_step;
 
+/* The record in buf, or none (a new or unreadable record). */
+static void ssomod_throttle_read(const unsigned char *buf, apr_size_t len,
+                                 sso_throttle *t)
+{
+    if (!len || !sso_throttle_decode(buf, len, t)) {
+        t->first = t->failures = 0;
+    }
+}
+
+/* Writes t back into buf; the expiry for ssomod_cache_update. */
+static apr_time_t ssomod_throttle_write(const sso_throttle *t,
+                                        unsigned char *buf, apr_size_t *len,
+                                        apr_size_t cap)
+{
+    *len = sso_throttle_encode(t, buf, cap);
+    return *len ? apr_time_from_sec(t->first + SSO_THROTTLE_WINDOW) : 0;
+}
+
 static apr_time_t ssomod_throttle_count(void *ctx, unsigned char *buf,
                                         apr_size_t *len, apr_size_t cap)
 {
     ssomod_throttle_step *st = ctx;
 
-    if (!*len || !sso_throttle_decode(buf, *len, &st->t)) {
-        st->t.first = st->t.failures = 0;
-    }
+    ssomod_throttle_read(buf, *len, &st->t);
     if (!(st->allowed = sso_throttle_attempt(&st->t, st->now))) {
         return 0;
     }
-    *len = sso_throttle_encode(&st->t, buf, cap);
-    return *len ? apr_time_from_sec(st->t.first + SSO_THROTTLE_WINDOW) : 0;
+    return ssomod_throttle_write(&st->t, buf, len, cap);
 }
 
 /* Counts the attempt before any password work, in one step with the test
@@ -311,11 +326,8 @@ ssomod_attempt_e ssomod_throttle_peek(request_rec *r, sso_throttle *t)
     apr_status_t rv = ssomod_cache_retrieve(r->server, SSO_CACHE_AUX, key, klen,
                                             buf, &len, r->pool);
 
-    t->first = t->failures = 0;
-    if (rv == APR_SUCCESS && !sso_throttle_decode(buf, len, t)) {
-        t->first = t->failures = 0;
-    }
-    else if (rv != APR_SUCCESS && rv != APR_NOTFOUND) {
+    ssomod_throttle_read(buf, rv == APR_SUCCESS ? len : 0, t);
+    if (rv != APR_SUCCESS && rv != APR_NOTFOUND) {
         ssomod_log_r(
             r, APLOG_ERR, rv,
             SSOLOGNO(00142) "API token refused: the session cache "
@@ -334,12 +346,9 @@ static apr_time_t ssomod_throttle_add(void *ctx, unsigned char *buf,
 {
     ssomod_throttle_step *st = ctx;
 
-    if (!*len || !sso_throttle_decode(buf, *len, &st->t)) {
-        st->t.first = st->t.failures = 0;
-    }
+    ssomod_throttle_read(buf, *len, &st->t);
     sso_throttle_fail(&st->t, st->now);
-    *len = sso_throttle_encode(&st->t, buf, cap);
-    return *len ? apr_time_from_sec(st->t.first + SSO_THROTTLE_WINDOW) : 0;
+    return ssomod_throttle_write(&st->t, buf, len, cap);
 }
 
 void ssomod_throttle_fail(request_rec *r)
